@@ -1,0 +1,123 @@
+/**
+ * Typed errors of @delta-serverless/core. Every error a user can cause is one of these,
+ * with a message that says what went wrong and what to do about it.
+ */
+
+export type DeltaErrorCode =
+  | 'NOT_FOUND'
+  | 'PRECONDITION_FAILED'
+  | 'STORAGE'
+  | 'TABLE_NOT_FOUND'
+  | 'UNSUPPORTED_FEATURE'
+  | 'PROTOCOL'
+  | 'CORRUPT_LOG'
+  | 'CORRUPT_DATA'
+  | 'VERSION_NOT_FOUND'
+  | 'INVALID_ARGUMENT'
+  | 'EXPRESSION'
+  | 'SCHEMA_MISMATCH'
+  | 'CONFLICT'
+  | 'COMMIT_FAILED';
+
+export class DeltaError extends Error {
+  readonly code: DeltaErrorCode;
+  constructor(code: DeltaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** An object does not exist in the store. */
+export class NotFoundError extends DeltaError {
+  constructor(
+    readonly path: string,
+    message = `object not found: ${path}`,
+    options?: { cause?: unknown },
+  ) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** A conditional write found the object already present (put-if-absent lost). */
+export class PreconditionFailedError extends DeltaError {
+  constructor(
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super('PRECONDITION_FAILED', `object already exists: ${path}`, options);
+  }
+}
+
+/** Any other storage failure (permissions, I/O, network) after retries. */
+export class StorageError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE', message, options);
+  }
+}
+
+/** The location holds no Delta table (no `_delta_log` with commits or checkpoints). */
+export class TableNotFoundError extends DeltaError {
+  constructor(
+    readonly uri: string,
+    detail = '',
+  ) {
+    super(
+      'TABLE_NOT_FOUND',
+      `no Delta table at ${uri}: ${detail || '_delta_log has no commits or checkpoints'}. ` +
+        'Check the path, or create the table first.',
+    );
+  }
+}
+
+/** The table uses a protocol version or table feature this library cannot honour. */
+export class UnsupportedFeatureError extends DeltaError {
+  constructor(
+    readonly feature: string,
+    message: string,
+  ) {
+    super('UNSUPPORTED_FEATURE', message);
+  }
+}
+
+/** The log is inconsistent: a gap in versions, an unparsable action, a missing checkpoint part. */
+export class CorruptLogError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CORRUPT_LOG', message, options);
+  }
+}
+
+/** A data file or deletion vector could not be read as the log describes it. */
+export class CorruptDataError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CORRUPT_DATA', message, options);
+  }
+}
+
+/** Time travel asked for a version or timestamp the log cannot reconstruct. */
+export class VersionNotFoundError extends DeltaError {
+  constructor(message: string) {
+    super('VERSION_NOT_FOUND', message);
+  }
+}
+
+/** The caller passed an option or value that cannot work. */
+export class InvalidArgumentError extends DeltaError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** A filter or SQL-like expression could not be parsed, typed or evaluated. */
+export class ExpressionError extends DeltaError {
+  constructor(message: string) {
+    super('EXPRESSION', message);
+  }
+}
+
+/** Data does not fit the table schema. */
+export class SchemaMismatchError extends DeltaError {
+  constructor(message: string) {
+    super('SCHEMA_MISMATCH', message);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The one I/O boundary of the engine. Every read and write of a table goes through an
+ * ObjectStore, so the protocol code runs the same on local disk, memory and S3.
+ *
+ * Paths are keys relative to the store's root, `/`-separated and already URI-decoded
+ * (`_delta_log/00000000000000000000.json`, `a=1/part-0.parquet`).
+ */
+
+export interface ObjectMeta {
+  /** Key relative to the store root. */
+  path: string;
+  size: number;
+  /** Milliseconds since the epoch. */
+  lastModified: number;
+  etag?: string;
+}
+
+/** Byte range, `end` exclusive. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface PutOptions {
+  /** Create only if absent; a present object makes the put throw PreconditionFailedError. */
+  ifNoneMatch?: boolean;
+  contentType?: string;
+}
+
+export interface ListOptions {
+  /** Only keys lexicographically greater than this full key. */
+  startAfter?: string;
+  /** List the whole subtree (default) or only direct children (objects, no "directories"). */
+  recursive?: boolean;
+}
+
+export interface ObjectStore {
+  /** URI of the root, e.g. `file:///data/t` or `s3://bucket/t`, without trailing slash. */
+  readonly root: string;
+
+  /** Whole object or a byte range. Throws NotFoundError. */
+  get(path: string, range?: ByteRange): Promise<Uint8Array>;
+
+  /** Metadata only. Throws NotFoundError. */
+  head(path: string): Promise<ObjectMeta>;
+
+  /** Write a whole object atomically (readers never see a partial object). */
+  put(path: string, data: Uint8Array, options?: PutOptions): Promise<void>;
+
+  /** Write an object from a stream of chunks in bounded memory. */
+  putStream(path: string, chunks: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<void>;
+
+  /** Keys under `prefix` (a key prefix, not necessarily a directory), in ascending key order. */
+  list(prefix: string, options?: ListOptions): AsyncIterable<ObjectMeta>;
+
+  /** Delete keys; keys that do not exist are ignored. */
+  deleteMany(paths: readonly string[]): Promise<void>;
+}
+
+/** Collect a listing into an array. */
+export async function listAll(store: ObjectStore, prefix: string, options?: ListOptions): Promise<ObjectMeta[]> {
+  const out: ObjectMeta[] = [];
+  for await (const meta of store.list(prefix, options)) out.push(meta);
+  return out;
+}
