@@ -1,8 +1,53 @@
+// Public surface of @delta-serverless/core. Everything else is internal.
 export * from './errors.js';
+
+// Storage
 export type { ObjectStore, ObjectMeta, ByteRange, PutOptions, ListOptions } from './storage/object-store.js';
 export { listAll } from './storage/object-store.js';
 export { LocalStore } from './storage/local-store.js';
 export { MemoryStore } from './storage/memory-store.js';
+export { registerStoreFactory, storeForUri, normaliseTableUri, uriScheme } from './storage/registry.js';
+export type { StorageOptions, StoreFactory } from './storage/registry.js';
+
+// Protocol
 export * from './protocol/actions.js';
 export * from './protocol/schema.js';
 export * from './protocol/scalar.js';
+export { deltaSchemaToArrow, deltaTypeToArrow, arrowSchemaToDelta, arrowTypeToDelta } from './protocol/arrow-schema.js';
+export { SUPPORTED_READER_FEATURES, assertReadable, hasReaderFeature, hasWriterFeature, columnMappingMode } from './protocol/features.js';
+export type { ColumnMappingMode } from './protocol/features.js';
+export {
+  DeletedRows,
+  z85Encode,
+  z85Decode,
+  uuidToZ85,
+  z85ToUuid,
+  parseRoaringBitmapArray,
+  serializeRoaringBitmapArray,
+  encodeDeletionVectorFile,
+  loadDeletionVector,
+  storeDvReader,
+  uniqueDvId,
+  deletionVectorRelativePath,
+} from './protocol/deletion-vectors/index.js';
+
+// Log
+export { parseActions, serializeActions } from './log/commit-file.js';
+export { commitPath, versionPrefix, LOG_DIR } from './log/file-names.js';
+
+// Expressions
+export { and, col, lit, not, or, parseExpression, bind, toSql, columnsOf } from './expr/index.js';
+export type { Expression, StatsLookup, BoundExpression } from './expr/index.js';
+
+// Tables and reads
+export { DeltaTable, ChangeFeed, loadSnapshot, toEpochMillis } from './table/delta-table.js';
+export type { OpenOptions, TimeTravel, TableScanOptions, Timestamp } from './table/delta-table.js';
+export { Snapshot } from './table/snapshot.js';
+export type { HistoryEntry } from './table/timeline.js';
+export { Scan, SnapshotScan } from './read/scan.js';
+export type { ScanOptions, ScanMetrics } from './read/scan.js';
+export type { ChangeFeedOptions } from './read/change-feed.js';
+
+// Arrow helpers users need to consume results
+export { batchToRows, batchToObjects, encodeValue } from './arrow/json-values.js';
+export type { JsonValue } from './arrow/json-values.js';

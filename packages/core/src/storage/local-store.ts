@@ -63,7 +63,7 @@ export class LocalStore implements ObjectStore {
     try {
       const st = await fs.stat(this.full(path));
       if (!st.isFile()) throw new NotFoundError(path);
-      return { path, size: st.size, lastModified: st.mtimeMs };
+      return { path, size: st.size, lastModified: Math.floor(st.mtimeMs) };
     } catch (err) {
       throw mapError(err, path, 'stat');
     }
@@ -142,7 +142,7 @@ export class LocalStore implements ObjectStore {
         if (!key.startsWith(prefix)) return;
         try {
           const st = await fs.stat(this.full(key));
-          out.push({ path: key, size: st.size, lastModified: st.mtimeMs });
+          out.push({ path: key, size: st.size, lastModified: Math.floor(st.mtimeMs) });
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw mapError(err, key, 'stat');
         }

@@ -1,0 +1,45 @@
+import { DeltaTable, InvalidArgumentError, type StructType } from '@delta-serverless/core';
+import { rowWriter, type RowFormat } from '../output/rows.js';
+import { openOptions, type CommonOptions } from './common.js';
+
+export interface ScanCommandOptions extends CommonOptions {
+  version?: string;
+  timestamp?: string;
+  columns?: string;
+  where?: string;
+  format: RowFormat;
+  limit?: string;
+}
+
+export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s: string) => void): Promise<void> {
+  if (!['table', 'ndjson', 'csv'].includes(opts.format)) throw new InvalidArgumentError(`--format must be table, ndjson or csv (got ${opts.format})`);
+  const table = await DeltaTable.open(uri, openOptions(opts));
+  const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+  const limit = opts.limit !== undefined ? parseCount(opts.limit, '--limit') : opts.format === 'table' ? 20 : Infinity;
+  const scan = table.scan({
+    columns,
+    filter: opts.where,
+    version: opts.version !== undefined ? parseCount(opts.version, '--version') : undefined,
+    timestamp: opts.timestamp,
+  });
+  const arrowSchema = await scan.schema();
+  const snapshot = (await scan.prepare()).snapshot;
+  const schema: StructType = {
+    type: 'struct',
+    fields: arrowSchema.fields.map((f) => snapshot.schema.fields.find((x) => x.name === f.name)!),
+  };
+  const writer = rowWriter(opts.format, schema, out, limit);
+  let seen = 0;
+  for await (const batch of scan) {
+    writer.write(batch);
+    seen += batch.numRows;
+    if (seen >= limit) break;
+  }
+  writer.end();
+}
+
+export function parseCount(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer (got ${v})`);
+  return n;
+}

@@ -1,0 +1,159 @@
+/**
+ * Read checkpoint files into actions: classic and multi-part Parquet, UUID-named v2
+ * checkpoints in JSON or Parquet, and the sidecar files a v2 checkpoint points to.
+ * `stats_parsed` / `partitionValues_parsed` columns stand in for missing JSON values.
+ */
+import type * as arrow from 'apache-arrow';
+import { CorruptLogError, NotFoundError } from '../errors.js';
+import type { Action, AddFile, FileStats } from '../protocol/actions.js';
+import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
+import type { StructType } from '../protocol/schema.js';
+import { encodeValue } from '../arrow/json-values.js';
+import { openParquetFile } from '../parquet/reader.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { mapLimit } from '../util/concurrency.js';
+import { dataToJs } from './arrow-to-js.js';
+import { parseActions } from './commit-file.js';
+import { SIDECAR_DIR } from './file-names.js';
+import type { CheckpointFile, CheckpointRef } from './segment.js';
+
+const ACTION_COLUMNS = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar'] as const;
+
+export interface CheckpointActions {
+  actions: Action[];
+  /** Parsed stats for adds that came with `stats_parsed` and no JSON stats. */
+  parsedStats: Map<AddFile, FileStats>;
+}
+
+/** Read every action of a checkpoint, following v2 sidecars. */
+export async function readCheckpoint(store: ObjectStore, cp: CheckpointRef, concurrency = 8): Promise<CheckpointActions> {
+  const parsedStats = new Map<AddFile, FileStats>();
+  const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(store, f, parsedStats));
+  const actions = parts.flat();
+  const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar!);
+  if (sidecars.length > 0) {
+    const sidecarActions = await mapLimit(sidecars, concurrency, (s) =>
+      readParquetActions(store, sidecarPath(s.path), s.sizeInBytes, parsedStats),
+    );
+    for (const list of sidecarActions) for (const a of list) actions.push(a);
+  }
+  return { actions, parsedStats };
+}
+
+function sidecarPath(path: string): string {
+  // Sidecar paths are relative to _delta_log/_sidecars (or absolute within the table).
+  if (path.includes('/')) {
+    const i = path.indexOf(`${SIDECAR_DIR}/`);
+    return i >= 0 ? path.slice(i) : path;
+  }
+  return `${SIDECAR_DIR}/${decodeURIComponent(path)}`;
+}
+
+async function readCheckpointFile(store: ObjectStore, f: CheckpointFile, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+  if (f.format === 'json') {
+    try {
+      return parseActions(await store.get(f.path), f.path);
+    } catch (err) {
+      throw wrapMissing(err, f.path);
+    }
+  }
+  return readParquetActions(store, f.path, f.size, parsedStats);
+}
+
+async function readParquetActions(store: ObjectStore, path: string, size: number | undefined, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+  const actions: Action[] = [];
+  try {
+    const file = await openParquetFile(store, path, { size });
+    try {
+      for await (const batch of file.readBatches({ batchSize: 65536 })) {
+        batchToActions(batch, actions, parsedStats);
+      }
+    } finally {
+      file.close();
+    }
+  } catch (err) {
+    throw wrapMissing(err, path);
+  }
+  return actions;
+}
+
+function wrapMissing(err: unknown, path: string): unknown {
+  if (err instanceof NotFoundError) {
+    return new CorruptLogError(`checkpoint file ${path} is listed but could not be read (it was deleted?): ${err.message}`);
+  }
+  return err;
+}
+
+/** Turn checkpoint rows into actions: each row sets exactly one action column. */
+export function batchToActions(batch: arrow.RecordBatch, out: Action[], parsedStats: Map<AddFile, FileStats>): void {
+  for (const name of ACTION_COLUMNS) {
+    const col = batch.getChild(name);
+    if (!col) continue;
+    for (const data of col.data) {
+      if (data.nullCount === data.length) continue;
+      const parsedColumn = name === 'add' ? extractParsed(data) : undefined;
+      const values = dataToJs(stripParsed(data));
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v === undefined) continue;
+        if (name === 'add') {
+          const add = v as AddFile & { partitionValues?: Record<string, string | null> };
+          if (!add.partitionValues) add.partitionValues = {};
+          if (parsedColumn) applyParsed(add, parsedColumn, i, parsedStats);
+        }
+        out.push({ [name]: v } as Action);
+      }
+    }
+  }
+}
+
+interface ParsedColumns {
+  stats?: arrow.Data;
+  partitionValues?: arrow.Data;
+}
+
+function childIndex(data: arrow.Data, name: string): number {
+  return (data.type as arrow.Struct).children.findIndex((c) => c.name === name);
+}
+
+function extractParsed(data: arrow.Data): ParsedColumns | undefined {
+  const s = childIndex(data, 'stats_parsed');
+  const p = childIndex(data, 'partitionValues_parsed');
+  if (s < 0 && p < 0) return undefined;
+  return { stats: s >= 0 ? data.children[s] : undefined, partitionValues: p >= 0 ? data.children[p] : undefined };
+}
+
+/** The `add` struct without its `*_parsed` children (decoded separately, with types). */
+function stripParsed(data: arrow.Data): arrow.Data {
+  const type = data.type as arrow.Struct;
+  if (!type.children?.some((c) => c.name.endsWith('_parsed'))) return data;
+  const keep = type.children.map((c, i) => [c, i] as const).filter(([c]) => !c.name.endsWith('_parsed'));
+  const StructCtor = type.constructor as new (fields: arrow.Field[]) => arrow.Struct;
+  return data.clone(
+    new StructCtor(keep.map(([c]) => c)),
+    data.offset,
+    data.length,
+    data.nullCount,
+    data.buffers as never,
+    keep.map(([, i]) => data.children[i]!),
+  );
+}
+
+function applyParsed(add: AddFile, parsed: ParsedColumns, row: number, parsedStats: Map<AddFile, FileStats>): void {
+  if (parsed.stats && !add.stats) {
+    const stats = encodeTyped(parsed.stats, row) as FileStats | null;
+    if (stats && typeof stats === 'object') parsedStats.set(add, stats);
+  }
+  if (parsed.partitionValues && Object.keys(add.partitionValues).length === 0) {
+    const pv = encodeTyped(parsed.partitionValues, row) as Record<string, unknown> | null;
+    if (pv) {
+      for (const [k, v] of Object.entries(pv)) add.partitionValues[k] = v === null || v === undefined ? null : String(v);
+    }
+  }
+}
+
+/** Encode one row of a typed struct column in the log's JSON value encoding. */
+function encodeTyped(data: arrow.Data, row: number): unknown {
+  const deltaType = arrowTypeToDelta(data.type, 'stats_parsed') as StructType;
+  return encodeValue(data, row, deltaType);
+}

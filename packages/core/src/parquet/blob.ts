@@ -1,0 +1,107 @@
+/**
+ * Ranged reads of one object through the ObjectStore, shaped for both Parquet decoders:
+ * parquet-wasm wants a Blob (`size`, `slice(start, end).arrayBuffer()`), hyparquet an
+ * AsyncBuffer (`byteLength`, `slice(start, end)`). Every byte goes through `store.get`
+ * with a range, so on S3 each read is one ranged GET. One cached range (the footer,
+ * fetched once at open) answers the decoders' footer reads without another request.
+ */
+import { CorruptDataError } from '../errors.js';
+import type { ObjectStore } from '../storage/object-store.js';
+
+/** What `Blob.slice()` returns, as far as parquet-wasm uses it. */
+export interface BlobSliceLike {
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** The part of the DOM `Blob` interface that `ParquetFile.fromFile` uses. */
+export interface BlobLike {
+  readonly size: number;
+  slice(start?: number, end?: number): BlobSliceLike;
+}
+
+/** hyparquet's AsyncBuffer. */
+export interface AsyncBufferLike {
+  byteLength: number;
+  slice(start: number, end?: number): Promise<ArrayBuffer>;
+}
+
+/** One object of a store, read by byte ranges, with request counters for tests and benchmarks. */
+export class StoreFile {
+  /** Ranged GETs issued so far. */
+  requests = 0;
+  /** Bytes fetched from the store so far. */
+  bytesFetched = 0;
+  /** The last read failure; the wasm decoder reports JS errors only as text, so callers rethrow this. */
+  lastError: unknown;
+  private cached: { start: number; bytes: Uint8Array } | undefined;
+
+  constructor(
+    readonly store: ObjectStore,
+    readonly path: string,
+    readonly size: number,
+  ) {}
+
+  /** Keep `bytes` (the object's bytes from `start`) to answer later reads inside that range. */
+  cache(start: number, bytes: Uint8Array): void {
+    this.cached = { start, bytes };
+  }
+
+  /** Bytes [start, end) of the object, from the cache when it covers the range. */
+  async read(start: number, end: number): Promise<Uint8Array> {
+    start = Math.max(0, start);
+    end = Math.min(this.size, end);
+    if (end <= start) return new Uint8Array(0);
+    const c = this.cached;
+    if (c && start >= c.start && end <= c.start + c.bytes.length) {
+      return c.bytes.subarray(start - c.start, end - c.start);
+    }
+    this.requests++;
+    try {
+      return this.check(await this.store.get(this.path, { start, end }), start, end);
+    } catch (err) {
+      this.lastError = err;
+      throw err;
+    }
+  }
+
+  private check(bytes: Uint8Array, start: number, end: number): Uint8Array {
+    this.bytesFetched += bytes.length;
+    if (bytes.length !== end - start) {
+      throw new CorruptDataError(
+        `${this.path}: expected ${end - start} bytes at offset ${start} but the store returned ${bytes.length}; ` +
+          'the file is shorter than its recorded size (truncated or replaced). Check the object in storage.',
+      );
+    }
+    return bytes;
+  }
+
+  /** A Blob look-alike for `ParquetFile.fromFile`. */
+  blob(): BlobLike {
+    const slice = (start = 0, end = this.size): BlobSliceLike => {
+      const s = Math.max(0, start);
+      const e = Math.min(this.size, end);
+      return { size: Math.max(0, e - s), arrayBuffer: async () => exactBuffer(await this.read(s, e)) };
+    };
+    return { size: this.size, slice };
+  }
+
+  /** An AsyncBuffer for hyparquet. */
+  asyncBuffer(): AsyncBufferLike {
+    return {
+      byteLength: this.size,
+      slice: async (start: number, end = this.size) => exactBuffer(await this.read(start, end)),
+    };
+  }
+}
+
+/** An ArrayBuffer holding exactly these bytes (copying only when the view is partial). */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
+  }
+  // Copy into a fresh buffer: `slice()` on a Node Buffer is a view of a shared pool.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}

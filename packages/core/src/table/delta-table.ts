@@ -1,0 +1,158 @@
+/**
+ * DeltaTable: a handle on a table location that holds its latest loaded snapshot and
+ * refreshes it incrementally (only commits after the held version are listed and read).
+ */
+import * as arrow from 'apache-arrow';
+import { InvalidArgumentError } from '../errors.js';
+import { loadIncrement, loadState } from '../log/load.js';
+import { resolveSegment } from '../log/segment.js';
+import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
+import { Scan, type ScanOptions } from '../read/scan.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { storeForUri, type StorageOptions } from '../storage/registry.js';
+import { Snapshot } from './snapshot.js';
+import { readHistory, versionAtTimestamp, type HistoryEntry } from './timeline.js';
+
+export type Timestamp = Date | string | number;
+
+export interface TimeTravel {
+  version?: number;
+  /** A Date, epoch milliseconds, or an ISO-8601 string. */
+  timestamp?: Timestamp;
+}
+
+export interface OpenOptions extends TimeTravel {
+  /** Use this store instead of resolving one from the URI. */
+  store?: ObjectStore;
+  storageOptions?: StorageOptions;
+}
+
+export interface TableScanOptions extends ScanOptions, TimeTravel {}
+
+export function toEpochMillis(ts: Timestamp): number {
+  const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(ts);
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`invalid timestamp ${JSON.stringify(ts)}; use ISO-8601 like 2024-01-31T12:00:00Z`);
+  return ms;
+}
+
+export class DeltaTable {
+  private current: Snapshot;
+
+  private constructor(
+    readonly store: ObjectStore,
+    snapshot: Snapshot,
+  ) {
+    this.current = snapshot;
+  }
+
+  /** Open a table; throws TableNotFoundError when there is none at the location. */
+  static async open(uri: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
+    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
+    const latest = await loadSnapshot(store, options.version);
+    const table = new DeltaTable(store, latest);
+    if (options.timestamp !== undefined) table.current = await table.snapshotAt({ timestamp: options.timestamp });
+    return table;
+  }
+
+  get uri(): string {
+    return this.store.root;
+  }
+  /** The snapshot this handle currently holds. */
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+  get version(): number {
+    return this.current.version;
+  }
+
+  /** Bring the held snapshot to the latest version, reading only new commits. */
+  async refresh(): Promise<Snapshot> {
+    const inc = await loadIncrement(this.store, this.current.state);
+    if (inc) {
+      this.current = new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
+    } else if (!(await this.isLatest())) {
+      this.current = await loadSnapshot(this.store); // the log does not connect: reload
+    }
+    return this.current;
+  }
+
+  private async isLatest(): Promise<boolean> {
+    // loadIncrement found no new contiguous commit; make sure there is no newer checkpoint-only state.
+    const { segment } = await resolveSegment(this.store);
+    return segment.version <= this.current.version;
+  }
+
+  /** A snapshot at a version or timestamp, without changing the held one. */
+  async snapshotAt(tt: TimeTravel): Promise<Snapshot> {
+    if (tt.version !== undefined && tt.timestamp !== undefined) {
+      throw new InvalidArgumentError('pass either version or timestamp, not both');
+    }
+    if (tt.version !== undefined) {
+      if (tt.version === this.current.version) return this.current;
+      if (tt.version > this.current.version) {
+        const inc = await loadIncrement(this.store, this.current.state, tt.version);
+        if (inc && inc.state.version === tt.version) return new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
+      }
+      return loadSnapshot(this.store, tt.version);
+    }
+    if (tt.timestamp !== undefined) {
+      const version = await versionAtTimestamp(this.store, this.current, toEpochMillis(tt.timestamp));
+      return this.snapshotAt({ version });
+    }
+    return this.current;
+  }
+
+  /** Move the held snapshot to a version or timestamp (time travel), like delta-rs load_version. */
+  async load(tt: TimeTravel): Promise<Snapshot> {
+    this.current = await this.snapshotAt(tt);
+    return this.current;
+  }
+
+  /** Scan the held snapshot (or the version/timestamp given): an async iterable of record batches. */
+  scan(options: TableScanOptions = {}): Scan {
+    const held = this.current;
+    const timeTravel = options.version !== undefined || options.timestamp !== undefined;
+    return new Scan(() => (timeTravel ? this.snapshotAt(options) : Promise.resolve(held)), options);
+  }
+
+  async toArrow(options: TableScanOptions = {}): Promise<arrow.Table> {
+    return this.scan(options).toArrow();
+  }
+
+  /**
+   * Change data feed of versions [startVersion, endVersion] (requires
+   * delta.enableChangeDataFeed): data columns plus _change_type, _commit_version and
+   * _commit_timestamp. Uses the latest schema; refreshes the held snapshot first.
+   */
+  tableChanges(options: ChangeFeedOptions): ChangeFeed {
+    return new ChangeFeed(async () => (options.endVersion !== undefined && options.endVersion <= this.current.version ? this.current : this.refresh()), options);
+  }
+
+  /** Commit history, newest first. */
+  async history(options: { limit?: number } = {}): Promise<HistoryEntry[]> {
+    return readHistory(this.store, this.current, options.limit);
+  }
+}
+
+export async function loadSnapshot(store: ObjectStore, version?: number): Promise<Snapshot> {
+  const { state, commits } = await loadState(store, version);
+  return new Snapshot(store, state, commits[commits.length - 1]);
+}
+
+/** Change feed rows as Arrow record batches. */
+export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
+  constructor(
+    private readonly snapshot: () => Promise<Snapshot>,
+    private readonly options: ChangeFeedOptions,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<arrow.RecordBatch> {
+    yield* readChangeFeed(await this.snapshot(), this.options);
+  }
+
+  async toArrow(): Promise<arrow.Table> {
+    const batches: arrow.RecordBatch[] = [];
+    for await (const b of this) batches.push(b);
+    return new arrow.Table(batches);
+  }
+}
