@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { batchToRows, DeltaError, DeltaTable, findField, parseDataType, type Snapshot, type StructType } from '@delta-serverless/core';
+import { batchToRows, projectBatch, DeltaError, DeltaTable, findField, parseDataType, type Snapshot, type StructType } from '@delta-serverless/core';
 import type * as arrow from 'apache-arrow';
 import { compareRows } from './compare.js';
 import { EXCEPTIONS } from './exceptions.js';
@@ -138,7 +138,7 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
       };
       const rows: unknown[][] = [];
       for await (const b of feed) {
-        const projected = b.select(names);
+        const projected = projectBatch(b, names);
         for (const r of batchToRows(projected, schema)) rows.push(r);
       }
       if (typeof cf.numRows === 'number' && rows.length !== cf.numRows) return `numRows ${rows.length}, expected ${cf.numRows}`;

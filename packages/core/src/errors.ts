@@ -121,3 +121,55 @@ export class SchemaMismatchError extends DeltaError {
     super('SCHEMA_MISMATCH', message);
   }
 }
+
+/**
+ * A concurrent commit made this transaction's commit invalid. `winningVersion` is the
+ * commit that won; the subclass says which rule it broke (Delta's conflict rules).
+ */
+export class CommitConflictError extends DeltaError {
+  constructor(
+    readonly conflict: string,
+    readonly winningVersion: number,
+    message: string,
+    readonly winningOperation?: string,
+  ) {
+    super('CONFLICT', message);
+  }
+}
+
+/** The winner added files this transaction should have read (its read predicate matches them). */
+export class ConcurrentAppendError extends CommitConflictError {}
+/** The winner removed a file this transaction read. */
+export class ConcurrentDeleteReadError extends CommitConflictError {}
+/** The winner removed a file this transaction also removes. */
+export class ConcurrentDeleteDeleteError extends CommitConflictError {}
+/** The winner changed the table metadata (schema, partitioning, properties). */
+export class MetadataChangedError extends CommitConflictError {}
+/** The winner changed the protocol. */
+export class ProtocolChangedError extends CommitConflictError {}
+/** The winner committed a txn for the same application id. */
+export class ConcurrentTransactionError extends CommitConflictError {}
+
+/** A commit could not be made (deadline exhausted, storage failure while committing). */
+export class CommitFailedError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('COMMIT_FAILED', message, options);
+  }
+}
+
+/** The table's protocol or properties forbid this write (appendOnly, unknown writer feature...). */
+export class WriteNotAllowedError extends DeltaError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** Rows violate a CHECK constraint, column invariant or NOT NULL column; nothing was committed. */
+export class ConstraintViolationError extends DeltaError {
+  constructor(
+    readonly constraint: string,
+    message: string,
+  ) {
+    super('SCHEMA_MISMATCH', message);
+  }
+}

@@ -40,7 +40,22 @@ export { and, col, lit, not, or, parseExpression, bind, toSql, columnsOf } from 
 export type { Expression, StatsLookup, BoundExpression } from './expr/index.js';
 
 // Tables and reads
-export { DeltaTable, ChangeFeed, loadSnapshot, toEpochMillis } from './table/delta-table.js';
+export { DeltaTable, ChangeFeed, loadSnapshot, tryLoadSnapshot, writeDeltaTable, toEpochMillis } from './table/delta-table.js';
+export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write.js';
+export type { CreateTableOptions } from './ops/create.js';
+export type { RestoreResult, RestoreMetrics } from './ops/restore.js';
+export type { WriteInput } from './write/input.js';
+export type { SchemaMode } from './write/schema-plan.js';
+export { commitTransaction, TableCreatedConcurrentlyError } from './commit/transaction.js';
+export type { CommitRequest, CommitOptions, CommitOutcome, ReadSet } from './commit/transaction.js';
+export { PutIfAbsentCoordinator, defaultCoordinator } from './commit/coordinator.js';
+export type { CommitCoordinator, CommitResult } from './commit/coordinator.js';
+export type { RetryPolicy } from './commit/backoff.js';
+export type { IsolationLevel } from './commit/conflicts.js';
+export { ENGINE_INFO } from './commit/engine-info.js';
+export { writeCheckpoint } from './log/checkpoint-write.js';
+export type { CheckpointWriteResult } from './log/checkpoint-write.js';
+export { cleanupExpiredLogs } from './log/cleanup.js';
 export type { OpenOptions, TimeTravel, TableScanOptions, Timestamp } from './table/delta-table.js';
 export { Snapshot } from './table/snapshot.js';
 export type { HistoryEntry } from './table/timeline.js';
@@ -50,4 +65,5 @@ export type { ChangeFeedOptions } from './read/change-feed.js';
 
 // Arrow helpers users need to consume results
 export { batchToRows, batchToObjects, encodeValue } from './arrow/json-values.js';
+export { projectBatch } from './arrow/project.js';
 export type { JsonValue } from './arrow/json-values.js';

@@ -2,6 +2,7 @@
  * INT96 inside structs and lists. No writer here can produce INT96 (the corpus only has
  * top-level INT96 columns), so this test assembles a tiny uncompressed Parquet file by hand.
  */
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../storage/memory-store.js';
@@ -104,18 +105,27 @@ interface Chunk {
   page: number[]; // page body: levels then PLAIN values
 }
 
-function parquetFile(schema: (t: Thrift) => void, numRows: number, chunks: Chunk[]): Uint8Array {
+/** Parquet codec ids and compressors used below. */
+const CODECS: Record<string, [number, (b: Uint8Array) => Uint8Array]> = {
+  none: [0, (b) => b],
+  gzip: [2, (b) => gzipSync(b)],
+  brotli: [4, (b) => brotliCompressSync(b)],
+};
+
+function parquetFile(schema: (t: Thrift) => void, numRows: number, chunks: Chunk[], codec = 'none'): Uint8Array {
+  const [codecId, compress] = CODECS[codec]!;
   const out: number[] = [...new TextEncoder().encode('PAR1')];
   const offsets: number[] = [];
   for (const c of chunks) {
     offsets.push(out.length);
+    const body = compress(Uint8Array.from(c.page));
     const header = new Thrift()
       .i32(1, 0)
       .i32(2, c.page.length)
-      .i32(3, c.page.length)
+      .i32(3, body.length)
       .struct(5, (t) => t.i32(1, c.numValues).i32(2, 0).i32(3, 3).i32(4, 3))
       .done();
-    out.push(...header, ...c.page);
+    out.push(...header, ...body);
   }
   const meta = new Thrift().i32(1, 1);
   schema(meta);
@@ -128,7 +138,7 @@ function parquetFile(schema: (t: Thrift) => void, numRows: number, chunks: Chunk
           .i32(1, c.type)
           .i32s(2, [0, 3])
           .strings(3, c.path)
-          .i32(4, 0)
+          .i32(4, codecId)
           .i64(5, c.numValues)
           .i64(6, size)
           .i64(7, size)
@@ -186,18 +196,25 @@ describe('INT96 in nested columns', () => {
       element,
     );
   const ids = [0, 1, 2, 3].flatMap((i) => [i, 0, 0, 0]);
-  const file = parquetFile(schema, 4, [
-    { path: ['id'], type: 1, numValues: 4, page: ids },
-    // rows: {t: MAX}, null, {t: null}, {t: OLD}
-    { path: ['s', 't'], type: 3, numValues: 4, page: [...levels([2, 0, 1, 2]), ...int96(MAX), ...int96(OLD)] },
-    // rows: [2000-01-01T00:00:00.000001, null], null, [], [-1 µs]
-    {
-      path: ['l', 'list', 'element'],
-      type: 3,
-      numValues: 5,
-      page: [...levels([0, 1, 0, 0, 0]), ...levels([3, 2, 0, 1, 3]), ...int96(946684800000001n), ...int96(-1n)],
-    },
-  ]);
+  const build = (codec: string) =>
+    parquetFile(
+      schema,
+      4,
+      [
+        { path: ['id'], type: 1, numValues: 4, page: ids },
+        // rows: {t: MAX}, null, {t: null}, {t: OLD}
+        { path: ['s', 't'], type: 3, numValues: 4, page: [...levels([2, 0, 1, 2]), ...int96(MAX), ...int96(OLD)] },
+        // rows: [2000-01-01T00:00:00.000001, null], null, [], [-1 µs]
+        {
+          path: ['l', 'list', 'element'],
+          type: 3,
+          numValues: 5,
+          page: [...levels([0, 1, 0, 0, 0]), ...levels([3, 2, 0, 1, 3]), ...int96(946684800000001n), ...int96(-1n)],
+        },
+      ],
+      codec,
+    );
+  const file = build('none');
 
   it('decodes struct-nested INT96 exactly and list-nested INT96 within the nanosecond range', async () => {
     const store = new MemoryStore();
@@ -232,4 +249,18 @@ describe('INT96 in nested columns', () => {
     expect(batches[0]!.schema.names).toEqual(['s']);
     expect(micros(batches[0]!.getChild('s')!.getChildAt(0))[0]).toBe(MAX);
   });
+
+  for (const codec of ['gzip', 'brotli']) {
+    it(`decodes INT96 exactly from ${codec}-compressed pages`, async () => {
+      const store = new MemoryStore();
+      await store.put('c.parquet', build(codec));
+      const reader = await openParquetFile(store, 'c.parquet');
+      expect(reader.metadata.rowGroups[0]!.columns.get('s.t')!.codec).toBe(codec.toUpperCase());
+      const batches: arrow.RecordBatch[] = [];
+      for await (const b of reader.readBatches({ columns: ['s'] })) batches.push(b);
+      reader.close();
+      const t = micros(batches[0]!.getChild('s')!.getChildAt(0));
+      expect([t[0], t[3]]).toEqual([MAX, OLD]);
+    });
+  }
 });

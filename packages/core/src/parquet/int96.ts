@@ -4,11 +4,13 @@
  * We find INT96 leaves in each batch and replace them with Timestamp(MICROSECOND, 'UTC'):
  * leaves reachable through structs only are decoded again, exactly, with hyparquet (the
  * row group's column chunk is read a second time; INT96 files are legacy and rare); leaves
- * inside lists or maps are converted from the parquet-wasm nanoseconds, which is exact
+ * inside lists or maps (or compressed with a codec hyparquet cannot decode here: LZ4, LZO,
+ * ZSTD before Node 22.15) are converted from the parquet-wasm nanoseconds, which is exact
  * only inside the nanosecond range.
  */
+import * as zlib from 'node:zlib';
 import * as arrow from 'apache-arrow';
-import type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import type { Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { CorruptDataError } from '../errors.js';
 import { floorDiv } from '../protocol/scalar.js';
@@ -25,6 +27,15 @@ export interface Int96Location {
   exact: boolean;
 }
 
+// hyparquet decodes only snappy itself; Node's zlib covers gzip, brotli and (Node >= 22.15) zstd.
+const zstd = (zlib as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => zlib.gunzipSync(input),
+  BROTLI: (input) => zlib.brotliDecompressSync(input),
+  ...(zstd ? { ZSTD: (input: Uint8Array) => zstd(input) } : {}),
+};
+const EXACT_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(COMPRESSORS)]);
+
 /** The Arrow type INT96 leaves are returned as. */
 export const INT96_ARROW_TYPE = new arrow.TimestampMicrosecond('UTC');
 
@@ -36,6 +47,10 @@ export function findInt96(schema: arrow.Schema, metadata: ParquetMetadata): Int9
     const node = metadata.schema.children.find((c) => c.name === f.name);
     if (node) walk(f.type, node, [i], true, out);
   });
+  // Chunks compressed with a codec hyparquet cannot decode here fall back to the nanoseconds.
+  for (const loc of out) {
+    loc.exact &&= metadata.rowGroups.every((g) => EXACT_CODECS.has(g.columns.get(loc.parquetPath)?.codec ?? ''));
+  }
   return out;
 }
 
@@ -111,6 +126,7 @@ export class Int96Reader {
         rowStart,
         rowEnd: rowStart + numRows,
         utf8: false,
+        compressors: COMPRESSORS,
         parsers: { timestampFromNanoseconds: (nanos: bigint) => nanos as unknown as Date },
         onComplete: (r: unknown[][]) => {
           rows = r;

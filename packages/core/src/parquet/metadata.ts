@@ -59,6 +59,8 @@ const CONVERTED = [
   'INTERVAL',
 ];
 
+const CODECS = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
+
 const text = new TextDecoder();
 
 /** Fetch (one ranged read, usually) and parse the footer of a Parquet object. */
@@ -156,6 +158,7 @@ function readRowGroup(rg: Thrift, leaves: ParquetSchemaNode[], typeOrder: boolea
       path: leaf.path,
       physicalType: leaf.physicalType,
       numValues: num(meta.field_5) ?? 0,
+      codec: CODECS[num(meta.field_4) ?? 0] ?? 'UNKNOWN',
       compressedSize: num(meta.field_7) ?? 0,
     };
     const stats = meta.field_12 as Thrift | undefined;

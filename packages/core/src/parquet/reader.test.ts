@@ -364,12 +364,9 @@ describe('I/O through the store', () => {
     const store = new MemoryStore();
     await store.put('t.parquet', await writeParquet(allTypesTable()));
     const file = await openParquetFile(store, 't.parquet');
-    await expect(
-      file
-        .readBatches({ rowGroups: [5] })
-        [Symbol.asyncIterator]()
-        .next(),
-    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    const batches = file.readBatches({ rowGroups: [5] });
+    await expect(batches[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(file.readBatches({ batchSize: 0 })[Symbol.asyncIterator]().next()).rejects.toThrow(/batchSize/);
     file.close();
     expect(() => file.arrowSchema()).toThrow(InvalidArgumentError);
   });

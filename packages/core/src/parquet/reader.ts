@@ -224,7 +224,9 @@ class Reader implements ParquetFileReader {
 
 /** A decoder failure: the store's own error when a read failed, else CorruptDataError. */
 function readError(file: StoreFile, err: unknown): Error {
-  if (file.lastError instanceof Error) return file.lastError;
+  const io = file.lastError;
+  file.lastError = undefined;
+  if (io instanceof Error) return io;
   if (err instanceof DeltaError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   return new CorruptDataError(`${file.path}: cannot read Parquet data: ${msg}`, { cause: err });

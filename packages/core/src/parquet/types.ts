@@ -48,6 +48,8 @@ export interface ColumnChunkMetadata {
   physicalType: PhysicalType;
   /** Values in the chunk, nulls included (more than the row count inside lists). */
   numValues: number;
+  /** Compression codec name, e.g. 'SNAPPY', 'ZSTD', 'UNCOMPRESSED'. */
+  codec: string;
   compressedSize: number;
   /** Lower bound of the non-null values, as a Scalar; undefined when absent or not trustworthy. */
   min?: Scalar;

@@ -248,4 +248,20 @@ describe('streaming writer', () => {
     await expect(drained).rejects.toThrow();
     await expect(writer.close()).rejects.toThrow();
   });
+
+  it('fails pending writes when the byte consumer stops early instead of hanging', async () => {
+    const writer = await createParquetWriter(schema, { rowGroupSize: 100 });
+    const consumer = (async () => {
+      for await (const _ of writer.bytes) break; // e.g. the store upload failed
+    })();
+    let failure: unknown;
+    try {
+      for (let i = 0; i < 50; i++) await writer.write(batch(i * 100, 100));
+    } catch (err) {
+      failure = err;
+    }
+    await consumer;
+    expect(String(failure)).toMatch(/not fully consumed/);
+    await expect(writer.close()).rejects.toThrow(/not fully consumed/);
+  }, 10_000);
 });

@@ -119,6 +119,7 @@ class StreamWriter implements ParquetStreamWriter {
   }
 
   async write(batch: arrow.RecordBatch): Promise<void> {
+    if (this.aborted) throw this.aborted.reason;
     if (this.closing) throw new InvalidArgumentError('the Parquet writer is closed');
     if (batch.numRows === 0 && this.batches > 0) return;
     await this.feed(conformBatch(batch, this.schema));
@@ -135,6 +136,7 @@ class StreamWriter implements ParquetStreamWriter {
   }
 
   async abort(reason?: unknown): Promise<void> {
+    if (this.aborted) return;
     this.closing = true;
     this.aborted = { reason: reason ?? new InvalidArgumentError('Parquet write aborted') };
     this.rejectResult(this.aborted.reason);
@@ -157,6 +159,7 @@ class StreamWriter implements ParquetStreamWriter {
     let tailBytes = 0;
     try {
       const reader = (await this.output).getReader();
+      let drained = false;
       try {
         while (true) {
           const { done, value } = await reader.read();
@@ -167,7 +170,14 @@ class StreamWriter implements ParquetStreamWriter {
           while (tail.length > 1 && tailBytes - tail[0]!.length >= FOOTER_WINDOW) tailBytes -= tail.shift()!.length;
           yield value;
         }
+        drained = true;
       } finally {
+        if (!drained) {
+          // The consumer stopped (e.g. the store put failed): fail the writer instead of
+          // leaving write() waiting forever for the bytes to be read.
+          void this.abort(new InvalidArgumentError('the Parquet byte stream was not fully consumed'));
+          await reader.cancel().catch(() => undefined);
+        }
         reader.releaseLock();
       }
       if (this.aborted) throw this.aborted.reason;

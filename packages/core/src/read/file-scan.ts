@@ -4,6 +4,7 @@
  * the deletion vector and rows the filter rejects.
  */
 import * as arrow from 'apache-arrow';
+import { combineChunks } from '../arrow/concat.js';
 import { constantData } from '../arrow/constant.js';
 import { filterBatch } from '../arrow/take.js';
 import { evaluatePredicate, mayMatch, type BoundExpression, type StatsLookup } from '../expr/index.js';
@@ -120,7 +121,7 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
       const columns = sources.map(({ field, index }) => {
         if (index < 0) return constantData(deltaTypeToArrow(field.type), task.partitionValues.get(field.name) ?? null, n);
         const col = raw.getChild(fileSchema.fields[index]!.name);
-        const data = col ? (col.data.length === 1 ? col.data[0]! : concatChunks(col)) : undefined;
+        const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
         return conformData(data, n, field.type, ctx.mode, field.name);
       });
       const full = makeBatch(ctx.readFields, columns, n);
@@ -164,11 +165,6 @@ async function* countOnlyBatches(selected: { numRows: number }[], batchSize: num
   }
 }
 
-function concatChunks(col: arrow.Vector): arrow.Data {
-  // A column split across chunks inside one batch is unusual; unify via Arrow's own concat.
-  return arrow.makeVector(col.toArray() as never).data[0]!;
-}
-
 function makeBatch(fields: readonly StructField[], columns: arrow.Data[], n: number): arrow.RecordBatch {
   const arrowFields = fields.map((f, i) => new arrow.Field(f.name, columns[i]!.type, f.nullable || true));
   const schema = new arrow.Schema(arrowFields);
@@ -176,7 +172,7 @@ function makeBatch(fields: readonly StructField[], columns: arrow.Data[], n: num
 }
 
 function project(batch: arrow.RecordBatch, schema: arrow.Schema): arrow.RecordBatch {
-  const children = schema.fields.map((f) => batch.getChild(f.name)!.data[0]!);
+  const children = schema.fields.map((f) => batch.data.children[batch.schema.fields.findIndex((x) => x.name === f.name)]!);
   return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
 }
 

@@ -3,7 +3,16 @@
  * refreshes it incrementally (only commits after the held version are listed and read).
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, TableNotFoundError } from '../errors.js';
+import type { CommitOptions } from '../commit/transaction.js';
+import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-write.js';
+import { cleanupExpiredLogs } from '../log/cleanup.js';
+import { createTable, type CreateTableOptions } from '../ops/create.js';
+import { restoreTable, type RestoreResult } from '../ops/restore.js';
+import { writeTable, type WriteOptions, type WriteResult } from '../ops/write.js';
+import { UnsupportedFeatureError } from '../errors.js';
+import { hasWriterFeature } from '../protocol/features.js';
+import type { WriteInput } from '../write/input.js';
 import { loadIncrement, loadState } from '../log/load.js';
 import { resolveSegment } from '../log/segment.js';
 import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
@@ -52,6 +61,13 @@ export class DeltaTable {
     const table = new DeltaTable(store, latest);
     if (options.timestamp !== undefined) table.current = await table.snapshotAt({ timestamp: options.timestamp });
     return table;
+  }
+
+  /** Create a table (version 0, no data). */
+  static async create(uri: string | ObjectStore, options: CreateTableOptions & Pick<OpenOptions, 'store' | 'storageOptions'>): Promise<DeltaTable> {
+    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
+    const snapshot = await createTable(store, () => tryLoadSnapshot(store), options);
+    return new DeltaTable(store, snapshot);
   }
 
   get uri(): string {
@@ -128,6 +144,52 @@ export class DeltaTable {
     return new ChangeFeed(async () => (options.endVersion !== undefined && options.endVersion <= this.current.version ? this.current : this.refresh()), options);
   }
 
+  /**
+   * Write data: append (default), overwrite, replaceWhere or dynamic partition overwrite.
+   * The held snapshot moves to the committed version.
+   */
+  async write(data: WriteInput, options: WriteOptions = {}): Promise<WriteResult> {
+    if ((options.mode ?? 'append') !== 'append') await this.refresh();
+    const result = await writeTable(this.store, this.current, data, options);
+    if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
+    return result;
+  }
+
+  append(data: WriteInput, options: Omit<WriteOptions, 'mode'> = {}): Promise<WriteResult> {
+    return this.write(data, { ...options, mode: 'append' });
+  }
+
+  overwrite(data: WriteInput, options: Omit<WriteOptions, 'mode'> = {}): Promise<WriteResult> {
+    return this.write(data, { ...options, mode: 'overwrite' });
+  }
+
+  /** Restore the table's data to a version or timestamp, as a new commit. */
+  async restore(target: TimeTravel, options: CommitOptions = {}): Promise<RestoreResult> {
+    const latest = await this.refresh();
+    const snap = await this.snapshotAt(target);
+    const result = await restoreTable(latest, snap, {
+      ...options,
+      timestamp: target.timestamp !== undefined ? new Date(toEpochMillis(target.timestamp)).toISOString() : undefined,
+    });
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /** Write a checkpoint of the latest version now. */
+  async checkpoint(): Promise<CheckpointWriteResult> {
+    const latest = await this.refresh();
+    if (hasWriterFeature(latest.protocol, 'v2Checkpoint')) {
+      throw new UnsupportedFeatureError('v2Checkpoint', 'this table requires v2 checkpoints, which delta-serverless does not write yet');
+    }
+    return writeCheckpoint(this.store, latest.state);
+  }
+
+  /** Delete log files older than delta.logRetentionDuration that no version inside it needs. */
+  async cleanupLogs(options: { now?: number } = {}): Promise<{ deleted: string[] }> {
+    const latest = await this.refresh();
+    return cleanupExpiredLogs(this.store, latest.state, options);
+  }
+
   /** Commit history, newest first. */
   async history(options: { limit?: number } = {}): Promise<HistoryEntry[]> {
     return readHistory(this.store, this.current, options.limit);
@@ -155,4 +217,28 @@ export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
     for await (const b of this) batches.push(b);
     return new arrow.Table(batches);
   }
+}
+
+/** The latest snapshot, or undefined when there is no table yet. */
+export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | undefined> {
+  try {
+    return await loadSnapshot(store);
+  } catch (err) {
+    if (err instanceof TableNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Write to the table at `uri`, creating it on first write (like delta-rs write_deltalake).
+ * Concurrent first writers race safely: one creates the table, the others append when
+ * the created layout fits their data.
+ */
+export async function writeDeltaTable(
+  uri: string | ObjectStore,
+  data: WriteInput,
+  options: WriteOptions & Pick<OpenOptions, 'store' | 'storageOptions'> = {},
+): Promise<WriteResult> {
+  const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
+  return writeTable(store, await tryLoadSnapshot(store), data, options);
 }

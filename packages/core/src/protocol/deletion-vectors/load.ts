@@ -102,12 +102,10 @@ export function storeDvReader(store: ObjectStore): DvRangeReader {
     }
     const resolved = resolveLogPath(store.root, location.absolute);
     if ('key' in resolved) return store.get(resolved.key, range);
-    throw (
-      new UnsupportedFeatureError(
-        'deletionVectors',
-        `deletion vector ${location.absolute} lies outside the table root ${store.root}; ` +
-          'reading DVs from another location is not supported',
-      ),
+    throw new UnsupportedFeatureError(
+      'deletionVectors',
+      `deletion vector ${location.absolute} lies outside the table root ${store.root}; ` +
+        'reading DVs from another location is not supported',
     );
   };
 }

@@ -1,0 +1,34 @@
+/**
+ * A CommitCoordinator makes "create `_delta_log/<version>.json` only if absent" atomic.
+ * The default works on any ObjectStore whose put honours `ifNoneMatch` (local disk via
+ * link(2), memory, S3 conditional writes); the AWS package adds the DynamoDB lock table.
+ */
+import { PreconditionFailedError } from '../errors.js';
+import { commitPath } from '../log/file-names.js';
+import type { ObjectStore } from '../storage/object-store.js';
+
+export type CommitResult = 'committed' | 'version-exists';
+
+export interface CommitCoordinator {
+  readonly name: string;
+  /** Atomically create commit `version` with `content`; 'version-exists' when another writer has it. */
+  commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult>;
+  /** Repair an interrupted commit protocol before reading or writing (no-op for put-if-absent). */
+  recover?(store: ObjectStore): Promise<void>;
+}
+
+export class PutIfAbsentCoordinator implements CommitCoordinator {
+  readonly name = 'put-if-absent';
+
+  async commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult> {
+    try {
+      await store.put(commitPath(version), content, { ifNoneMatch: true, contentType: 'application/json' });
+      return 'committed';
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) return 'version-exists';
+      throw err;
+    }
+  }
+}
+
+export const defaultCoordinator: CommitCoordinator = new PutIfAbsentCoordinator();

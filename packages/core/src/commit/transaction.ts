@@ -1,0 +1,217 @@
+/**
+ * Optimistic transactions: commit at readVersion + 1; when another writer got there first,
+ * read the winning commits, check for logical conflicts (commit/conflicts.ts) and for our
+ * own txn having been applied, then retry at the next version with jittered backoff until
+ * a deadline. Returns the new snapshot so callers never re-read the log after a commit.
+ */
+import { randomUUID } from 'node:crypto';
+import { CommitConflictError, CommitFailedError, ProtocolChangedError } from '../errors.js';
+import type { BoundExpression } from '../expr/index.js';
+import { commitPath } from '../log/file-names.js';
+import { readCommit, loadIncrement } from '../log/load.js';
+import { listLogFiles, type CommitFile } from '../log/segment.js';
+import { TableState } from '../log/replay.js';
+import type { Action, CommitInfo, Metadata, Protocol, Txn } from '../protocol/actions.js';
+import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
+import { canonicalLogPath } from '../protocol/paths.js';
+import { parseSchemaString } from '../protocol/schema.js';
+import { serializeActions } from '../log/commit-file.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { Snapshot } from '../table/snapshot.js';
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
+import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';
+import { defaultCoordinator, type CommitCoordinator } from './coordinator.js';
+import { ENGINE_INFO } from './engine-info.js';
+
+export interface ReadSet {
+  /** The transaction depends on the whole table (overwrite, restore). */
+  wholeTable?: boolean;
+  /** Predicates over the data the transaction read (replaceWhere, partition overwrite). */
+  predicates?: BoundExpression[];
+  /** Log paths of files the transaction read. */
+  files?: readonly string[];
+}
+
+export interface CommitRequest {
+  /** Data and metadata actions (no commitInfo: it is built here). */
+  actions: Action[];
+  operation: string;
+  operationParameters?: Record<string, unknown>;
+  operationMetrics?: Record<string, number | string>;
+  /** Only adds, no reads: never conflicts with concurrent writers. */
+  isBlindAppend: boolean;
+  read?: ReadSet;
+  /** Idempotency: skip the commit if the table already has this appId at >= this version. */
+  txn?: { appId: string; version: number };
+  isolation?: IsolationLevel;
+  /** Free-form `commitInfo.userMetadata`. */
+  userMetadata?: string;
+}
+
+export interface CommitOptions {
+  coordinator?: CommitCoordinator;
+  retry?: Partial<RetryPolicy>;
+  /** Called once per lost race, with the winning version (metrics, logging). */
+  onConflict?: (winningVersion: number) => void;
+}
+
+export interface CommitOutcome {
+  /** The committed version, or the version read when the commit was skipped. */
+  version: number;
+  /** True when the txn (appId, version) was already in the table: nothing was committed. */
+  skipped: boolean;
+  /** Lost races resolved by retrying at a later version. */
+  conflictsRetried: number;
+  /** The table right after this commit (or the latest known state when skipped). */
+  snapshot: Snapshot;
+}
+
+/** Thrown when version 0 already exists while creating a table (another writer created it). */
+export class TableCreatedConcurrentlyError extends ProtocolChangedError {}
+
+function quoteParams(params: Record<string, unknown> | undefined): Record<string, string> {
+  // Spark stores every operation parameter as a string (JSON for lists/objects).
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === undefined) continue;
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: number, ict: number | undefined): CommitInfo {
+  const info: CommitInfo = {
+    timestamp,
+    ...(ict !== undefined ? { inCommitTimestamp: ict } : {}),
+    operation: req.operation,
+    operationParameters: quoteParams(req.operationParameters),
+    ...(readVersion >= 0 ? { readVersion } : {}),
+    isolationLevel: req.isolation ?? 'WriteSerializable',
+    isBlindAppend: req.isBlindAppend,
+    operationMetrics: Object.fromEntries(Object.entries(req.operationMetrics ?? {}).map(([k, v]) => [k, String(v)])),
+    engineInfo: ENGINE_INFO,
+    txnId: randomUUID(),
+  };
+  if (req.userMetadata !== undefined) info.userMetadata = req.userMetadata;
+  return info;
+}
+
+function orderActions(commitInfo: CommitInfo, actions: Action[], txn: Txn | undefined): Action[] {
+  const rank = (a: Action) => (a.protocol ? 0 : a.metaData ? 1 : a.txn ? 2 : a.domainMetadata ? 3 : a.remove ? 4 : a.add ? 5 : 6);
+  const sorted = [...actions].sort((x, y) => rank(x) - rank(y));
+  return [{ commitInfo }, ...(txn ? [{ txn }] : []), ...sorted];
+}
+
+/**
+ * Commit `req` on top of `base` (undefined when creating the table at version 0).
+ * `store` is the table's store.
+ */
+export async function commitTransaction(store: ObjectStore, base: Snapshot | undefined, req: CommitRequest, opts: CommitOptions = {}): Promise<CommitOutcome> {
+  const coordinator = opts.coordinator ?? defaultCoordinator;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const started = Date.now();
+  const readVersion = base ? base.version : -1;
+
+  if (req.txn && base) {
+    const applied = base.txn(req.txn.appId);
+    if (applied && applied.version >= req.txn.version) return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
+  }
+
+  const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
+  const newProtocol = req.actions.find((a) => a.protocol)?.protocol;
+  const metadata: Metadata | undefined = newMetadata ?? base?.metadata;
+  const protocol: Protocol | undefined = newProtocol ?? base?.protocol;
+  const removed = new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path)));
+  const ctx: ConflictContext | undefined = metadata
+    ? {
+        isolation: req.isolation ?? 'WriteSerializable',
+        readWholeTable: !!req.read?.wholeTable,
+        readPredicates: req.read?.predicates ?? [],
+        readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
+        removedFiles: removed,
+        metadataChanged: !!newMetadata,
+        appIds: new Set(req.txn ? [req.txn.appId] : []),
+        columns: {
+          schema: parseSchemaString(metadata.schemaString),
+          mode: columnMappingMode(metadata),
+          partitionColumns: new Set(metadata.partitionColumns),
+        },
+      }
+    : undefined;
+
+  // State known to be current as of `version - 1`; grows as winning commits are read.
+  let state = base?.state;
+  let version = readVersion + 1;
+  let conflicts = 0;
+  const txnAction: Txn | undefined = req.txn ? { appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() } : undefined;
+
+  for (let attempt = 0; ; attempt++) {
+    if (coordinator.recover) await coordinator.recover(store);
+    const now = Date.now();
+    const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
+    const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
+    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict), req.actions, txnAction);
+    const result = await coordinator.commit(store, version, serializeActions(actions));
+    if (result === 'committed') {
+      const next = (state ?? new TableState()).clone();
+      next.apply(version, actions);
+      if (ict !== undefined) ictByState.set(next, ict);
+      return { version, skipped: false, conflictsRetried: conflicts, snapshot: new Snapshot(store, next, { version, lastModified: now, commitInfo: actions[0]!.commitInfo }) };
+    }
+
+    // Lost the race for `version`.
+    conflicts++;
+    opts.onConflict?.(version);
+    if (version === 0 || !ctx || !state) {
+      throw new TableCreatedConcurrentlyError('TableCreated', 0, `another writer created the table at ${store.root} concurrently`);
+    }
+    const winners = await readCommitsFrom(store, version);
+    for (const w of winners) {
+      if (req.txn && w.actions.some((a) => a.txn?.appId === req.txn!.appId && a.txn.version >= req.txn!.version)) {
+        // Our own earlier attempt (or a duplicate writer) already applied this txn.
+        const inc = await loadIncrement(store, state);
+        const snap = inc ? new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1]) : new Snapshot(store, state, undefined);
+        return { version: snap.version, skipped: true, conflictsRetried: conflicts, snapshot: snap };
+      }
+      try {
+        checkConflict(ctx, { version: w.version, actions: w.actions });
+      } catch (err) {
+        if (err instanceof CommitConflictError) throw err;
+        throw err;
+      }
+      const next = state.clone();
+      next.apply(w.version, w.actions);
+      state = next;
+    }
+    version = state.version + 1;
+    const elapsed = Date.now() - started;
+    if (elapsed > policy.deadlineMs) {
+      throw new CommitFailedError(
+        `could not commit to ${store.root} within ${policy.deadlineMs} ms: lost ${conflicts} races to concurrent writers (last at version ${version - 1}). ` +
+          'Nothing was committed; retry later or raise the retry deadline.',
+      );
+    }
+    await sleep(backoffDelay(attempt, policy));
+  }
+}
+
+const ictByState = new WeakMap<TableState, number>();
+
+function lastIct(state: TableState): number | undefined {
+  return ictByState.get(state);
+}
+
+/** Commits from `fromVersion` to the latest, in order. */
+async function readCommitsFrom(store: ObjectStore, fromVersion: number): Promise<{ version: number; actions: Action[] }[]> {
+  const files = (await listLogFiles(store, fromVersion)).filter((f): f is CommitFile => f.kind === 'commit').sort((a, b) => a.version - b.version);
+  const out: { version: number; actions: Action[] }[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (files[i]!.version !== fromVersion + i) break; // stop at a gap (a commit still being written)
+    out.push({ version: files[i]!.version, actions: await readCommit(store, files[i]!) });
+  }
+  if (out.length === 0) {
+    // Listing can lag a put-if-absent; the file exists, read it directly.
+    out.push({ version: fromVersion, actions: await readCommit(store, { kind: 'commit', version: fromVersion, path: commitPath(fromVersion), size: 0, lastModified: 0 }) });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+/**
+ * Metadata cleanup (PROTOCOL.md "Metadata Cleanup"): delete log files that only serve
+ * versions older than the retention period.
+ *
+ * 1. cutoff = midnight UTC of (now - delta.logRetentionDuration, default 30 days);
+ *    the cutoff commit is the newest commit whose timestamp is <= cutoff. Commit timestamps
+ *    are file modification times made monotonic (a commit is never treated as older than the
+ *    one before it), so a skewed clock cannot expose a version newer than the cutoff.
+ * 2. The cutoff checkpoint is the newest complete checkpoint at or before the cutoff commit;
+ *    without one nothing is deleted. It, its commit and everything after it stay.
+ * 3. Delete commits, checkpoints (classic, multi-part, UUID-named) and `.crc` files of
+ *    versions below the cutoff checkpoint, and compacted logs starting at or below it.
+ * 4. Delete sidecars no remaining checkpoint references, unless younger than a day.
+ * `_last_checkpoint` is never deleted (a stale hint is harmless: readers fall back to listing).
+ */
+import type * as arrow from 'apache-arrow';
+import { InvalidArgumentError } from '../errors.js';
+import type { Sidecar } from '../protocol/actions.js';
+import { floorToUtcDay, MS_PER_DAY, tableDurationMs } from '../protocol/intervals.js';
+import { decodeUriPath } from '../protocol/paths.js';
+import { openParquetFile } from '../parquet/reader.js';
+import type { ObjectMeta, ObjectStore } from '../storage/object-store.js';
+import { mapLimit } from '../util/concurrency.js';
+import { dataToJs } from './arrow-to-js.js';
+import { parseActions } from './commit-file.js';
+import { LOG_DIR, parseLogFile, SIDECAR_DIR, type LogFile } from './file-names.js';
+import type { TableState } from './replay.js';
+import { pickCheckpoint, type CheckpointFile } from './segment.js';
+
+export const DEFAULT_LOG_RETENTION = 'interval 30 days';
+const DELETE_CHUNK = 1000;
+const VERSION_CHECKSUM_RE = /^(\d{20})\.crc$/;
+const HIDDEN_CRC_RE = /^\.(.+)\.crc$/;
+
+export interface CleanupOptions {
+  /** Clock (ms since the epoch); default Date.now(). */
+  now?: number;
+  /** Retention in ms; overrides `delta.logRetentionDuration`. */
+  retentionMs?: number;
+  /** Compute what would be deleted without deleting it. */
+  dryRun?: boolean;
+}
+
+export interface CleanupResult {
+  /** Keys deleted (or, with dryRun, that would be), oldest version first. */
+  deleted: string[];
+  /** The midnight-UTC cutoff: versions committed after it stay reachable. */
+  cutoffTimestamp: number;
+  /** Version of the checkpoint that now starts the log; undefined when nothing was eligible. */
+  checkpointVersion?: number;
+  /** Why nothing was done, when nothing was. */
+  skipped?: 'disabled' | 'no-checkpoint-before-cutoff';
+}
+
+/** Delete expired log files of the table whose latest state is `state`. */
+export async function cleanupExpiredLogs(store: ObjectStore, state: TableState, options: CleanupOptions = {}): Promise<CleanupResult> {
+  const config = state.metadata?.configuration ?? {};
+  const now = options.now ?? Date.now();
+  const retention = options.retentionMs ?? tableDurationMs(config, 'delta.logRetentionDuration', DEFAULT_LOG_RETENTION);
+  if (!Number.isFinite(retention) || retention < 0) throw new InvalidArgumentError(`log retention must be a non-negative duration, got ${retention} ms`);
+  const cutoffTimestamp = floorToUtcDay(now - retention);
+  if ((config['delta.enableExpiredLogCleanup'] ?? '').toLowerCase() === 'false') return { deleted: [], cutoffTimestamp, skipped: 'disabled' };
+
+  const listing: ObjectMeta[] = [];
+  for await (const meta of store.list(`${LOG_DIR}/`, { recursive: false })) listing.push(meta);
+  const logFiles: LogFile[] = [];
+  for (const meta of listing) {
+    const f = parseLogFile(meta);
+    if (f) logFiles.push(f);
+  }
+
+  const cutoffCommit = findCutoffCommit(logFiles, cutoffTimestamp, state.version);
+  const checkpoint = cutoffCommit === undefined ? undefined : pickCheckpoint(logFiles, cutoffCommit);
+  if (!checkpoint) return { deleted: [], cutoffTimestamp, skipped: 'no-checkpoint-before-cutoff' };
+  const keep = checkpoint.version;
+
+  // Expired log files with their versions, so deletion can go oldest first.
+  const expired: { version: number; path: string }[] = [];
+  const names = new Set(listing.map((m) => baseName(m.path)));
+  for (const meta of listing) {
+    const f = parseLogFile(meta);
+    const name = baseName(meta.path);
+    let version: number | undefined;
+    if (f?.kind === 'compacted') version = f.version <= keep ? f.version : undefined;
+    else if (f) version = f.version < keep ? f.version : undefined;
+    else {
+      const crc = VERSION_CHECKSUM_RE.exec(name);
+      if (crc && Number(crc[1]) < keep) version = Number(crc[1]);
+    }
+    if (version === undefined) continue;
+    expired.push({ version, path: meta.path });
+    // Hadoop's local checksum twin (`.<name>.crc`) goes with its file.
+    if (names.has(`.${name}.crc`)) expired.push({ version, path: `${LOG_DIR}/.${name}.crc` });
+  }
+  expired.sort((a, b) => a.version - b.version || (a.path < b.path ? -1 : 1));
+  const deleted = expired.map((e) => e.path);
+
+  const remaining = logFiles.filter((f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part);
+  deleted.push(...(await expiredSidecars(store, remaining, floorToUtcDay(now) - MS_PER_DAY)));
+
+  if (!options.dryRun) {
+    for (let i = 0; i < deleted.length; i += DELETE_CHUNK) await store.deleteMany(deleted.slice(i, i + DELETE_CHUNK));
+  }
+  return { deleted, cutoffTimestamp, checkpointVersion: keep };
+}
+
+/** Newest commit version (<= maxVersion) whose monotonic timestamp is <= cutoff. */
+function findCutoffCommit(files: readonly LogFile[], cutoff: number, maxVersion: number): number | undefined {
+  const commits = files.filter((f) => f.kind === 'commit' && f.version <= maxVersion).sort((a, b) => a.version - b.version);
+  let previous = -Infinity;
+  let found: number | undefined;
+  for (const c of commits) {
+    const ts = Math.max(c.lastModified, previous + 1);
+    if (ts > cutoff) break;
+    found = c.version;
+    previous = ts;
+  }
+  return found;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Sidecars older than `cutoff` that none of the remaining checkpoints reference. */
+async function expiredSidecars(store: ObjectStore, checkpoints: readonly CheckpointFile[], cutoff: number): Promise<string[]> {
+  const sidecars: ObjectMeta[] = [];
+  for await (const meta of store.list(`${SIDECAR_DIR}/`, { recursive: false })) sidecars.push(meta);
+  const candidates = sidecars.filter((m) => m.lastModified < cutoff && !HIDDEN_CRC_RE.test(baseName(m.path)));
+  if (candidates.length === 0) return [];
+  const referenced = new Set<string>();
+  const lists = await mapLimit(checkpoints, 8, (cp) => sidecarsOf(store, cp));
+  for (const list of lists) for (const s of list) referenced.add(baseName(decodeUriPath(s.path)));
+  const names = new Set(sidecars.map((m) => baseName(m.path)));
+  const out: string[] = [];
+  for (const m of candidates) {
+    const name = baseName(m.path);
+    if (referenced.has(name)) continue;
+    out.push(m.path);
+    if (names.has(`.${name}.crc`)) out.push(`${SIDECAR_DIR}/.${name}.crc`);
+  }
+  return out;
+}
+
+/** The sidecar actions of one checkpoint file (JSON, or the `sidecar` column of Parquet). */
+async function sidecarsOf(store: ObjectStore, cp: CheckpointFile): Promise<Sidecar[]> {
+  if (cp.format === 'json') {
+    return parseActions(await store.get(cp.path), cp.path).flatMap((a) => (a.sidecar ? [a.sidecar] : []));
+  }
+  const file = await openParquetFile(store, cp.path, { size: cp.size });
+  try {
+    if (!file.metadata.schema.children.some((c) => c.name === 'sidecar')) return [];
+    const out: Sidecar[] = [];
+    for await (const batch of file.readBatches({ columns: ['sidecar'] })) {
+      const col = batch.getChild('sidecar');
+      if (!col) continue;
+      for (const data of col.data) {
+        for (const v of dataToJs(data as arrow.Data)) if (v) out.push(v as Sidecar);
+      }
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+}
