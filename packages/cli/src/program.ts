@@ -5,7 +5,10 @@
  */
 import { Command, Option } from 'commander';
 import { DeltaError } from '@delta-serverless/core';
+import { appendCommand } from './commands/append.js';
+import { createCommand } from './commands/create.js';
 import { demoCommand } from './commands/demo.js';
+import { restoreCommand } from './commands/restore.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
@@ -60,9 +63,45 @@ export function buildProgram(io: Io = defaultIo): Command {
     .action((uri: string, opts) => describeCommand(uri, opts, io.out));
 
   program
+    .command('append')
+    .description('append (or overwrite with) Parquet files; creates the table if absent')
+    .argument('<table>', 'table path or URI')
+    .argument('<files...>', 'Parquet files from any writer')
+    .addOption(new Option('--mode <mode>', 'append or overwrite').choices(['append', 'overwrite']).default('append'))
+    .option('--partition-by <a,b>', 'partition columns (new tables)')
+    .addOption(new Option('--schema-mode <mode>', 'merge: add new columns; overwrite: replace the schema (with --mode overwrite)').choices(['merge', 'overwrite']))
+    .option('--replace-where <expr>', 'with --mode overwrite: replace only rows matching this predicate')
+    .addOption(new Option('--partition-overwrite <mode>', 'dynamic: replace only the partitions in the data').choices(['static', 'dynamic']))
+    .option('--property <key=value>', 'table property for a new table; repeatable', collect)
+    .addOption(storage())
+    .action((uri: string, files: string[], opts) => appendCommand(uri, files, opts, io.out));
+
+  program
+    .command('create')
+    .description('create an empty table from a schema file')
+    .argument('<table>', 'table path or URI')
+    .requiredOption('--schema <file.json>', 'Delta JSON schema, or {"column": "type", ...}')
+    .option('--partition-by <a,b>', 'partition columns')
+    .option('--property <key=value>', 'table property; repeatable', collect)
+    .option('--description <text>', 'table description')
+    .option('--if-not-exists', 'succeed without change when the table exists')
+    .addOption(storage())
+    .action((uri: string, opts) => createCommand(uri, opts, io.out));
+
+  program
+    .command('restore')
+    .description("restore the table's data to an earlier version, as a new commit")
+    .argument('<table>', 'table path or URI')
+    .option('--version <n>', 'version to restore')
+    .option('--timestamp <t>', 'restore the version current at this time')
+    .addOption(storage())
+    .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
+
+  program
     .command('demo')
     .description('run the end-to-end demo')
-    .option('--table <path>', 'table to show (default: a table from the conformance corpus)')
+    .option('--dir <path>', 'write the demo table here (kept) instead of a temporary directory')
+    .option('--keep', 'keep the temporary directory')
     .action((opts) => demoCommand(opts, io.out));
 
   return program;

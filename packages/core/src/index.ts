@@ -67,3 +67,9 @@ export type { ChangeFeedOptions } from './read/change-feed.js';
 export { batchToRows, batchToObjects, encodeValue } from './arrow/json-values.js';
 export { projectBatch } from './arrow/project.js';
 export type { JsonValue } from './arrow/json-values.js';
+
+// Parquet (the engine's only Parquet layer; useful for reading foreign files)
+export { openParquetFile } from './parquet/reader.js';
+export type { ParquetFileReader, ReadBatchesOptions, OpenParquetOptions } from './parquet/reader.js';
+export { writeParquet, createParquetWriter } from './parquet/writer.js';
+export type { ParquetWriteOptions, ParquetCompression } from './parquet/writer.js';

@@ -137,7 +137,10 @@ class Checker {
     for (const [k, x] of Object.entries(v)) {
       if (typeof x === 'string' || (nullValues && x === null)) continue;
       this.ok = false;
-      this.problems.error(this.where, `${this.action}.${field}["${k}"] must be a string${nullValues ? ' or null' : ''}, got ${show(x)}`);
+      this.problems.error(
+        this.where,
+        `${this.action}.${field}["${k}"] must be a string${nullValues ? ' or null' : ''}, got ${show(x)}`,
+      );
     }
     return v as Record<string, string | null>;
   }
@@ -163,7 +166,10 @@ function deletionVector(c: Checker): DeletionVector | undefined {
   const d = new Checker(`${c.action}.deletionVector`, v, c.where, c.problems);
   const storageType = d.str('storageType');
   if (typeof storageType === 'string' && !['u', 'i', 'p'].includes(storageType)) {
-    c.problems.error(c.where, `${c.action}.deletionVector.storageType must be 'u', 'i' or 'p', got ${show(storageType)}`);
+    c.problems.error(
+      c.where,
+      `${c.action}.deletionVector.storageType must be 'u', 'i' or 'p', got ${show(storageType)}`,
+    );
     d.ok = false;
   }
   const dv: DeletionVector = {
@@ -209,7 +215,10 @@ export function checkRemove(obj: JsonObject, where: string, problems: Problems):
     deletionVector: deletionVector(c),
   };
   if (remove.deletionTimestamp === undefined) {
-    problems.warn(where, 'remove.deletionTimestamp is missing (optional in the protocol, but VACUUM needs it to expire tombstones)');
+    problems.warn(
+      where,
+      'remove.deletionTimestamp is missing (optional in the protocol, but VACUUM needs it to expire tombstones)',
+    );
   }
   c.optBool('extendedFileMetadata');
   c.stringMap('partitionValues', false, true);
@@ -240,14 +249,18 @@ export function checkMetadata(obj: JsonObject, where: string, problems: Problems
   c.optInt('createdTime');
   let provider = '';
   if (!isObject(obj.format)) {
-    problems.error(where, `metaData.format must be an object {"provider":"parquet","options":{}}, got ${show(obj.format)}`);
+    problems.error(
+      where,
+      `metaData.format must be an object {"provider":"parquet","options":{}}, got ${show(obj.format)}`,
+    );
     c.ok = false;
   } else {
     const f = new Checker('metaData.format', obj.format, where, problems);
     provider = f.str('provider');
     f.stringMap('options', false, true);
     if (!f.ok) c.ok = false;
-    else if (provider !== 'parquet') problems.error(where, `metaData.format.provider must be 'parquet', got ${show(provider)}`);
+    else if (provider !== 'parquet')
+      problems.error(where, `metaData.format.provider must be 'parquet', got ${show(provider)}`);
   }
   const md: MetadataAction = {
     id,
@@ -287,7 +300,8 @@ export function checkDomain(obj: JsonObject, where: string, problems: Problems):
 /** commitInfo: free-form per the protocol; we check the fields engines rely on when present. */
 export function checkCommitInfo(obj: JsonObject, where: string, problems: Problems): void {
   if (!('timestamp' in obj)) problems.warn(where, 'commitInfo.timestamp is missing (history and time travel use it)');
-  else if (!isInt(obj.timestamp)) problems.error(where, `commitInfo.timestamp must be an integer (ms since epoch), got ${show(obj.timestamp)}`);
+  else if (!isInt(obj.timestamp))
+    problems.error(where, `commitInfo.timestamp must be an integer (ms since epoch), got ${show(obj.timestamp)}`);
   if ('operation' in obj && typeof obj.operation !== 'string') {
     problems.error(where, `commitInfo.operation must be a string, got ${show(obj.operation)}`);
   }
@@ -316,5 +330,7 @@ export function checkSidecar(obj: JsonObject, where: string, problems: Problems)
 /** The derived DV unique id (`<storageType><pathOrInlineDv>[@<offset>]`), '' without a DV. */
 export function dvUniqueId(dv: DeletionVector | undefined): string {
   if (!dv) return '';
-  return dv.offset === undefined ? `${dv.storageType}${dv.pathOrInlineDv}` : `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}`;
+  return dv.offset === undefined
+    ? `${dv.storageType}${dv.pathOrInlineDv}`
+    : `${dv.storageType}${dv.pathOrInlineDv}@${dv.offset}`;
 }

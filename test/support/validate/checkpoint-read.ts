@@ -17,20 +17,27 @@ export interface CheckpointContent {
   actions: RawAction[];
   /** Actions in the checkpoint file(s) themselves, sidecar actions excluded. */
   topLevelActions: number;
-  /** Bytes of the checkpoint file(s), sidecars excluded. */
+  /** Bytes of the checkpoint file(s) plus their sidecars. */
   bytes: number;
   /** Parquet schemas of the checkpoint files and of their sidecars, for the schema comparison. */
   parquetSchemas: { where: string; root: SchemaTree; sidecar: boolean }[];
 }
 
 /** Reads every file of a complete checkpoint; undefined when it cannot be read (reported). */
-export async function readCheckpoint(logDir: string, cp: Checkpoint, problems: Problems): Promise<CheckpointContent | undefined> {
+export async function readCheckpoint(
+  logDir: string,
+  cp: Checkpoint,
+  problems: Problems,
+): Promise<CheckpointContent | undefined> {
   const content: CheckpointContent = { actions: [], topLevelActions: 0, bytes: 0, parquetSchemas: [] };
   for (const name of cp.files) {
     const file = path.join(logDir, name);
     content.bytes += fs.statSync(file).size;
     const where = `checkpoint ${name}`;
-    const actions = cp.format === 'json' ? readJsonActions(file, where, problems) : await readParquetActions(file, where, false, content, problems);
+    const actions =
+      cp.format === 'json'
+        ? readJsonActions(file, where, problems)
+        : await readParquetActions(file, where, false, content, problems);
     if (!actions) return undefined;
     content.actions.push(...actions);
     content.topLevelActions += actions.length;
@@ -52,11 +59,14 @@ export async function readCheckpoint(logDir: string, cp: Checkpoint, problems: P
       return undefined;
     }
     const size = fs.statSync(file).size;
-    if (size !== sc.sizeInBytes) problems.error(where, `sidecar.sizeInBytes is ${sc.sizeInBytes} but the file has ${size} bytes`);
+    if (size !== sc.sizeInBytes)
+      problems.error(where, `sidecar.sizeInBytes is ${sc.sizeInBytes} but the file has ${size} bytes`);
+    content.bytes += size;
     const rows = await readParquetActions(file, where, true, content, problems);
     if (!rows) return undefined;
     for (const r of rows) {
-      if (r.key !== 'add' && r.key !== 'remove') problems.error(r.where, `sidecar files may only hold add and remove actions, found ${r.key}`);
+      if (r.key !== 'add' && r.key !== 'remove')
+        problems.error(r.where, `sidecar files may only hold add and remove actions, found ${r.key}`);
       else content.actions.push(r);
     }
   }
@@ -76,8 +86,16 @@ function readJsonActions(file: string, where: string, problems: Problems): RawAc
       return undefined;
     }
     const keys = isObject(obj) ? Object.keys(obj) : [];
-    if (!isObject(obj) || keys.length !== 1 || !(ACTION_KEYS as readonly string[]).includes(keys[0]) || !isObject(obj[keys[0]])) {
-      problems.error(`${where}:${i + 1}`, `each line must be one object with exactly one known action, got ${show(obj)}`);
+    if (
+      !isObject(obj) ||
+      keys.length !== 1 ||
+      !(ACTION_KEYS as readonly string[]).includes(keys[0]) ||
+      !isObject(obj[keys[0]])
+    ) {
+      problems.error(
+        `${where}:${i + 1}`,
+        `each line must be one object with exactly one known action, got ${show(obj)}`,
+      );
       continue;
     }
     out.push({ key: keys[0] as ActionKey, value: obj[keys[0]] as JsonObject, where: `${where}:${i + 1}` });
@@ -85,7 +103,13 @@ function readJsonActions(file: string, where: string, problems: Problems): RawAc
   return out;
 }
 
-async function readParquetActions(file: string, where: string, sidecar: boolean, content: CheckpointContent, problems: Problems): Promise<RawAction[] | undefined> {
+async function readParquetActions(
+  file: string,
+  where: string,
+  sidecar: boolean,
+  content: CheckpointContent,
+  problems: Problems,
+): Promise<RawAction[] | undefined> {
   const hp = await loadHyparquet();
   let rows: Record<string, unknown>[];
   try {
@@ -102,7 +126,10 @@ async function readParquetActions(file: string, where: string, sidecar: boolean,
     const present = ACTION_KEYS.filter((k) => row[k] !== null && row[k] !== undefined);
     const at = `${where} row ${i}`;
     if (present.length !== 1) {
-      problems.error(at, `each checkpoint row must hold exactly one action, found ${present.length === 0 ? 'none' : present.join(', ')}`);
+      problems.error(
+        at,
+        `each checkpoint row must hold exactly one action, found ${present.length === 0 ? 'none' : present.join(', ')}`,
+      );
       return;
     }
     const value = normalizeBigInts(row[present[0]]);

@@ -9,7 +9,8 @@ import { describe } from './parquet-schema.js';
 import type { Problems } from './problems.js';
 
 /** A Spark-written classic checkpoint from the conformance corpus (read-only). */
-export const REFERENCE_CHECKPOINT = '/work/shared/conformance/delta-golden/checkpoint/_delta_log/00000000000000000010.checkpoint.parquet';
+export const REFERENCE_CHECKPOINT =
+  '/work/shared/conformance/delta-golden/checkpoint/_delta_log/00000000000000000010.checkpoint.parquet';
 
 const REQUIRED_FIELDS: Record<string, string[]> = {
   add: ['path', 'partitionValues', 'size', 'modificationTime', 'dataChange'],
@@ -25,6 +26,7 @@ const EXTRA_FIELDS: Record<string, string[]> = {
   remove: ['stats', 'tags'],
 };
 const EXTRA_TOP = new Set(['checkpointMetadata', 'sidecar']);
+const LEGACY_TOP = new Set(['commitInfo', 'cdc']);
 
 let reference: Promise<SchemaTree | undefined> | undefined;
 
@@ -43,28 +45,64 @@ export function referenceSchema(): Promise<SchemaTree | undefined> {
  * Reports columns whose name, nesting or type differs from the reference.
  * `required` lists the top-level action columns this file must have.
  */
-export function compareCheckpointSchema(ours: SchemaTree, ref: SchemaTree, required: string[], where: string, problems: Problems): void {
+export function compareCheckpointSchema(
+  ours: SchemaTree,
+  ref: SchemaTree,
+  required: string[],
+  where: string,
+  problems: Problems,
+): void {
   const top = new Map(ours.children.map((c) => [c.element.name, c]));
-  for (const name of required) if (!top.has(name)) problems.error(where, `checkpoint has no '${name}' column (Spark checkpoints always have it)`);
+  for (const name of required)
+    if (!top.has(name)) problems.error(where, `checkpoint has no '${name}' column (Spark checkpoints always have it)`);
   for (const col of ours.children) {
     const name = col.element.name;
     const refCol = ref.children.find((c) => c.element.name === name);
     if (!refCol) {
-      if (!EXTRA_TOP.has(name)) problems.error(where, `checkpoint column '${name}' is not a checkpoint action column`);
+      if (LEGACY_TOP.has(name))
+        problems.warn(
+          where,
+          `checkpoint column '${name}' (old Spark versions wrote it, always null) is not part of the checkpoint schema`,
+        );
+      else if (!EXTRA_TOP.has(name))
+        problems.error(where, `checkpoint column '${name}' is not a checkpoint action column`);
       continue;
     }
     for (const f of REQUIRED_FIELDS[name] ?? []) {
-      if (!col.children.some((c) => c.element.name === f)) problems.error(where, `checkpoint column ${name} has no field '${f}'`);
+      if (!col.children.some((c) => c.element.name === f))
+        problems.error(where, `checkpoint column ${name} has no field '${f}'`);
     }
     compareNode(col, refCol, name, EXTRA_FIELDS[name] ?? [], where, problems);
   }
 }
 
+/**
+ * Logical annotation, with legacy converted types mapped to their logical equivalents; a signed
+ * INT(32)/INT(64) annotation on INT32/INT64 says nothing more than the physical type, so it is dropped.
+ */
 function annotation(el: SchemaElement): string | undefined {
-  return el.logical_type?.type ?? el.converted_type;
+  const lt = el.logical_type;
+  const c = el.converted_type;
+  const plainInt =
+    (el.type === 'INT32' && (c === 'INT_32' || (lt?.type === 'INTEGER' && lt.bitWidth === 32 && lt.isSigned))) ||
+    (el.type === 'INT64' && (c === 'INT_64' || (lt?.type === 'INTEGER' && lt.bitWidth === 64 && lt.isSigned)));
+  if (plainInt) return undefined;
+  if (lt) return lt.type;
+  if (c === 'UTF8') return 'STRING';
+  if (c === 'MAP_KEY_VALUE') return 'MAP';
+  if (c && /^U?INT_/.test(c)) return 'INTEGER';
+  if (c && c.startsWith('TIMESTAMP_')) return 'TIMESTAMP';
+  return c;
 }
 
-function compareNode(ours: SchemaTree, ref: SchemaTree, at: string, extras: string[], where: string, problems: Problems): void {
+function compareNode(
+  ours: SchemaTree,
+  ref: SchemaTree,
+  at: string,
+  extras: string[],
+  where: string,
+  problems: Problems,
+): void {
   const o = ours.element;
   const r = ref.element;
   const oRep = o.repetition_type ?? 'REQUIRED';
@@ -85,7 +123,12 @@ function compareNode(ours: SchemaTree, ref: SchemaTree, at: string, extras: stri
     const name = child.element.name;
     const refChild = ref.children.find((c) => c.element.name === name);
     if (refChild) compareNode(child, refChild, `${at}.${name}`, [], where, problems);
-    else if (layout) problems.error(where, `checkpoint ${at} has child '${name}', Spark's layout uses ${ref.children.map((c) => `'${c.element.name}'`).join(', ')}`);
-    else if (!extras.includes(name)) problems.warn(where, `checkpoint ${at}.${name} is not in Spark's checkpoint schema`);
+    else if (layout)
+      problems.error(
+        where,
+        `checkpoint ${at} has child '${name}', Spark's layout uses ${ref.children.map((c) => `'${c.element.name}'`).join(', ')}`,
+      );
+    else if (!extras.includes(name))
+      problems.warn(where, `checkpoint ${at}.${name} is not in Spark's checkpoint schema`);
   }
 }

@@ -29,7 +29,10 @@ export function readCommit(logDir: string, version: number, name: string, proble
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      problems.error(where, `line is not valid JSON (truncated or partial write?): ${(e as Error).message}; line starts ${show(line.slice(0, 60))}`);
+      problems.error(
+        where,
+        `line is not valid JSON (truncated or partial write?): ${(e as Error).message}; line starts ${show(line.slice(0, 60))}`,
+      );
       return;
     }
     if (!isObject(obj)) {
@@ -38,7 +41,10 @@ export function readCommit(logDir: string, version: number, name: string, proble
     }
     const keys = Object.keys(obj);
     if (keys.length !== 1) {
-      problems.error(where, `line must hold exactly one action key, got ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+      problems.error(
+        where,
+        `line must hold exactly one action key, got ${keys.length === 0 ? 'none' : keys.join(', ')}`,
+      );
       return;
     }
     const key = keys[0];

@@ -70,7 +70,15 @@ export async function checkActiveFiles(entries: FileEntry[], opts: DataFileOptio
     const prefix = Number(e.meta.metadata.configuration['delta.dataSkippingStringPrefixLength'] ?? 32);
     await compareStatsWithData(
       opts.duck,
-      { file, stats: e.stats, leaves: e.leaves, columns, footerRows, stringPrefixLength: Number.isInteger(prefix) ? prefix : 32, where },
+      {
+        file,
+        stats: e.stats,
+        leaves: e.leaves,
+        columns,
+        footerRows,
+        stringPrefixLength: Number.isInteger(prefix) ? prefix : 32,
+        where,
+      },
       problems,
     );
   }
@@ -111,7 +119,9 @@ function dvPath(root: string, dv: DeletionVector, where: string, problems: Probl
   }
   if (dv.storageType === 'p') {
     try {
-      return dv.pathOrInlineDv.startsWith('file:') ? fileURLToPath(dv.pathOrInlineDv) : decodeURIComponent(dv.pathOrInlineDv);
+      return dv.pathOrInlineDv.startsWith('file:')
+        ? fileURLToPath(dv.pathOrInlineDv)
+        : decodeURIComponent(dv.pathOrInlineDv);
     } catch {
       problems.error(where, `deletionVector.pathOrInlineDv '${dv.pathOrInlineDv}' is not a valid path URI`);
     }
@@ -134,15 +144,22 @@ function checkDeletionVector(root: string, dv: DeletionVector, where: string, pr
     const size = fs.fstatSync(fd).size;
     const offset = dv.offset ?? 1;
     if (offset + 4 + dv.sizeInBytes + 4 > size) {
-      problems.error(where, `deletion vector at offset ${offset} with sizeInBytes ${dv.sizeInBytes} runs past the end of ${path.basename(file)} (${size} bytes)`);
+      problems.error(
+        where,
+        `deletion vector at offset ${offset} with sizeInBytes ${dv.sizeInBytes} runs past the end of ${path.basename(file)} (${size} bytes)`,
+      );
       return;
     }
     const head = Buffer.alloc(8);
     fs.readSync(fd, head, 0, 8, offset);
     if (head.readUInt32BE(0) !== dv.sizeInBytes) {
-      problems.error(where, `deletion vector file says the bitmap has ${head.readUInt32BE(0)} bytes, the log says sizeInBytes ${dv.sizeInBytes}`);
+      problems.error(
+        where,
+        `deletion vector file says the bitmap has ${head.readUInt32BE(0)} bytes, the log says sizeInBytes ${dv.sizeInBytes}`,
+      );
     }
-    if (head.readUInt32LE(4) !== 1681511377) problems.error(where, 'deletion vector bitmap does not start with the magic number 1681511377');
+    if (head.readUInt32LE(4) !== 1681511377)
+      problems.error(where, 'deletion vector bitmap does not start with the magic number 1681511377');
   } finally {
     fs.closeSync(fd);
   }

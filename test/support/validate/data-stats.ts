@@ -27,7 +27,11 @@ export interface DataStatsInput {
 }
 
 /** Runs one aggregate query over the file and reports every stat that does not match the data. */
-export async function compareStatsWithData(conn: DuckDBConnection, input: DataStatsInput, problems: Problems): Promise<void> {
+export async function compareStatsWithData(
+  conn: DuckDBConnection,
+  input: DataStatsInput,
+  problems: Problems,
+): Promise<void> {
   const { stats, where } = input;
   const exprs = ['CAST(count(*) AS VARCHAR)'];
   const slots: { leaf: LeafStats; nulls?: number; min?: number; max?: number }[] = [];
@@ -36,12 +40,22 @@ export async function compareStatsWithData(conn: DuckDBConnection, input: DataSt
     const at = leaf.path.join('.');
     if (!filePath) {
       // Column absent from the file: every value is null.
-      if (leaf.nullCount !== undefined && stats.numRecords !== undefined && leaf.nullCount !== stats.numRecords && stats.tightBounds) {
-        problems.error(where, `stats.nullCount.${at} = ${show(leaf.nullCount)}, but the column is absent from the file (all ${stats.numRecords} values are null)`);
+      if (
+        leaf.nullCount !== undefined &&
+        stats.numRecords !== undefined &&
+        leaf.nullCount !== stats.numRecords &&
+        stats.tightBounds
+      ) {
+        problems.error(
+          where,
+          `stats.nullCount.${at} = ${show(leaf.nullCount)}, but the column is absent from the file (all ${stats.numRecords} values are null)`,
+        );
       }
       continue;
     }
-    const col = filePath.slice(1).reduce((e, name) => `struct_extract(${e}, ${sqlString(name)})`, sqlIdent(filePath[0]));
+    const col = filePath
+      .slice(1)
+      .reduce((e, name) => `struct_extract(${e}, ${sqlString(name)})`, sqlIdent(filePath[0]));
     const slot: (typeof slots)[number] = { leaf };
     if (leaf.nullCount !== undefined) slot.nulls = exprs.push(`CAST(count(*) - count(${col}) AS VARCHAR)`) - 1;
     const prim = leaf.type.kind === 'primitive' ? leaf.type.name : undefined;
@@ -60,24 +74,35 @@ export async function compareStatsWithData(conn: DuckDBConnection, input: DataSt
     return;
   }
   const count = Number(row[0]);
-  if (count !== input.footerRows) problems.error(where, `DuckDB counts ${count} rows but the Parquet footer says ${input.footerRows}`);
+  if (count !== input.footerRows)
+    problems.error(where, `DuckDB counts ${count} rows but the Parquet footer says ${input.footerRows}`);
   for (const slot of slots) {
     const at = slot.leaf.path.join('.');
     const type = slot.leaf.type.kind === 'primitive' ? slot.leaf.type.name : undefined;
     if (slot.nulls !== undefined) {
       const actual = Number(row[slot.nulls]);
       const recorded = slot.leaf.nullCount as number;
-      const ok = stats.tightBounds ? recorded === actual : (recorded !== 0 || actual === 0) && (recorded !== count || actual === count);
+      const ok = stats.tightBounds
+        ? recorded === actual
+        : (recorded !== 0 || actual === 0) && (recorded !== count || actual === count);
       if (!ok) problems.error(where, `stats.nullCount.${at} = ${recorded}, but the file has ${actual} nulls`);
     }
     if (!type) continue;
     if (slot.min !== undefined) {
       const p = boundProblem('min', slot.leaf.min, row[slot.min], type, stats.tightBounds, input.stringPrefixLength);
-      if (p) problems.error(where, `stats.minValues.${at} = ${show(slot.leaf.min)}, but the true minimum is ${show(shownTruth(row[slot.min], type))}: ${p}`);
+      if (p)
+        problems.error(
+          where,
+          `stats.minValues.${at} = ${show(slot.leaf.min)}, but the true minimum is ${show(shownTruth(row[slot.min], type))}: ${p}`,
+        );
     }
     if (slot.max !== undefined) {
       const p = boundProblem('max', slot.leaf.max, row[slot.max], type, stats.tightBounds, input.stringPrefixLength);
-      if (p) problems.error(where, `stats.maxValues.${at} = ${show(slot.leaf.max)}, but the true maximum is ${show(shownTruth(row[slot.max], type))}: ${p}`);
+      if (p)
+        problems.error(
+          where,
+          `stats.maxValues.${at} = ${show(slot.leaf.max)}, but the true maximum is ${show(shownTruth(row[slot.max], type))}: ${p}`,
+        );
     }
   }
 }
@@ -101,17 +126,27 @@ function shownTruth(truth: string | null, t: PrimitiveName): unknown {
 }
 
 /** Why a recorded bound is wrong for the true value, or undefined when acceptable. */
-function boundProblem(kind: 'min' | 'max', recorded: unknown, truth: string | null, t: PrimitiveName, tight: boolean, prefixLen: number): string | undefined {
+function boundProblem(
+  kind: 'min' | 'max',
+  recorded: unknown,
+  truth: string | null,
+  t: PrimitiveName,
+  tight: boolean,
+  prefixLen: number,
+): string | undefined {
   if (truth === null) return undefined; // all values null: the bound carries no information
   const c = compareTo(recorded, truth, t);
   if (c === undefined) return undefined; // NaN involved: Spark and DuckDB order NaN differently
   if (kind === 'min' && c > 0) return 'the minimum must be <= every value';
-  if (kind === 'max' && c < 0 && !(t === 'timestamp' || t === 'timestamp_ntz')) return 'the maximum must be >= every value';
+  if (kind === 'max' && c < 0 && !(t === 'timestamp' || t === 'timestamp_ntz'))
+    return 'the maximum must be >= every value';
   if (t === 'timestamp' || t === 'timestamp_ntz') {
     const diff = parseTimestampMicros(recorded as string)! - BigInt(truth);
-    if (kind === 'max' && diff <= -1000n) return 'the maximum may be below the data by less than 1 ms only (millisecond truncation)';
+    if (kind === 'max' && diff <= -1000n)
+      return 'the maximum may be below the data by less than 1 ms only (millisecond truncation)';
     if (kind === 'max' && tight && diff >= 1000n) return 'a tight maximum may exceed the data by less than 1 ms only';
-    if (kind === 'min' && tight && diff <= -1000n) return 'a tight minimum may be below the data by less than 1 ms only (millisecond truncation)';
+    if (kind === 'min' && tight && diff <= -1000n)
+      return 'a tight minimum may be below the data by less than 1 ms only (millisecond truncation)';
     return undefined;
   }
   if (!tight || c === 0) return undefined;

@@ -72,7 +72,10 @@ export function parseSchemaString(
     return undefined;
   }
   if (!isObject(json) || json.type !== 'struct' || !Array.isArray(json.fields)) {
-    problems.error(where, `metaData.schemaString must be a JSON struct {"type":"struct","fields":[...]}, got ${show(json)}`);
+    problems.error(
+      where,
+      `metaData.schemaString must be a JSON struct {"type":"struct","fields":[...]}, got ${show(json)}`,
+    );
     return undefined;
   }
   const ctx: ParseCtx = { mode, where, problems, ids: new Map(), physical: new Map(), ok: true };
@@ -102,7 +105,8 @@ function parseFields(raw: unknown[], at: string, ctx: ParseCtx): DeltaField[] {
     if (!field) continue;
     // The protocol requires column names to be unique regardless of case.
     const lower = field.name.toLowerCase();
-    if (seen.has(lower)) fail(ctx, `schema column names must be unique ignoring case: ${at}.${field.name} is duplicated`);
+    if (seen.has(lower))
+      fail(ctx, `schema column names must be unique ignoring case: ${at}.${field.name} is duplicated`);
     seen.add(lower);
     out.push(field);
   }
@@ -118,7 +122,8 @@ function parseField(raw: unknown, at: string, ctx: ParseCtx): DeltaField | undef
   if (typeof raw.nullable !== 'boolean') fail(ctx, `${path}: "nullable" must be a boolean, got ${show(raw.nullable)}`);
   let metadata: Record<string, unknown> = {};
   if (isObject(raw.metadata)) metadata = raw.metadata;
-  else if (raw.metadata !== undefined) fail(ctx, `${path}: "metadata" must be a JSON object, got ${show(raw.metadata)}`);
+  else if (raw.metadata !== undefined)
+    fail(ctx, `${path}: "metadata" must be a JSON object, got ${show(raw.metadata)}`);
   const type = parseType(raw.type, path, ctx);
   if (!type) return undefined;
   let physicalName = raw.name;
@@ -127,9 +132,11 @@ function parseField(raw: unknown, at: string, ctx: ParseCtx): DeltaField | undef
   const rawId = metadata['delta.columnMapping.id'];
   if (isInt(rawId)) id = rawId;
   if (ctx.mode !== 'none') {
-    if (typeof pn !== 'string' || pn === '') fail(ctx, `${path}: column mapping mode '${ctx.mode}' needs metadata "delta.columnMapping.physicalName"`);
+    if (typeof pn !== 'string' || pn === '')
+      fail(ctx, `${path}: column mapping mode '${ctx.mode}' needs metadata "delta.columnMapping.physicalName"`);
     else physicalName = pn;
-    if (id === undefined) fail(ctx, `${path}: column mapping mode '${ctx.mode}' needs an integer metadata "delta.columnMapping.id"`);
+    if (id === undefined)
+      fail(ctx, `${path}: column mapping mode '${ctx.mode}' needs an integer metadata "delta.columnMapping.id"`);
     else {
       const other = ctx.ids.get(id);
       if (other !== undefined) fail(ctx, `${path}: delta.columnMapping.id ${id} is also used by ${other}`);
@@ -155,7 +162,10 @@ function parseType(raw: unknown, path: string, ctx: ParseCtx): DeltaType | undef
       const precision = Number(m[1]);
       const scale = Number(m[2]);
       if (precision < 1 || precision > 38 || scale > precision) {
-        fail(ctx, `${path}: decimal(${precision},${scale}) is out of range (1 <= precision <= 38, 0 <= scale <= precision)`);
+        fail(
+          ctx,
+          `${path}: decimal(${precision},${scale}) is out of range (1 <= precision <= 38, 0 <= scale <= precision)`,
+        );
       }
       return { kind: 'primitive', name: 'decimal', precision, scale };
     }

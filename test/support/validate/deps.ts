@@ -6,7 +6,11 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type * as Hyparquet from '../../../packages/core/node_modules/hyparquet/types/node.js';
 
-export type { FileMetaData, SchemaElement, SchemaTree } from '../../../packages/core/node_modules/hyparquet/types/node.js';
+export type {
+  FileMetaData,
+  SchemaElement,
+  SchemaTree,
+} from '../../../packages/core/node_modules/hyparquet/types/node.js';
 export type HyparquetModule = typeof Hyparquet;
 
 const HYPARQUET_URL = new URL('../../../packages/core/node_modules/hyparquet/src/node.js', import.meta.url).href;

@@ -14,7 +14,12 @@ export interface CheckpointFacts {
 }
 
 /** Checks `_last_checkpoint` against the checkpoints actually present. */
-export function checkLastCheckpoint(logDir: string, facts: CheckpointFacts[], allComplete: Checkpoint[], problems: Problems): void {
+export function checkLastCheckpoint(
+  logDir: string,
+  facts: CheckpointFacts[],
+  allComplete: Checkpoint[],
+  problems: Problems,
+): void {
   const where = '_delta_log/_last_checkpoint';
   const text = fs.readFileSync(path.join(logDir, '_last_checkpoint'), 'utf8');
   let json: unknown;
@@ -30,36 +35,54 @@ export function checkLastCheckpoint(logDir: string, facts: CheckpointFacts[], al
   }
   const version = json.version;
   const parts = json.parts;
-  if (parts !== undefined && parts !== null && (!isInt(parts) || parts < 1)) problems.error(where, `"parts" must be a positive integer, got ${show(parts)}`);
+  if (parts !== undefined && parts !== null && (!isInt(parts) || parts < 1))
+    problems.error(where, `"parts" must be a positive integer, got ${show(parts)}`);
   const candidates = allComplete.filter((c) => c.version === version);
   if (candidates.length === 0) {
     problems.error(where, `points at version ${version}, but there is no complete checkpoint for that version`);
     return;
   }
   const newest = Math.max(...allComplete.map((c) => c.version));
-  if (newest > version) problems.warn(where, `points at version ${version}, but a newer checkpoint exists at ${newest}`);
-  const matching = candidates.filter((c) => (isInt(parts) && parts > 1 ? c.kind === 'multipart' && c.files.length === parts : c.kind !== 'multipart'));
+  if (newest > version)
+    problems.warn(where, `points at version ${version}, but a newer checkpoint exists at ${newest}`);
+  const matching = candidates.filter((c) =>
+    isInt(parts) && parts > 1 ? c.kind === 'multipart' && c.files.length === parts : c.kind !== 'multipart',
+  );
   if (matching.length === 0) {
-    problems.error(where, `"parts": ${show(parts)} does not match the checkpoint files for version ${version} (${candidates.map((c) => c.label).join(', ')})`);
+    problems.error(
+      where,
+      `"parts": ${show(parts)} does not match the checkpoint files for version ${version} (${candidates.map((c) => c.label).join(', ')})`,
+    );
     return;
   }
   const fact = facts.find((f) => matching.includes(f.checkpoint));
   if (!fact) return; // unreadable: already reported
   const { content } = fact;
   const adds = content.actions.filter((a) => a.key === 'add').length;
-  if (!isInt(json.size)) problems.error(where, `"size" must be an integer (number of actions in the checkpoint), got ${show(json.size)}`);
+  if (!isInt(json.size))
+    problems.error(where, `"size" must be an integer (number of actions in the checkpoint), got ${show(json.size)}`);
   else if (json.size !== content.actions.length && json.size !== content.topLevelActions) {
-    problems.error(where, `"size" is ${json.size}, but checkpoint ${fact.checkpoint.label} holds ${content.actions.length} actions`);
+    problems.error(
+      where,
+      `"size" is ${json.size}, but checkpoint ${fact.checkpoint.label} holds ${content.actions.length} actions`,
+    );
   }
   if (isInt(json.numOfAddFiles) && json.numOfAddFiles !== adds) {
-    problems.error(where, `"numOfAddFiles" is ${json.numOfAddFiles}, but checkpoint ${fact.checkpoint.label} holds ${adds} add actions`);
+    problems.error(
+      where,
+      `"numOfAddFiles" is ${json.numOfAddFiles}, but checkpoint ${fact.checkpoint.label} holds ${adds} add actions`,
+    );
   }
   if (isInt(json.sizeInBytes) && json.sizeInBytes !== content.bytes) {
-    problems.error(where, `"sizeInBytes" is ${json.sizeInBytes}, but checkpoint ${fact.checkpoint.label} has ${content.bytes} bytes`);
+    problems.error(
+      where,
+      `"sizeInBytes" is ${json.sizeInBytes}, but checkpoint ${fact.checkpoint.label} has ${content.bytes} bytes`,
+    );
   }
   if (typeof json.checksum === 'string') {
     const actual = lastCheckpointChecksum(json);
-    if (actual !== json.checksum) problems.error(where, `"checksum" is ${json.checksum}, but the canonical JSON hashes to ${actual}`);
+    if (actual !== json.checksum)
+      problems.error(where, `"checksum" is ${json.checksum}, but the canonical JSON hashes to ${actual}`);
   }
 }
 

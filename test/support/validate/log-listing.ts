@@ -30,7 +30,8 @@ export interface LogListing {
 const COMMIT = /^(\d{20})\.json$/;
 const CLASSIC = /^(\d{20})\.checkpoint\.parquet$/;
 const MULTIPART = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
-const UUID_CP = /^(\d{20})\.checkpoint\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.(json|parquet)$/;
+const UUID_CP =
+  /^(\d{20})\.checkpoint\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.(json|parquet)$/;
 const CRC = /^(\d{20})\.crc$/;
 const COMPACTED = /^(\d{20})\.(\d{20})\.compacted\.json$/;
 const KNOWN_DIRS = new Set(['_sidecars', '_staged_commits', '_commits']);
@@ -46,7 +47,8 @@ export function listLog(logDir: string, problems: Problems): LogListing {
     if (entry.isDirectory()) {
       if (KNOWN_DIRS.has(name)) continue;
       if (name === '.tmp' || name.includes('tmp')) {
-        for (const f of fs.readdirSync(path.join(logDir, name))) problems.warn(`${where}/${f}`, 'temporary file left behind by an unfinished or crashed commit');
+        for (const f of fs.readdirSync(path.join(logDir, name)))
+          problems.warn(`${where}/${f}`, 'temporary file left behind by an unfinished or crashed commit');
       } else problems.warn(where, 'unexpected directory in _delta_log');
       continue;
     }
@@ -54,14 +56,28 @@ export function listLog(logDir: string, problems: Problems): LogListing {
     let m: RegExpExecArray | null;
     if ((m = COMMIT.exec(name))) out.commits.set(Number(m[1]), name);
     else if ((m = CLASSIC.exec(name))) {
-      out.checkpoints.push({ version: Number(m[1]), kind: 'classic', format: 'parquet', files: [name], complete: true, label: name });
+      out.checkpoints.push({
+        version: Number(m[1]),
+        kind: 'classic',
+        format: 'parquet',
+        files: [name],
+        complete: true,
+        label: name,
+      });
     } else if ((m = MULTIPART.exec(name))) {
       const key = `${m[1]}/${m[3]}`;
       let g = multipart.get(key);
       if (!g) multipart.set(key, (g = { version: Number(m[1]), total: Number(m[3]), parts: new Map() }));
       g.parts.set(Number(m[2]), name);
     } else if ((m = UUID_CP.exec(name))) {
-      out.checkpoints.push({ version: Number(m[1]), kind: 'uuid', format: m[2] as 'json' | 'parquet', files: [name], complete: true, label: name });
+      out.checkpoints.push({
+        version: Number(m[1]),
+        kind: 'uuid',
+        format: m[2] as 'json' | 'parquet',
+        files: [name],
+        complete: true,
+        label: name,
+      });
     } else if ((m = CRC.exec(name))) out.crcs.set(Number(m[1]), name);
     else if (COMPACTED.test(name)) continue;
     else if (name === '_last_checkpoint') out.hasLastCheckpoint = true;
@@ -76,7 +92,11 @@ export function listLog(logDir: string, problems: Problems): LogListing {
   for (const name of names) {
     if (!(name.startsWith('.') && name.endsWith('.crc'))) continue;
     const target = name.slice(1, -'.crc'.length);
-    if (!names.has(target)) problems.warn(`_delta_log/${name}`, 'Hadoop checksum of a file that no longer exists (leftover of a temporary file)');
+    if (!names.has(target))
+      problems.warn(
+        `_delta_log/${name}`,
+        'Hadoop checksum of a file that no longer exists (leftover of a temporary file)',
+      );
   }
   for (const g of multipart.values()) {
     const files: string[] = [];
@@ -86,7 +106,11 @@ export function listLog(logDir: string, problems: Problems): LogListing {
     }
     const label = `${String(g.version).padStart(20, '0')}.checkpoint.*.${String(g.total).padStart(10, '0')}.parquet`;
     const complete = files.length === g.total && g.total > 0;
-    if (!complete) problems.warn(`_delta_log/${label}`, `incomplete multi-part checkpoint (${files.length} of ${g.total} parts); readers must ignore it`);
+    if (!complete)
+      problems.warn(
+        `_delta_log/${label}`,
+        `incomplete multi-part checkpoint (${files.length} of ${g.total} parts); readers must ignore it`,
+      );
     out.checkpoints.push({ version: g.version, kind: 'multipart', format: 'parquet', files, complete, label });
   }
   out.checkpoints.sort((a, b) => a.version - b.version);

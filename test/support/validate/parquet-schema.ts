@@ -32,7 +32,13 @@ interface Ctx {
 }
 
 /** Checks the file schema; returns where each struct-reachable Delta leaf lives in the file. */
-export function checkDataFileSchema(root: SchemaTree, meta: TableMeta, opts: ParquetSchemaOptions, where: string, problems: Problems): ColumnMap {
+export function checkDataFileSchema(
+  root: SchemaTree,
+  meta: TableMeta,
+  opts: ParquetSchemaOptions,
+  where: string,
+  problems: Problems,
+): ColumnMap {
   const ctx: Ctx = { meta, opts, where, problems, columns: new Map() };
   const fields = meta.fields ?? [];
   const partition = new Set(meta.partitionFields.map((f) => f.physicalName));
@@ -42,12 +48,18 @@ export function checkDataFileSchema(root: SchemaTree, meta: TableMeta, opts: Par
     if (child) matched.add(child);
     if (partition.has(f.physicalName)) {
       if (child && !partitionColumnsMaterialized(meta)) {
-        problems.error(where, `partition column '${f.name}' must not be stored in the data file (its value lives in add.partitionValues)`);
+        problems.error(
+          where,
+          `partition column '${f.name}' must not be stored in the data file (its value lives in add.partitionValues)`,
+        );
       }
       continue;
     }
     if (!child) {
-      problems.error(where, `column '${f.name}'${f.physicalName !== f.name ? ` (physical name ${f.physicalName})` : ''} of the table schema is missing from the data file`);
+      problems.error(
+        where,
+        `column '${f.name}'${f.physicalName !== f.name ? ` (physical name ${f.physicalName})` : ''} of the table schema is missing from the data file`,
+      );
       continue;
     }
     checkNode(f, child, [f.physicalName], [child.element.name], ctx);
@@ -72,11 +84,17 @@ function matchChild(node: SchemaTree, f: DeltaField, meta: TableMeta): SchemaTre
 function checkNode(f: DeltaField, node: SchemaTree, path: string[], filePath: string[], ctx: Ctx): void {
   const at = `column ${path.join('.')}`;
   if (ctx.meta.mode === 'id' && f.id !== undefined && node.element.field_id !== f.id) {
-    ctx.problems.error(ctx.where, `${at}: Parquet field_id is ${node.element.field_id ?? 'missing'}, column mapping id is ${f.id}`);
+    ctx.problems.error(
+      ctx.where,
+      `${at}: Parquet field_id is ${node.element.field_id ?? 'missing'}, column mapping id is ${f.id}`,
+    );
   }
   if (f.type.kind === 'struct') {
     if (isLeaf(node) || annotation(node.element) !== undefined) {
-      ctx.problems.error(ctx.where, `${at}: struct column must be a plain Parquet group, got ${describe(node.element)}`);
+      ctx.problems.error(
+        ctx.where,
+        `${at}: struct column must be a plain Parquet group, got ${describe(node.element)}`,
+      );
       return;
     }
     for (const sub of f.type.fields) {
@@ -130,7 +148,8 @@ function checkType(t: DeltaType, node: SchemaTree, at: string, ctx: Ctx): void {
       ctx.problems.error(ctx.where, `${at}: LIST group must have exactly one repeated child`);
       return;
     }
-    const threeLevel = !isLeaf(rep) && rep.children.length === 1 && rep.element.name !== 'array' && !rep.element.name.endsWith('_tuple');
+    const threeLevel =
+      !isLeaf(rep) && rep.children.length === 1 && rep.element.name !== 'array' && !rep.element.name.endsWith('_tuple');
     if (!threeLevel) {
       ctx.problems.warn(ctx.where, `${at}: legacy 2-level LIST layout (Spark writes 3-level list/element)`);
       checkType(t.element, rep, `${at}.element`, ctx);
@@ -138,7 +157,10 @@ function checkType(t: DeltaType, node: SchemaTree, at: string, ctx: Ctx): void {
     }
     const element = rep.children[0];
     if (rep.element.name !== 'list' || element.element.name !== 'element') {
-      ctx.problems.warn(ctx.where, `${at}: LIST children are named '${rep.element.name}'/'${element.element.name}' (the Parquet spec and Spark use 'list'/'element')`);
+      ctx.problems.warn(
+        ctx.where,
+        `${at}: LIST children are named '${rep.element.name}'/'${element.element.name}' (the Parquet spec and Spark use 'list'/'element')`,
+      );
     }
     checkType(t.element, element, `${at}.element`, ctx);
     return;
@@ -155,9 +177,13 @@ function checkType(t: DeltaType, node: SchemaTree, at: string, ctx: Ctx): void {
   }
   const [key, value] = kv.children;
   if (kv.element.name !== 'key_value' || key.element.name !== 'key' || value.element.name !== 'value') {
-    ctx.problems.warn(ctx.where, `${at}: MAP children are named '${kv.element.name}'/'${key.element.name}'/'${value.element.name}' (the Parquet spec and Spark use 'key_value'/'key'/'value')`);
+    ctx.problems.warn(
+      ctx.where,
+      `${at}: MAP children are named '${kv.element.name}'/'${key.element.name}'/'${value.element.name}' (the Parquet spec and Spark use 'key_value'/'key'/'value')`,
+    );
   }
-  if (key.element.repetition_type !== 'REQUIRED') ctx.problems.error(ctx.where, `${at}: map keys must be REQUIRED in Parquet`);
+  if (key.element.repetition_type !== 'REQUIRED')
+    ctx.problems.error(ctx.where, `${at}: map keys must be REQUIRED in Parquet`);
   checkType(t.key, key, `${at}.key`, ctx);
   checkType(t.value, value, `${at}.value`, ctx);
 }
@@ -179,7 +205,8 @@ export function describe(el: SchemaElement): string {
   else if (lt?.type === 'INTEGER') ann = ` INT(${lt.bitWidth}, ${lt.isSigned ? 'signed' : 'unsigned'})`;
   else if (lt?.type === 'DECIMAL') ann = ` DECIMAL(${lt.precision},${lt.scale})`;
   else if (lt) ann = ` ${lt.type}`;
-  else if (el.converted_type) ann = ` ${el.converted_type}${el.converted_type === 'DECIMAL' ? `(${el.precision},${el.scale})` : ''}`;
+  else if (el.converted_type)
+    ann = ` ${el.converted_type}${el.converted_type === 'DECIMAL' ? `(${el.precision},${el.scale})` : ''}`;
   return `${el.type ?? 'group'}${ann}`;
 }
 
@@ -200,7 +227,11 @@ function decimalAnnotation(el: SchemaElement): { precision: number; scale: numbe
 
 const INT_BITS: Record<string, number> = { byte: 8, short: 16, integer: 32, long: 64 };
 
-function primitiveProblem(t: Extract<DeltaType, { kind: 'primitive' }>, el: SchemaElement, opts: ParquetSchemaOptions): string | undefined {
+function primitiveProblem(
+  t: Extract<DeltaType, { kind: 'primitive' }>,
+  el: SchemaElement,
+  opts: ParquetSchemaOptions,
+): string | undefined {
   const ann = annotation(el);
   switch (t.name) {
     case 'boolean':
@@ -212,9 +243,11 @@ function primitiveProblem(t: Extract<DeltaType, { kind: 'primitive' }>, el: Sche
       const bits = INT_BITS[t.name];
       const ia = intAnnotation(el);
       if (ia && !ia.signed) return 'unsigned integers are not Delta types';
-      if (ann !== undefined && !ia) return `expected INT${bits <= 32 ? 32 : 64} with at most an INT(${bits}, signed) annotation`;
+      if (ann !== undefined && !ia)
+        return `expected INT${bits <= 32 ? 32 : 64} with at most an INT(${bits}, signed) annotation`;
       const fileBits = ia?.bits ?? (el.type === 'INT64' ? 64 : 32);
-      const physicalOk = bits === 64 ? el.type === 'INT64' || (opts.typeWidening && el.type === 'INT32') : el.type === 'INT32';
+      const physicalOk =
+        bits === 64 ? el.type === 'INT64' || (opts.typeWidening && el.type === 'INT32') : el.type === 'INT32';
       if (!physicalOk) return `expected ${bits === 64 ? 'INT64' : 'INT32'}`;
       if (fileBits === bits || (opts.typeWidening && fileBits < bits)) return undefined;
       return `expected INT(${bits}, signed), the file declares INT(${fileBits})`;
@@ -227,14 +260,20 @@ function primitiveProblem(t: Extract<DeltaType, { kind: 'primitive' }>, el: Sche
       return 'expected DOUBLE';
     case 'decimal': {
       const d = decimalAnnotation(el);
-      if (!d) return opts.typeWidening && el.type !== undefined && /^INT(32|64)$/.test(el.type) && ann === undefined ? undefined : 'expected a DECIMAL annotation';
-      if (!['INT32', 'INT64', 'FIXED_LEN_BYTE_ARRAY', 'BYTE_ARRAY'].includes(el.type ?? '')) return 'DECIMAL must be INT32, INT64 or (FIXED_LEN_)BYTE_ARRAY';
+      if (!d)
+        return opts.typeWidening && el.type !== undefined && /^INT(32|64)$/.test(el.type) && ann === undefined
+          ? undefined
+          : 'expected a DECIMAL annotation';
+      if (!['INT32', 'INT64', 'FIXED_LEN_BYTE_ARRAY', 'BYTE_ARRAY'].includes(el.type ?? ''))
+        return 'DECIMAL must be INT32, INT64 or (FIXED_LEN_)BYTE_ARRAY';
       if (d.precision === t.precision && d.scale === t.scale) return undefined;
       const widened = opts.typeWidening && d.scale <= t.scale! && d.precision - d.scale <= t.precision! - t.scale!;
       return widened ? undefined : `expected DECIMAL(${t.precision},${t.scale})`;
     }
     case 'string':
-      return el.type === 'BYTE_ARRAY' && (ann === 'STRING' || ann === 'UTF8') ? undefined : 'expected BYTE_ARRAY with a STRING (UTF8) annotation';
+      return el.type === 'BYTE_ARRAY' && (ann === 'STRING' || ann === 'UTF8')
+        ? undefined
+        : 'expected BYTE_ARRAY with a STRING (UTF8) annotation';
     case 'binary':
       return el.type === 'BYTE_ARRAY' || el.type === 'FIXED_LEN_BYTE_ARRAY' ? undefined : 'expected BYTE_ARRAY';
     case 'date':
@@ -242,7 +281,8 @@ function primitiveProblem(t: Extract<DeltaType, { kind: 'primitive' }>, el: Sche
     case 'timestamp':
     case 'timestamp_ntz': {
       const utc = t.name === 'timestamp';
-      if (el.type === 'INT96') return opts.allowInt96 ? undefined : 'INT96 timestamps are deprecated; write INT64 TIMESTAMP(MICROS)';
+      if (el.type === 'INT96')
+        return opts.allowInt96 ? undefined : 'INT96 timestamps are deprecated; write INT64 TIMESTAMP(MICROS)';
       if (!utc && opts.typeWidening && el.type === 'INT32' && ann === 'DATE') return undefined;
       if (el.type !== 'INT64') return 'expected INT64 TIMESTAMP(MICROS)';
       const lt = el.logical_type;
@@ -252,7 +292,8 @@ function primitiveProblem(t: Extract<DeltaType, { kind: 'primitive' }>, el: Sche
         return undefined;
       }
       // Converted types alone imply isAdjustedToUTC=true.
-      if (el.converted_type === 'TIMESTAMP_MICROS') return utc ? undefined : 'timestamp_ntz requires isAdjustedToUTC=false (needs the TIMESTAMP logical type)';
+      if (el.converted_type === 'TIMESTAMP_MICROS')
+        return utc ? undefined : 'timestamp_ntz requires isAdjustedToUTC=false (needs the TIMESTAMP logical type)';
       if (el.converted_type === 'TIMESTAMP_MILLIS') return 'Delta timestamps are microseconds, the file stores MILLIS';
       return 'expected a TIMESTAMP(MICROS) annotation';
     }

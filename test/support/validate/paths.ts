@@ -18,7 +18,13 @@ export interface ResolvedPath {
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /** Decodes an action path (an RFC 2396 URI); reports malformed ones. */
-export function resolvePath(root: string, raw: string, action: string, where: string, problems: Problems): ResolvedPath {
+export function resolvePath(
+  root: string,
+  raw: string,
+  action: string,
+  where: string,
+  problems: Problems,
+): ResolvedPath {
   if (SCHEME.test(raw) && !/^[^/]*=/.test(raw)) {
     if (raw.startsWith('file:')) {
       let local: string;
@@ -35,17 +41,26 @@ export function resolvePath(root: string, raw: string, action: string, where: st
     problems.warn(where, `${action}.path '${raw}' is an absolute URI outside the local filesystem; not checked`);
     return { canonical: raw, local: undefined, relative: undefined };
   }
-  if (raw.startsWith('/')) problems.error(where, `${action}.path '${raw}' must be relative to the table root (or a full URI), not start with '/'`);
+  if (raw.startsWith('/'))
+    problems.error(
+      where,
+      `${action}.path '${raw}' must be relative to the table root (or a full URI), not start with '/'`,
+    );
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
   } catch {
-    problems.error(where, `${action}.path '${raw}' is not a valid URI-encoded path (a '%' not followed by two hex digits: was the Hive-escaped directory name not URI-encoded?)`);
+    problems.error(
+      where,
+      `${action}.path '${raw}' is not a valid URI-encoded path (a '%' not followed by two hex digits: was the Hive-escaped directory name not URI-encoded?)`,
+    );
     decoded = raw;
   }
   const segments = decoded.split('/');
-  if (segments.includes('..') || segments.includes('.')) problems.error(where, `${action}.path '${raw}' must not contain '.' or '..' segments`);
-  if (segments.some((s) => s === '') && !raw.startsWith('/')) problems.error(where, `${action}.path '${raw}' has an empty path segment`);
+  if (segments.includes('..') || segments.includes('.'))
+    problems.error(where, `${action}.path '${raw}' must not contain '.' or '..' segments`);
+  if (segments.some((s) => s === '') && !raw.startsWith('/'))
+    problems.error(where, `${action}.path '${raw}' has an empty path segment`);
   if (/[\s"<>\\^`{|}]/.test(raw) || /%(?![0-9A-Fa-f]{2})/.test(raw)) {
     problems.warn(where, `${action}.path '${raw}' contains characters that RFC 2396 requires to be escaped`);
   }
@@ -53,7 +68,13 @@ export function resolvePath(root: string, raw: string, action: string, where: st
 }
 
 /** partitionValues keys, value syntax, and consistency with `col=value/` directories. */
-export function checkPartitionValues(add: AddAction, resolved: ResolvedPath, meta: TableMeta, where: string, problems: Problems): void {
+export function checkPartitionValues(
+  add: AddAction,
+  resolved: ResolvedPath,
+  meta: TableMeta,
+  where: string,
+  problems: Problems,
+): void {
   if (!meta.fields) return;
   const expected = meta.partitionFields.map((f) => f.physicalName);
   const keys = Object.keys(add.partitionValues);
@@ -87,12 +108,15 @@ export function checkPartitionValues(add: AddAction, resolved: ResolvedPath, met
       problems.error(
         where,
         `partition directory '${dir}' means ${key}=${JSON.stringify(unescaped)} but add.partitionValues.${f.physicalName} is ${JSON.stringify(actual)} (${add.path}); ` +
-          "directory values are Hive-escaped (%XX, null -> __HIVE_DEFAULT_PARTITION__) and then URI-encoded in add.path",
+          'directory values are Hive-escaped (%XX, null -> __HIVE_DEFAULT_PARTITION__) and then URI-encoded in add.path',
       );
     }
-    const unescapedChars = [...rawValue].filter((ch) => ch !== '%' && needsHiveEscape(ch));
+    const unescapedChars = [...new Set(rawValue)].filter((ch) => ch !== '%' && needsHiveEscape(ch));
     if (unescapedChars.length > 0) {
-      problems.error(where, `partition directory '${dir}' must Hive-escape ${unescapedChars.map((c) => JSON.stringify(c)).join(', ')} as %XX (${add.path})`);
+      problems.error(
+        where,
+        `partition directory '${dir}' must Hive-escape ${unescapedChars.map((c) => JSON.stringify(c)).join(', ')} as %XX (${add.path})`,
+      );
     }
   }
 }

@@ -74,19 +74,32 @@ export function checkProtocolRules(p: ProtocolAction, where: string, problems: P
   if (r > 3) problems.error(where, `protocol.minReaderVersion ${r} is not defined by the protocol (1..3)`);
   if (w > 7) problems.error(where, `protocol.minWriterVersion ${w} is not defined by the protocol (1..7)`);
   if (p.readerFeatures !== undefined && r !== 3) {
-    problems.error(where, `protocol.readerFeatures may only exist with minReaderVersion 3, but minReaderVersion is ${r}`);
+    problems.error(
+      where,
+      `protocol.readerFeatures may only exist with minReaderVersion 3, but minReaderVersion is ${r}`,
+    );
   }
   if (p.writerFeatures !== undefined && w !== 7) {
-    problems.error(where, `protocol.writerFeatures may only exist with minWriterVersion 7, but minWriterVersion is ${w}`);
+    problems.error(
+      where,
+      `protocol.writerFeatures may only exist with minWriterVersion 7, but minWriterVersion is ${w}`,
+    );
   }
-  if (r === 3 && p.readerFeatures === undefined) problems.error(where, 'protocol with minReaderVersion 3 must list readerFeatures');
-  if (w === 7 && p.writerFeatures === undefined) problems.error(where, 'protocol with minWriterVersion 7 must list writerFeatures');
+  if (r === 3 && p.readerFeatures === undefined)
+    problems.error(where, 'protocol with minReaderVersion 3 must list readerFeatures');
+  if (w === 7 && p.writerFeatures === undefined)
+    problems.error(where, 'protocol with minWriterVersion 7 must list writerFeatures');
   if (r === 3 && w !== 7) problems.error(where, `protocol minReaderVersion 3 requires minWriterVersion 7, got ${w}`);
   for (const f of p.readerFeatures ?? []) {
-    if (WRITER_ONLY_FEATURES.has(f)) problems.error(where, `protocol.readerFeatures lists '${f}', which is a writer-only feature`);
-    else if (!READER_WRITER_FEATURES.has(f)) problems.error(where, `protocol.readerFeatures lists unknown feature '${f}'`);
+    if (WRITER_ONLY_FEATURES.has(f))
+      problems.error(where, `protocol.readerFeatures lists '${f}', which is a writer-only feature`);
+    else if (!READER_WRITER_FEATURES.has(f))
+      problems.error(where, `protocol.readerFeatures lists unknown feature '${f}'`);
     if (!(p.writerFeatures ?? []).includes(f)) {
-      problems.error(where, `protocol.readerFeatures lists '${f}' but writerFeatures does not (reader features must be in both lists)`);
+      problems.error(
+        where,
+        `protocol.readerFeatures lists '${f}' but writerFeatures does not (reader features must be in both lists)`,
+      );
     }
   }
   for (const f of p.writerFeatures ?? []) {
@@ -94,9 +107,13 @@ export function checkProtocolRules(p: ProtocolAction, where: string, problems: P
       if (r === 3 && !(p.readerFeatures ?? []).includes(f)) {
         problems.error(where, `protocol.writerFeatures lists reader-writer feature '${f}' but readerFeatures does not`);
       } else if (r < 3 && !(f === 'columnMapping' && r === 2)) {
-        problems.error(where, `protocol.writerFeatures lists reader-writer feature '${f}', which needs minReaderVersion 3 (got ${r})`);
+        problems.error(
+          where,
+          `protocol.writerFeatures lists reader-writer feature '${f}', which needs minReaderVersion 3 (got ${r})`,
+        );
       }
-    } else if (!WRITER_ONLY_FEATURES.has(f)) problems.error(where, `protocol.writerFeatures lists unknown feature '${f}'`);
+    } else if (!WRITER_ONLY_FEATURES.has(f))
+      problems.error(where, `protocol.writerFeatures lists unknown feature '${f}'`);
   }
   for (const dup of duplicates(p.readerFeatures)) problems.error(where, `protocol.readerFeatures lists '${dup}' twice`);
   for (const dup of duplicates(p.writerFeatures)) problems.error(where, `protocol.writerFeatures lists '${dup}' twice`);
@@ -130,32 +147,46 @@ export function checkFeatureRequirements(
   const isTrue = (k: string): boolean => conf[k]?.toLowerCase() === 'true';
   const needWriter = (feature: string, why: string): void => {
     if (!writerSupports(p, feature)) {
-      problems.error(where, `${why} requires writer feature '${feature}' (writerFeatures at writer version 7, or a legacy writer version that implies it); protocol is ${protocolText(p)}`);
+      problems.error(
+        where,
+        `${why} requires writer feature '${feature}' (writerFeatures at writer version 7, or a legacy writer version that implies it); protocol is ${protocolText(p)}`,
+      );
     }
   };
   const needBoth = (features: string[], why: string): void => {
     if (!features.some((f) => supports(p, f))) {
-      problems.error(where, `${why} requires reader+writer feature '${features[0]}' in the protocol; protocol is ${protocolText(p)}`);
+      problems.error(
+        where,
+        `${why} requires reader+writer feature '${features[0]}' in the protocol; protocol is ${protocolText(p)}`,
+      );
     }
   };
   if (isTrue('delta.appendOnly')) needWriter('appendOnly', 'delta.appendOnly=true');
-  if (Object.keys(conf).some((k) => k.startsWith('delta.constraints.'))) needWriter('checkConstraints', 'a CHECK constraint (delta.constraints.*)');
+  if (Object.keys(conf).some((k) => k.startsWith('delta.constraints.')))
+    needWriter('checkConstraints', 'a CHECK constraint (delta.constraints.*)');
   if (isTrue('delta.enableChangeDataFeed')) needWriter('changeDataFeed', 'delta.enableChangeDataFeed=true');
   if (isTrue('delta.enableDeletionVectors')) needBoth(['deletionVectors'], 'delta.enableDeletionVectors=true');
   if (isTrue('delta.enableRowTracking')) needWriter('rowTracking', 'delta.enableRowTracking=true');
   if (isTrue('delta.enableInCommitTimestamps')) needWriter('inCommitTimestamp', 'delta.enableInCommitTimestamps=true');
-  if (isTrue('delta.enableTypeWidening')) needBoth(['typeWidening', 'typeWidening-preview'], 'delta.enableTypeWidening=true');
+  if (isTrue('delta.enableTypeWidening'))
+    needBoth(['typeWidening', 'typeWidening-preview'], 'delta.enableTypeWidening=true');
   if (conf['delta.checkpointPolicy'] === 'v2') needBoth(['v2Checkpoint'], 'delta.checkpointPolicy=v2');
   if (isTrue('delta.enableIcebergCompatV2')) needWriter('icebergCompatV2', 'delta.enableIcebergCompatV2=true');
   const mode = conf['delta.columnMapping.mode'];
   if (mode !== undefined && mode !== 'none') needBoth(['columnMapping'], `delta.columnMapping.mode=${mode}`);
   if (!fields) return;
-  if (someType(fields, (t) => t.kind === 'primitive' && t.name === 'timestamp_ntz')) needBoth(['timestampNtz'], 'a timestamp_ntz column');
-  if (someType(fields, (t) => t.kind === 'primitive' && t.name === 'variant')) needBoth(['variantType', 'variantType-preview'], 'a variant column');
-  if (someFieldMetadata(fields, (k) => k === 'delta.invariants')) needWriter('invariants', 'a column invariant (delta.invariants)');
-  if (someFieldMetadata(fields, (k) => k === 'delta.generationExpression')) needWriter('generatedColumns', 'a generated column');
-  if (someFieldMetadata(fields, (k) => k.startsWith('delta.identity.'))) needWriter('identityColumns', 'an identity column');
-  if (someFieldMetadata(fields, (k) => k === 'CURRENT_DEFAULT')) needWriter('allowColumnDefaults', 'a column default (CURRENT_DEFAULT)');
+  if (someType(fields, (t) => t.kind === 'primitive' && t.name === 'timestamp_ntz'))
+    needBoth(['timestampNtz'], 'a timestamp_ntz column');
+  if (someType(fields, (t) => t.kind === 'primitive' && t.name === 'variant'))
+    needBoth(['variantType', 'variantType-preview'], 'a variant column');
+  if (someFieldMetadata(fields, (k) => k === 'delta.invariants'))
+    needWriter('invariants', 'a column invariant (delta.invariants)');
+  if (someFieldMetadata(fields, (k) => k === 'delta.generationExpression'))
+    needWriter('generatedColumns', 'a generated column');
+  if (someFieldMetadata(fields, (k) => k.startsWith('delta.identity.')))
+    needWriter('identityColumns', 'an identity column');
+  if (someFieldMetadata(fields, (k) => k === 'CURRENT_DEFAULT'))
+    needWriter('allowColumnDefaults', 'a column default (CURRENT_DEFAULT)');
 }
 
 /** `(3,7,[deletionVectors],[deletionVectors,appendOnly])` style rendering for messages. */

@@ -47,6 +47,8 @@ export interface TableState {
   txns: Map<string, number>;
   domains: Map<string, DomainAction>;
   lastInCommitTimestamp?: number;
+  /** A missing first protocol/metaData has been reported. */
+  missingReported?: boolean;
 }
 
 /** An empty table state. */
@@ -119,26 +121,49 @@ export function applyActions(state: TableState, actions: RawAction[], ctx: Apply
         break;
       }
       case 'cdc':
+        if (source === 'checkpoint') problems.error(a.where, 'cdc actions must not appear in checkpoints');
         checkCdc(a.value, a.where, problems);
         hasCdc = true;
         break;
       case 'commitInfo':
+        if (source === 'checkpoint') problems.error(a.where, 'commitInfo actions must not appear in checkpoints');
         checkCommitInfo(a.value, a.where, problems);
         break;
       case 'checkpointMetadata': {
         const v = checkCheckpointMetadata(a.value, a.where, problems);
-        if (v !== undefined && v !== version) problems.error(a.where, `checkpointMetadata.version is ${v}, but the checkpoint is for version ${version}`);
+        if (v !== undefined && v !== version)
+          problems.error(a.where, `checkpointMetadata.version is ${v}, but the checkpoint is for version ${version}`);
         break;
       }
       case 'sidecar':
         break; // resolved by readCheckpoint
     }
   }
-  if (!state.protocol) problems.error(where0, 'no protocol action has been seen by this version (version 0 must contain one)');
-  if (!state.meta) problems.error(where0, 'no metaData action has been seen by this version (version 0 must contain one)');
+  if (!state.protocol || !state.meta) {
+    // Reported once; later versions then replay against a stand-in so their own problems still show.
+    if (!state.missingReported) {
+      if (!state.protocol)
+        problems.error(where0, `no protocol action at or before this ${source} (the first version must contain one)`);
+      if (!state.meta)
+        problems.error(where0, `no metaData action at or before this ${source} (the first version must contain one)`);
+      state.missingReported = true;
+    }
+    state.protocol ??= { minReaderVersion: 1, minWriterVersion: 2 };
+    state.meta ??= buildTableMeta(
+      {
+        id: '',
+        provider: 'parquet',
+        schemaString: '{"type":"struct","fields":[]}',
+        partitionColumns: [],
+        configuration: {},
+      },
+      where0,
+      problems,
+    );
+  }
   const { protocol, meta } = state;
-  if (!protocol || !meta) return;
-  if (protocolChanged || metadataChanged) checkFeatureRequirements(protocol, meta.metadata, meta.fields, where0, problems);
+  if (protocolChanged || metadataChanged)
+    checkFeatureRequirements(protocol, meta.metadata, meta.fields, where0, problems);
   if (hasCdc && source === 'commit' && !writerSupports(protocol, 'changeDataFeed')) {
     problems.error(where0, "cdc actions require writer feature 'changeDataFeed' (or writer version 4..6)");
   }
@@ -154,9 +179,15 @@ export function applyActions(state: TableState, actions: RawAction[], ctx: Apply
     const resolved = resolvePath(ctx.root, remove.path, 'remove', where, problems);
     const key = fileKey(resolved.canonical, dvUniqueId(remove.deletionVector));
     if (source === 'commit') {
-      if (removedPaths.has(resolved.canonical)) problems.error(where, `path ${remove.path} is removed twice in one commit`);
-      if (appendOnly && remove.dataChange) problems.error(where, `append-only table (delta.appendOnly=true): remove with dataChange=true of ${remove.path}`);
-      if (!state.adds.has(key)) problems.warn(where, `remove of ${remove.path}, which is not an active file at this version`);
+      if (removedPaths.has(resolved.canonical))
+        problems.error(where, `path ${remove.path} is removed twice in one commit`);
+      if (appendOnly && remove.dataChange)
+        problems.error(
+          where,
+          `append-only table (delta.appendOnly=true): remove with dataChange=true of ${remove.path}`,
+        );
+      if (!state.adds.has(key))
+        problems.warn(where, `remove of ${remove.path}, which is not an active file at this version`);
     }
     removedPaths.add(resolved.canonical);
     removedKeys.add(key);
@@ -169,16 +200,24 @@ export function applyActions(state: TableState, actions: RawAction[], ctx: Apply
     const key = fileKey(resolved.canonical, dvUniqueId(add.deletionVector));
     if (source === 'commit') {
       if (addedPaths.has(resolved.canonical)) problems.error(where, `path ${add.path} is added twice in one commit`);
-      if (removedKeys.has(key)) problems.error(where, `logical file ${add.path} is both added and removed in one commit`);
+      if (removedKeys.has(key))
+        problems.error(where, `logical file ${add.path} is both added and removed in one commit`);
       if (!add.dataChange && !removedPaths.size && !byPath.has(resolved.canonical)) {
-        problems.warn(where, `add with dataChange=false of ${add.path}, but the commit removes nothing and the file was not in the table`);
+        problems.warn(
+          where,
+          `add with dataChange=false of ${add.path}, but the commit removes nothing and the file was not in the table`,
+        );
       }
     }
     addedPaths.add(resolved.canonical);
     if (add.deletionVector && !supports(protocol, 'deletionVectors')) {
-      problems.error(where, `add of ${add.path} has a deletion vector, but the protocol does not support 'deletionVectors'`);
+      problems.error(
+        where,
+        `add of ${add.path} has a deletion vector, but the protocol does not support 'deletionVectors'`,
+      );
     }
-    if (add.deletionVector && add.stats === undefined) problems.error(where, `add of ${add.path} has a deletion vector, so its stats must carry numRecords`);
+    if (add.deletionVector && add.stats === undefined)
+      problems.error(where, `add of ${add.path} has a deletion vector, so its stats must carry numRecords`);
     // A re-added path keeps the schema it was written with.
     const fileMeta = byPath.get(resolved.canonical)?.meta ?? meta;
     checkPartitionValues(add, resolved, meta, where, problems);
@@ -189,8 +228,15 @@ export function applyActions(state: TableState, actions: RawAction[], ctx: Apply
       if (add.deletionVector && entry.stats && entry.stats.numRecords === undefined) {
         problems.error(where, `add of ${add.path} has a deletion vector, so stats.numRecords must be present`);
       }
-      if (add.deletionVector && entry.stats?.numRecords !== undefined && add.deletionVector.cardinality > entry.stats.numRecords) {
-        problems.error(where, `deletionVector.cardinality ${add.deletionVector.cardinality} exceeds stats.numRecords ${entry.stats.numRecords}`);
+      if (
+        add.deletionVector &&
+        entry.stats?.numRecords !== undefined &&
+        add.deletionVector.cardinality > entry.stats.numRecords
+      ) {
+        problems.error(
+          where,
+          `deletionVector.cardinality ${add.deletionVector.cardinality} exceeds stats.numRecords ${entry.stats.numRecords}`,
+        );
       }
     }
     state.removes.delete(key);
@@ -201,7 +247,10 @@ export function applyActions(state: TableState, actions: RawAction[], ctx: Apply
   for (const e of state.adds.values()) {
     const other = seen.get(e.resolved.canonical);
     if (other && (addedPaths.has(e.resolved.canonical) || source === 'checkpoint')) {
-      problems.error(e.where, `data file ${e.add.path} is active twice (deletion vectors '${dvUniqueId(other.add.deletionVector)}' and '${dvUniqueId(e.add.deletionVector)}'); the old one must be removed`);
+      problems.error(
+        e.where,
+        `data file ${e.add.path} is active twice (deletion vectors '${dvUniqueId(other.add.deletionVector)}' and '${dvUniqueId(e.add.deletionVector)}'); the old one must be removed`,
+      );
     }
     seen.set(e.resolved.canonical, e);
   }
@@ -213,12 +262,18 @@ function checkInCommitTimestamp(state: TableState, actions: RawAction[], ctx: Ap
   const first = actions[0];
   const where = commitWhere(ctx.version, 1);
   if (!first || first.key !== 'commitInfo' || !isInt(first.value.inCommitTimestamp)) {
-    ctx.problems.error(where, 'in-commit timestamps are enabled: the first action must be commitInfo with an integer inCommitTimestamp');
+    ctx.problems.error(
+      where,
+      'in-commit timestamps are enabled: the first action must be commitInfo with an integer inCommitTimestamp',
+    );
     return;
   }
   const ict = first.value.inCommitTimestamp;
   if (state.lastInCommitTimestamp !== undefined && ict <= state.lastInCommitTimestamp) {
-    ctx.problems.error(where, `inCommitTimestamp ${ict} is not greater than the previous commit's ${state.lastInCommitTimestamp}`);
+    ctx.problems.error(
+      where,
+      `inCommitTimestamp ${ict} is not greater than the previous commit's ${state.lastInCommitTimestamp}`,
+    );
   }
   state.lastInCommitTimestamp = ict;
 }

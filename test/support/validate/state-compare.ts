@@ -24,40 +24,71 @@ function listSome(xs: string[]): string {
 /** The checkpoint's state must equal the replay of the commits up to its version. */
 export function compareWithCheckpoint(replayed: TableState, cp: TableState, where: string, problems: Problems): void {
   if (replayed.protocol && cp.protocol && !sameProtocol(replayed.protocol, cp.protocol)) {
-    problems.error(where, `checkpoint protocol ${protocolText(cp.protocol)} differs from the replayed commits' ${protocolText(replayed.protocol)}`);
+    problems.error(
+      where,
+      `checkpoint protocol ${protocolText(cp.protocol)} differs from the replayed commits' ${protocolText(replayed.protocol)}`,
+    );
   }
   const rm = replayed.meta?.metadata;
   const cm = cp.meta?.metadata;
   if (rm && cm) {
     for (const k of ['id', 'provider', 'schemaString', 'partitionColumns', 'configuration'] as const) {
-      if (!jsonEqual(rm[k], cm[k])) problems.error(where, `checkpoint metaData.${k} ${show(cm[k])} differs from the replayed commits' ${show(rm[k])}`);
+      if (!jsonEqual(rm[k], cm[k]))
+        problems.error(
+          where,
+          `checkpoint metaData.${k} ${show(cm[k])} differs from the replayed commits' ${show(rm[k])}`,
+        );
     }
   }
   const missing = [...replayed.adds.values()].filter((e) => !cp.adds.has(e.key)).map((e) => e.add.path);
   const extra = [...cp.adds.values()].filter((e) => !replayed.adds.has(e.key)).map((e) => e.add.path);
-  if (missing.length) problems.error(where, `checkpoint lacks ${missing.length} active file(s) of the replayed commits: ${listSome(missing)}`);
-  if (extra.length) problems.error(where, `checkpoint has ${extra.length} add(s) that are not active in the replayed commits: ${listSome(extra)}`);
+  if (missing.length)
+    problems.error(
+      where,
+      `checkpoint lacks ${missing.length} active file(s) of the replayed commits: ${listSome(missing)}`,
+    );
+  if (extra.length)
+    problems.error(
+      where,
+      `checkpoint has ${extra.length} add(s) that are not active in the replayed commits: ${listSome(extra)}`,
+    );
   for (const [key, c] of cp.adds) {
     const r = replayed.adds.get(key);
     if (!r) continue;
-    if (r.add.size !== c.add.size) problems.error(where, `checkpoint add ${c.add.path}: size ${c.add.size}, commits say ${r.add.size}`);
+    if (r.add.size !== c.add.size)
+      problems.error(where, `checkpoint add ${c.add.path}: size ${c.add.size}, commits say ${r.add.size}`);
     if (!jsonEqual(r.add.partitionValues, c.add.partitionValues)) {
-      problems.error(where, `checkpoint add ${c.add.path}: partitionValues ${show(c.add.partitionValues)}, commits say ${show(r.add.partitionValues)}`);
+      problems.error(
+        where,
+        `checkpoint add ${c.add.path}: partitionValues ${show(c.add.partitionValues)}, commits say ${show(r.add.partitionValues)}`,
+      );
     }
     if (c.add.stats !== undefined && r.add.stats !== undefined && !jsonEqual(c.stats, r.stats)) {
-      problems.error(where, `checkpoint add ${c.add.path}: stats ${show(c.add.stats)} differ from the commit's ${show(r.add.stats)}`);
+      problems.error(
+        where,
+        `checkpoint add ${c.add.path}: stats ${show(c.add.stats)} differ from the commit's ${show(r.add.stats)}`,
+      );
     }
   }
   for (const [key, rem] of cp.removes) {
-    if (replayed.adds.has(key)) problems.error(where, `checkpoint tombstone ${rem.path} is an active file in the replayed commits`);
-    else if (!replayed.removes.has(key)) problems.error(where, `checkpoint tombstone ${rem.path} was never removed by a commit`);
+    if (replayed.adds.has(key))
+      problems.error(where, `checkpoint tombstone ${rem.path} is an active file in the replayed commits`);
+    else if (!replayed.removes.has(key))
+      problems.error(where, `checkpoint tombstone ${rem.path} was never removed by a commit`);
   }
   const txns = (s: TableState): Record<string, number> => Object.fromEntries(s.txns);
-  if (!jsonEqual(txns(replayed), txns(cp))) problems.error(where, `checkpoint txn versions ${show(txns(cp))} differ from the replayed commits' ${show(txns(replayed))}`);
+  if (!jsonEqual(txns(replayed), txns(cp)))
+    problems.error(
+      where,
+      `checkpoint txn versions ${show(txns(cp))} differ from the replayed commits' ${show(txns(replayed))}`,
+    );
   const domains = (s: TableState): Record<string, string> =>
     Object.fromEntries([...s.domains.values()].filter((d) => !d.removed).map((d) => [d.domain, d.configuration]));
   if (!jsonEqual(domains(replayed), domains(cp))) {
-    problems.error(where, `checkpoint domainMetadata ${show(domains(cp))} differs from the replayed commits' ${show(domains(replayed))}`);
+    problems.error(
+      where,
+      `checkpoint domainMetadata ${show(domains(cp))} differs from the replayed commits' ${show(domains(replayed))}`,
+    );
   }
 }
 
@@ -80,7 +111,8 @@ export function checkVersionChecksum(logDir: string, name: string, state: TableS
   const expect = (field: string, actual: number): void => {
     const v = json[field];
     if (v === undefined) return;
-    if (!isInt(v) || v !== actual) problems.error(where, `${field} is ${show(v)}, but the replayed state has ${actual}`);
+    if (!isInt(v) || v !== actual)
+      problems.error(where, `${field} is ${show(v)}, but the replayed state has ${actual}`);
   };
   expect('numFiles', files.length);
   expect('tableSizeBytes', bytes);
@@ -91,7 +123,14 @@ export function checkVersionChecksum(logDir: string, name: string, state: TableS
     problems.error(where, `metadata.id is ${show(md.id)}, but the replayed state has ${show(state.meta.metadata.id)}`);
   }
   const p = json.protocol;
-  if (isObject(p) && state.protocol && (p.minReaderVersion !== state.protocol.minReaderVersion || p.minWriterVersion !== state.protocol.minWriterVersion)) {
-    problems.error(where, `protocol (${show(p.minReaderVersion)}, ${show(p.minWriterVersion)}) differs from the replayed ${protocolText(state.protocol)}`);
+  if (
+    isObject(p) &&
+    state.protocol &&
+    (p.minReaderVersion !== state.protocol.minReaderVersion || p.minWriterVersion !== state.protocol.minWriterVersion)
+  ) {
+    problems.error(
+      where,
+      `protocol (${show(p.minReaderVersion)}, ${show(p.minWriterVersion)}) differs from the replayed ${protocolText(state.protocol)}`,
+    );
   }
 }

@@ -39,11 +39,13 @@ export function parseStats(text: string, where: string, problems: Problems): Fil
   }
   const s: FileStats = { tightBounds: true, minValues: {}, maxValues: {}, nullCount: {} };
   if ('numRecords' in json) {
-    if (!isInt(json.numRecords) || json.numRecords < 0) problems.error(where, `stats.numRecords must be an integer >= 0, got ${show(json.numRecords)}`);
+    if (!isInt(json.numRecords) || json.numRecords < 0)
+      problems.error(where, `stats.numRecords must be an integer >= 0, got ${show(json.numRecords)}`);
     else s.numRecords = json.numRecords;
   }
   if ('tightBounds' in json) {
-    if (typeof json.tightBounds !== 'boolean') problems.error(where, `stats.tightBounds must be a boolean, got ${show(json.tightBounds)}`);
+    if (typeof json.tightBounds !== 'boolean')
+      problems.error(where, `stats.tightBounds must be a boolean, got ${show(json.tightBounds)}`);
     else s.tightBounds = json.tightBounds;
   }
   for (const k of ['minValues', 'maxValues', 'nullCount'] as const) {
@@ -56,7 +58,12 @@ export function parseStats(text: string, where: string, problems: Problems): Fil
 }
 
 /** Checks stats keys name (physical) columns and values have the column's JSON type; returns the leaves. */
-export function checkStatsShape(stats: FileStats, fields: DeltaField[], where: string, problems: Problems): LeafStats[] {
+export function checkStatsShape(
+  stats: FileStats,
+  fields: DeltaField[],
+  where: string,
+  problems: Problems,
+): LeafStats[] {
   const leaves = new Map<string, LeafStats>();
   const leaf = (path: string[], type: DeltaType): LeafStats => {
     const key = JSON.stringify(path);
@@ -64,18 +71,27 @@ export function checkStatsShape(stats: FileStats, fields: DeltaField[], where: s
     if (!l) leaves.set(key, (l = { path, type, min: undefined, max: undefined, nullCount: undefined }));
     return l;
   };
-  const walk = (obj: JsonObject, fs: DeltaField[], prefix: string[], kind: 'minValues' | 'maxValues' | 'nullCount'): void => {
+  const walk = (
+    obj: JsonObject,
+    fs: DeltaField[],
+    prefix: string[],
+    kind: 'minValues' | 'maxValues' | 'nullCount',
+  ): void => {
     for (const [key, value] of Object.entries(obj)) {
       const path = [...prefix, key];
       const at = `stats.${kind}.${path.join('.')}`;
       const f = fs.find((x) => x.physicalName === key);
       if (!f) {
-        problems.error(where, `${at} names no column of the table schema (stats use physical names: ${fs.map((x) => x.physicalName).join(', ')})`);
+        problems.error(
+          where,
+          `${at} names no column of the table schema (stats use physical names: ${fs.map((x) => x.physicalName).join(', ')})`,
+        );
         continue;
       }
       if (f.type.kind === 'struct') {
         if (isObject(value)) walk(value, f.type.fields, path, kind);
-        else if (!(kind === 'nullCount' && isInt(value))) problems.error(where, `${at} must be an object mirroring struct column ${f.name}, got ${show(value)}`);
+        else if (!(kind === 'nullCount' && isInt(value)))
+          problems.error(where, `${at} must be an object mirroring struct column ${f.name}, got ${show(value)}`);
         continue;
       }
       if (kind === 'nullCount') {
@@ -111,9 +127,13 @@ function statValueProblem(v: unknown, t: PrimitiveName): string | undefined {
       return isInt(v) ? undefined : 'must be an integer';
     case 'float':
     case 'double':
-      return typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? undefined : 'must be a number';
+      return typeof v === 'number' || v === 'NaN' || v === 'Infinity' || v === '-Infinity'
+        ? undefined
+        : 'must be a number';
     case 'decimal':
-      return typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) ? undefined : 'must be a decimal number';
+      return typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v))
+        ? undefined
+        : 'must be a decimal number';
     case 'string':
       return typeof v === 'string' ? undefined : 'must be a string';
     case 'boolean':
@@ -122,7 +142,9 @@ function statValueProblem(v: unknown, t: PrimitiveName): string | undefined {
       return typeof v === 'string' && parseDateDays(v) !== undefined ? undefined : "must be a date string 'YYYY-MM-DD'";
     case 'timestamp':
     case 'timestamp_ntz':
-      return typeof v === 'string' && parseTimestampMicros(v) !== undefined ? undefined : 'must be an ISO 8601 timestamp string';
+      return typeof v === 'string' && parseTimestampMicros(v) !== undefined
+        ? undefined
+        : 'must be an ISO 8601 timestamp string';
     default:
       return undefined;
   }

@@ -28,7 +28,10 @@ export function buildTableMeta(md: MetadataAction, where: string, problems: Prob
       seen.add(col);
       const f = fields.find((x) => x.name === col) ?? fields.find((x) => x.name.toLowerCase() === col.toLowerCase());
       if (!f) {
-        problems.error(where, `partition column '${col}' is not a top-level column of the schema (${fields.map((x) => x.name).join(', ')})`);
+        problems.error(
+          where,
+          `partition column '${col}' is not a top-level column of the schema (${fields.map((x) => x.name).join(', ')})`,
+        );
         continue;
       }
       if (f.type.kind !== 'primitive' || f.type.name === 'variant' || f.type.name === 'void') {
@@ -39,8 +42,13 @@ export function buildTableMeta(md: MetadataAction, where: string, problems: Prob
     if (mode !== 'none') {
       const maxId = Number(md.configuration['delta.columnMapping.maxColumnId']);
       const used = maxColumnId(fields);
-      if (!Number.isInteger(maxId)) problems.error(where, 'column mapping needs table property delta.columnMapping.maxColumnId');
-      else if (maxId < used) problems.error(where, `delta.columnMapping.maxColumnId ${maxId} is below the largest column id in use (${used})`);
+      if (!Number.isInteger(maxId))
+        problems.error(where, 'column mapping needs table property delta.columnMapping.maxColumnId');
+      else if (maxId < used)
+        problems.error(
+          where,
+          `delta.columnMapping.maxColumnId ${maxId} is below the largest column id in use (${used})`,
+        );
     }
   }
   for (const [k, v] of Object.entries(md.configuration)) {

@@ -27,7 +27,9 @@ export function partitionValueProblem(value: string, t: DeltaType): string | und
     }
     case 'float':
     case 'double':
-      return /^(-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|NaN|-?Infinity)$/.test(value) ? undefined : `'${value}' is not a number`;
+      return /^(-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|NaN|-?Infinity)$/.test(value)
+        ? undefined
+        : `'${value}' is not a number`;
     case 'decimal': {
       const m = /^-?(\d*)(?:\.(\d*))?$/.exec(value);
       if (!m || (m[1] === '' && (m[2] ?? '') === '')) return `'${value}' is not a plain decimal number`;
@@ -43,11 +45,23 @@ export function partitionValueProblem(value: string, t: DeltaType): string | und
     case 'date':
       return parseDateDays(value) === undefined ? `'${value}' is not a date {year}-{month}-{day}` : undefined;
     case 'timestamp':
-      if (/^[+-]?\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value) && parseTimestampMicros(value) !== undefined) return undefined;
-      if (/^[+-]?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && parseTimestampMicros(value) !== undefined) return undefined;
+      if (
+        /^[+-]?\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value) &&
+        parseTimestampMicros(value) !== undefined
+      )
+        return undefined;
+      if (
+        /^[+-]?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) &&
+        parseTimestampMicros(value) !== undefined
+      )
+        return undefined;
       return `'${value}' is not a timestamp ('YYYY-MM-DD HH:MM:SS[.ffffff]' or ISO 8601 in UTC ending in Z)`;
     case 'timestamp_ntz':
-      if (/^[+-]?\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value) && parseTimestampMicros(value) !== undefined) return undefined;
+      if (
+        /^[+-]?\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value) &&
+        parseTimestampMicros(value) !== undefined
+      )
+        return undefined;
       return `'${value}' is not a timestamp without time zone ('YYYY-MM-DD HH:MM:SS[.ffffff]')`;
     default:
       return `type ${t.name} cannot be a partition column`;

@@ -16,6 +16,7 @@ import type { Action, AddFile } from '../protocol/actions.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../read/file-stats.js';
 import type { FileStats } from '../protocol/actions.js';
+import { parseStatsJson } from '../protocol/stats-json.js';
 
 export type IsolationLevel = 'WriteSerializable' | 'Serializable';
 
@@ -39,12 +40,7 @@ export interface WinningCommit {
 }
 
 function statsOf(add: AddFile): FileStats | undefined {
-  if (!add.stats) return undefined;
-  try {
-    return JSON.parse(add.stats) as FileStats;
-  } catch {
-    return undefined;
-  }
+  return add.stats ? parseStatsJson(add.stats) : undefined;
 }
 
 /** Throws the typed conflict when `winner` invalidates the transaction described by `ctx`. */

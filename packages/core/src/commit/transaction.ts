@@ -5,7 +5,7 @@
  * a deadline. Returns the new snapshot so callers never re-read the log after a commit.
  */
 import { randomUUID } from 'node:crypto';
-import { CommitConflictError, CommitFailedError, ProtocolChangedError } from '../errors.js';
+import { CommitConflictError, CommitFailedError, NotFoundError, ProtocolChangedError } from '../errors.js';
 import type { BoundExpression } from '../expr/index.js';
 import { commitPath } from '../log/file-names.js';
 import { readCommit, loadIncrement } from '../log/load.js';
@@ -15,7 +15,7 @@ import type { Action, CommitInfo, Metadata, Protocol, Txn } from '../protocol/ac
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
-import { serializeActions } from '../log/commit-file.js';
+import { parseActions, serializeActions } from '../log/commit-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../table/snapshot.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
@@ -165,6 +165,9 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
     if (version === 0 || !ctx || !state) {
       throw new TableCreatedConcurrentlyError('TableCreated', 0, `another writer created the table at ${store.root} concurrently`);
     }
+    // Back off before reading what won, then retry at once: sleeping after the read made every
+    // retry stale under sustained contention (writers starved for seconds).
+    await sleep(backoffDelay(attempt, policy));
     const winners = await readCommitsFrom(store, version);
     for (const w of winners) {
       if (req.txn && w.actions.some((a) => a.txn?.appId === req.txn!.appId && a.txn.version >= req.txn!.version)) {
@@ -191,7 +194,6 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
           'Nothing was committed; retry later or raise the retry deadline.',
       );
     }
-    await sleep(backoffDelay(attempt, policy));
   }
 }
 
@@ -210,8 +212,13 @@ async function readCommitsFrom(store: ObjectStore, fromVersion: number): Promise
     out.push({ version: files[i]!.version, actions: await readCommit(store, files[i]!) });
   }
   if (out.length === 0) {
-    // Listing can lag a put-if-absent; the file exists, read it directly.
-    out.push({ version: fromVersion, actions: await readCommit(store, { kind: 'commit', version: fromVersion, path: commitPath(fromVersion), size: 0, lastModified: 0 }) });
+    // Listing can lag a put-if-absent: read the file directly. A coordinator may also report a
+    // commit another writer has not finished (DynamoDB protocol): none yet, back off and retry.
+    try {
+      out.push({ version: fromVersion, actions: parseActions(await store.get(commitPath(fromVersion)), commitPath(fromVersion)) });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
   }
   return out;
 }

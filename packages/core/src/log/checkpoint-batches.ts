@@ -96,6 +96,7 @@ function addColumn(layout: CheckpointLayout, type: arrow.DataType, parsedStats: 
   const pvParsed = optionalChild<StructBuilder>(s, 'partitionValues_parsed');
   const statsParsed = optionalChild<StructBuilder>(s, 'stats_parsed');
   const partitionColumns = layout.partitionParsed ?? [];
+  const partitionParsers = partitionColumns.map((p) => cachedPartitionParser(p.type));
   const trees = layout.statsParsed;
   return {
     struct: s,
@@ -116,8 +117,7 @@ function addColumn(layout: CheckpointLayout, type: arrow.DataType, parsedStats: 
       if (pvParsed) {
         pvParsed.appendValid();
         for (let i = 0; i < partitionColumns.length; i++) {
-          const p = partitionColumns[i]!;
-          pvParsed.children[i]!.appendScalar(partitionScalar(add.partitionValues?.[p.key], p.type));
+          pvParsed.children[i]!.appendScalar(partitionParsers[i]!(add.partitionValues?.[partitionColumns[i]!.key]));
         }
       }
       if (statsParsed && trees) appendStatsParsed(statsParsed, trees, parsed ?? add.stats);
@@ -125,12 +125,25 @@ function addColumn(layout: CheckpointLayout, type: arrow.DataType, parsedStats: 
   };
 }
 
-function partitionScalar(raw: string | null | undefined, type: Parameters<typeof parsePartitionValue>[1]): Scalar {
-  try {
-    return parsePartitionValue(raw, type);
-  } catch {
-    return null; // an unparsable value only loses the typed copy; the string map keeps it
-  }
+const PARTITION_CACHE_LIMIT = 10_000;
+
+/** parsePartitionValue with a cache: tables have few distinct values per partition column. */
+function cachedPartitionParser(type: Parameters<typeof parsePartitionValue>[1]): (raw: string | null | undefined) => Scalar {
+  const cache = new Map<string, Scalar>();
+  return (raw) => {
+    if (raw === null || raw === undefined) return null;
+    let v = cache.get(raw);
+    if (v === undefined) {
+      try {
+        v = parsePartitionValue(raw, type);
+      } catch {
+        v = null; // an unparsable value only loses the typed copy; the string map keeps it
+      }
+      if (cache.size >= PARTITION_CACHE_LIMIT) cache.clear();
+      cache.set(raw, v);
+    }
+    return v;
+  };
 }
 
 function appendStatsParsed(b: StructBuilder, trees: NonNullable<CheckpointLayout['statsParsed']>, json: string | FileStats | null | undefined): void {

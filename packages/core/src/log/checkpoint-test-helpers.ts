@@ -3,7 +3,7 @@
  * and reduce a TableState to plain, comparable data (null and absent fields treated alike,
  * stats compared parsed, tombstones restricted to the fields a checkpoint keeps).
  */
-import { cp, mkdtemp } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddFile, RemoveFile } from '../protocol/actions.js';
@@ -16,6 +16,11 @@ export async function copyCorpusTable(table: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ds-checkpoint-'));
   const target = join(dir, table.replace(/\//g, '__'));
   await cp(join(CORPUS, table), target, { recursive: true });
+  // The corpus is read-only and cp keeps modes: make the copy writable.
+  await chmod(target, 0o755);
+  for (const e of await readdir(target, { recursive: true, withFileTypes: true })) {
+    await chmod(join(e.parentPath, e.name), e.isDirectory() ? 0o755 : 0o644);
+  }
   return target;
 }
 
@@ -87,7 +92,8 @@ export function summarize(state: TableState, opts: { ignoreDataChange?: boolean 
       readerFeatures: p.minReaderVersion >= 3 ? (p.readerFeatures ?? []) : undefined,
       writerFeatures: p.minWriterVersion >= 7 ? (p.writerFeatures ?? []) : undefined,
     },
-    metadata: state.metadata,
+    // A checkpoint always has format.options (an empty map when the commit had none), as Spark's.
+    metadata: { ...state.metadata!, format: { ...state.metadata!.format, options: state.metadata!.format.options ?? {} } },
     files: sorted(state.files, (a: AddFile) => drop({ ...pick(a, ADD_FIELDS), stats: statsOf(state, a) })),
     tombstones: sorted(state.tombstones, (r: RemoveFile) => drop(pick(r, REMOVE_FIELDS))),
     txns: sorted(state.txns, (t) => t),

@@ -68,15 +68,17 @@ export async function loadState(store: ObjectStore, version?: number): Promise<L
 
 /**
  * Bring a state forward: list only after its version and apply the new commits.
- * Returns undefined when nothing changed, or when the log no longer connects (a gap
- * after cleanup), in which case the caller loads from scratch.
+ * Returns null when the listing holds no log file after the base version (the base is
+ * current), undefined when there is no new contiguous commit (up to `toVersion`) or the log
+ * no longer connects (a gap after cleanup), in which case the caller loads from scratch.
  */
 export async function loadIncrement(
   store: ObjectStore,
   base: TableState,
   toVersion?: number,
-): Promise<{ state: TableState; commits: LoadedCommit[] } | undefined> {
+): Promise<{ state: TableState; commits: LoadedCommit[] } | null | undefined> {
   const listed = await listLogFiles(store, base.version + 1);
+  if (listed.length === 0) return null;
   const newCommits = listed
     .filter((f): f is CommitFile => f.kind === 'commit' && (toVersion === undefined || f.version <= toVersion))
     .sort((a, b) => a.version - b.version);

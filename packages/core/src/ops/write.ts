@@ -366,6 +366,13 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
     created = false;
     outcome = await appendAfterConcurrentCreate(store, prep, files, writeMode, request, opts);
   }
+  if (outcome.skipped && files.adds.length > 0) {
+    // The txn was already applied (found while retrying): our files are garbage, unless that
+    // commit was our own earlier attempt and references them.
+    const active = new Set(outcome.snapshot.files().map((a) => a.path));
+    const stray = files.adds.filter((a) => !active.has(a.path)).map((a) => decodeURIComponent(a.path));
+    await store.deleteMany(stray).catch(() => undefined);
+  }
   const postCommit = opts.postCommitHooks === false || outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
   return { version: outcome.version, skipped: outcome.skipped, created: created && !outcome.skipped, metrics, conflictsRetried: outcome.conflictsRetried, snapshot: outcome.snapshot, postCommit };
 }

@@ -14,11 +14,12 @@ import { loadDeletionVector, storeDvReader } from '../protocol/deletion-vectors/
 import type { Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructField } from '../protocol/schema.js';
-import { openParquetFile, type RowGroupInfo } from '../parquet/reader.js';
+import { CorruptDataError, NotFoundError } from '../errors.js';
+import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { physicalPath } from './column-mapping.js';
 import { conformData, matchField } from './conform.js';
-import { locateFile } from './locate.js';
+import { locateFile, type FileLocation } from './locate.js';
 
 export interface FileScanContext {
   store: ObjectStore;
@@ -66,7 +67,7 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
   const { add } = task;
   const loc = locateFile(ctx.store, add.path);
   const [file, deleted] = await Promise.all([
-    openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined }),
+    openDataFile(loc, add),
     task.selector ?? (add.deletionVector ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path }) : undefined),
   ]);
   try {
@@ -137,6 +138,20 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
     }
   } finally {
     file.close();
+  }
+}
+
+/** Open a data file; one the log lists but storage lacks is table damage, not a storage hiccup. */
+async function openDataFile(loc: FileLocation, add: ScanFileTask['add']): Promise<ParquetFileReader> {
+  try {
+    return await openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined });
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    throw new CorruptDataError(
+      `data file ${add.path} is in the table's log but missing from storage (deleted outside Delta, or vacuumed with a too short retention); ` +
+        'restore the file, or time travel to a version that does not reference it',
+      { cause: err },
+    );
   }
 }
 

@@ -86,14 +86,14 @@ export class DeltaTable {
     const inc = await loadIncrement(this.store, this.current.state);
     if (inc) {
       this.current = new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
-    } else if (!(await this.isLatest())) {
+    } else if (inc === undefined && !(await this.isLatest())) {
       this.current = await loadSnapshot(this.store); // the log does not connect: reload
     }
     return this.current;
   }
 
   private async isLatest(): Promise<boolean> {
-    // loadIncrement found no new contiguous commit; make sure there is no newer checkpoint-only state.
+    // loadIncrement listed newer log files but no contiguous commit; make sure there is no newer checkpoint-only state.
     const { segment } = await resolveSegment(this.store);
     return segment.version <= this.current.version;
   }

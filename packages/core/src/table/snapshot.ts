@@ -5,6 +5,7 @@
 import type { AddFile, FileStats, Metadata, Protocol, RemoveFile, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled, type ColumnMappingMode } from '../protocol/features.js';
 import { parseSchemaString, type StructType } from '../protocol/schema.js';
+import { parseStatsJson } from '../protocol/stats-json.js';
 import type { LoadedCommit } from '../log/load.js';
 import type { TableState } from '../log/replay.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -78,13 +79,9 @@ export class Snapshot {
     const parsed = this.state.parsedStats.get(add);
     if (parsed) return parsed;
     if (!add.stats) return undefined;
-    try {
-      const stats = JSON.parse(add.stats) as FileStats;
-      this.state.parsedStats.set(add, stats);
-      return stats;
-    } catch {
-      return undefined; // unparsable stats only cost skipping, never correctness
-    }
+    const stats = parseStatsJson(add.stats); // undefined when unparsable: only skipping is lost
+    if (stats) this.state.parsedStats.set(add, stats);
+    return stats;
   }
 
   /** Latest txn version recorded for an application id. */

@@ -41,8 +41,7 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, p
   for (let i = 0; i < n; i++) {
     let key = '';
     for (const c of columns) {
-      const present = !c.valid || c.valid[i] === 1;
-      const v = present ? c.values[i]! : null;
+      const v = valueAt(c, i);
       key += `${v === null ? '\u0001' : typeof v === 'object' ? Array.from(v as Uint8Array).join(',') : String(v)}\u0000`;
     }
     let g = groups.get(key);
@@ -50,8 +49,7 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, p
       const values: Record<string, string | null> = {};
       const scalars = new Map<string, Scalar>();
       for (const c of columns) {
-        const present = !c.valid || c.valid[i] === 1;
-        const v = present ? (c.values[i] ?? null) : null;
+        const v = valueAt(c, i);
         scalars.set(c.name, v);
         values[partitionValueKey(schema, c.name, mode)] = serializePartitionValue(v, c.field.type);
       }
@@ -64,4 +62,14 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, p
     return [{ key: key!, values: g!.values, scalars: g!.scalars, batch: dataOnly }];
   }
   return [...groups].map(([key, g]) => ({ key, values: g.values, scalars: g.scalars, batch: takeBatch(dataOnly, Uint32Array.from(g.rows)) }));
+}
+
+/**
+ * A row's partition value; empty strings and binaries are null, because the protocol reads an
+ * empty partition value string as null (Spark's writers turn them into nulls too).
+ */
+function valueAt(c: { values: ArrayLike<Scalar | undefined>; valid: ArrayLike<number> | null | undefined }, i: number): Scalar {
+  if (c.valid && c.valid[i] !== 1) return null;
+  const v = c.values[i] ?? null;
+  return v === '' || (v instanceof Uint8Array && v.length === 0) ? null : v;
 }

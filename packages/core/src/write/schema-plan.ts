@@ -56,7 +56,9 @@ function castable(src: arrow.DataType, dst: DataType): boolean {
 /** Compute the resulting table schema, or throw naming every mismatch. */
 export function planSchema(data: arrow.Schema, table: StructType | undefined, opts: SchemaPlanOptions = {}): SchemaPlan {
   if (!table || opts.schemaMode === 'overwrite') {
-    const schema: StructType = { type: 'struct', fields: data.fields.map((f) => arrowFieldToDelta(f)) };
+    // Inferred schemas are nullable throughout: Arrow JS marks typed-array columns
+    // non-nullable by construction, not by intent. Declare NOT NULL with DeltaTable.create.
+    const schema = relaxNullability({ type: 'struct', fields: data.fields.map((f) => arrowFieldToDelta(f)) }) as StructType;
     return makePlan(schema, !!table, []);
   }
   const problems: string[] = [];
@@ -215,5 +217,18 @@ function checkNulls(data: arrow.Data, field: StructField, path: string, parent?:
   }
   if (field.type.type === 'struct') {
     field.type.fields.forEach((f, k) => checkNulls(data.children[k]!, f, `${path}.${f.name}`, data));
+  }
+}
+
+function relaxNullability(t: DataType): DataType {
+  switch (t.type) {
+    case 'struct':
+      return { type: 'struct', fields: t.fields.map((f) => ({ ...f, nullable: true, type: relaxNullability(f.type) })) };
+    case 'array':
+      return { ...t, containsNull: true, elementType: relaxNullability(t.elementType) };
+    case 'map':
+      return { ...t, valueContainsNull: true, keyType: relaxNullability(t.keyType), valueType: relaxNullability(t.valueType) };
+    default:
+      return t;
   }
 }

@@ -69,7 +69,14 @@ describe('selectStatsSchema', () => {
   it('takes the first N leaves in schema order, counting arrays as leaves', () => {
     expect(leaves(selectStatsSchema(schema, {}))).toEqual(['a', 's.x', 's.y.p', 's.y.q', 's.z', 'arr', 'b', 'part']);
     expect(leaves(selectStatsSchema(schema, { numIndexedCols: 3 }))).toEqual(['a', 's.x', 's.y.p']);
-    expect(leaves(selectStatsSchema(schema, { numIndexedCols: 6 }))).toEqual(['a', 's.x', 's.y.p', 's.y.q', 's.z', 'arr']);
+    expect(leaves(selectStatsSchema(schema, { numIndexedCols: 6 }))).toEqual([
+      'a',
+      's.x',
+      's.y.p',
+      's.y.q',
+      's.z',
+      'arr',
+    ]);
     expect(leaves(selectStatsSchema(schema, { numIndexedCols: 0 }))).toEqual([]);
     expect(leaves(selectStatsSchema(schema, { numIndexedCols: -1 }))).toHaveLength(8);
   });

@@ -135,7 +135,9 @@ export function selectStatsSchema(
   }
   const n = spec.numIndexedCols ?? DEFAULT_NUM_INDEXED_COLS;
   if (!Number.isInteger(n) || n < -1) {
-    throw new InvalidArgumentError(`numIndexedCols is ${n}; it must be an integer >= -1 (-1 collects stats on all columns)`);
+    throw new InvalidArgumentError(
+      `numIndexedCols is ${n}; it must be an integer >= -1 (-1 collects stats on all columns)`,
+    );
   }
   return n === -1 ? data : { type: 'struct', fields: firstLeaves(data.fields, { left: n }) };
 }
@@ -173,7 +175,8 @@ function filterFields(fields: readonly StructField[], sel: Map<string, Selection
     const s = sel.get(f.name.toLowerCase());
     if (!s) continue;
     if (s.whole) out.push(f);
-    else if (f.type.type === 'struct') out.push({ ...f, type: { type: 'struct', fields: filterFields(f.type.fields, s.children) } });
+    else if (f.type.type === 'struct')
+      out.push({ ...f, type: { type: 'struct', fields: filterFields(f.type.fields, s.children) } });
   }
   return out;
 }
@@ -183,7 +186,8 @@ function firstLeaves(fields: readonly StructField[], budget: { left: number }): 
   const out: StructField[] = [];
   for (const f of fields) {
     if (budget.left <= 0) break;
-    if (f.type.type === 'struct') out.push({ ...f, type: { type: 'struct', fields: firstLeaves(f.type.fields, budget) } });
+    if (f.type.type === 'struct')
+      out.push({ ...f, type: { type: 'struct', fields: firstLeaves(f.type.fields, budget) } });
     else {
       budget.left--;
       out.push(f);
@@ -224,7 +228,8 @@ export function validateStatsColumns(
     }
     const visit = (t: DataType, name: string) => {
       if (t.type === 'struct') t.fields.forEach((f) => visit(f.type, `${name}.${f.name}`));
-      else if (!hasMinMax(t)) bad(`column ${name} has type ${t.type}, which has no min/max statistics for data skipping`);
+      else if (!hasMinMax(t))
+        bad(`column ${name} has type ${t.type}, which has no min/max statistics for data skipping`);
       else if (seen.has(name.toLowerCase())) bad(`column ${name} is listed more than once`);
       else seen.add(name.toLowerCase());
     };

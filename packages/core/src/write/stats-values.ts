@@ -5,17 +5,15 @@
  *
  * Orderings: numbers numerically with NaN above everything (Spark's), 64/128-bit integers
  * word by word without BigInt per row, strings by UTF-8 bytes (= code point order, Spark's
- * and Parquet's), never by JS UTF-16 comparison.
+ * and Parquet's; stats-strings.ts), never by JS UTF-16 comparison.
  */
 import * as arrow from 'apache-arrow';
 import { SchemaMismatchError } from '../errors.js';
 import { floorDiv, formatDate, formatDecimal, formatTimestampMicros } from '../protocol/scalar.js';
 import { formatDataType, type DataType } from '../protocol/schema.js';
-import { int32Words, offsetsAsNumbers } from '../arrow/data-utils.js';
+import { int32Words } from '../arrow/data-utils.js';
 import { readBigInt } from '../arrow/int-words.js';
-
-/** Delta's string stats prefix (Spark's spark.databricks.delta.stats.stringPrefixLength default). */
-export const STRING_PREFIX_LENGTH = 32;
+import { StringStats } from './stats-strings.js';
 
 /** Running min/max of one column. `bm`/`off`: validity bits of the rows (bm null: all rows valid). */
 export interface ValueStats {
@@ -43,7 +41,7 @@ export function createValueStats(type: DataType, path: string): ValueStats {
     case 'decimal':
       return new DecimalStats(type.precision, type.scale, path);
     case 'string':
-      return new StringStats(path);
+      return new StringStats((data) => mismatch(path, type, data));
     default:
       throw new SchemaMismatchError(`column ${path}: Delta type ${formatDataType(type)} has no min/max statistics`);
   }
@@ -56,9 +54,8 @@ function mismatch(path: string, type: DataType, data: arrow.Data): never {
   );
 }
 
-const isValid = (bm: Uint8Array, p: number): boolean => ((bm[p >> 3] >> (p & 7)) & 1) === 1;
-
-type NumArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+type NumArray =
+  Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 
 // Scratch result of the number scan: [min, max, valid rows, NaN rows].
 const numOut = new Float64Array(4);
@@ -157,16 +154,25 @@ function scanInt64(w: Int32Array, n: number, bm: Uint8Array | null, off: number)
   let maxL = 0;
   let cnt = 0;
   for (let i = 0; i < n; i++) {
-    if (bm !== null && !isValid(bm, off + i)) continue;
-    const h = w[2 * i + 1];
-    const l = w[2 * i] >>> 0;
-    if (h < minH || (h === minH && l < minL)) {
-      minH = h;
-      minL = l;
+    if (bm !== null) {
+      const p = off + i;
+      if (((bm[p >> 3] >> (p & 7)) & 1) === 0) continue;
     }
-    if (h > maxH || (h === maxH && l > maxL)) {
+    const h = w[2 * i + 1];
+    // Rows with a different high word than both extremes decide on it alone.
+    if (h < minH) {
+      minH = h;
+      minL = w[2 * i] >>> 0;
+    } else if (h === minH) {
+      const l = w[2 * i] >>> 0;
+      if (l < minL) minL = l;
+    }
+    if (h > maxH) {
       maxH = h;
-      maxL = l;
+      maxL = w[2 * i] >>> 0;
+    } else if (h === maxH) {
+      const l = w[2 * i] >>> 0;
+      if (l > maxL) maxL = l;
     }
     cnt++;
   }
@@ -261,6 +267,43 @@ function compareWords(w: Uint32Array, a: number, b: number, words: number): numb
   return 0;
 }
 
+// Scratch result of the decimal scan: word index of the min and max rows (-1: none).
+const decOut = new Int32Array(2);
+const TWO_32 = 4294967296;
+
+function scanDecimals(w: Uint32Array, n: number, words: number, bm: Uint8Array | null, off: number): Int32Array {
+  let minI = -1;
+  let maxI = -1;
+  let minD = Infinity;
+  let maxD = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (bm !== null) {
+      const p = off + i;
+      if (((bm[p >> 3] >> (p & 7)) & 1) === 0) continue;
+    }
+    const at = i * words;
+    // A double built from the words never orders two values the wrong way round (it may tie,
+    // then the words decide).
+    let d: number;
+    if (words === 4) d = (((w[at + 3] | 0) * TWO_32 + w[at + 2]) * TWO_32 + w[at + 1]) * TWO_32 + w[at];
+    else {
+      d = w[at + words - 1] | 0;
+      for (let k = words - 2; k >= 0; k--) d = d * TWO_32 + w[at + k];
+    }
+    if (d < minD || (d === minD && compareWords(w, at, minI, words) < 0)) {
+      minD = d;
+      minI = at;
+    }
+    if (d > maxD || (d === maxD && compareWords(w, at, maxI, words) > 0)) {
+      maxD = d;
+      maxI = at;
+    }
+  }
+  decOut[0] = minI;
+  decOut[1] = maxI;
+  return decOut;
+}
+
 /** decimal: unscaled values compared word by word, written as an exact plain JSON number. */
 class DecimalStats implements ValueStats {
   private lo: bigint | undefined;
@@ -279,25 +322,7 @@ class DecimalStats implements ValueStats {
     }
     const words = t.bitWidth / 32;
     const w = data.values as Uint32Array;
-    let minI = -1;
-    let maxI = -1;
-    let minD = Infinity;
-    let maxD = -Infinity;
-    for (let i = 0, n = data.length; i < n; i++) {
-      if (bm !== null && !isValid(bm, off + i)) continue;
-      const at = i * words;
-      // A double built from the words never orders two values the wrong way round (it may tie).
-      let d = w[at + words - 1] | 0;
-      for (let k = words - 2; k >= 0; k--) d = d * 4294967296 + w[at + k];
-      if (d < minD || (d === minD && compareWords(w, at, minI, words) < 0)) {
-        minD = d;
-        minI = at;
-      }
-      if (d > maxD || (d === maxD && compareWords(w, at, maxI, words) > 0)) {
-        maxD = d;
-        maxI = at;
-      }
-    }
+    const [minI, maxI] = scanDecimals(w, data.length, words, bm, off);
     if (minI < 0) return;
     const lo = readBigInt(w, minI, words);
     const hi = readBigInt(w, maxI, words);
@@ -313,154 +338,4 @@ class DecimalStats implements ValueStats {
   max(): string | undefined {
     return this.hi === undefined ? undefined : formatDecimal(this.hi, this.scale);
   }
-}
-
-function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
-  const n = Math.min(ae - as, be - bs);
-  for (let k = 0; k < n; k++) {
-    const d = a[as + k] - b[bs + k];
-    if (d !== 0) return d;
-  }
-  return ae - as - (be - bs);
-}
-
-// Scratch result of the string scan: [min start, min end, max start, max end].
-const strOut = new Float64Array(4);
-
-/**
- * Byte ranges of the smallest and largest valid strings (into strOut); -1 when none. Every
- * string between min and max starts with their common prefix, so a row is checked against
- * that prefix once, then decided by the next 4 bytes as a big-endian word in most cases.
- */
-function scanStrings(b: Uint8Array, o: Int32Array | Float64Array, n: number, bm: Uint8Array | null, off: number): number {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let minS = -1;
-  let minE = -1;
-  let maxS = -1;
-  let maxE = -1;
-  let common = 0; // common prefix length of min and max
-  let minK = 0; // 4 bytes of min after the prefix (0-padded), likewise for max
-  let maxK = 0;
-  for (let i = 0; i < n; i++) {
-    if (bm !== null && !isValid(bm, off + i)) continue;
-    const s = o[i];
-    const e = o[i + 1];
-    let side = 0; // -1: new min, 1: new max
-    if (minS < 0) {
-      side = 2;
-    } else if (e - s < common + 4) {
-      if (compareBytes(b, s, e, b, minS, minE) < 0) side = -1;
-      else if (compareBytes(b, s, e, b, maxS, maxE) > 0) side = 1;
-    } else {
-      let d = 0;
-      let k = 0;
-      for (; k + 4 <= common && d === 0; k += 4) d = dv.getUint32(s + k) - dv.getUint32(minS + k);
-      for (; k < common && d === 0; k++) d = b[s + k] - b[minS + k];
-      if (d !== 0) side = d < 0 ? -1 : 1;
-      else {
-        // Differing words order like their bytes (a 0-padded key that differs still decides).
-        const key = dv.getUint32(s + common);
-        if (key < minK || (key === minK && compareBytes(b, s, e, b, minS, minE) < 0)) side = -1;
-        else if (key > maxK || (key === maxK && compareBytes(b, s, e, b, maxS, maxE) > 0)) side = 1;
-      }
-    }
-    if (side === 0) continue;
-    if (side <= 0 || side === 2) {
-      minS = s;
-      minE = e;
-    }
-    if (side > 0) {
-      maxS = s;
-      maxE = e;
-    }
-    common = 0;
-    while (minS + common < minE && maxS + common < maxE && b[minS + common] === b[maxS + common]) common++;
-    minK = word4(b, minS + common, minE);
-    maxK = word4(b, maxS + common, maxE);
-  }
-  strOut[0] = minS;
-  strOut[1] = minE;
-  strOut[2] = maxS;
-  strOut[3] = maxE;
-  return minS;
-}
-
-function word4(b: Uint8Array, s: number, e: number): number {
-  let k = 0;
-  for (let j = 0; j < 4; j++) k = k * 256 + (s + j < e ? b[s + j] : 0);
-  return k;
-}
-
-const utf8 = new TextDecoder();
-
-/** string: UTF-8 byte order; written truncated to Spark's prefix rules (see truncateMin/MaxString). */
-class StringStats implements ValueStats {
-  private lo: Uint8Array | undefined;
-  private hi: Uint8Array | undefined;
-
-  constructor(private readonly path: string) {}
-
-  update(data: arrow.Data, bm: Uint8Array | null, off: number): void {
-    const t = data.type;
-    if (!arrow.DataType.isUtf8(t) && !arrow.DataType.isLargeUtf8(t)) mismatch(this.path, { type: 'string' }, data);
-    const n = data.length;
-    const o = offsetsAsNumbers(data.valueOffsets, n + 1);
-    const b = data.values as Uint8Array;
-    if (scanStrings(b, o, n, bm, off) < 0) return;
-    const [minS, minE, maxS, maxE] = strOut;
-    if (this.lo === undefined || compareBytes(b, minS, minE, this.lo, 0, this.lo.length) < 0) {
-      this.lo = b.slice(minS, minE);
-    }
-    if (this.hi === undefined || compareBytes(b, maxS, maxE, this.hi, 0, this.hi.length) > 0) {
-      this.hi = b.slice(maxS, maxE);
-    }
-  }
-
-  min(): string | undefined {
-    return this.lo === undefined ? undefined : JSON.stringify(truncateMinString(utf8.decode(this.lo)));
-  }
-
-  max(): string | undefined {
-    if (this.hi === undefined) return undefined;
-    const s = truncateMaxString(utf8.decode(this.hi));
-    return s === undefined ? undefined : JSON.stringify(s);
-  }
-}
-
-/** Lower bound of a string: its first `prefix` code points (Spark: SQL substring of the min). */
-export function truncateMinString(s: string, prefix = STRING_PREFIX_LENGTH): string {
-  let units = 0;
-  for (let cps = 0; cps < prefix && units < s.length; cps++) units += isPairAt(s, units) ? 2 : 1;
-  return s.slice(0, units);
-}
-
-const ASCII_MAX = '\u007f';
-const UNICODE_MAX = '\u{10ffff}'; // two UTF-16 units: \udbff\udfff
-
-/**
- * Upper bound of a string, as Delta Spark's truncateMaxStringAgg: strings of at most `prefix`
- * UTF-16 units stay whole; longer ones keep `prefix` units (never splitting a surrogate pair)
- * plus a tie-breaker greater, in UTF-8 order, than the character it replaces: DEL (U+007F)
- * after an ASCII character below it, else U+10FFFF. When the cut lands on U+10FFFF itself the
- * prefix grows past it; beyond 2 x prefix units there is no bound (undefined: write no max).
- */
-export function truncateMaxString(s: string, prefix = STRING_PREFIX_LENGTH): string | undefined {
-  if (s.length <= prefix) return s;
-  let len = isPairAt(s, prefix - 1) ? prefix + 1 : prefix;
-  while (len <= 2 * prefix) {
-    if (len >= s.length) return s;
-    if (s.startsWith(UNICODE_MAX, len)) {
-      len += 2;
-      continue;
-    }
-    return s.slice(0, len) + (s.charCodeAt(len) < 0x7f ? ASCII_MAX : UNICODE_MAX);
-  }
-  return undefined;
-}
-
-function isPairAt(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  if (c < 0xd800 || c > 0xdbff) return false;
-  const d = s.charCodeAt(i + 1);
-  return d >= 0xdc00 && d <= 0xdfff;
 }

@@ -11,7 +11,7 @@
  * - minValues/maxValues only for numbers, decimal, string, date, timestamp, timestamp_ntz
  *   (never boolean or binary); absent for a column with no non-null value;
  * - strings: min = first 32 code points, max = Spark's truncation with a tie-breaker
- *   (stats-values.ts: truncateMaxString), or no max when none fits in 64 units;
+ *   (stats-strings.ts: truncateMaxString), or no max when none fits in 64 units;
  * - timestamps: milliseconds, truncated down ("2024-01-01T10:00:00.123Z"; no `Z` for
  *   timestamp_ntz), so readers widen the max by 999 µs (our eval-stats.ts does);
  * - float/double: NaN sorts above all numbers (max "NaN" once a NaN is seen, min "NaN" only
@@ -176,7 +176,8 @@ function visit(node: Node, data: arrow.Data | undefined, mask: Uint8Array | null
   if (data.typeId !== arrow.Type.Struct) {
     throw new SchemaMismatchError(`column ${node.path} is a struct in the table but ${String(data.type)} in the data`);
   }
-  const inner = mask === null ? (nullBitmapOf(data) === null ? null : andValidity(null, data, n)) : andValidity(mask, data, n);
+  const inner =
+    mask === null ? (nullBitmapOf(data) === null ? null : andValidity(null, data, n)) : andValidity(mask, data, n);
   const fields = (data.type as arrow.Struct).children;
   for (const child of node.children) {
     const i = indexOfName(fields, child.name);

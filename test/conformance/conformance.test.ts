@@ -1,0 +1,29 @@
+/**
+ * Every table of the conformance corpus reads as its expectation says (rows as multisets,
+ * other versions, queries, change feeds, aggregates, log facts, negative tables).
+ * Documented exceptions live in exceptions.ts and the README.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { listCorpus, runTable } from './runner.js';
+import type { Expected } from './expected.js';
+
+const corpus = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance');
+
+describe('conformance corpus', () => {
+  test('the corpus is present (CI mounts ../shared)', () => {
+    expect(fs.existsSync(corpus), `conformance corpus missing at ${corpus}`).toBe(true);
+    expect(listCorpus(corpus).length).toBeGreaterThanOrEqual(62);
+  });
+
+  for (const entry of fs.existsSync(corpus) ? listCorpus(corpus) : []) {
+    test(entry.name, { timeout: 120_000 }, async () => {
+      const expected = JSON.parse(fs.readFileSync(entry.expectedFile, 'utf8')) as Expected;
+      const result = await runTable(entry.name, entry.tableDir, expected);
+      expect(result.failures).toEqual([]);
+      expect(result.checks).toBeGreaterThan(0);
+    });
+  }
+});

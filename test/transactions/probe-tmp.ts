@@ -1,0 +1,12 @@
+import * as path from 'node:path';
+import * as arrow from 'apache-arrow';
+import { DeltaTable } from '@delta-serverless/core';
+import { tempDir } from '../support/txn-harness.js';
+import { runWriters } from './run-writers.js';
+const dir = path.join(tempDir('probe'), 't');
+const schema = new arrow.Schema([new arrow.Field('id', new arrow.Int64(), true), new arrow.Field('p', new arrow.Utf8(), true), new arrow.Field('v', new arrow.Float64(), true)]);
+await DeltaTable.create(dir, { schema, partitionBy: ['p'] });
+const t0 = Date.now();
+const out = await runWriters(Array.from({ length: 8 }, (_, worker) => ({ dir, worker, iterations: 25, rowsPerBatch: 3 })));
+console.log('elapsed', Date.now() - t0);
+for (const o of out) if (o.type === 'done') console.log(o.worker, o.conflicts, o.latenciesMs.map((x) => Math.round(x)).join(' '));
