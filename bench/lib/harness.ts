@@ -33,8 +33,10 @@ export interface ChildResult extends VariantResult {
 export type Runs = Record<string, ChildResult[]>;
 
 export interface Harness {
-  /** Repetitions per variant (default 5). */
+  /** Fresh-process repetitions per variant (default 5). */
   reps: number;
+  /** In-process repetitions per variant after the warm-up (default 9: cheap, and the machine is noisy). */
+  warmReps: number;
   /** Smaller inputs and fewer repetitions, for a smoke test. */
   quick: boolean;
   /**
@@ -43,7 +45,7 @@ export interface Harness {
    */
   fresh(bench: string, variants: readonly string[], params: Params, reps?: number): Promise<Runs>;
   /**
-   * One child runs every variant once to warm up, then `reps` rounds of all variants
+   * One child runs every variant once to warm up, then `warmReps` rounds of all variants
    * (order rotated each round). Returns the measured runs; rssMB is the shared process peak.
    */
   warm(bench: string, variants: readonly string[], params: Params, reps?: number): Promise<Runs>;

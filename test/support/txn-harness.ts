@@ -8,15 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
-import {
-  DeltaTable,
-  type ByteRange,
-  type ListOptions,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutOptions,
-} from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
 import { assertValidTable } from './validate-table.js';
+
+export { InterleavingStore } from './interleaving-store.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -86,9 +81,26 @@ export function commitInfoOf(c: RawCommit): Record<string, unknown> {
   return info;
 }
 
-/** Asserts versions are exactly 0..n-1; returns them. */
+/** The versions of the commit files present, ascending. */
 export function versionsOf(dir: string): number[] {
   return rawCommits(dir).map((c) => c.version);
+}
+
+/** Data files on disk that no commit adds (a failed or skipped write must leave none). */
+export function orphanDataFiles(dir: string): string[] {
+  const referenced = new Set<string>();
+  for (const c of rawCommits(dir)) for (const a of c.actions) if (a.add) referenced.add(decodeURIComponent(String(a.add.path)));
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const key = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (e.name !== '_delta_log') walk(key);
+      } else if (e.name.endsWith('.parquet') && !referenced.has(key)) out.push(key);
+    }
+  };
+  walk('');
+  return out;
 }
 
 /** Forks a TypeScript fixture under tsx with the `source` condition (workspace sources, no build). */

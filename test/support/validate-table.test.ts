@@ -143,6 +143,28 @@ describe('validateTable on corrupted copies', () => {
     );
   });
 
+  it('replays from a checkpoint when older commits were cleaned up, and needs that checkpoint', async () => {
+    const dir = copyTable('delta-kernel-java/basic-with-checkpoint');
+    for (let v = 0; v < 10; v++) fs.rmSync(commitPath(dir, v));
+    const report = await validateTable(dir);
+    expect(report.errors).toEqual([]);
+    expect(report.activeFiles).toBe(30);
+    fs.rmSync(path.join(dir, '_delta_log', '00000000000000000010.checkpoint.parquet'));
+    fs.rmSync(path.join(dir, '_delta_log', '_last_checkpoint'));
+    expectError(
+      await validateTable(dir),
+      /the log starts at version 10 but no complete, readable checkpoint covers the versions before it/,
+    );
+  });
+
+  it('finds a first version without protocol and metaData', async () => {
+    const dir = copyTable('dat/basic_append');
+    editCommit(dir, 0, (lines) => lines.filter((l) => !l.startsWith('{"protocol"')));
+    const report = await validateTable(dir);
+    expectError(report, /v0 \(00000000000000000000\.json\): no protocol action at or before this commit/);
+    expect(report.errors).toHaveLength(1);
+  });
+
   it('finds a deleted data file', async () => {
     const dir = copyTable('dat/basic_partitioned');
     fs.rmSync(path.join(dir, 'letter=a/part-00000-cf134b04-a0a9-4d4a-a53c-4feb53f10315.c000.snappy.parquet'));

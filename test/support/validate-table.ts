@@ -64,6 +64,8 @@ export async function validateTable(dir: string, options: ValidateOptions = {}):
 
   const facts: CheckpointFacts[] = [];
   const ref = await referenceSchema();
+  if (!ref && complete.length > 0)
+    problems.warn('_delta_log', 'Spark reference checkpoint not found; checkpoint column types not compared');
   for (const cp of complete) {
     const content = await readCheckpoint(logDir, cp, problems);
     if (!content) continue;

@@ -5,7 +5,6 @@
  * first transaction commits and must either land at the next version or fail with the typed
  * conflict Delta's rules prescribe.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
@@ -28,7 +27,7 @@ import {
   type ObjectStore,
   type WriteOptions,
 } from '@delta-serverless/core';
-import { commitInfoOf, InterleavingStore, range, rawCommits, readIds, rows, tempDir, validate } from '../support/txn-harness.js';
+import { commitInfoOf, InterleavingStore, orphanDataFiles, range, rawCommits, readIds, rows, tempDir, validate } from '../support/txn-harness.js';
 
 /** v0: ids 0..9 in partition A, 10..19 in partition B. */
 async function seeded(name: string): Promise<string> {
@@ -65,24 +64,6 @@ function expectConflict<T extends CommitConflictError>(err: unknown, type: new (
   return c;
 }
 
-/** Data files on disk that no commit adds (a failed or skipped write must leave none). */
-function orphanDataFiles(dir: string): string[] {
-  const referenced = new Set<string>();
-  for (const c of rawCommits(dir)) for (const a of c.actions) if (a.add) referenced.add(decodeURIComponent(String(a.add.path)));
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const key = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== '_delta_log') walk(key);
-      } else if (e.name.endsWith('.parquet') && !referenced.has(key)) out.push(key);
-    }
-  };
-  walk('');
-  return out;
-}
-
-const A = (n: number) => range(0, 10).slice(0, n);
 const B = range(10, 10);
 
 describe('conflicts between two transactions', () => {

@@ -391,10 +391,13 @@ describe('input shapes and file sizing', () => {
     const res = await writeDeltaTable(dir, batches, { targetFileSize: 200_000, rowGroupSize: 8000 });
     const adds = actionsOf<AddAction>(dir, 0, 'add');
     expect(res.metrics.numOutputRows).toBe(20 * n);
-    expect(adds.length).toBeGreaterThan(2);
-    expect(adds.length).toBeLessThan(20);
-    // Files are cut at row-group boundaries.
-    for (const a of adds) expect(statsOf(a).numRecords % 8000).toBe(0);
+    // ~15 bytes a row that do not compress: a file closes after the batch that takes it past
+    // 200 kB, i.e. every 16,000 rows (4 batches), overshooting by less than one batch.
+    expect(adds.map((a) => statsOf(a).numRecords)).toEqual([16000, 16000, 16000, 16000, 16000]);
+    for (const a of adds) {
+      expect(a.size).toBeGreaterThanOrEqual(200_000);
+      expect(a.size).toBeLessThan(200_000 + 4000 * 16);
+    }
     await validate(dir);
     const t = await DeltaTable.open(dir);
     expect((await t.toArrow()).numRows).toBe(20 * n);
@@ -569,6 +572,11 @@ describe('protocol', () => {
     const nestedField = t.snapshot.schema.fields.find((f) => f.name === 'nested')!;
     const leafP = (nestedField.type as StructType).fields[0]!.metadata['delta.columnMapping.physicalName'] as string;
     for (const p of [idP, partP, nestedP, leafP]) expect(p).toMatch(/^col-[0-9a-f-]{36}$/);
+    // Partitioned files go in random two-character directories, not Hive directories of logical names.
+    expect(dataFiles(dir).map((f) => f.replace(/-[0-9a-f-]{36}-/, '-<uuid>-').replace(/^[A-Za-z0-9]{2}\//, '<prefix>/')).sort()).toEqual([
+      '<prefix>/part-00000-<uuid>-c000.snappy.parquet',
+      '<prefix>/part-00001-<uuid>-c000.snappy.parquet',
+    ]);
     expect(t.snapshot.properties['delta.columnMapping.maxColumnId']).toBe('4');
     const adds = actionsOf<AddAction>(dir, 0, 'add');
     expect(adds.map((a) => a.partitionValues).sort((a, b) => String(a[partP]).localeCompare(String(b[partP])))).toEqual([{ [partP]: 'p1' }, { [partP]: 'p2' }]);
@@ -589,7 +597,7 @@ describe('protocol', () => {
       { id: 2, 'my part': 'p2', nested: { leaf: 20 } },
       { id: 3, 'my part': 'p1', nested: { leaf: 30 } },
     ]);
-    const filtered = await t.toArrow({ filter: '"my part" = \'p1\' AND nested.leaf > 15' });
+    const filtered = await t.toArrow({ filter: "`my part` = 'p1' AND nested.leaf > 15" });
     expect(filtered.numRows).toBe(1);
   });
 });

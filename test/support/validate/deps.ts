@@ -1,24 +1,15 @@
-/**
- * The two independent Parquet readers. hyparquet is a dependency of packages/core only, so it is
- * not resolvable as a bare specifier from test/: it is loaded from packages/core's node_modules.
- * (Adding `hyparquet` as a root devDependency would allow a plain `import ... from 'hyparquet'`.)
- */
+/** The two independent Parquet readers (DuckDB and hyparquet), loaded lazily. */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type * as Hyparquet from '../../../packages/core/node_modules/hyparquet/types/node.js';
+import type * as Hyparquet from 'hyparquet';
 
-export type {
-  FileMetaData,
-  SchemaElement,
-  SchemaTree,
-} from '../../../packages/core/node_modules/hyparquet/types/node.js';
+export type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 export type HyparquetModule = typeof Hyparquet;
 
-const HYPARQUET_URL = new URL('../../../packages/core/node_modules/hyparquet/src/node.js', import.meta.url).href;
 let hyparquetModule: Promise<HyparquetModule> | undefined;
 
-/** Lazily imports hyparquet (node entry, with asyncBufferFromFile). */
+/** Lazily imports hyparquet (its node entry has asyncBufferFromFile). */
 export function loadHyparquet(): Promise<HyparquetModule> {
-  hyparquetModule ??= import(HYPARQUET_URL) as Promise<HyparquetModule>;
+  hyparquetModule ??= import('hyparquet');
   return hyparquetModule;
 }
 

@@ -290,6 +290,7 @@ interface ActionTypes {
 /** Builds single-kind record batches in the checkpoint's schema. */
 export class CheckpointBatcher {
   private readonly columns: { [K in ActionKind]: KindColumn<ActionTypes[K]> };
+  private readonly nullCache = new Map<string, arrow.Data>();
 
   constructor(
     private readonly layout: CheckpointLayout,
@@ -315,12 +316,26 @@ export class CheckpointBatcher {
     return this.columns[kind].struct.length;
   }
 
-  /** The buffered rows of `kind` as a batch (other action columns null); undefined when none. */
+  /**
+   * The buffered rows of `kind` as a batch (other action columns null); undefined when none.
+   * The batch views reused buffers: consume it before appending more rows.
+   */
   flush(kind: ActionKind): arrow.RecordBatch | undefined {
     const n = this.pending(kind);
     if (n === 0) return undefined;
     const schema = this.layout.schema;
-    const columns = schema.fields.map((f) => (f.name === kind ? this.columns[kind].struct.finish() : nullData(f.type, n)));
+    const columns = schema.fields.map((f) => (f.name === kind ? this.columns[kind].struct.finish() : this.nulls(f, n)));
     return batchOf(schema, columns, n);
+  }
+
+  /** All-null column data, shared between batches of the same size (it is never written to). */
+  private nulls(field: arrow.Field, n: number): arrow.Data {
+    const key = `${field.name}:${n}`;
+    let data = this.nullCache.get(key);
+    if (!data) {
+      if (this.nullCache.size > 32) this.nullCache.clear();
+      this.nullCache.set(key, (data = nullData(field.type, n)));
+    }
+    return data;
   }
 }

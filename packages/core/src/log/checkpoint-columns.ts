@@ -1,7 +1,10 @@
 /**
  * Append-only Arrow column builders for checkpoint rows: typed arrays that grow by doubling,
- * a validity bitmap allocated only at the first null, 64-bit integers written as 32-bit word
- * pairs (no BigInt per value). `finish()` hands the buffers to an arrow.Data and starts over.
+ * a validity bitmap only once a null appears, 64-bit integers written as 32-bit word pairs
+ * (no BigInt per value). `finish()` returns an arrow.Data that VIEWS the builder's buffers and
+ * starts the next batch in the same buffers: the Data is valid until the next append. Reusing
+ * the buffers matters: fresh multi-megabyte buffers per batch trigger full garbage collections,
+ * whose cost grows with the heap (a million loaded actions).
  */
 import * as arrow from 'apache-arrow';
 import { bitmapBytes, newData, setBits } from '../arrow/data-utils.js';
@@ -11,31 +14,35 @@ import type { Scalar } from '../protocol/scalar.js';
 const TWO_32 = 4294967296;
 const INITIAL = 1024;
 
-/** Validity of the rows appended so far; no bitmap until the first null. */
+/** Validity of the rows appended so far; no bitmap until the first null of a batch. */
 class NullMask {
   private bits: Uint8Array | null = null;
+  private active = false;
   count = 0;
 
   valid(i: number): void {
-    if (this.bits) {
+    if (this.active) {
       this.ensure(i);
-      this.bits[i >> 3]! |= 1 << (i & 7);
+      this.bits![i >> 3]! |= 1 << (i & 7);
     }
   }
 
   null(i: number): void {
-    if (!this.bits) {
-      this.bits = new Uint8Array(Math.max(64, bitmapBytes(i + 1) * 2));
+    if (!this.active) {
+      this.active = true;
+      const need = Math.max(64, bitmapBytes(i + 1) * 2);
+      if (!this.bits || this.bits.length < need) this.bits = new Uint8Array(need);
+      else this.bits.fill(0);
       setBits(this.bits, 0, i);
     } else {
-      this.ensure(i);
+      this.ensure(i); // the bit stays 0
     }
     this.count++;
   }
 
   take(length: number): { nullBitmap?: Uint8Array; nullCount: number } {
-    const out = this.bits ? { nullBitmap: this.bits.subarray(0, bitmapBytes(length)), nullCount: this.count } : { nullCount: 0 };
-    this.bits = null;
+    const out = this.active ? { nullBitmap: this.bits!.subarray(0, bitmapBytes(length)), nullCount: this.count } : { nullCount: 0 };
+    this.active = false;
     this.count = 0;
     return out;
   }
@@ -57,7 +64,7 @@ export abstract class ColumnBuilder {
   abstract appendNull(): void;
   /** Append a Scalar (protocol/scalar.ts form); values of the wrong kind become null. */
   abstract appendScalar(v: Scalar | undefined): void;
-  /** The built column; the builder is empty afterwards. */
+  /** The built column (a view valid until the next append); the builder is empty afterwards. */
   abstract finish(): arrow.Data;
 }
 
@@ -88,7 +95,6 @@ export class NumberBuilder extends ColumnBuilder {
   }
   finish(): arrow.Data {
     const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length), ...this.mask.take(this.length) });
-    this.values = this.alloc(INITIAL);
     this.length = 0;
     return data;
   }
@@ -130,8 +136,6 @@ export class Int64Builder extends ColumnBuilder {
   }
   finish(): arrow.Data {
     const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length), ...this.mask.take(this.length) });
-    this.values = new BigInt64Array(INITIAL);
-    this.words = new Int32Array(this.values.buffer);
     this.length = 0;
     return data;
   }
@@ -165,7 +169,6 @@ export class DecimalBuilder extends ColumnBuilder {
   }
   finish(): arrow.Data {
     const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length * 4), ...this.mask.take(this.length) });
-    this.values = new Uint32Array(INITIAL * 4);
     this.length = 0;
     return data;
   }
@@ -183,12 +186,11 @@ export class BoolBuilder extends ColumnBuilder {
       grown.set(this.values);
       this.values = grown;
     }
-    if (typeof v !== 'boolean') {
-      this.mask.null(i);
-      return;
-    }
-    if (v) this.values[i >> 3]! |= 1 << (i & 7);
-    this.mask.valid(i);
+    // Set or clear explicitly: the buffer is reused from the previous batch.
+    if (v === true) this.values[i >> 3]! |= 1 << (i & 7);
+    else this.values[i >> 3]! &= ~(1 << (i & 7));
+    if (typeof v !== 'boolean') this.mask.null(i);
+    else this.mask.valid(i);
   }
   appendNull(): void {
     this.append(null);
@@ -198,7 +200,6 @@ export class BoolBuilder extends ColumnBuilder {
   }
   finish(): arrow.Data {
     const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, bitmapBytes(this.length)), ...this.mask.take(this.length) });
-    this.values = new Uint8Array(INITIAL >> 3);
     this.length = 0;
     return data;
   }
@@ -250,8 +251,6 @@ export class BytesBuilder extends ColumnBuilder {
       values: this.bytes.subarray(0, this.used),
       ...this.mask.take(this.length),
     });
-    this.offsets = new Int32Array(INITIAL + 1);
-    this.bytes = new Uint8Array(INITIAL * 32);
     this.used = 0;
     this.length = 0;
     return data;
@@ -313,7 +312,6 @@ abstract class NestedStrings extends ColumnBuilder {
   }
   protected takeOffsets(): Int32Array {
     const out = this.offsets.subarray(0, this.length + 1);
-    this.offsets = new Int32Array(INITIAL + 1);
     this.count = 0;
     return out;
   }

@@ -137,6 +137,7 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
       yield project(filtered, ctx.outputSchema);
     }
   } finally {
+    metrics.bytesRead += file.io().bytesFetched;
     file.close();
   }
 }

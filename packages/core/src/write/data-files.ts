@@ -3,7 +3,7 @@
  * and out to the store while statistics accumulate; a file closes when it reaches the
  * target size. Memory is bounded by one row group per open file and a cap on open files.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
 import type { AddFile } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
@@ -41,12 +41,25 @@ interface OpenFile {
   rows: number;
   arrowBytes: number;
   emitted: number;
+  /** Chunks emitted so far: parquet-wasm emits one per row group (then the footer). */
+  chunks: number;
 }
 
 export interface WrittenFiles {
   adds: AddFile[];
   numOutputRows: number;
   numOutputBytes: number;
+}
+
+const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * Under column mapping, partitioned files go in a random two-character directory (as Delta
+ * Spark and delta-rs do): Hive directories would name logical columns, which renames break,
+ * and partitionValues are keyed by physical names.
+ */
+function randomPrefix(): string {
+  return PREFIX_CHARS[randomInt(PREFIX_CHARS.length)]! + PREFIX_CHARS[randomInt(PREFIX_CHARS.length)]!;
 }
 
 const CODEC_SUFFIX: Record<ParquetCompression, string> = { snappy: '.snappy', zstd: '.zstd', gzip: '.gz', none: '' };
@@ -89,13 +102,16 @@ export class DataFileWriter {
     await file.writer.write(toPhysicalBatch(slice.batch, this.physical, this.opts.mode));
     file.rows += slice.batch.numRows;
     file.arrowBytes += arrowByteSize(slice.batch);
-    // Flushed bytes plus the current row group's share of the Arrow size (pre-compression).
-    const pending = (file.arrowBytes / file.rows) * (file.rows % this.opts.rowGroupSize);
+    // Emitted bytes plus the Arrow size (pre-compression) of the rows not emitted yet. A row
+    // group's bytes come out of the writer one write later (one chunk per row group), so
+    // rows past the emitted row groups count, not just those past the last boundary.
+    const emittedRows = Math.min(file.rows, file.chunks * this.opts.rowGroupSize);
+    const pending = (file.arrowBytes / file.rows) * (file.rows - emittedRows);
     if (file.emitted + pending >= this.opts.targetFileSize) await this.close(file);
   }
 
   private async openFile(slice: PartitionSlice): Promise<OpenFile> {
-    const dir = this.opts.partitionColumns.length ? partitionDirectory(this.opts.partitionColumns, slice.values) + '/' : '';
+    const dir = this.opts.partitionColumns.length === 0 ? '' : this.opts.mode !== 'none' ? `${randomPrefix()}/` : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
     const n = String(this.fileCounter++).padStart(5, '0');
     const name = `part-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
@@ -110,10 +126,12 @@ export class DataFileWriter {
       rows: 0,
       arrowBytes: 0,
       emitted: 0,
+      chunks: 0,
     };
     const counted = (async function* () {
       for await (const chunk of writer.bytes) {
         file.emitted += chunk.length;
+        file.chunks++;
         yield chunk;
       }
     })();
