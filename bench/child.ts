@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   const [bench, kind, payload] = process.argv.slice(2);
   if (!bench || !kind || !payload) throw new Error('usage: child.js <bench> fresh|warm <json>');
   const mod = (await import(`./${bench}.js`)) as BenchModule;
-  const input = JSON.parse(payload) as { variant?: string; variants?: string[]; params: Record<string, unknown>; reps?: number };
+  const input = JSON.parse(payload) as {
+    variant?: string;
+    variants?: string[];
+    params: Record<string, unknown>;
+    reps?: number;
+  };
   const fn = (name: string) => {
     const f = mod.variants[name];
     if (!f) throw new Error(`${bench} has no variant ${name}; it has ${Object.keys(mod.variants).join(', ')}`);

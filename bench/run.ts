@@ -55,11 +55,21 @@ async function main(): Promise<void> {
     if (stale) console.warn(`WARNING: ${stale}`);
     transpileBench();
   }
-  console.log(`children run ${mode === 'dist' ? 'built JS (packages/core/dist, bench/.data/js)' : 'TS sources via tsx'}; node ${process.version}; reps ${reps} fresh / ${warmReps} warm${quick ? ' (quick)' : ''}`);
+  console.log(
+    `children run ${mode === 'dist' ? 'built JS (packages/core/dist, bench/.data/js)' : 'TS sources via tsx'}; node ${process.version}; reps ${reps} fresh / ${warmReps} warm${quick ? ' (quick)' : ''}`,
+  );
   for (const name of names) {
     const mod = (await import(`./${name}.js`)) as BenchModule;
     console.log(`\n=== ${name}: ${mod.description}`);
-    const recorded: Record<string, unknown> = { bench: name, date: new Date().toISOString(), node: process.version, mode, reps, warmReps, quick };
+    const recorded: Record<string, unknown> = {
+      bench: name,
+      date: new Date().toISOString(),
+      node: process.version,
+      mode,
+      reps,
+      warmReps,
+      quick,
+    };
     const h: Harness = {
       reps,
       warmReps,

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyCorpusTable } from '../packages/core/src/log/checkpoint-test-helpers.js';
+import { copyCorpusTable } from '../packages/core/src/log/test-fixtures.js';
 import { writeCheckpoint } from '../packages/core/src/log/checkpoint-write.js';
 import { loadState } from '../packages/core/src/log/load.js';
 import { LocalStore } from '../packages/core/src/storage/local-store.js';
@@ -48,7 +48,9 @@ describe('DuckDB and the independent validator read our checkpoints', () => {
       const result = await writeCheckpoint(store, state, { now: 0 });
       const file = sqlString(join(dir, result.path));
 
-      const adds = await rows(`SELECT add.path AS path, add.size AS size FROM read_parquet(${file}) WHERE add IS NOT NULL ORDER BY path`);
+      const adds = await rows(
+        `SELECT add.path AS path, add.size AS size FROM read_parquet(${file}) WHERE add IS NOT NULL ORDER BY path`,
+      );
       const ours = [...state.files.values()]
         .map((a) => ({ path: a.path, size: String(a.size) }))
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -69,12 +71,49 @@ describe('DuckDB and the independent validator read our checkpoints', () => {
       // Typed partition values agree with the string map for every partition column.
       const partitionColumns = state.metadata!.partitionColumns;
       if (partitionColumns.length > 0) {
-        const [parsed] = await rows(`SELECT count(*) AS n FROM read_parquet(${file}) WHERE add.partitionValues_parsed IS NOT NULL`);
+        const [parsed] = await rows(
+          `SELECT count(*) AS n FROM read_parquet(${file}) WHERE add.partitionValues_parsed IS NOT NULL`,
+        );
         expect(parsed).toEqual({ n: String(state.files.size) });
       }
 
       const report = await validateTable(dir, { allowInt96: true });
       expect(report.errors.filter((e) => !baseline.has(issue(e)))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads typed stats_parsed we wrote (writeStatsAsStruct=true, writeStatsAsJson=false)', async () => {
+    const dir = await copyCorpusTable('delta-kernel-rs/v1-multi-part-struct-stats-only');
+    try {
+      const store = new LocalStore(dir);
+      const { state } = await loadState(store);
+      const result = await writeCheckpoint(store, state, { now: 0 });
+      const got = await rows(
+        `SELECT add.path AS path, add.stats_parsed.numRecords AS n, add.stats_parsed.minValues.id AS lo, ` +
+          `add.stats_parsed.maxValues.value AS hi, add.stats_parsed.nullCount.value AS nulls ` +
+          `FROM read_parquet(${sqlString(join(dir, result.path))}) WHERE add IS NOT NULL ORDER BY path`,
+      );
+      const want = [...state.files.values()]
+        .map((a) => {
+          const s = state.parsedStats.get(a) as {
+            numRecords: number;
+            minValues: { id: number };
+            maxValues: { value: string };
+            nullCount: { value: number };
+          };
+          return {
+            path: a.path,
+            n: String(s.numRecords),
+            lo: String(s.minValues.id),
+            hi: s.maxValues.value,
+            nulls: String(s.nullCount.value),
+          };
+        })
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
+      expect(want.length).toBeGreaterThan(0);
+      expect(got).toEqual(want);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

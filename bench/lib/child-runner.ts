@@ -51,7 +51,8 @@ function newestMtime(dir: string, pick: (name: string) => boolean): { file: stri
 /** A warning when packages/core/dist is missing or older than its sources (children would time stale code). */
 export function distStaleness(): string | undefined {
   const core = join(ROOT, 'packages/core');
-  if (!existsSync(join(core, 'dist/index.js'))) return 'packages/core/dist is missing: run `pnpm build` (or pass --source)';
+  if (!existsSync(join(core, 'dist/index.js')))
+    return 'packages/core/dist is missing: run `pnpm build` (or pass --source)';
   const src = newestMtime(join(core, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
   const dist = newestMtime(join(core, 'dist'), (n) => n.endsWith('.js'));
   if (src.mtime > dist.mtime + 1000) {
@@ -89,7 +90,13 @@ export function runChild(mode: ChildMode, bench: string, kind: 'fresh' | 'warm',
   });
 }
 
-export async function runFresh(mode: ChildMode, bench: string, variants: readonly string[], params: Params, reps: number): Promise<Runs> {
+export async function runFresh(
+  mode: ChildMode,
+  bench: string,
+  variants: readonly string[],
+  params: Params,
+  reps: number,
+): Promise<Runs> {
   const runs: Runs = Object.fromEntries(variants.map((v) => [v, [] as ChildResult[]]));
   for (let r = 0; r < reps; r++) {
     // Alternate variants (rotating the start) so machine noise spreads over all of them.
@@ -104,7 +111,13 @@ export async function runFresh(mode: ChildMode, bench: string, variants: readonl
   return runs;
 }
 
-export async function runWarm(mode: ChildMode, bench: string, variants: readonly string[], params: Params, reps: number): Promise<Runs> {
+export async function runWarm(
+  mode: ChildMode,
+  bench: string,
+  variants: readonly string[],
+  params: Params,
+  reps: number,
+): Promise<Runs> {
   process.stdout.write(`  warm ${bench} [${variants.join(', ')}] x${reps}...`);
   const runs = (await runChild(mode, bench, 'warm', { variants, params, reps })) as Runs;
   process.stdout.write(' done\n');

@@ -7,7 +7,20 @@
  */
 import * as arrow from 'apache-arrow';
 
-const CATEGORIES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu'];
+const CATEGORIES = [
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+];
 const CATEGORY_BYTES = CATEGORIES.map((c) => new TextEncoder().encode(c));
 const BASE_MICROS = Date.UTC(2024, 0, 1) * 1000;
 const TWO_32 = 0x1_0000_0000;
@@ -31,7 +44,14 @@ function hash(x: number): number {
   return h >>> 0;
 }
 
-function utf8Data(type: arrow.Utf8, offsets: Int32Array, bytes: Uint8Array, n: number, valid?: Uint8Array, nulls = 0): arrow.Data<arrow.Utf8> {
+function utf8Data(
+  type: arrow.Utf8,
+  offsets: Int32Array,
+  bytes: Uint8Array,
+  n: number,
+  valid?: Uint8Array,
+  nulls = 0,
+): arrow.Data<arrow.Utf8> {
   return arrow.makeData({ type, length: n, nullCount: nulls, nullBitmap: valid, valueOffsets: offsets, data: bytes });
 }
 
@@ -95,13 +115,17 @@ export function makeBatch(start: number, n: number): arrow.RecordBatch {
     arrow.makeData({ type: f[5]!.type as arrow.Bool, length: n, nullCount: 0, data: flags }),
     utf8Data(f[6]!.type as arrow.Utf8, noteOffsets, noteBytes.subarray(0, notePos), n, noteValid, nulls),
   ];
-  return new arrow.RecordBatch(SCHEMA, arrow.makeData({ type: new arrow.Struct(SCHEMA.fields), length: n, nullCount: 0, children }));
+  return new arrow.RecordBatch(
+    SCHEMA,
+    arrow.makeData({ type: new arrow.Struct(SCHEMA.fields), length: n, nullCount: 0, children }),
+  );
 }
 
 /** `rows` rows as one in-memory table of batches of `batchRows`. */
 export function makeTable(rows: number, batchRows = 100_000): arrow.Table {
   const batches: arrow.RecordBatch[] = [];
-  for (let start = 0; start < rows; start += batchRows) batches.push(makeBatch(start, Math.min(batchRows, rows - start)));
+  for (let start = 0; start < rows; start += batchRows)
+    batches.push(makeBatch(start, Math.min(batchRows, rows - start)));
   return new arrow.Table(SCHEMA, batches);
 }
 

@@ -24,7 +24,8 @@ export async function timed<T>(load: () => Promise<T>): Promise<{ value: T; ms: 
 export const importCore = (): Promise<CoreModule> => import('@delta-serverless/core');
 export const importArrow = (): Promise<ArrowModule> => import('apache-arrow');
 /** parquet-wasm's node build (compiles its ~5 MB wasm module on first import). */
-export const importParquetWasm = (): Promise<ParquetWasmModule> => import(PARQUET_WASM_URL) as Promise<ParquetWasmModule>;
+export const importParquetWasm = (): Promise<ParquetWasmModule> =>
+  import(PARQUET_WASM_URL) as Promise<ParquetWasmModule>;
 export const importDuck = (): Promise<DuckModule> => import('@duckdb/node-api');
 
 let duckConnection: Duck.DuckDBConnection | undefined;

@@ -10,7 +10,8 @@ function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (dir !== dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'delta-serverless') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'delta-serverless')
+      return dir;
     dir = dirname(dir);
   }
   throw new Error('bench: cannot find the delta-serverless repository root above ' + import.meta.url);
@@ -24,4 +25,6 @@ export const DATA_DIR = join(BENCH_DIR, '.data');
 export const JS_DIR = join(DATA_DIR, 'js');
 
 /** parquet-wasm is a dependency of core only; load its node build by path. */
-export const PARQUET_WASM_URL = pathToFileURL(join(ROOT, 'packages/core/node_modules/parquet-wasm/node/parquet_wasm.js')).href;
+export const PARQUET_WASM_URL = pathToFileURL(
+  join(ROOT, 'packages/core/node_modules/parquet-wasm/node/parquet_wasm.js'),
+).href;

@@ -12,6 +12,8 @@ export interface Summary {
   importMs: number;
   /** Fastest operation (least disturbed by other load on the machine). */
   minMs: number;
+  /** Median CPU time (user + system, all threads) of the operation; NaN when not measured. */
+  cpuMs: number;
   rssMB: number;
   /** Every operation time, in run order. */
   allMs: number[];
@@ -28,6 +30,7 @@ export function summarize(runs: Runs): Summary[] {
       opMs: median(op),
       importMs: median(imp),
       minMs: Math.min(...op),
+      cpuMs: median(field(rs, 'cpuMs')),
       rssMB: median(field(rs, 'rssMB')),
       allMs: op.map((x) => Math.round(x)),
     };
@@ -39,13 +42,15 @@ export function printFresh(title: string, sums: Summary[], baseline: string): vo
   const base = sums.find((s) => s.variant === baseline)!;
   console.log(`\n${title} (fresh processes, median of ${base.n}; ratio vs ${baseline})`);
   printTable([
-    ['variant', 'import+op', 'ratio', 'op only', 'ratio', 'import', 'peak RSS', 'op runs (ms)'],
+    ['variant', 'import+op', 'ratio', 'op only', 'ratio', 'op CPU', 'ratio', 'import', 'peak RSS', 'op runs (ms)'],
     ...sums.map((s) => [
       s.variant,
       ms(s.totalMs),
       ratio(s.totalMs, base.totalMs),
       ms(s.opMs),
       ratio(s.opMs, base.opMs),
+      ms(s.cpuMs),
+      ratio(s.cpuMs, base.cpuMs),
       ms(s.importMs),
       mb(s.rssMB),
       s.allMs.join(' '),
@@ -58,13 +63,15 @@ export function printWarm(title: string, sums: Summary[], baseline: string): voi
   const base = sums.find((s) => s.variant === baseline)!;
   console.log(`\n${title} (warm, one process, median of ${base.n} after a warm-up; ratio vs ${baseline})`);
   printTable([
-    ['variant', 'op', 'ratio', 'min', 'ratio', 'process peak RSS', 'runs (ms)'],
+    ['variant', 'op', 'ratio', 'min', 'ratio', 'op CPU', 'ratio', 'process peak RSS', 'runs (ms)'],
     ...sums.map((s) => [
       s.variant,
       ms(s.opMs),
       ratio(s.opMs, base.opMs),
       ms(s.minMs),
       ratio(s.minMs, base.minMs),
+      ms(s.cpuMs),
+      ratio(s.cpuMs, base.cpuMs),
       mb(s.rssMB),
       s.allMs.join(' '),
     ]),

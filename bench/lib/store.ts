@@ -21,10 +21,20 @@ export interface StoreCounters {
   waves: number;
 }
 
+/** One recorded request: its wave, kind and key (prefix for lists). */
+export interface RequestRecord {
+  wave: number;
+  kind: 'get' | 'head' | 'list' | 'put' | 'delete';
+  path: string;
+  bytes?: number;
+}
+
 const sleep = (msec: number) => new Promise<void>((resolve) => setTimeout(resolve, msec));
 
 export class InstrumentedStore implements ObjectStore {
   counters: StoreCounters = InstrumentedStore.zero();
+  /** Every request in issue order (ranges summarised as byte counts). */
+  log: RequestRecord[] = [];
   private inflight = 0;
 
   constructor(
@@ -44,19 +54,40 @@ export class InstrumentedStore implements ObjectStore {
 
   reset(): void {
     this.counters = InstrumentedStore.zero();
+    this.log = [];
   }
 
-  private begin(): void {
+  private begin(kind: RequestRecord['kind'], path: string): RequestRecord {
     if (this.inflight++ === 0) this.counters.waves++;
     this.counters.requests++;
+    const rec: RequestRecord = { wave: this.counters.waves, kind, path };
+    this.log.push(rec);
+    return rec;
+  }
+
+  /** Requests grouped by wave: `wave 2: get x3 (_delta_log/...), list x1` style lines. */
+  waveSummary(): string[] {
+    const lines: string[] = [];
+    for (let w = 1; w <= this.counters.waves; w++) {
+      const reqs = this.log.filter((r) => r.wave === w);
+      const kinds = new Map<string, RequestRecord[]>();
+      for (const r of reqs) kinds.set(r.kind, [...(kinds.get(r.kind) ?? []), r]);
+      const parts = [...kinds].map(([k, rs]) => {
+        const files = [...new Set(rs.map((r) => r.path.replace(/^_delta_log\/(?=.)/, '')))];
+        const shown = files.length > 3 ? `${files.slice(0, 2).join(', ')}, ... ${files.length} keys` : files.join(', ');
+        return `${k} x${rs.length} (${shown})`;
+      });
+      lines.push(`wave ${w}: ${parts.join('; ')}`);
+    }
+    return lines;
   }
 
   private end(): void {
     this.inflight--;
   }
 
-  private async track<T>(run: () => Promise<T>): Promise<T> {
-    this.begin();
+  private async track<T>(kind: RequestRecord['kind'], path: string, run: () => Promise<T>): Promise<T> {
+    this.begin(kind, path);
     try {
       const [out] = await Promise.all([run(), this.latencyMs > 0 ? sleep(this.latencyMs) : undefined]);
       return out;
@@ -67,35 +98,35 @@ export class InstrumentedStore implements ObjectStore {
 
   async get(path: string, range?: ByteRange): Promise<Uint8Array> {
     this.counters.gets++;
-    const bytes = await this.track(() => this.inner.get(path, range));
+    const bytes = await this.track('get', path, () => this.inner.get(path, range));
     this.counters.bytesRead += bytes.length;
     return bytes;
   }
 
   head(path: string): Promise<ObjectMeta> {
     this.counters.heads++;
-    return this.track(() => this.inner.head(path));
+    return this.track('head', path, () => this.inner.head(path));
   }
 
   put(path: string, data: Uint8Array, options?: PutOptions): Promise<void> {
     this.counters.puts++;
-    return this.track(() => this.inner.put(path, data, options));
+    return this.track('put', path, () => this.inner.put(path, data, options));
   }
 
   putStream(path: string, chunks: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<void> {
     this.counters.puts++;
-    return this.track(() => this.inner.putStream(path, chunks, options));
+    return this.track('put', path, () => this.inner.putStream(path, chunks, options));
   }
 
   deleteMany(paths: readonly string[]): Promise<void> {
     this.counters.deletes++;
-    return this.track(() => this.inner.deleteMany(paths));
+    return this.track('delete', paths[0] ?? '', () => this.inner.deleteMany(paths));
   }
 
   async *list(prefix: string, options?: ListOptions): AsyncIterable<ObjectMeta> {
     this.counters.lists++;
     this.counters.listPages++;
-    this.begin();
+    this.begin('list', prefix);
     try {
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       let inPage = 0;

@@ -42,11 +42,13 @@ export async function ensureScanTable(rows = 1_000_000, files = 10): Promise<Sca
     bytes: adds.reduce((s, a) => s + Number(a.size), 0),
   };
   writeFileSync(marker, JSON.stringify({ ...out, layout: SCAN_LAYOUT }, null, 2));
-  console.log(`  built ${dir}: ${adds.length} files, ${(out.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `  built ${dir}: ${adds.length} files, ${(out.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return out;
 }
 
-function minId(stats: string | undefined): number | undefined {
+function minId(stats: string | null | undefined): number | undefined {
   if (!stats) return undefined;
   const v = (JSON.parse(stats) as { minValues?: { id?: number } }).minValues?.id;
   return typeof v === 'number' ? v : undefined;

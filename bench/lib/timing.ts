@@ -35,3 +35,13 @@ export function printTable(rows: readonly (readonly string[])[]): void {
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }
+
+/** Wall and CPU (user + system, all threads) time since the call, for `{ ms, cpuMs }` results. */
+export function startTimer(): () => { ms: number; cpuMs: number } {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  return () => {
+    const c = process.cpuUsage(c0);
+    return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 };
+  };
+}

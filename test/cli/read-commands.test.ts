@@ -50,7 +50,10 @@ function expectedOf(rel: string): Expected {
 }
 
 function sorted<T>(rows: readonly T[]): T[] {
-  return [...rows].map((r) => JSON.stringify(r)).sort().map((s) => JSON.parse(s) as T);
+  return [...rows]
+    .map((r) => JSON.stringify(r))
+    .sort()
+    .map((s) => JSON.parse(s) as T);
 }
 
 /** ndjson objects -> arrays in the expected column order (checks every row has exactly those keys). */
@@ -97,7 +100,9 @@ describe('scan options', () => {
   test('--where filters rows (SQL-like)', async () => {
     const r = await run('scan', basic, '--format', 'ndjson', '--where', "letter = 'a' OR number >= 5");
     expect(r.code).toBe(0);
-    const expected = expectedOf('dat/basic_partitioned').rows.filter((row) => row[0] === 'a' || (row[1] as number) >= 5);
+    const expected = expectedOf('dat/basic_partitioned').rows.filter(
+      (row) => row[0] === 'a' || (row[1] as number) >= 5,
+    );
     expect(expected.length).toBeGreaterThan(1);
     expect(sorted(asRows(r.out, ['letter', 'number', 'a_float']))).toEqual(sorted(expected));
   });
@@ -112,7 +117,14 @@ describe('scan options', () => {
   });
 
   test('--limit stops after n rows', async () => {
-    const r = await run('scan', path.join(CORPUS, 'delta-golden/basic-with-inserts-overwrite-restore'), '--format', 'ndjson', '--limit', '7');
+    const r = await run(
+      'scan',
+      path.join(CORPUS, 'delta-golden/basic-with-inserts-overwrite-restore'),
+      '--format',
+      'ndjson',
+      '--limit',
+      '7',
+    );
     expect(r.code).toBe(0);
     expect(lines(r.out)).toHaveLength(7);
     const zero = await run('scan', basic, '--format', 'ndjson', '--limit', '0');
@@ -143,7 +155,16 @@ describe('scan options', () => {
   });
 
   test('--format csv on a corpus table with decimals and a limit', async () => {
-    const r = await run('scan', path.join(CORPUS, 'delta-golden/basic-decimal-table'), '--format', 'csv', '--columns', 'part', '--limit', '2');
+    const r = await run(
+      'scan',
+      path.join(CORPUS, 'delta-golden/basic-decimal-table'),
+      '--format',
+      'csv',
+      '--columns',
+      'part',
+      '--limit',
+      '2',
+    );
     expect(r.code).toBe(0);
     const out = lines(r.out);
     expect(out[0]).toBe('part');
@@ -186,7 +207,9 @@ describe('history', () => {
   test('--json: one object per commit with version, timestamp and the commitInfo', async () => {
     const r = await run('history', path.join(CORPUS, rel), '--json', '--limit', '3');
     expect(r.code).toBe(0);
-    const entries = lines(r.out).map((l) => JSON.parse(l) as { version: number; timestamp: number; operation: string; readVersion?: number });
+    const entries = lines(r.out).map(
+      (l) => JSON.parse(l) as { version: number; timestamp: number; operation: string; readVersion?: number },
+    );
     expect(entries.map((e) => e.version)).toEqual([13, 12, 11]);
     expect(entries.map((e) => e.operation)).toEqual(['DELETE', 'WRITE', 'WRITE']);
     expect(entries[0]!.readVersion).toBe(12);
@@ -215,7 +238,7 @@ describe('describe', () => {
   test('an unpartitioned table says so', async () => {
     const r = await run('describe', path.join(CORPUS, 'delta-rs/simple_table'));
     expect(r.out).toMatch(/^partitioned\s+\(not partitioned\)$/m);
-    expect(r.out).toMatch(/^files\s+3 \(/m);
+    expect(r.out).toMatch(/^files\s+5 \(/m);
   });
 
   test('--json parses and carries the schema, protocol and files', async () => {
@@ -226,17 +249,17 @@ describe('describe', () => {
       protocol: { minReaderVersion: number; readerFeatures: string[] };
       partitionColumns: string[];
       numFiles: number;
-      schema: { type: string; fields: { name: string; type: unknown }[] };
+      schema: { type: string; fields: { name: string; type: { type: string }; nullable: boolean }[] };
     };
     expect(info.version).toBe(15);
     expect(info.protocol.minReaderVersion).toBe(3);
     expect(info.protocol.readerFeatures).toEqual(['deletionVectors']);
     expect(info.partitionColumns).toEqual(['part']);
     expect(info.schema.type).toBe('struct');
-    expect(info.schema.fields.map((f) => [f.name, f.type])).toEqual([
-      ['part', 'integer'],
-      ['col1', 'integer'],
-      ['col2', 'string'],
+    expect(info.schema.fields.map((f) => [f.name, f.type.type, f.nullable])).toEqual([
+      ['part', 'integer', true],
+      ['col1', 'integer', true],
+      ['col2', 'string', true],
     ]);
     const text = await run('describe', path.join(CORPUS, rel));
     expect(text.out).toContain(`files        ${info.numFiles} (`);
@@ -264,7 +287,10 @@ describe('errors', () => {
 
   test('bad flags and arguments: exit code 2', async () => {
     const basic = path.join(CORPUS, 'dat/basic_append');
-    expect((await run('scan', basic, '--bogus')).code).toBe(2);
+    const bogus = await run('scan', basic, '--bogus');
+    expect(bogus.code).toBe(2);
+    expect(bogus.err.startsWith("error: unknown option '--bogus'\n")).toBe(true);
+    expect(bogus.out).toBe('');
     expect((await run('scan', basic, '--format', 'xml')).code).toBe(2);
     expect((await run('scan')).code).toBe(2);
     expect((await run('frobnicate', basic)).code).toBe(2);
@@ -275,8 +301,10 @@ describe('errors', () => {
     const cases: [string[], RegExp][] = [
       [['scan', basic, '--limit', '-3'], /^error: --limit must be a non-negative integer \(got -3\)\n$/],
       [['scan', basic, '--version', '99'], /^error: version 99 does not exist .+the latest version is \d+\n$/],
-      [['scan', basic, '--columns', 'nope'], /^error: column "nope" is not in the table; columns are: letter, number, a_float\n$/],
-      [['scan', basic, '--where', 'number >'], /^error: .+\n$/],
+      [
+        ['scan', basic, '--columns', 'nope'],
+        /^error: column "nope" is not in the table; columns are: letter, number, a_float\n$/,
+      ],
       [['scan', basic, '--timestamp', 'not a time'], /^error: invalid timestamp "not a time".+\n$/],
     ];
     for (const [argv, pattern] of cases) {
@@ -285,5 +313,12 @@ describe('errors', () => {
       expect(r.err).toMatch(pattern);
       expect(lines(r.err)).toHaveLength(1);
     }
+  });
+
+  test('a filter that does not parse: exit code 1, the error points at the position', async () => {
+    const r = await run('scan', path.join(CORPUS, 'dat/basic_append'), '--where', 'number >');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/^error: cannot parse expression: .+ at position 9\n/);
   });
 });

@@ -6,7 +6,17 @@ import * as fs from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DeltaTable, InvalidArgumentError, UnsupportedFeatureError, writeDeltaTable } from '@delta-serverless/core';
-import { commitFile, readCommitActions, rejectionOf, removeTempDirs, setCommitTimes, sortRows, tableObjects, tempDir, writeCommitActions } from './support.js';
+import {
+  commitFile,
+  readCommitActions,
+  rejectionOf,
+  removeTempDirs,
+  setCommitTimes,
+  sortRows,
+  tableObjects,
+  tempDir,
+  writeCommitActions,
+} from './support.js';
 
 afterAll(removeTempDirs);
 
@@ -24,7 +34,11 @@ const people = (ids: number[]) =>
 function enableChangeDataFeed(table: string, extra: Record<string, string> = {}): void {
   const actions = readCommitActions(table, 0).map((a) => {
     if (!a.metaData) return a;
-    const configuration = { ...(a.metaData.configuration as Record<string, string>), 'delta.enableChangeDataFeed': 'true', ...extra };
+    const configuration = {
+      ...(a.metaData.configuration as Record<string, string>),
+      'delta.enableChangeDataFeed': 'true',
+      ...extra,
+    };
     return { metaData: { ...a.metaData, configuration } };
   });
   writeCommitActions(table, 0, actions);
@@ -83,7 +97,9 @@ describe('tableChanges', () => {
   test('a bounded range, and a single version', async () => {
     const table = await DeltaTable.open(dir);
     expect(await changes(table, { startVersion: 1, endVersion: 1 })).toEqual([change(3, 'insert', 1)]);
-    expect(await changes(table, { startVersion: 0, endVersion: 1 })).toEqual(sortRows([change(1, 'insert', 0), change(2, 'insert', 0), change(3, 'insert', 1)]));
+    expect(await changes(table, { startVersion: 0, endVersion: 1 })).toEqual(
+      sortRows([change(1, 'insert', 0), change(2, 'insert', 0), change(3, 'insert', 1)]),
+    );
     expect(await changes(table, { startVersion: 2, endVersion: 2 })).toEqual(
       sortRows([change(1, 'delete', 2), change(2, 'delete', 2), change(3, 'delete', 2), change(10, 'insert', 2)]),
     );
@@ -100,11 +116,24 @@ describe('tableChanges', () => {
   test('column selection: the chosen columns in order, then the change columns', async () => {
     const table = await DeltaTable.open(dir);
     const out = await table.tableChanges({ startVersion: 1, endVersion: 1, columns: ['name', 'id'] }).toArrow();
-    expect(out.schema.fields.map((f) => f.name)).toEqual(['name', 'id', '_change_type', '_commit_version', '_commit_timestamp']);
-    expect(tableObjects(out)).toEqual([{ name: 'p3', id: 3, _change_type: 'insert', _commit_version: 1, _commit_timestamp: iso(T[1]!) }]);
+    expect(out.schema.fields.map((f) => f.name)).toEqual([
+      'name',
+      'id',
+      '_change_type',
+      '_commit_version',
+      '_commit_timestamp',
+    ]);
+    expect(tableObjects(out)).toEqual([
+      { name: 'p3', id: 3, _change_type: 'insert', _commit_version: 1, _commit_timestamp: iso(T[1]!) },
+    ]);
 
     const onlyName = await table.tableChanges({ startVersion: 0, columns: ['name'] }).toArrow();
-    expect(onlyName.schema.fields.map((f) => f.name)).toEqual(['name', '_change_type', '_commit_version', '_commit_timestamp']);
+    expect(onlyName.schema.fields.map((f) => f.name)).toEqual([
+      'name',
+      '_change_type',
+      '_commit_version',
+      '_commit_timestamp',
+    ]);
     expect(onlyName.numRows).toBe(7);
 
     const err = await rejectionOf(table.tableChanges({ startVersion: 0, columns: ['id', 'nope'] }).toArrow());
@@ -147,7 +176,9 @@ describe('tableChanges', () => {
       writeCommitActions(
         ict,
         v,
-        readCommitActions(ict, v).map((a) => (a.commitInfo ? { commitInfo: { ...a.commitInfo, inCommitTimestamp: I[v], timestamp: I[v] } } : a)),
+        readCommitActions(ict, v).map((a) =>
+          a.commitInfo ? { commitInfo: { ...a.commitInfo, inCommitTimestamp: I[v], timestamp: I[v] } } : a,
+        ),
       );
     }
     setCommitTimes(ict, [Date.UTC(2030, 0, 1), Date.UTC(2030, 0, 2)]);
@@ -190,7 +221,9 @@ describe('invalid ranges', () => {
   test('a start version whose commit was cleaned up: InvalidArgumentError', async () => {
     const cleaned = tempDir();
     for (let v = 0; v < 4; v++) {
-      await writeDeltaTable(cleaned, people([v]), { properties: v === 0 ? { 'delta.checkpointInterval': '2' } : undefined });
+      await writeDeltaTable(cleaned, people([v]), {
+        properties: v === 0 ? { 'delta.checkpointInterval': '2' } : undefined,
+      });
       if (v === 0) enableChangeDataFeed(cleaned);
     }
     fs.rmSync(commitFile(cleaned, 0));

@@ -21,15 +21,29 @@ import {
   writeDeltaTable,
 } from '@delta-serverless/core';
 import { CountingStore } from '../support/counting-store.js';
-import { commitFile, copyCorpusTable, firstColumnSorted, range, rejectionOf, removeTempDirs, tempDir } from './support.js';
+import {
+  commitFile,
+  copyCorpusTable,
+  firstColumnSorted,
+  range,
+  rejectionOf,
+  removeTempDirs,
+  tempDir,
+} from './support.js';
 
 afterAll(removeTempDirs);
 
 /** Checkpoint at v10, commits 0-13; 41 rows at v13 (see time-travel.test.ts). */
 const INSERTS_DELETES = 'delta-golden/basic-with-inserts-deletes-checkpoint';
-const IDS_AT_13 = [...range(0, 4), ...range(10, 14), ...range(20, 24), ...range(30, 34), ...range(40, 44), ...range(50, 65)];
+const IDS_AT_13 = [
+  ...range(0, 4),
+  ...range(10, 14),
+  ...range(20, 24),
+  ...range(30, 34),
+  ...range(40, 44),
+  ...range(50, 65),
+];
 const CHECKPOINT_10 = `_delta_log/${versionPrefix(10)}.checkpoint.parquet`;
-const LAST_CHECKPOINT = '_delta_log/_last_checkpoint';
 
 function logPath(dir: string, name: string): string {
   return path.join(dir, '_delta_log', name);
@@ -112,7 +126,10 @@ describe('_last_checkpoint is only a hint', () => {
     expect(table.version).toBe(5);
     expect(store.paths('list')).toEqual(['_delta_log/']);
     expect(store.requests[1]!.startAfter).toBe(`_delta_log/${versionPrefix(1)}.~`);
-    expect(store.paths('get').slice(1).sort()).toEqual([`_delta_log/${versionPrefix(4)}.checkpoint.parquet`, commitPath(5)]);
+    expect(store.paths('get').slice(1).sort()).toEqual([
+      `_delta_log/${versionPrefix(4)}.checkpoint.parquet`,
+      commitPath(5),
+    ]);
     expect(firstColumnSorted(await table.toArrow())).toEqual(range(0, 5));
   });
 
@@ -150,7 +167,12 @@ describe('multi-part checkpoints', () => {
     const table = await DeltaTable.open(store);
     expect(table.version).toBe(5);
     expect(store.paths('get').filter((p) => p.includes('.checkpoint.'))).toEqual([]);
-    expect(store.paths('get').filter((p) => p.endsWith('.json')).sort()).toEqual(range(0, 5).map(commitPath));
+    expect(
+      store
+        .paths('get')
+        .filter((p) => p.endsWith('.json'))
+        .sort(),
+    ).toEqual(range(0, 5).map(commitPath));
     expect(firstColumnSorted(await table.toArrow())).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -158,9 +180,12 @@ describe('multi-part checkpoints', () => {
     const dir = copyCorpusTable('delta-kernel-rs/v1-multi-part-struct-stats-only');
     const store = new CountingStore(new LocalStore(dir));
     const table = await DeltaTable.open(store);
-    expect(store.paths('get').filter((p) => p.includes('.checkpoint.')).sort()).toEqual(
-      [1, 2, 3].map((i) => `_delta_log/${versionPrefix(5)}.checkpoint.000000000${i}.0000000003.parquet`),
-    );
+    expect(
+      store
+        .paths('get')
+        .filter((p) => p.includes('.checkpoint.'))
+        .sort(),
+    ).toEqual([1, 2, 3].map((i) => `_delta_log/${versionPrefix(5)}.checkpoint.000000000${i}.0000000003.parquet`));
     expect(table.snapshot.numFiles).toBe(5);
   });
 });
@@ -210,7 +235,13 @@ describe('protocols this reader must refuse', () => {
   async function withProtocol(protocol: Record<string, unknown>): Promise<string> {
     const dir = tempDir();
     await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([0n, 1n, 2n]) }));
-    fs.writeFileSync(commitFile(dir, 1), JSON.stringify({ commitInfo: { timestamp: Date.now(), operation: 'UPGRADE PROTOCOL' } }) + '\n' + JSON.stringify({ protocol }) + '\n');
+    fs.writeFileSync(
+      commitFile(dir, 1),
+      JSON.stringify({ commitInfo: { timestamp: Date.now(), operation: 'UPGRADE PROTOCOL' } }) +
+        '\n' +
+        JSON.stringify({ protocol }) +
+        '\n',
+    );
     return dir;
   }
 
@@ -237,7 +268,12 @@ describe('protocols this reader must refuse', () => {
   });
 
   test('minReaderVersion 4 is refused', async () => {
-    const dir = await withProtocol({ minReaderVersion: 4, minWriterVersion: 7, readerFeatures: [], writerFeatures: [] });
+    const dir = await withProtocol({
+      minReaderVersion: 4,
+      minWriterVersion: 7,
+      readerFeatures: [],
+      writerFeatures: [],
+    });
     const err = await rejectionOf(DeltaTable.open(dir));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err.message).toContain('minReaderVersion=4');
@@ -260,7 +296,10 @@ describe('protocols this reader must refuse', () => {
 describe('damaged data files', () => {
   async function tableAndFile(): Promise<{ dir: string; table: DeltaTable; file: string }> {
     const dir = tempDir();
-    await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from(range(0, 999), BigInt), s: range(0, 999).map((i) => `s${i}`) }));
+    await writeDeltaTable(
+      dir,
+      arrow.tableFromArrays({ id: BigInt64Array.from(range(0, 999), BigInt), s: range(0, 999).map((i) => `s${i}`) }),
+    );
     const table = await DeltaTable.open(dir);
     return { dir, table, file: table.snapshot.files()[0]!.path };
   }

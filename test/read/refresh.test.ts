@@ -7,7 +7,14 @@
 import * as fs from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DeltaTable, LocalStore, SnapshotScan, commitPath, versionPrefix, writeDeltaTable } from '@delta-serverless/core';
+import {
+  DeltaTable,
+  LocalStore,
+  SnapshotScan,
+  commitPath,
+  versionPrefix,
+  writeDeltaTable,
+} from '@delta-serverless/core';
 import { CountingStore } from '../support/counting-store.js';
 import { commitFile, copyCorpusTable, firstColumnSorted, range, removeTempDirs, tempDir } from './support.js';
 
@@ -22,7 +29,8 @@ const startAfter = (heldVersion: number) => `_delta_log/${versionPrefix(heldVers
 /** A table written in `versions` commits of 10 ids each (v0: 0-9, v1: 10-19, ...). */
 async function writtenTable(versions: number, properties?: Record<string, string>): Promise<string> {
   const dir = tempDir();
-  for (let v = 0; v < versions; v++) await writeDeltaTable(dir, ids(10 * v, 10 * v + 9), { properties: v === 0 ? properties : undefined });
+  for (let v = 0; v < versions; v++)
+    await writeDeltaTable(dir, ids(10 * v, 10 * v + 9), { properties: v === 0 ? properties : undefined });
   return dir;
 }
 
@@ -177,7 +185,12 @@ describe('snapshot load with a checkpoint', () => {
     expect(table.version).toBe(13);
     expect(store.count('list')).toBe(1);
     expect(store.requests[1]!.startAfter).toBeUndefined();
-    expect(store.paths('get').slice(1).sort()).toEqual([`_delta_log/${versionPrefix(10)}.checkpoint.parquet`, commitPath(11), commitPath(12), commitPath(13)]);
+    expect(store.paths('get').slice(1).sort()).toEqual([
+      `_delta_log/${versionPrefix(10)}.checkpoint.parquet`,
+      commitPath(11),
+      commitPath(12),
+      commitPath(13),
+    ]);
     expect(store.waves).toBe(3);
   });
 

@@ -79,11 +79,19 @@ function rowsToArrow(rows: readonly Row[]): arrow.Table {
       rows.map((r) => r.score),
       new arrow.Float64(),
     ),
-    day: arrow.makeVector(arrow.makeData({ type: new arrow.DateDay(), length: n, data: Int32Array.from(rows, (r) => r.day) })),
-    ts: arrow.makeVector(
-      arrow.makeData({ type: new arrow.Timestamp(arrow.TimeUnit.MICROSECOND, 'UTC'), length: n, data: BigInt64Array.from(rows, (r) => r.ts) }),
+    day: arrow.makeVector(
+      arrow.makeData({ type: new arrow.DateDay(), length: n, data: Int32Array.from(rows, (r) => r.day) }),
     ),
-    amount: arrow.makeVector(arrow.makeData({ type: new arrow.Decimal(2, 10, 128), length: n, data: decimalWords(rows.map((r) => r.amount)) })),
+    ts: arrow.makeVector(
+      arrow.makeData({
+        type: new arrow.Timestamp(arrow.TimeUnit.MICROSECOND, 'UTC'),
+        length: n,
+        data: BigInt64Array.from(rows, (r) => r.ts),
+      }),
+    ),
+    amount: arrow.makeVector(
+      arrow.makeData({ type: new arrow.Decimal(2, 10, 128), length: n, data: decimalWords(rows.map((r) => r.amount)) }),
+    ),
     flag: arrow.vectorFromArray(
       rows.map((r) => r.flag),
       new arrow.Bool(),
@@ -163,8 +171,24 @@ describe('projection', () => {
     ]);
     const out = await table.toArrow({ filter: 'id IN (123, 143)' });
     expect(sortRows(tableObjects(out, table.snapshot.schema))).toEqual([
-      { id: 123, name: 'n12', score: 13.25, day: '2022-01-11', ts: '2024-01-06T03:00:00.000000Z', amount: '68.51', flag: true },
-      { id: 143, name: null, score: null, day: '2022-01-31', ts: '2024-01-06T23:00:00.000000Z', amount: '95.91', flag: false },
+      {
+        id: 123,
+        name: 'n12',
+        score: 13.25,
+        day: '2022-01-11',
+        ts: '2024-01-06T03:00:00.000000Z',
+        amount: '68.51',
+        flag: true,
+      },
+      {
+        id: 143,
+        name: null,
+        score: null,
+        day: '2022-01-31',
+        ts: '2024-01-06T23:00:00.000000Z',
+        amount: '95.91',
+        flag: false,
+      },
     ]);
   });
 
@@ -217,9 +241,17 @@ describe('filters equal a brute-force filter of all rows', () => {
   }
   const cases: Case[] = [
     { sql: 'id BETWEEN 250 AND 260', builder: col('id').between(250, 260), keep: (r) => r.id >= 250 && r.id <= 260 },
-    { sql: 'id IN (5, 105, 999, 2000)', builder: col('id').in([5, 105n, 999, 2000]), keep: (r) => [5, 105, 999].includes(r.id) },
+    {
+      sql: 'id IN (5, 105, 999, 2000)',
+      builder: col('id').in([5, 105n, 999, 2000]),
+      keep: (r) => [5, 105, 999].includes(r.id),
+    },
     { sql: 'name IS NULL', builder: col('name').isNull(), keep: (r) => r.name === null },
-    { sql: 'name IS NOT NULL AND id < 50', builder: and(col('name').isNotNull(), col('id').lt(50)), keep: (r) => r.name !== null && r.id < 50 },
+    {
+      sql: 'name IS NOT NULL AND id < 50',
+      builder: and(col('name').isNotNull(), col('id').lt(50)),
+      keep: (r) => r.name !== null && r.id < 50,
+    },
     {
       sql: 'score > 20 OR flag = true',
       builder: or(col('score').gt(20), col('flag').eq(true)),
@@ -231,15 +263,22 @@ describe('filters equal a brute-force filter of all rows', () => {
       builder: and(not(col('name').eq('n5')), col('id').lt(200)),
       keep: (r) => r.name !== null && r.name !== 'n5' && r.id < 200,
     },
-    { sql: "day = DATE '2022-01-10'", builder: col('day').eq(lit(new Date('2022-01-10T00:00:00Z'), { type: 'date' })), keep: (r) => r.day === dayOf('2022-01-10') },
+    {
+      sql: "day = DATE '2022-01-10'",
+      builder: col('day').eq(lit(new Date('2022-01-10T00:00:00Z'), { type: 'date' })),
+      keep: (r) => r.day === dayOf('2022-01-10'),
+    },
     {
       sql: "day BETWEEN DATE '2022-01-10' AND DATE '2022-01-12' AND name LIKE 'n1%'",
       builder: and(col('day').between('2022-01-10', '2022-01-12'), col('name').like('n1%')),
-      keep: (r) => r.day >= dayOf('2022-01-10') && r.day <= dayOf('2022-01-12') && r.name !== null && r.name.startsWith('n1'),
+      keep: (r) =>
+        r.day >= dayOf('2022-01-10') && r.day <= dayOf('2022-01-12') && r.name !== null && r.name.startsWith('n1'),
     },
     {
       sql: "ts >= TIMESTAMP '2024-01-05T00:00:00Z' AND ts < TIMESTAMP '2024-01-06 00:00:00'",
-      builder: col('ts').ge(new Date('2024-01-05T00:00:00Z')).and(col('ts').lt(new Date('2024-01-06T00:00:00Z'))),
+      builder: col('ts')
+        .ge(new Date('2024-01-05T00:00:00Z'))
+        .and(col('ts').lt(new Date('2024-01-06T00:00:00Z'))),
       keep: (r) => r.id >= 96 && r.id < 120,
     },
     { sql: 'amount > 95.50', builder: col('amount').gt('95.50'), keep: (r) => r.amount > 9550n },
@@ -253,7 +292,11 @@ describe('filters equal a brute-force filter of all rows', () => {
       builder: and(col('name').in(['n1', 'n2']), col('id').notBetween(100, 899)),
       keep: (r) => (r.name === 'n1' || r.name === 'n2') && (r.id < 100 || r.id > 899),
     },
-    { sql: 'score IS NULL OR amount < 0', builder: or(col('score').isNull(), col('amount').lt(0)), keep: (r) => r.score === null || r.amount < 0n },
+    {
+      sql: 'score IS NULL OR amount < 0',
+      builder: or(col('score').isNull(), col('amount').lt(0)),
+      keep: (r) => r.score === null || r.amount < 0n,
+    },
     { sql: 'id + 1 > 990', builder: col('id').plus(1).gt(990), keep: (r) => r.id + 1 > 990 },
   ];
 
@@ -276,7 +319,11 @@ describe('skipping', () => {
     const scan = table.scan({ filter: 'id >= 500 AND id < 510' });
     const files = await scan.files();
     expect(files).toHaveLength(1);
-    expect(table.snapshot.fileStats(files[0]!)).toMatchObject({ numRecords: 100, minValues: { id: 500 }, maxValues: { id: 599 } });
+    expect(table.snapshot.fileStats(files[0]!)).toMatchObject({
+      numRecords: 100,
+      minValues: { id: 500 },
+      maxValues: { id: 599 },
+    });
     const out = await scan.toArrow();
     expect(idsOf(out)).toEqual(range(500, 509));
     expect(scan.metrics).toMatchObject({
@@ -306,7 +353,13 @@ describe('skipping', () => {
 
     const dir = tempDir();
     await writeDeltaTable(dir, arrow.tableFromArrays({ id: Int32Array.from([1, 2]), s: ['a', 'b'] }));
-    await writeDeltaTable(dir, new arrow.Table({ id: arrow.makeVector(Int32Array.from([3, 4])), s: arrow.vectorFromArray([null, null], new arrow.Utf8()) }));
+    await writeDeltaTable(
+      dir,
+      new arrow.Table({
+        id: arrow.makeVector(Int32Array.from([3, 4])),
+        s: arrow.vectorFromArray([null, null], new arrow.Utf8()),
+      }),
+    );
     const two = await DeltaTable.open(dir);
     const notNull = two.scan({ filter: 's IS NOT NULL' });
     expect(idsOf(await notNull.toArrow())).toEqual([1, 2]);
@@ -318,9 +371,16 @@ describe('skipping', () => {
 
   test('row groups are skipped by their statistics', async () => {
     const dir = tempDir();
-    await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from(range(0, 9999), BigInt), v: Float64Array.from(range(0, 9999), (i) => i / 2) }), {
-      rowGroupSize: 1000,
-    });
+    await writeDeltaTable(
+      dir,
+      arrow.tableFromArrays({
+        id: BigInt64Array.from(range(0, 9999), BigInt),
+        v: Float64Array.from(range(0, 9999), (i) => i / 2),
+      }),
+      {
+        rowGroupSize: 1000,
+      },
+    );
     const table = await DeltaTable.open(dir);
     expect(table.snapshot.numFiles).toBe(1);
 
@@ -331,7 +391,13 @@ describe('skipping', () => {
     const scan = table.scan({ filter: 'id BETWEEN 4200 AND 4299' });
     const out = await scan.toArrow();
     expect(idsOf(out)).toEqual(range(4200, 4299));
-    expect(scan.metrics).toMatchObject({ filesRead: 1, rowGroupsRead: 1, rowGroupsSkipped: 9, rowsRead: 1000, rowsReturned: 100 });
+    expect(scan.metrics).toMatchObject({
+      filesRead: 1,
+      rowGroupsRead: 1,
+      rowGroupsSkipped: 9,
+      rowsRead: 1000,
+      rowsReturned: 100,
+    });
     expect(scan.metrics!.bytesRead).toBeLessThan(all.metrics!.bytesRead);
 
     // Doubles: an upper bound skips (NaN, the greatest value, cannot satisfy it).
@@ -351,7 +417,12 @@ describe('partitioned tables', () => {
     { sql: "region = 'north'", builder: col('region').eq('north'), keep: (r) => r.region === 'north', files: 2 },
     { sql: 'region IS NULL', builder: col('region').isNull(), keep: (r) => r.region === null, files: 2 },
     { sql: 'region IS NOT NULL', builder: col('region').isNotNull(), keep: (r) => r.region !== null, files: 6 },
-    { sql: "NOT (region = 'north')", builder: not(col('region').eq('north')), keep: (r) => r.region !== null && r.region !== 'north', files: 4 },
+    {
+      sql: "NOT (region = 'north')",
+      builder: not(col('region').eq('north')),
+      keep: (r) => r.region !== null && r.region !== 'north',
+      files: 4,
+    },
     {
       sql: "region IN ('north', 'east') AND id > 300",
       builder: and(col('region').in(['north', 'east']), col('id').gt(300)),
@@ -424,13 +495,16 @@ describe('partitioned tables', () => {
   test('special characters in partition values round trip and filter exactly', async () => {
     const values = ['a b', 'x/y', '11:11', '100%', 'k=v', 'ünï✓ 日本', 'q?#[]', "it's", 'tab\there', null];
     const dir = tempDir();
-    await writeDeltaTable(dir, arrow.tableFromArrays({ id: Int32Array.from(range(0, values.length - 1)), p: values }), { partitionBy: ['p'] });
+    await writeDeltaTable(dir, arrow.tableFromArrays({ id: Int32Array.from(range(0, values.length - 1)), p: values }), {
+      partitionBy: ['p'],
+    });
     const table = await DeltaTable.open(dir);
     expect(table.snapshot.numFiles).toBe(values.length);
     expect(sortRows(tableRows(await table.toArrow()))).toEqual(sortRows(values.map((v, i) => [i, v] as JsonValue[])));
 
     // Every data file named in the log exists where its (URI-escaped) path points.
-    for (const f of table.snapshot.files()) expect(fs.existsSync(path.join(dir, decodeURIComponent(f.path)))).toBe(true);
+    for (const f of table.snapshot.files())
+      expect(fs.existsSync(path.join(dir, decodeURIComponent(f.path)))).toBe(true);
     // Hive escaping in the directory, URI escaping of that in the log path.
     const colon = table.snapshot.files().find((f) => f.partitionValues.p === '11:11')!;
     expect(colon.path.startsWith('p=11%253A11/')).toBe(true);
@@ -453,7 +527,8 @@ describe('deletion vectors', () => {
   interface Expected {
     rows: JsonValue[][];
   }
-  const expectedOf = (rel: string) => JSON.parse(fs.readFileSync(path.join(CORPUS, `${rel}.expected.json`), 'utf8')) as Expected;
+  const expectedOf = (rel: string) =>
+    JSON.parse(fs.readFileSync(path.join(CORPUS, `${rel}.expected.json`), 'utf8')) as Expected;
 
   test('table-with-dv-small: deleted rows never appear, with or without filters', async () => {
     const table = await DeltaTable.open(path.join(CORPUS, 'delta-kernel-rs/table-with-dv-small'));
@@ -461,7 +536,10 @@ describe('deletion vectors', () => {
     expect(expected).toEqual(range(1, 8));
 
     const scan = table.scan();
-    const values = (t: arrow.Table) => tableRows(t).map((r) => r[0] as number).sort((a, b) => a - b);
+    const values = (t: arrow.Table) =>
+      tableRows(t)
+        .map((r) => r[0] as number)
+        .sort((a, b) => a - b);
     expect(values(await scan.toArrow())).toEqual(expected);
     expect(scan.metrics).toMatchObject({ rowsRead: 10, rowsDeleted: 2, rowsReturned: 8 });
 
@@ -481,8 +559,16 @@ describe('deletion vectors', () => {
     const filters: [string, Expression, (r: [number, number, string]) => boolean][] = [
       ['part = 3', col('part').eq(3), (r) => r[0] === 3],
       ['col1 >= 40', col('col1').ge(40), (r) => r[1] >= 40],
-      ['part IN (0, 5) AND col1 < 30', and(col('part').in([0, 5]), col('col1').lt(30)), (r) => (r[0] === 0 || r[0] === 5) && r[1] < 30],
-      ["col2 = 'foo0' OR part = 9", or(col('col2').eq('foo0'), col('part').eq(9)), (r) => r[2] === 'foo0' || r[0] === 9],
+      [
+        'part IN (0, 5) AND col1 < 30',
+        and(col('part').in([0, 5]), col('col1').lt(30)),
+        (r) => (r[0] === 0 || r[0] === 5) && r[1] < 30,
+      ],
+      [
+        "col2 = 'foo0' OR part = 9",
+        or(col('col2').eq('foo0'), col('part').eq(9)),
+        (r) => r[2] === 'foo0' || r[0] === 9,
+      ],
       ['col1 BETWEEN 0 AND 100', col('col1').between(0, 100), () => true],
     ];
     const scan = table.scan();

@@ -33,14 +33,20 @@ const INSERTS_DELETES = 'delta-golden/basic-with-inserts-deletes-checkpoint';
 function idsAt(version: number): number[] {
   const ids = new Set<number>();
   for (let k = 0; k <= Math.min(version, 4); k++) for (const i of range(10 * k, 10 * k + 9)) ids.add(i);
-  for (let k = 5; k <= Math.min(version, 9); k++) for (const i of range(10 * (k - 5) + 5, 10 * (k - 5) + 9)) ids.delete(i);
+  for (let k = 5; k <= Math.min(version, 9); k++)
+    for (const i of range(10 * (k - 5) + 5, 10 * (k - 5) + 9)) ids.delete(i);
   for (let k = 10; k <= Math.min(version, 12); k++) for (const i of range(10 * (k - 5), 10 * (k - 5) + 9)) ids.add(i);
   if (version >= 13) for (const i of [...ids]) if (i >= 66) ids.delete(i);
   return [...ids].sort((a, b) => a - b);
 }
 
 test('idsAt matches the corpus expectation of the latest version', () => {
-  const expected = JSON.parse(fs.readFileSync('/work/shared/conformance/delta-golden/basic-with-inserts-deletes-checkpoint.expected.json', 'utf8')) as {
+  const expected = JSON.parse(
+    fs.readFileSync(
+      '/work/shared/conformance/delta-golden/basic-with-inserts-deletes-checkpoint.expected.json',
+      'utf8',
+    ),
+  ) as {
     rows: number[][];
   };
   expect(idsAt(13)).toEqual(expected.rows.map((r) => r[0]!).sort((a, b) => a - b));
@@ -159,7 +165,9 @@ describe('by timestamp (file modification times)', () => {
     expect(err).toBeInstanceOf(VersionNotFoundError);
     expect(err.message).toContain('before the earliest available commit');
     expect(err.message).toContain('version 0 at 2024-01-01T12:00:00.000Z');
-    expect(await rejectionOf(DeltaTable.open(dir, { timestamp: '2023-12-31T00:00:00Z' }))).toBeInstanceOf(VersionNotFoundError);
+    expect(await rejectionOf(DeltaTable.open(dir, { timestamp: '2023-12-31T00:00:00Z' }))).toBeInstanceOf(
+      VersionNotFoundError,
+    );
 
     expect((await table.snapshotAt({ timestamp: s(131) })).version).toBe(13);
     expect((await table.snapshotAt({ timestamp: Date.UTC(2099, 0, 1) })).version).toBe(13);
@@ -200,7 +208,9 @@ describe('in-commit timestamps', () => {
 
   async function writeFour(dir: string, properties?: Record<string, string>): Promise<void> {
     for (let i = 0; i < 4; i++) {
-      await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), { properties: i === 0 ? properties : undefined });
+      await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), {
+        properties: i === 0 ? properties : undefined,
+      });
     }
   }
 

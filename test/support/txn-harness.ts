@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { DeltaTable } from '@delta-serverless/core';
-import { assertValidTable } from './validate-table.js';
+import { assertValidTable, type ValidateOptions } from './validate-table.js';
 
 export { InterleavingStore } from './interleaving-store.js';
 
@@ -48,8 +48,8 @@ export async function readIds(dir: string): Promise<number[]> {
 }
 
 /** Runs the independent validator; the one place to change if its API moves. */
-export async function validate(dir: string): Promise<void> {
-  await assertValidTable(dir);
+export async function validate(dir: string, options: ValidateOptions = {}): Promise<void> {
+  await assertValidTable(dir, options);
 }
 
 export interface RawCommit {

@@ -8,9 +8,10 @@
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
+import type {
+  CommitConflictError} from '@delta-serverless/core';
 import {
   commitTransaction,
-  CommitConflictError,
   CommitFailedError,
   ConcurrentAppendError,
   ConcurrentDeleteDeleteError,

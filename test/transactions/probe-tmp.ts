@@ -2,11 +2,17 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { DeltaTable } from '@delta-serverless/core';
 import { tempDir } from '../support/txn-harness.js';
-import { runWriters } from './run-writers.js';
+import { checkAfterCrash, startCrasher } from './crash-check.js';
 const dir = path.join(tempDir('probe'), 't');
-const schema = new arrow.Schema([new arrow.Field('id', new arrow.Int64(), true), new arrow.Field('p', new arrow.Utf8(), true), new arrow.Field('v', new arrow.Float64(), true)]);
-await DeltaTable.create(dir, { schema, partitionBy: ['p'] });
-const t0 = Date.now();
-const out = await runWriters(Array.from({ length: 8 }, (_, worker) => ({ dir, worker, iterations: 25, rowsPerBatch: 3 })));
-console.log('elapsed', Date.now() - t0);
-for (const o of out) if (o.type === 'done') console.log(o.worker, o.conflicts, o.latenciesMs.map((x) => Math.round(x)).join(' '));
+const schema = new arrow.Schema([new arrow.Field('id', new arrow.Int64()), new arrow.Field('p', new arrow.Utf8()), new arrow.Field('v', new arrow.Float64())]);
+await DeltaTable.create(dir, { schema, partitionBy: ['p'], properties: { 'delta.checkpointInterval': '5' } });
+let next = startCrasher({ dir, mode: 'append', run: 0 });
+for (let run = 0; run < 4; run++) {
+  const t0 = Date.now();
+  await next.run(500);
+  const t1 = Date.now();
+  next = startCrasher({ dir, mode: 'append', run: run + 1 });
+  const c = await checkAfterCrash(dir, 'append', { checkData: false });
+  const t2 = Date.now();
+  console.log('run', t1 - t0, 'check', t2 - t1, c.version);
+}

@@ -13,12 +13,18 @@ import { batch, build, commitFile, commitVersions, expectError, readSorted, temp
 const newDir = tempDirs('checkpoint');
 const GOLDEN_CHECKPOINT = '/work/shared/conformance/delta-golden/checkpoint/_delta_log';
 
-const logFiles = (dir: string) => fs.readdirSync(path.join(dir, '_delta_log')).filter((f) => !f.startsWith('.')).sort();
-const lastCheckpoint = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, '_delta_log', '_last_checkpoint'), 'utf8')) as Record<string, unknown>;
+const logFiles = (dir: string) =>
+  fs
+    .readdirSync(path.join(dir, '_delta_log'))
+    .filter((f) => !f.startsWith('.'))
+    .sort();
+const lastCheckpoint = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, '_delta_log', '_last_checkpoint'), 'utf8')) as Record<string, unknown>;
 const cpName = (v: number) => `${String(v).padStart(20, '0')}.checkpoint.parquet`;
 
 /** Row k of commit k (partitioned by p). */
-const row = (k: number, p = k % 3 === 0 ? 'x' : 'y') => batch({ id: build.long([BigInt(k)]), p: build.string([p]), v: build.double([k / 2]) });
+const row = (k: number, p = k % 3 === 0 ? 'x' : 'y') =>
+  batch({ id: build.long([BigInt(k)]), p: build.string([p]), v: build.double([k / 2]) });
 
 /** Everything a reader derives from a snapshot, comparable with toEqual. */
 function stateOf(s: Snapshot): object {
@@ -28,7 +34,12 @@ function stateOf(s: Snapshot): object {
     metadata: s.metadata,
     files: s
       .files()
-      .map((f) => ({ path: f.path, size: Number(f.size), partitionValues: f.partitionValues, stats: JSON.parse(f.stats ?? '{}') as unknown }))
+      .map((f) => ({
+        path: f.path,
+        size: Number(f.size),
+        partitionValues: f.partitionValues,
+        stats: JSON.parse(f.stats ?? '{}') as unknown,
+      }))
       .sort((a, b) => a.path.localeCompare(b.path)),
     txn: s.txn('app'),
   };
@@ -40,20 +51,45 @@ describe('automatic checkpoints', () => {
     const results = [];
     results.push(await writeDeltaTable(dir, row(0), { partitionBy: ['p'] }));
     for (let k = 1; k <= 11; k++) {
-      if (k === 4) results.push(await writeDeltaTable(dir, row(k), { mode: 'overwrite', replaceWhere: "p = 'y'" })); // removes
+      if (k === 4)
+        results.push(await writeDeltaTable(dir, row(k), { mode: 'overwrite', replaceWhere: "p = 'y'" })); // removes
       // A new schema (metadata action) that replaces every file so far.
-      else if (k === 6) results.push(await writeDeltaTable(dir, batch({ id: build.long([6n]), p: build.string(['z']), v: build.double([3]), extra: build.string(['new']) }), { mode: 'overwrite', schemaMode: 'merge' }));
+      else if (k === 6)
+        results.push(
+          await writeDeltaTable(
+            dir,
+            batch({ id: build.long([6n]), p: build.string(['z']), v: build.double([3]), extra: build.string(['new']) }),
+            { mode: 'overwrite', schemaMode: 'merge' },
+          ),
+        );
       else results.push(await writeDeltaTable(dir, row(k), { txn: { appId: 'app', version: k } }));
       // Before version 10 there is no checkpoint.
       if (k < 10) expect(fs.existsSync(path.join(dir, '_delta_log', '_last_checkpoint')), `after v${k}`).toBe(false);
     }
-    expect(results.map((r) => r.postCommit?.checkpointed)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, 10, undefined]);
+    expect(results.map((r) => r.postCommit?.checkpointed)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      10,
+      undefined,
+    ]);
     expect(logFiles(dir).filter((f) => f.includes('checkpoint'))).toEqual([cpName(10), '_last_checkpoint']);
     const lc = lastCheckpoint(dir);
     const cpFile = await openParquetFile(new LocalStore(path.join(dir, '_delta_log')), cpName(10));
     const cpRows = cpFile.metadata.numRows;
     cpFile.close();
-    expect(lc).toMatchObject({ version: 10, size: cpRows, sizeInBytes: fs.statSync(path.join(dir, '_delta_log', cpName(10))).size });
+    expect(lc).toMatchObject({
+      version: 10,
+      size: cpRows,
+      sizeInBytes: fs.statSync(path.join(dir, '_delta_log', cpName(10))).size,
+    });
     // protocol + metaData + txn + active adds (v6..v10) + unexpired removes (v1, v2, then v0, v3, v4, v5)
     expect(cpRows).toBe(1 + 1 + 1 + 5 + 6);
     await validate(dir);
@@ -89,7 +125,13 @@ describe('automatic checkpoints', () => {
     expect(lastCheckpoint(dir)).toMatchObject({ version: 6, size: 2 + 7 });
     const t = await DeltaTable.open(dir);
     const res = await t.checkpoint();
-    expect(res).toMatchObject({ version: 7, size: 2 + 8, numOfAddFiles: 8, numOfRemoveFiles: 0, lastCheckpointUpdated: true });
+    expect(res).toMatchObject({
+      version: 7,
+      size: 2 + 8,
+      numOfAddFiles: 8,
+      numOfRemoveFiles: 0,
+      lastCheckpointUpdated: true,
+    });
     expect(lastCheckpoint(dir)).toMatchObject({ version: 7, size: 10 });
     await validate(dir);
     expect((await readSorted(dir, 'id')).map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
@@ -99,11 +141,14 @@ describe('automatic checkpoints', () => {
 describe('checkpoint schema', () => {
   /** Arrow type as text: child names, types and nullability. */
   const typeText = (t: arrow.DataType): string =>
-    t.children && t.children.length ? `${arrow.Type[t.typeId]}<${t.children.map((c) => `${c.name}${c.nullable ? '' : '!'}:${typeText(c.type)}`).join(',')}>` : String(t);
+    t.children && t.children.length
+      ? `${arrow.Type[t.typeId]}<${(t.children as arrow.Field[]).map((c) => `${c.name}${c.nullable ? '' : '!'}:${typeText(c.type)}`).join(',')}>`
+      : String(t);
 
   test('action columns match a Spark-written checkpoint', async () => {
     const dir = newDir();
-    for (let k = 0; k <= 10; k++) await writeDeltaTable(dir, row(k), k === 0 ? { partitionBy: ['p'] } : { txn: { appId: 'app', version: k } });
+    for (let k = 0; k <= 10; k++)
+      await writeDeltaTable(dir, row(k), k === 0 ? { partitionBy: ['p'] } : { txn: { appId: 'app', version: k } });
     const ours = await openParquetFile(new LocalStore(path.join(dir, '_delta_log')), cpName(10));
     const spark = await openParquetFile(new LocalStore(GOLDEN_CHECKPOINT), cpName(10));
     const [o, s] = [ours.arrowSchema(), spark.arrowSchema()];
@@ -121,9 +166,13 @@ describe('checkpoint schema', () => {
       }
       // add: Spark's fields in Spark's order with the same types; ours may carry the optional
       // typed columns newer Spark writes as well.
-      const oKids = of.type.children.filter((c) => !['clusteringProvider', 'stats_parsed', 'partitionValues_parsed'].includes(c.name));
-      expect(oKids.map((c) => `${c.name}:${typeText(c.type)}`)).toEqual(sf.type.children.map((c) => `${c.name}:${typeText(c.type)}`));
-      const parsed = of.type.children.find((c) => c.name === 'partitionValues_parsed');
+      const oKids = (of.type.children as arrow.Field[]).filter(
+        (c) => !['clusteringProvider', 'stats_parsed', 'partitionValues_parsed'].includes(c.name),
+      );
+      expect(oKids.map((c) => `${c.name}:${typeText(c.type)}`)).toEqual(
+        (sf.type.children as arrow.Field[]).map((c) => `${c.name}:${typeText(c.type)}`),
+      );
+      const parsed = (of.type.children as arrow.Field[]).find((c) => c.name === 'partitionValues_parsed');
       if (parsed) expect(typeText(parsed.type)).toBe('Struct<p:Utf8>');
     }
   });
@@ -149,8 +198,12 @@ describe('expired log cleanup', () => {
 
     const t = await DeltaTable.open(dir);
     const { deleted } = await t.cleanupLogs();
-    expect(deleted.map((k) => path.basename(k))).toEqual([0, 1, 2, 3, 4].map((v) => `${String(v).padStart(20, '0')}.json`));
-    expect(logFiles(dir)).toEqual([...[5, 6, 7].map((v) => `${String(v).padStart(20, '0')}.json`), cpName(5), '_last_checkpoint'].sort());
+    expect(deleted.map((k) => path.basename(k))).toEqual(
+      [0, 1, 2, 3, 4].map((v) => `${String(v).padStart(20, '0')}.json`),
+    );
+    expect(logFiles(dir)).toEqual(
+      [...[5, 6, 7].map((v) => `${String(v).padStart(20, '0')}.json`), cpName(5), '_last_checkpoint'].sort(),
+    );
     await validate(dir);
 
     const reopened = await DeltaTable.open(dir);
@@ -165,7 +218,9 @@ describe('expired log cleanup', () => {
 
   test('the post-commit hook cleans up after an automatic checkpoint', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, row(0), { properties: { 'delta.checkpointInterval': '3', 'delta.logRetentionDuration': 'interval 1 days' } });
+    await writeDeltaTable(dir, row(0), {
+      properties: { 'delta.checkpointInterval': '3', 'delta.logRetentionDuration': 'interval 1 days' },
+    });
     for (let k = 1; k <= 4; k++) await writeDeltaTable(dir, row(k));
     for (let v = 0; v <= 3; v++) age(commitFile(dir, v), 5);
     age(path.join(dir, '_delta_log', cpName(3)), 5);

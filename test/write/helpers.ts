@@ -40,30 +40,106 @@ function bitmapOf(values: readonly unknown[]): { bitmap: Uint8Array; nullCount: 
 }
 
 /** A fixed-width column from raw values (null entries become nulls). */
-function fixedWidth<T extends arrow.DataType>(type: T, values: readonly unknown[], fill: (n: number) => ArrayBufferView & { [i: number]: unknown }, conv: (v: unknown) => unknown): arrow.Data<T> {
+function fixedWidth<T extends arrow.DataType>(
+  type: T,
+  values: readonly unknown[],
+  fill: (n: number) => ArrayBufferView & { [i: number]: unknown },
+  conv: (v: unknown) => unknown,
+): arrow.Data<T> {
   const data = fill(values.length);
   values.forEach((v, i) => {
     if (v !== null) data[i] = conv(v);
   });
   const { bitmap, nullCount } = bitmapOf(values);
-  return arrow.makeData({ type, length: values.length, nullCount, nullBitmap: nullCount ? bitmap : null, data } as never) as arrow.Data<T>;
+  return arrow.makeData({
+    type,
+    length: values.length,
+    nullCount,
+    nullBitmap: nullCount ? bitmap : null,
+    data,
+  } as never) as arrow.Data<T>;
 }
 
 export const build = {
-  long: (v: readonly (bigint | null)[]) => fixedWidth(new arrow.Int64(), v, (n) => new BigInt64Array(n), (x) => x),
-  int: (v: readonly (number | null)[]) => fixedWidth(new arrow.Int32(), v, (n) => new Int32Array(n), (x) => x),
-  short: (v: readonly (number | null)[]) => fixedWidth(new arrow.Int16(), v, (n) => new Int16Array(n), (x) => x),
-  byte: (v: readonly (number | null)[]) => fixedWidth(new arrow.Int8(), v, (n) => new Int8Array(n), (x) => x),
-  uint32: (v: readonly (number | null)[]) => fixedWidth(new arrow.Uint32(), v, (n) => new Uint32Array(n), (x) => x),
-  float: (v: readonly (number | null)[]) => fixedWidth(new arrow.Float32(), v, (n) => new Float32Array(n), (x) => x),
-  double: (v: readonly (number | null)[]) => fixedWidth(new arrow.Float64(), v, (n) => new Float64Array(n), (x) => x),
+  long: (v: readonly (bigint | null)[]) =>
+    fixedWidth(
+      new arrow.Int64(),
+      v,
+      (n) => new BigInt64Array(n),
+      (x) => x,
+    ),
+  int: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Int32(),
+      v,
+      (n) => new Int32Array(n),
+      (x) => x,
+    ),
+  short: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Int16(),
+      v,
+      (n) => new Int16Array(n),
+      (x) => x,
+    ),
+  byte: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Int8(),
+      v,
+      (n) => new Int8Array(n),
+      (x) => x,
+    ),
+  uint32: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Uint32(),
+      v,
+      (n) => new Uint32Array(n),
+      (x) => x,
+    ),
+  float: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Float32(),
+      v,
+      (n) => new Float32Array(n),
+      (x) => x,
+    ),
+  double: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.Float64(),
+      v,
+      (n) => new Float64Array(n),
+      (x) => x,
+    ),
   /** Days since the epoch. */
-  date: (v: readonly (number | null)[]) => fixedWidth(new arrow.DateDay(), v, (n) => new Int32Array(n), (x) => x),
+  date: (v: readonly (number | null)[]) =>
+    fixedWidth(
+      new arrow.DateDay(),
+      v,
+      (n) => new Int32Array(n),
+      (x) => x,
+    ),
   /** Microseconds since the epoch, UTC. */
-  timestamp: (v: readonly (bigint | null)[]) => fixedWidth(new arrow.TimestampMicrosecond('UTC'), v, (n) => new BigInt64Array(n), (x) => x),
-  timestampNtz: (v: readonly (bigint | null)[]) => fixedWidth(new arrow.TimestampMicrosecond(), v, (n) => new BigInt64Array(n), (x) => x),
+  timestamp: (v: readonly (bigint | null)[]) =>
+    fixedWidth(
+      new arrow.TimestampMicrosecond('UTC'),
+      v,
+      (n) => new BigInt64Array(n),
+      (x) => x,
+    ),
+  timestampNtz: (v: readonly (bigint | null)[]) =>
+    fixedWidth(
+      new arrow.TimestampMicrosecond(),
+      v,
+      (n) => new BigInt64Array(n),
+      (x) => x,
+    ),
   timestampUnit: (unit: arrow.TimeUnit, tz: string | null, v: readonly (bigint | null)[]) =>
-    fixedWidth(new arrow.Timestamp(unit, tz), v, (n) => new BigInt64Array(n), (x) => x),
+    fixedWidth(
+      new arrow.Timestamp(unit, tz),
+      v,
+      (n) => new BigInt64Array(n),
+      (x) => x,
+    ),
   bool: (v: readonly (boolean | null)[]) => arrow.vectorFromArray(v as boolean[], new arrow.Bool()).data[0]!,
   string: (v: readonly (string | null)[]) => arrow.vectorFromArray(v as string[], new arrow.Utf8()).data[0]!,
   binary: (v: readonly (Uint8Array | null)[]) => arrow.vectorFromArray(v as Uint8Array[], new arrow.Binary()).data[0]!,
@@ -78,7 +154,13 @@ export const build = {
       }
     });
     const { bitmap, nullCount } = bitmapOf(v);
-    return arrow.makeData({ type: new arrow.Decimal(scale, precision, 128), length: v.length, nullCount, nullBitmap: nullCount ? bitmap : null, data: words });
+    return arrow.makeData({
+      type: new arrow.Decimal(scale, precision, 128),
+      length: v.length,
+      nullCount,
+      nullBitmap: nullCount ? bitmap : null,
+      data: words,
+    });
   },
   /** Any type Arrow's builders handle (structs, lists, maps). */
   of: <T extends arrow.DataType>(type: T, v: readonly unknown[]) => {
@@ -105,14 +187,26 @@ export const field = (name: string, type: arrow.DataType, nullable = true) => ne
 /** Every row of the table (at the latest or a time-travel version), corpus-encoded, in scan order. */
 export async function readRows(dir: string, opts: TableScanOptions = {}): Promise<Record<string, JsonValue>[]> {
   const table = await DeltaTable.open(dir);
-  const snap = opts.version !== undefined || opts.timestamp !== undefined ? await table.snapshotAt(opts) : table.snapshot;
+  const snap =
+    opts.version !== undefined || opts.timestamp !== undefined ? await table.snapshotAt(opts) : table.snapshot;
   const out = await table.toArrow(opts);
-  const schema = opts.columns ? { ...snap.schema, fields: opts.columns.map((c) => snap.schema.fields.find((f) => f.name === c)!) } : snap.schema;
-  return out.batches.flatMap((b) => batchToObjects(b, { type: 'struct', fields: schema.fields.filter((f) => b.schema.fields.some((x) => x.name === f.name)) }));
+  const schema = opts.columns
+    ? { ...snap.schema, fields: opts.columns.map((c) => snap.schema.fields.find((f) => f.name === c)!) }
+    : snap.schema;
+  return out.batches.flatMap((b) =>
+    batchToObjects(b, {
+      type: 'struct',
+      fields: schema.fields.filter((f) => b.schema.fields.some((x) => x.name === f.name)),
+    }),
+  );
 }
 
 /** Rows sorted by a column (numbers or strings), for order-independent comparison. */
-export async function readSorted(dir: string, key: string, opts: TableScanOptions = {}): Promise<Record<string, JsonValue>[]> {
+export async function readSorted(
+  dir: string,
+  key: string,
+  opts: TableScanOptions = {},
+): Promise<Record<string, JsonValue>[]> {
   const rows = await readRows(dir, opts);
   return rows.sort((a, b) => cmp(a[key] ?? null, b[key] ?? null));
 }
@@ -129,7 +223,8 @@ function cmp(a: JsonValue, b: JsonValue): number {
 
 export type LogAction = Record<string, Record<string, unknown>>;
 
-export const commitFile = (dir: string, version: number) => path.join(dir, '_delta_log', `${String(version).padStart(20, '0')}.json`);
+export const commitFile = (dir: string, version: number) =>
+  path.join(dir, '_delta_log', `${String(version).padStart(20, '0')}.json`);
 
 /** The actions of one commit file, parsed. */
 export function commitActions(dir: string, version: number): LogAction[] {
@@ -207,7 +302,11 @@ export function statsOf(add: AddAction): Stats {
 }
 
 /** Expect `fn` to reject with an error of `cls` whose message contains every fragment. */
-export async function expectError(fn: () => Promise<unknown>, cls: abstract new (...args: never[]) => Error, ...fragments: (string | RegExp)[]): Promise<Error> {
+export async function expectError(
+  fn: () => Promise<unknown>,
+  cls: abstract new (...args: never[]) => Error,
+  ...fragments: (string | RegExp)[]
+): Promise<Error> {
   let caught: unknown;
   try {
     await fn();

@@ -53,7 +53,8 @@ async function partitionedTable(): Promise<{ dir: string; table: DeltaTable }> {
   return { dir, table: await DeltaTable.open(dir) };
 }
 
-const ids = async (dir: string, version?: number) => (await readSorted(dir, 'id', version === undefined ? {} : { version })).map((r) => r.id);
+const ids = async (dir: string, version?: number) =>
+  (await readSorted(dir, 'id', version === undefined ? {} : { version })).map((r) => r.id);
 
 describe('overwrite', () => {
   test('removes every old file (dataChange true) and time travel still reads the old data', async () => {
@@ -76,7 +77,12 @@ describe('overwrite', () => {
     expect(await ids(dir)).toEqual([10]);
     expect(await ids(dir, 0)).toEqual([1, 2, 3, 4]);
     const ci = commitInfo(dir, 1);
-    expect(ci).toMatchObject({ operation: 'WRITE', operationParameters: { mode: 'Overwrite', partitionBy: '["part"]' }, isBlindAppend: false, readVersion: 0 });
+    expect(ci).toMatchObject({
+      operation: 'WRITE',
+      operationParameters: { mode: 'Overwrite', partitionBy: '["part"]' },
+      isBlindAppend: false,
+      readVersion: 0,
+    });
     expect(ci.operationMetrics).toMatchObject({ numFiles: '1', numOutputRows: '1', numRemovedFiles: '3' });
   });
 
@@ -89,7 +95,11 @@ describe('overwrite', () => {
     const removed = actionsOf<RemoveAction>(dir, 1, 'remove');
     expect(removed.map((r) => r.path)).toEqual(before.filter((a) => a.partitionValues.part === 'a').map((a) => a.path));
     expect(await ids(dir)).toEqual([3, 4, 20, 21]);
-    expect(commitInfo(dir, 1).operationParameters).toEqual({ mode: 'Overwrite', partitionBy: '["part"]', predicate: '["part = \'a\'"]' });
+    expect(commitInfo(dir, 1).operationParameters).toEqual({
+      mode: 'Overwrite',
+      partitionBy: '["part"]',
+      predicate: '["part = \'a\'"]',
+    });
   });
 
   test('replaceWhere: a row outside the predicate is refused, nothing committed, no files left', async () => {
@@ -143,12 +153,23 @@ describe('overwrite', () => {
       { id: 31, part: 'd', v: 31 },
     ]);
     expect(actionsOf<RemoveAction>(dir, 1, 'remove').map((r) => r.partitionValues)).toEqual([{ part: 'b' }]);
-    expect(commitInfo(dir, 1).operationParameters).toMatchObject({ mode: 'Overwrite', partitionOverwriteMode: 'DYNAMIC' });
+    expect(commitInfo(dir, 1).operationParameters).toMatchObject({
+      mode: 'Overwrite',
+      partitionOverwriteMode: 'DYNAMIC',
+    });
     // Needs mode overwrite and a partitioned table.
-    await expectError(() => table.append(rows([1], ['a']), { partitionOverwrite: 'dynamic' }), InvalidArgumentError, "need mode 'overwrite'");
+    await expectError(
+      () => table.append(rows([1], ['a']), { partitionOverwrite: 'dynamic' }),
+      InvalidArgumentError,
+      "need mode 'overwrite'",
+    );
     const plain = newDir();
     await writeDeltaTable(plain, rows([1], ['a']));
-    await expectError(() => writeDeltaTable(plain, rows([1], ['a']), { mode: 'overwrite', partitionOverwrite: 'dynamic' }), InvalidArgumentError, 'needs a partitioned table');
+    await expectError(
+      () => writeDeltaTable(plain, rows([1], ['a']), { mode: 'overwrite', partitionOverwrite: 'dynamic' }),
+      InvalidArgumentError,
+      'needs a partitioned table',
+    );
     await validate(plain);
   });
 });
@@ -156,7 +177,12 @@ describe('overwrite', () => {
 describe('write modes and table properties', () => {
   test("mode 'error' and 'ignore' on an existing table", async () => {
     const { dir } = await partitionedTable();
-    await expectError(() => writeDeltaTable(dir, rows([9], ['a']), { mode: 'error' }), WriteNotAllowedError, 'already exists', "mode 'error'");
+    await expectError(
+      () => writeDeltaTable(dir, rows([9], ['a']), { mode: 'error' }),
+      WriteNotAllowedError,
+      'already exists',
+      "mode 'error'",
+    );
     const ignored = await writeDeltaTable(dir, rows([9], ['a']), { mode: 'ignore' });
     expect(ignored).toMatchObject({ skipped: true, created: false, version: 0 });
     expect(commitVersions(dir)).toEqual([0]);
@@ -175,8 +201,17 @@ describe('write modes and table properties', () => {
     await writeDeltaTable(dir, rows([1], ['a']), { properties: { 'delta.appendOnly': 'true' } });
     expect(actionsOf(dir, 0, 'protocol')[0]).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
     const t = await DeltaTable.open(dir);
-    await expectError(() => t.overwrite(rows([2], ['b'])), WriteNotAllowedError, 'append-only', 'delta.appendOnly=true');
-    await expectError(() => t.overwrite(rows([2], ['a']), { replaceWhere: "part = 'a'" }), WriteNotAllowedError, 'append-only');
+    await expectError(
+      () => t.overwrite(rows([2], ['b'])),
+      WriteNotAllowedError,
+      'append-only',
+      'delta.appendOnly=true',
+    );
+    await expectError(
+      () => t.overwrite(rows([2], ['a']), { replaceWhere: "part = 'a'" }),
+      WriteNotAllowedError,
+      'append-only',
+    );
     expect(commitVersions(dir)).toEqual([0]);
     await t.append(rows([2], ['b']));
     await validate(dir);
@@ -197,7 +232,11 @@ describe('write modes and table properties', () => {
     await t.append(batch({ x: build.int([1, 2]), label: build.string(['a', 'b']) }));
     const files = dataFiles(dir);
     const err = await expectError(
-      () => t.append([batch({ x: build.int([5]), label: build.string(['ok']) }), batch({ x: build.int([3, -1]), label: build.string(['c', 'bad']) })]),
+      () =>
+        t.append([
+          batch({ x: build.int([5]), label: build.string(['ok']) }),
+          batch({ x: build.int([3, -1]), label: build.string(['c', 'bad']) }),
+        ]),
       ConstraintViolationError,
       'CHECK constraint positive',
       'x > 0',
@@ -206,7 +245,11 @@ describe('write modes and table properties', () => {
     );
     expect((err as ConstraintViolationError).constraint).toBe('positive');
     // A null makes the constraint unknown, which also rejects (as Spark does).
-    await expectError(() => t.append(batch({ x: build.int([null]), label: build.string(['n']) })), ConstraintViolationError, 'positive');
+    await expectError(
+      () => t.append(batch({ x: build.int([null]), label: build.string(['n']) })),
+      ConstraintViolationError,
+      'positive',
+    );
     expect(commitVersions(dir)).toEqual([0, 1]);
     expect(dataFiles(dir)).toEqual(files);
     await validate(dir);
@@ -224,7 +267,17 @@ describe('write modes and table properties', () => {
         { name: 'id', type: { type: 'long' }, nullable: true, metadata: {} },
         {
           name: 's',
-          type: { type: 'struct', fields: [{ name: 'n', type: { type: 'integer' }, nullable: true, metadata: { 'delta.invariants': JSON.stringify({ expression: { expression: 's.n < 100' } }) } }] },
+          type: {
+            type: 'struct',
+            fields: [
+              {
+                name: 'n',
+                type: { type: 'integer' },
+                nullable: true,
+                metadata: { 'delta.invariants': JSON.stringify({ expression: { expression: 's.n < 100' } }) },
+              },
+            ],
+          },
           nullable: true,
           metadata: {},
         },
@@ -234,7 +287,11 @@ describe('write modes and table properties', () => {
     expect(actionsOf(dir, 0, 'protocol')[0]).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
     const sType = new arrow.Struct([new arrow.Field('n', new arrow.Int32())]);
     await t.append(batch({ id: build.long([1n]), s: build.of(sType, [{ n: 99 }]) }));
-    const err = await expectError(() => t.append(batch({ id: build.long([2n, 3n]), s: build.of(sType, [{ n: 1 }, { n: 100 }]) })), ConstraintViolationError, 's.n < 100');
+    const err = await expectError(
+      () => t.append(batch({ id: build.long([2n, 3n]), s: build.of(sType, [{ n: 1 }, { n: 100 }]) })),
+      ConstraintViolationError,
+      's.n < 100',
+    );
     expect((err as ConstraintViolationError).constraint).toBe('invariant on s.n');
     expect(commitVersions(dir)).toEqual([0, 1]);
     await validate(dir);
@@ -283,23 +340,42 @@ describe('idempotency and commitInfo', () => {
     });
     expect(ENGINE_INFO).toMatch(/^delta-serverless\/\d+\.\d+\.\d+/);
     expect(ci0.readVersion).toBeUndefined();
-    expect(ci0.operationMetrics).toEqual({ numFiles: '2', numOutputRows: '3', numOutputBytes: String(adds0.reduce((n, a) => n + a.size, 0)) });
+    expect(ci0.operationMetrics).toEqual({
+      numFiles: '2',
+      numOutputRows: '3',
+      numOutputBytes: String(adds0.reduce((n, a) => n + a.size, 0)),
+    });
     expect(typeof ci0.timestamp).toBe('number');
     expect(ci0.txnId).toMatch(/^[0-9a-f-]{36}$/);
     // commitInfo comes first in the file.
-    expect(Object.keys(JSON.parse(fs.readFileSync(commitFile(dir, 0), 'utf8').split('\n')[0]!) as object)).toEqual(['commitInfo']);
+    expect(Object.keys(JSON.parse(fs.readFileSync(commitFile(dir, 0), 'utf8').split('\n')[0]!) as object)).toEqual([
+      'commitInfo',
+    ]);
 
     const t = await DeltaTable.open(dir);
     const r = await t.append(rows([4, 5, 6, 7], ['c', 'c', 'c', 'd']));
     const adds1 = actionsOf<AddAction>(dir, 1, 'add');
     const ci1 = commitInfo(dir, 1);
-    expect(ci1).toMatchObject({ readVersion: 0, isBlindAppend: true, operationParameters: { mode: 'Append', partitionBy: '["part"]' } });
-    expect(ci1.operationMetrics).toEqual({ numFiles: '2', numOutputRows: '4', numOutputBytes: String(adds1.reduce((n, a) => n + a.size, 0)) });
-    expect(r.metrics).toMatchObject({ numFiles: 2, numOutputRows: 4, numOutputBytes: adds1.reduce((n, a) => n + a.size, 0) });
+    expect(ci1).toMatchObject({
+      readVersion: 0,
+      isBlindAppend: true,
+      operationParameters: { mode: 'Append', partitionBy: '["part"]' },
+    });
+    expect(ci1.operationMetrics).toEqual({
+      numFiles: '2',
+      numOutputRows: '4',
+      numOutputBytes: String(adds1.reduce((n, a) => n + a.size, 0)),
+    });
+    expect(r.metrics).toMatchObject({
+      numFiles: 2,
+      numOutputRows: 4,
+      numOutputBytes: adds1.reduce((n, a) => n + a.size, 0),
+    });
     // Per-file numRecords add up.
     expect(adds1.reduce((n, a) => n + statsOf(a).numRecords, 0)).toBe(4);
     // Sizes in the log are the real file sizes.
-    for (const a of [...adds0, ...adds1]) expect(fs.statSync(path.join(dir, decodeURIComponent(a.path))).size).toBe(a.size);
+    for (const a of [...adds0, ...adds1])
+      expect(fs.statSync(path.join(dir, decodeURIComponent(a.path))).size).toBe(a.size);
     const history = await t.history();
     expect(history.map((h) => [h.version, h.operation])).toEqual([
       [1, 'WRITE'],
@@ -337,8 +413,15 @@ describe('restore', () => {
     expect(await ids(dir)).toEqual(await ids(dir, 1));
     expect(await ids(dir)).toEqual([1, 2, 3]);
     const ci = commitInfo(dir, 3);
-    expect(ci).toMatchObject({ operation: 'RESTORE', operationParameters: { version: '1' }, readVersion: 2, isBlindAppend: false });
-    expect(ci.operationMetrics).toEqual(Object.fromEntries(Object.entries(res.metrics).map(([k, v]) => [k, String(v)])));
+    expect(ci).toMatchObject({
+      operation: 'RESTORE',
+      operationParameters: { version: '1' },
+      readVersion: 2,
+      isBlindAppend: false,
+    });
+    expect(ci.operationMetrics).toEqual(
+      Object.fromEntries(Object.entries(res.metrics).map(([k, v]) => [k, String(v)])),
+    );
     // Restored adds are dataChange and carry their stats.
     for (const a of actionsOf<AddAction>(dir, 3, 'add')) {
       expect(a.dataChange).toBe(true);
@@ -351,10 +434,17 @@ describe('restore', () => {
     const t2 = await DeltaTable.open(dir);
     const byTime = await t2.restore({ timestamp: '2024-01-01T12:00:00Z' });
     expect(byTime.restoredVersion).toBe(0);
-    expect(commitInfo(dir, 4)).toMatchObject({ operation: 'RESTORE', operationParameters: { version: '0', timestamp: '2024-01-01T12:00:00.000Z' } });
+    expect(commitInfo(dir, 4)).toMatchObject({
+      operation: 'RESTORE',
+      operationParameters: { version: '0', timestamp: '2024-01-01T12:00:00.000Z' },
+    });
     await validate(dir);
     expect(await ids(dir)).toEqual([1, 2]);
-    await expectError(() => t2.restore({ timestamp: '2023-12-31T00:00:00Z' }), VersionNotFoundError, 'before the earliest available commit');
+    await expectError(
+      () => t2.restore({ timestamp: '2023-12-31T00:00:00Z' }),
+      VersionNotFoundError,
+      'before the earliest available commit',
+    );
   });
 
   test('refuses clearly when a file it needs was deleted', async () => {
@@ -364,7 +454,14 @@ describe('restore', () => {
     const gone = actionsOf<AddAction>(dir, 0, 'add')[0]!.path;
     fs.rmSync(path.join(dir, decodeURIComponent(gone))); // as VACUUM would
     const t = await DeltaTable.open(dir);
-    await expectError(() => t.restore({ version: 0 }), VersionNotFoundError, 'cannot restore', 'version 0', 'no longer exist', gone);
+    await expectError(
+      () => t.restore({ version: 0 }),
+      VersionNotFoundError,
+      'cannot restore',
+      'version 0',
+      'no longer exist',
+      gone,
+    );
     expect(commitVersions(dir)).toEqual([0, 1]);
     await validate(dir);
   });
@@ -387,7 +484,12 @@ describe('input shapes and file sizing', () => {
   test('targetFileSize bounds files by size over row groups', async () => {
     const dir = newDir();
     const n = 4000;
-    const batches = Array.from({ length: 20 }, (_, k) => batch({ id: build.long(Array.from({ length: n }, (_, i) => BigInt(k * n + i))), r: build.double(Array.from({ length: n }, (_, i) => Math.sin(k * n + i))) }));
+    const batches = Array.from({ length: 20 }, (_, k) =>
+      batch({
+        id: build.long(Array.from({ length: n }, (_, i) => BigInt(k * n + i))),
+        r: build.double(Array.from({ length: n }, (_, i) => Math.sin(k * n + i))),
+      }),
+    );
     const res = await writeDeltaTable(dir, batches, { targetFileSize: 200_000, rowGroupSize: 8000 });
     const adds = actionsOf<AddAction>(dir, 0, 'add');
     expect(res.metrics.numOutputRows).toBe(20 * n);
@@ -410,7 +512,10 @@ describe('input shapes and file sizing', () => {
       for (let k = 0; k < 50; k++) {
         produced++;
         await new Promise((r) => setImmediate(r));
-        yield batch({ id: build.long(Array.from({ length: 200 }, (_, i) => BigInt(k * 200 + i))), k: build.int(Array(200).fill(k)) });
+        yield batch({
+          id: build.long(Array.from({ length: 200 }, (_, i) => BigInt(k * 200 + i))),
+          k: build.int(Array(200).fill(k)),
+        });
       }
     }
     const res = await writeDeltaTable(dir, source());
@@ -448,11 +553,7 @@ describe('input shapes and file sizing', () => {
     expect(again.metrics.numFiles).toBe(0);
     expect(actionsOf(dir, again.version, 'add')).toHaveLength(0);
     await expectError(() => t.append([]), InvalidArgumentError, 'nothing to write');
-    await expectError(
-      () => t.append((async function* () {})()),
-      InvalidArgumentError,
-      'nothing to write',
-    );
+    await expectError(() => t.append((async function* () {})()), InvalidArgumentError, 'nothing to write');
     expect(dataFiles(dir)).toEqual([]);
     await validate(dir);
     expect((await t.toArrow()).numRows).toBe(0);
@@ -474,10 +575,19 @@ describe('protocol', () => {
   test('a writer feature we do not implement is refused naming it, before anything is written', async () => {
     const dir = newDir();
     await writeDeltaTable(dir, rows([1], ['a']));
-    setProtocol(dir, 1, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['appendOnly', 'identityColumns', 'invariants'] });
+    setProtocol(dir, 1, {
+      minReaderVersion: 1,
+      minWriterVersion: 7,
+      writerFeatures: ['appendOnly', 'identityColumns', 'invariants'],
+    });
     await validate(dir);
     const t = await DeltaTable.open(dir);
-    const err = await expectError(() => t.append(rows([2], ['a'])), UnsupportedFeatureError, 'identityColumns', 'identity column');
+    const err = await expectError(
+      () => t.append(rows([2], ['a'])),
+      UnsupportedFeatureError,
+      'identityColumns',
+      'identity column',
+    );
     expect((err as UnsupportedFeatureError).feature).toBe('identityColumns');
     expect(commitVersions(dir)).toEqual([0, 1]);
     expect(dataFiles(dir)).toHaveLength(1);
@@ -487,17 +597,30 @@ describe('protocol', () => {
     const dir2 = newDir();
     await writeDeltaTable(dir2, rows([1], ['a']));
     await validate(dir2);
-    setProtocol(dir2, 1, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['appendOnly', 'invariants', 'quantumEntanglement'] });
+    setProtocol(dir2, 1, {
+      minReaderVersion: 1,
+      minWriterVersion: 7,
+      writerFeatures: ['appendOnly', 'invariants', 'quantumEntanglement'],
+    });
     const before = dataFiles(dir2);
     const t2 = await DeltaTable.open(dir2);
-    const e2 = await expectError(() => t2.overwrite(rows([2], ['a'])), UnsupportedFeatureError, '"quantumEntanglement"', 'unknown to delta-serverless');
+    const e2 = await expectError(
+      () => t2.overwrite(rows([2], ['a'])),
+      UnsupportedFeatureError,
+      '"quantumEntanglement"',
+      'unknown to delta-serverless',
+    );
     expect((e2 as UnsupportedFeatureError).feature).toBe('quantumEntanglement');
     await expectError(() => t2.restore({ version: 0 }), UnsupportedFeatureError, 'quantumEntanglement');
     expect(commitVersions(dir2)).toEqual([0, 1]);
     expect(dataFiles(dir2)).toEqual(before);
     // A writer version above 7 too.
     setProtocol(dir2, 2, { minReaderVersion: 1, minWriterVersion: 8 });
-    await expectError(async () => (await DeltaTable.open(dir2)).append(rows([2], ['a'])), UnsupportedFeatureError, 'minWriterVersion=8');
+    await expectError(
+      async () => (await DeltaTable.open(dir2)).append(rows([2], ['a'])),
+      UnsupportedFeatureError,
+      'minWriterVersion=8',
+    );
   });
 
   test('property validation at create', async () => {
@@ -514,13 +637,20 @@ describe('protocol', () => {
     for (const [properties, fragments] of cases) {
       const dir = newDir();
       await expectError(() => DeltaTable.create(dir, { schema, properties }), InvalidArgumentError, ...fragments);
-      await expectError(() => writeDeltaTable(dir, batch({ x: build.int([1]) }), { properties }), InvalidArgumentError, ...fragments);
+      await expectError(
+        () => writeDeltaTable(dir, batch({ x: build.int([1]) }), { properties }),
+        InvalidArgumentError,
+        ...fragments,
+      );
       expect(fs.existsSync(path.join(dir, '_delta_log')), JSON.stringify(properties)).toBe(false);
       expect(dataFiles(dir)).toEqual([]);
     }
     // Free-form and valid properties are kept.
     const ok = newDir();
-    await DeltaTable.create(ok, { schema, properties: { 'delta.checkpointInterval': '5', 'delta.enableChangeDataFeed': 'false', 'owner.team': 'data' } });
+    await DeltaTable.create(ok, {
+      schema,
+      properties: { 'delta.checkpointInterval': '5', 'delta.enableChangeDataFeed': 'false', 'owner.team': 'data' },
+    });
     await validate(ok);
     expect(actionsOf<{ configuration: Record<string, string> }>(ok, 0, 'metaData')[0]!.configuration).toEqual({
       'delta.checkpointInterval': '5',
@@ -528,7 +658,11 @@ describe('protocol', () => {
       'owner.team': 'data',
     });
     // properties on an existing table are refused.
-    await expectError(() => writeDeltaTable(ok, batch({ x: build.int([1]) }), { properties: { 'owner.team': 'x' } }), InvalidArgumentError, 'properties can only be given when the write creates the table');
+    await expectError(
+      () => writeDeltaTable(ok, batch({ x: build.int([1]) }), { properties: { 'owner.team': 'x' } }),
+      InvalidArgumentError,
+      'properties can only be given when the write creates the table',
+    );
   });
 
   test('protocol selection: plain, timestamp_ntz, CHECK constraint', async () => {
@@ -539,19 +673,31 @@ describe('protocol', () => {
 
     const ntz = newDir();
     await writeDeltaTable(ntz, batch({ t: build.timestampNtz([1n]) }));
-    expect(actionsOf(ntz, 0, 'protocol')).toEqual([{ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: ['timestampNtz'] }]);
+    expect(actionsOf(ntz, 0, 'protocol')).toEqual([
+      { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: ['timestampNtz'] },
+    ]);
     await validate(ntz);
     expect(await readRows(ntz)).toEqual([{ t: '1970-01-01T00:00:00.000001' }]);
 
     // Adding a timestamp_ntz column to a legacy table upgrades the protocol in the same commit.
-    await writeDeltaTable(plain, batch({ id: build.long([2n]), ts: build.timestampNtz([0n]) }), { schemaMode: 'merge' });
-    const upgraded = actionsOf<{ minReaderVersion: number; minWriterVersion: number; readerFeatures?: string[]; writerFeatures?: string[] }>(plain, 1, 'protocol')[0]!;
+    await writeDeltaTable(plain, batch({ id: build.long([2n]), ts: build.timestampNtz([0n]) }), {
+      schemaMode: 'merge',
+    });
+    const upgraded = actionsOf<{
+      minReaderVersion: number;
+      minWriterVersion: number;
+      readerFeatures?: string[];
+      writerFeatures?: string[];
+    }>(plain, 1, 'protocol')[0]!;
     expect(upgraded).toMatchObject({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'] });
     expect(upgraded.writerFeatures).toEqual(expect.arrayContaining(['timestampNtz', 'appendOnly', 'invariants']));
     await validate(plain);
 
     const check = newDir();
-    await DeltaTable.create(check, { schema: new arrow.Schema([new arrow.Field('x', new arrow.Int32())]), properties: { 'delta.constraints.c': 'x > 0' } });
+    await DeltaTable.create(check, {
+      schema: new arrow.Schema([new arrow.Field('x', new arrow.Int32())]),
+      properties: { 'delta.constraints.c': 'x > 0' },
+    });
     expect(actionsOf(check, 0, 'protocol')).toEqual([{ minReaderVersion: 1, minWriterVersion: 3 }]);
     await validate(check);
   });
@@ -559,27 +705,39 @@ describe('protocol', () => {
   test("column mapping mode 'name': reader 2 / writer 5, physical names in files, stats and partition values", async () => {
     const dir = newDir();
     const inner = new arrow.Struct([new arrow.Field('leaf', new arrow.Int32())]);
-    await writeDeltaTable(dir, batch({ id: build.long([1n, 2n]), 'my part': build.string(['p1', 'p2']), nested: build.of(inner, [{ leaf: 10 }, { leaf: 20 }]) }), {
-      partitionBy: ['my part'],
-      properties: { 'delta.columnMapping.mode': 'name' },
-    });
+    await writeDeltaTable(
+      dir,
+      batch({
+        id: build.long([1n, 2n]),
+        'my part': build.string(['p1', 'p2']),
+        nested: build.of(inner, [{ leaf: 10 }, { leaf: 20 }]),
+      }),
+      {
+        partitionBy: ['my part'],
+        properties: { 'delta.columnMapping.mode': 'name' },
+      },
+    );
     expect(actionsOf(dir, 0, 'protocol')).toEqual([{ minReaderVersion: 2, minWriterVersion: 5 }]);
     await validate(dir);
 
     const t = await DeltaTable.open(dir);
-    const phys = (name: string) => t.snapshot.schema.fields.find((f) => f.name === name)!.metadata['delta.columnMapping.physicalName'] as string;
+    const phys = (name: string) =>
+      t.snapshot.schema.fields.find((f) => f.name === name)!.metadata['delta.columnMapping.physicalName'] as string;
     const [idP, partP, nestedP] = [phys('id'), phys('my part'), phys('nested')];
     const nestedField = t.snapshot.schema.fields.find((f) => f.name === 'nested')!;
     const leafP = (nestedField.type as StructType).fields[0]!.metadata['delta.columnMapping.physicalName'] as string;
     for (const p of [idP, partP, nestedP, leafP]) expect(p).toMatch(/^col-[0-9a-f-]{36}$/);
     // Partitioned files go in random two-character directories, not Hive directories of logical names.
-    expect(dataFiles(dir).map((f) => f.replace(/-[0-9a-f-]{36}-/, '-<uuid>-').replace(/^[A-Za-z0-9]{2}\//, '<prefix>/')).sort()).toEqual([
-      '<prefix>/part-00000-<uuid>-c000.snappy.parquet',
-      '<prefix>/part-00001-<uuid>-c000.snappy.parquet',
-    ]);
+    expect(
+      dataFiles(dir)
+        .map((f) => f.replace(/-[0-9a-f-]{36}-/, '-<uuid>-').replace(/^[A-Za-z0-9]{2}\//, '<prefix>/'))
+        .sort(),
+    ).toEqual(['<prefix>/part-00000-<uuid>-c000.snappy.parquet', '<prefix>/part-00001-<uuid>-c000.snappy.parquet']);
     expect(t.snapshot.properties['delta.columnMapping.maxColumnId']).toBe('4');
     const adds = actionsOf<AddAction>(dir, 0, 'add');
-    expect(adds.map((a) => a.partitionValues).sort((a, b) => String(a[partP]).localeCompare(String(b[partP])))).toEqual([{ [partP]: 'p1' }, { [partP]: 'p2' }]);
+    expect(adds.map((a) => a.partitionValues).sort((a, b) => String(a[partP]).localeCompare(String(b[partP])))).toEqual(
+      [{ [partP]: 'p1' }, { [partP]: 'p2' }],
+    );
     expect(statsOf(adds[0]!).nullCount).toEqual({ [idP]: 0, [nestedP]: { [leafP]: 0 } });
 
     const store = new LocalStore(dir);
@@ -590,7 +748,9 @@ describe('protocol', () => {
     expect((s.fields[1]!.type as arrow.Struct).children.map((c) => c.name)).toEqual([leafP]);
 
     // Reads use logical names; appends keep working.
-    await t.append(batch({ id: build.long([3n]), 'my part': build.string(['p1']), nested: build.of(inner, [{ leaf: 30 }]) }));
+    await t.append(
+      batch({ id: build.long([3n]), 'my part': build.string(['p1']), nested: build.of(inner, [{ leaf: 30 }]) }),
+    );
     await validate(dir);
     expect(await readSorted(dir, 'id')).toEqual([
       { id: 1, 'my part': 'p1', nested: { leaf: 10 } },

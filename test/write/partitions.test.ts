@@ -8,7 +8,17 @@ import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { DeltaTable, writeDeltaTable, type JsonValue } from '@delta-serverless/core';
-import { actionsOf, batch, build, dataFiles, readSorted, statsOf, tempDirs, validate, type AddAction } from './helpers.js';
+import {
+  actionsOf,
+  batch,
+  build,
+  dataFiles,
+  readSorted,
+  statsOf,
+  tempDirs,
+  validate,
+  type AddAction,
+} from './helpers.js';
 
 const newDir = tempDirs('partitions');
 const enc = new TextEncoder();
@@ -28,8 +38,22 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { type: 'string', column: build.string(['NZ', 'AU', null, 'NZ']), values: ['NZ', 'AU'], dirs: ['NZ', 'AU'], paths: ['NZ', 'AU'], read: ['NZ', 'AU'] },
-  { type: 'integer', column: build.int([5, -2147483648, null, 5]), values: ['5', '-2147483648'], dirs: ['5', '-2147483648'], paths: ['5', '-2147483648'], read: [5, -2147483648] },
+  {
+    type: 'string',
+    column: build.string(['NZ', 'AU', null, 'NZ']),
+    values: ['NZ', 'AU'],
+    dirs: ['NZ', 'AU'],
+    paths: ['NZ', 'AU'],
+    read: ['NZ', 'AU'],
+  },
+  {
+    type: 'integer',
+    column: build.int([5, -2147483648, null, 5]),
+    values: ['5', '-2147483648'],
+    dirs: ['5', '-2147483648'],
+    paths: ['5', '-2147483648'],
+    read: [5, -2147483648],
+  },
   {
     type: 'long',
     column: build.long([2n ** 63n - 1n, -1n, null, 2n ** 63n - 1n]),
@@ -38,10 +62,38 @@ const CASES: Case[] = [
     paths: ['9223372036854775807', '-1'],
     read: ['9223372036854775807', -1],
   },
-  { type: 'short', column: build.short([-32768, 7, null, -32768]), values: ['-32768', '7'], dirs: ['-32768', '7'], paths: ['-32768', '7'], read: [-32768, 7] },
-  { type: 'byte', column: build.byte([-128, 127, null, -128]), values: ['-128', '127'], dirs: ['-128', '127'], paths: ['-128', '127'], read: [-128, 127] },
-  { type: 'boolean', column: build.bool([true, false, null, true]), values: ['true', 'false'], dirs: ['true', 'false'], paths: ['true', 'false'], read: [true, false] },
-  { type: 'date', column: build.date([19753, -1, null, 19753]), values: ['2024-01-31', '1969-12-31'], dirs: ['2024-01-31', '1969-12-31'], paths: ['2024-01-31', '1969-12-31'], read: ['2024-01-31', '1969-12-31'] },
+  {
+    type: 'short',
+    column: build.short([-32768, 7, null, -32768]),
+    values: ['-32768', '7'],
+    dirs: ['-32768', '7'],
+    paths: ['-32768', '7'],
+    read: [-32768, 7],
+  },
+  {
+    type: 'byte',
+    column: build.byte([-128, 127, null, -128]),
+    values: ['-128', '127'],
+    dirs: ['-128', '127'],
+    paths: ['-128', '127'],
+    read: [-128, 127],
+  },
+  {
+    type: 'boolean',
+    column: build.bool([true, false, null, true]),
+    values: ['true', 'false'],
+    dirs: ['true', 'false'],
+    paths: ['true', 'false'],
+    read: [true, false],
+  },
+  {
+    type: 'date',
+    column: build.date([19753, -1, null, 19753]),
+    values: ['2024-01-31', '1969-12-31'],
+    dirs: ['2024-01-31', '1969-12-31'],
+    paths: ['2024-01-31', '1969-12-31'],
+    read: ['2024-01-31', '1969-12-31'],
+  },
   {
     type: 'timestamp',
     column: build.timestamp([1706704496789012n, -1n, null, 1706704496789012n]),
@@ -58,8 +110,22 @@ const CASES: Case[] = [
     paths: ['2024-01-31%2012%253A34%253A56.789012', '1969-12-31%2023%253A59%253A59.999999'],
     read: ['2024-01-31T12:34:56.789012', '1969-12-31T23:59:59.999999'],
   },
-  { type: 'decimal', column: build.decimal(10, 2, [12345n, -5n, null, 12345n]), values: ['123.45', '-0.05'], dirs: ['123.45', '-0.05'], paths: ['123.45', '-0.05'], read: ['123.45', '-0.05'] },
-  { type: 'double', column: build.double([1.5, -0.25, null, 1.5]), values: ['1.5', '-0.25'], dirs: ['1.5', '-0.25'], paths: ['1.5', '-0.25'], read: [1.5, -0.25] },
+  {
+    type: 'decimal',
+    column: build.decimal(10, 2, [12345n, -5n, null, 12345n]),
+    values: ['123.45', '-0.05'],
+    dirs: ['123.45', '-0.05'],
+    paths: ['123.45', '-0.05'],
+    read: ['123.45', '-0.05'],
+  },
+  {
+    type: 'double',
+    column: build.double([1.5, -0.25, null, 1.5]),
+    values: ['1.5', '-0.25'],
+    dirs: ['1.5', '-0.25'],
+    paths: ['1.5', '-0.25'],
+    read: [1.5, -0.25],
+  },
   {
     type: 'binary',
     column: build.binary([enc.encode('abc'), enc.encode('x/y'), null, enc.encode('abc')]),
@@ -75,7 +141,11 @@ const fileName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 describe('partition column types (incl. null)', () => {
   test.each(CASES.map((c) => [c.type, c] as const))('%s', async (_, c) => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ id: build.int([0, 1, 2, 3]), p: c.column, v: build.string(['a', 'b', 'c', 'd']) }), { partitionBy: ['p'] });
+    await writeDeltaTable(
+      dir,
+      batch({ id: build.int([0, 1, 2, 3]), p: c.column, v: build.string(['a', 'b', 'c', 'd']) }),
+      { partitionBy: ['p'] },
+    );
     await validate(dir);
 
     const t = await DeltaTable.open(dir);
@@ -96,7 +166,10 @@ describe('partition column types (incl. null)', () => {
     for (const [value, dirName, pathPrefix, rows] of expectations) {
       const add = byValue.get(value)!;
       expect(add.path).toBe(`${pathPrefix}/${fileName(add.path)}`);
-      expect(fs.existsSync(path.join(dir, dirName, fileName(add.path))), `${dirName}/${fileName(add.path)} exists`).toBe(true);
+      expect(
+        fs.existsSync(path.join(dir, dirName, fileName(add.path))),
+        `${dirName}/${fileName(add.path)} exists`,
+      ).toBe(true);
       expect(fs.statSync(path.join(dir, dirName, fileName(add.path))).size).toBe(add.size);
       const st = statsOf(add);
       expect(st.numRecords).toBe(rows);
@@ -121,12 +194,26 @@ describe('partition column types (incl. null)', () => {
 
 describe('hostile partition values', () => {
   const values = ['a=b', 'x/y', '11:11', '%', ' ', 'ünï 日本', '..', 'a%20b', 'q?#[]', 'back\\slash', "it's"];
-  const dirs = ['a%3Db', 'x%2Fy', '11%3A11', '%25', ' ', 'ünï 日本', '..', 'a%2520b', 'q%3F%23%5B%5D', 'back%5Cslash', 'it%27s'];
+  const dirs = [
+    'a%3Db',
+    'x%2Fy',
+    '11%3A11',
+    '%25',
+    ' ',
+    'ünï 日本',
+    '..',
+    'a%2520b',
+    'q%3F%23%5B%5D',
+    'back%5Cslash',
+    'it%27s',
+  ];
 
   test('directories are Hive-escaped, add.path is URI-encoded, values round-trip', async () => {
     const dir = newDir();
     const n = values.length;
-    await writeDeltaTable(dir, batch({ id: build.int(values.map((_, i) => i)), p: build.string(values) }), { partitionBy: ['p'] });
+    await writeDeltaTable(dir, batch({ id: build.int(values.map((_, i) => i)), p: build.string(values) }), {
+      partitionBy: ['p'],
+    });
     await validate(dir);
 
     const adds = actionsOf<AddAction>(dir, 0, 'add');
@@ -163,10 +250,14 @@ describe('hostile partition values', () => {
 
   test('a partition column whose name needs escaping', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ 'my col:1': build.string(['x', 'y']), v: build.int([1, 2]) }), { partitionBy: ['my col:1'] });
+    await writeDeltaTable(dir, batch({ 'my col:1': build.string(['x', 'y']), v: build.int([1, 2]) }), {
+      partitionBy: ['my col:1'],
+    });
     await validate(dir);
     const adds = actionsOf<AddAction>(dir, 0, 'add');
-    expect(adds.map((a) => a.partitionValues).sort((a, b) => String(a['my col:1']).localeCompare(String(b['my col:1'])))).toEqual([{ 'my col:1': 'x' }, { 'my col:1': 'y' }]);
+    expect(
+      adds.map((a) => a.partitionValues).sort((a, b) => String(a['my col:1']).localeCompare(String(b['my col:1']))),
+    ).toEqual([{ 'my col:1': 'x' }, { 'my col:1': 'y' }]);
     expect(dataFiles(dir).map((f) => f.slice(0, f.indexOf('/')))).toEqual(['my col%3A1=x', 'my col%3A1=y']);
     expect(adds.every((a) => a.path.startsWith('my%20col%253A1='))).toBe(true);
     expect(await readSorted(dir, 'v')).toEqual([
@@ -177,7 +268,9 @@ describe('hostile partition values', () => {
 
   test('an empty string partition value is stored as null (as Spark does)', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ id: build.int([0, 1, 2]), p: build.string(['', null, 'x']) }), { partitionBy: ['p'] });
+    await writeDeltaTable(dir, batch({ id: build.int([0, 1, 2]), p: build.string(['', null, 'x']) }), {
+      partitionBy: ['p'],
+    });
     await validate(dir);
     const adds = actionsOf<AddAction>(dir, 0, 'add');
     // '' and null are the same partition: one file in __HIVE_DEFAULT_PARTITION__ with a null value.
@@ -201,7 +294,11 @@ describe('multi-level partitions', () => {
       amount: build.long([1n, 2n, 3n, 4n, 5n]),
     });
     await writeDeltaTable(dir, b1, { partitionBy: ['country', 'day'] });
-    const b2 = batch({ country: build.string(['NZ', 'US']), day: build.date([19753, 0]), amount: build.long([6n, 7n]) });
+    const b2 = batch({
+      country: build.string(['NZ', 'US']),
+      day: build.date([19753, 0]),
+      amount: build.long([6n, 7n]),
+    });
     const t = await DeltaTable.open(dir);
     await t.append(b2);
     await validate(dir);
@@ -223,7 +320,10 @@ describe('multi-level partitions', () => {
       expect(Object.keys(a.partitionValues)).toEqual(['country', 'day']);
       expect(fs.existsSync(path.join(dir, decodeURIComponent(a.path)))).toBe(true);
     }
-    expect(adds.find((a) => a.partitionValues.country === null)!.partitionValues).toEqual({ country: null, day: '2024-01-31' });
+    expect(adds.find((a) => a.partitionValues.country === null)!.partitionValues).toEqual({
+      country: null,
+      day: '2024-01-31',
+    });
     expect(adds.find((a) => a.partitionValues.day === null)!.partitionValues).toEqual({ country: 'AU', day: null });
 
     expect(await readSorted(dir, 'amount')).toEqual([
@@ -242,14 +342,18 @@ describe('multi-level partitions', () => {
   test('partitionBy on an existing table must match', async () => {
     const dir = newDir();
     await writeDeltaTable(dir, batch({ a: build.string(['x']), b: build.int([1]) }), { partitionBy: ['a'] });
-    const err = await writeDeltaTable(dir, batch({ a: build.string(['x']), b: build.int([1]) }), { partitionBy: ['b'] }).catch((e: unknown) => e);
+    const err = await writeDeltaTable(dir, batch({ a: build.string(['x']), b: build.int([1]) }), {
+      partitionBy: ['b'],
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toContain('partitioned by [a], not [b]');
     await validate(dir);
   });
 
   test('a partition column must be primitive and exist', async () => {
     const dir = newDir();
-    const e1 = await writeDeltaTable(dir, batch({ a: build.int([1]) }), { partitionBy: ['nope'] }).catch((e: unknown) => e);
+    const e1 = await writeDeltaTable(dir, batch({ a: build.int([1]) }), { partitionBy: ['nope'] }).catch(
+      (e: unknown) => e,
+    );
     expect((e1 as Error).message).toContain('partition column nope is not in the data');
     expect(fs.existsSync(path.join(dir, '_delta_log'))).toBe(false);
   });

@@ -14,7 +14,21 @@ import {
   type StructField,
   type StructType,
 } from '@delta-serverless/core';
-import { actionsOf, batch, build, commitVersions, dataFiles, expectError, field, readRows, readSorted, tempDirs, validate, type AddAction, type RemoveAction } from './helpers.js';
+import {
+  actionsOf,
+  batch,
+  build,
+  commitVersions,
+  dataFiles,
+  expectError,
+  field,
+  readRows,
+  readSorted,
+  tempDirs,
+  validate,
+  type AddAction,
+  type RemoveAction,
+} from './helpers.js';
 
 const newDir = tempDirs('schema');
 
@@ -35,7 +49,8 @@ describe('enforcement', () => {
   test('an extra column is refused naming it, nothing committed', async () => {
     const dir = await simpleTable();
     await expectError(
-      () => writeDeltaTable(dir, batch({ id: build.long([2n]), name: build.string(['two']), surprise: build.int([1]) })),
+      () =>
+        writeDeltaTable(dir, batch({ id: build.long([2n]), name: build.string(['two']), surprise: build.int([1]) })),
       SchemaMismatchError,
       'column surprise',
       'is not in the table',
@@ -48,14 +63,27 @@ describe('enforcement', () => {
 
   test('a wrong type (string into long) names the column and both types', async () => {
     const dir = await simpleTable();
-    await expectError(() => writeDeltaTable(dir, batch({ id: build.string(['2']), name: build.string(['two']) })), SchemaMismatchError, 'column id is long in the table but the data has string');
+    await expectError(
+      () => writeDeltaTable(dir, batch({ id: build.string(['2']), name: build.string(['two']) })),
+      SchemaMismatchError,
+      'column id is long in the table but the data has string',
+    );
     expect(commitVersions(dir)).toEqual([0]);
     await validate(dir);
   });
 
   test('safe casts are accepted: int32/uint32 -> long, float -> double, ms/ns -> µs timestamps, dictionary -> string', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ l: build.long([0n]), d: build.double([0]), ts: build.timestamp([0n]), s: build.string(['zero']), k: build.int([0]) }));
+    await writeDeltaTable(
+      dir,
+      batch({
+        l: build.long([0n]),
+        d: build.double([0]),
+        ts: build.timestamp([0n]),
+        s: build.string(['zero']),
+        k: build.int([0]),
+      }),
+    );
     await writeDeltaTable(
       dir,
       batch({
@@ -88,7 +116,13 @@ describe('enforcement', () => {
     );
     await validate(dir);
     const t = await DeltaTable.open(dir);
-    expect(t.snapshot.schema.fields.map((f) => f.type.type)).toEqual(['long', 'double', 'timestamp', 'string', 'integer']);
+    expect(t.snapshot.schema.fields.map((f) => f.type.type)).toEqual([
+      'long',
+      'double',
+      'timestamp',
+      'string',
+      'integer',
+    ]);
     expect(t.version).toBe(3);
     expect(await readSorted(dir, 'k')).toEqual([
       { l: 0, d: 0, ts: '1970-01-01T00:00:00.000000Z', s: 'zero', k: 0 },
@@ -114,8 +148,20 @@ describe('enforcement', () => {
 
   test('case-insensitive column matching keeps the table names', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ Id: build.long([1n]), Payload: build.of(new arrow.Struct([field('Inner', new arrow.Int32())]), [{ Inner: 1 }]) }));
-    await writeDeltaTable(dir, batch({ PAYLOAD: build.of(new arrow.Struct([field('inner', new arrow.Int32())]), [{ inner: 2 }]), ID: build.long([2n]) }));
+    await writeDeltaTable(
+      dir,
+      batch({
+        Id: build.long([1n]),
+        Payload: build.of(new arrow.Struct([field('Inner', new arrow.Int32())]), [{ Inner: 1 }]),
+      }),
+    );
+    await writeDeltaTable(
+      dir,
+      batch({
+        PAYLOAD: build.of(new arrow.Struct([field('inner', new arrow.Int32())]), [{ inner: 2 }]),
+        ID: build.long([2n]),
+      }),
+    );
     await validate(dir);
     const t = await DeltaTable.open(dir);
     expect(t.snapshot.schema.fields.map((f) => f.name)).toEqual(['Id', 'Payload']);
@@ -127,19 +173,35 @@ describe('enforcement', () => {
   });
 
   describe('NOT NULL', () => {
-    const schema = struct(sf('id', LONG, false), sf('s', struct(sf('a', INT, false), sf('b', STRING)), true), sf('note', STRING));
+    const schema = struct(
+      sf('id', LONG, false),
+      sf('s', struct(sf('a', INT, false), sf('b', STRING)), true),
+      sf('note', STRING),
+    );
 
     async function notNullTable(): Promise<{ dir: string; table: DeltaTable }> {
       const dir = newDir();
       const table = await DeltaTable.create(dir, { schema });
-      await table.append(batch({ id: build.long([1n]), s: build.of(new arrow.Struct([field('a', new arrow.Int32()), field('b', new arrow.Utf8())]), [{ a: 1, b: 'x' }]), note: build.string(['ok']) }));
+      await table.append(
+        batch({
+          id: build.long([1n]),
+          s: build.of(new arrow.Struct([field('a', new arrow.Int32()), field('b', new arrow.Utf8())]), [
+            { a: 1, b: 'x' },
+          ]),
+          note: build.string(['ok']),
+        }),
+      );
       return { dir, table };
     }
     const sType = new arrow.Struct([field('a', new arrow.Int32()), field('b', new arrow.Utf8())]);
 
     test('a missing NOT NULL column is refused', async () => {
       const { dir, table } = await notNullTable();
-      await expectError(() => table.append(batch({ note: build.string(['no id']) })), SchemaMismatchError, 'non-nullable column id is missing from the data');
+      await expectError(
+        () => table.append(batch({ note: build.string(['no id']) })),
+        SchemaMismatchError,
+        'non-nullable column id is missing from the data',
+      );
       expect(commitVersions(dir)).toEqual([0, 1]);
       await validate(dir);
     });
@@ -148,9 +210,26 @@ describe('enforcement', () => {
       const { dir, table } = await notNullTable();
       const before = dataFiles(dir);
       // The first batch is fine and already streaming to a file when the second one fails.
-      const good = batch({ id: build.long([2n, 3n]), s: build.of(sType, [{ a: 2, b: null }, null]), note: build.string([null, 'n']) });
-      const bad = batch({ id: build.long([4n, null]), s: build.of(sType, [{ a: 4, b: 'y' }, { a: 5, b: 'z' }]), note: build.string(['a', 'b']) });
-      const err = await expectError(() => table.append([good, bad]), ConstraintViolationError, 'column id is declared NOT NULL', 'row 1', 'nothing was committed');
+      const good = batch({
+        id: build.long([2n, 3n]),
+        s: build.of(sType, [{ a: 2, b: null }, null]),
+        note: build.string([null, 'n']),
+      });
+      const bad = batch({
+        id: build.long([4n, null]),
+        s: build.of(sType, [
+          { a: 4, b: 'y' },
+          { a: 5, b: 'z' },
+        ]),
+        note: build.string(['a', 'b']),
+      });
+      const err = await expectError(
+        () => table.append([good, bad]),
+        ConstraintViolationError,
+        'column id is declared NOT NULL',
+        'row 1',
+        'nothing was committed',
+      );
       expect((err as ConstraintViolationError).constraint).toBe('NOT NULL id');
       expect(commitVersions(dir)).toEqual([0, 1]);
       expect((await DeltaTable.open(dir)).version).toBe(1);
@@ -162,7 +241,17 @@ describe('enforcement', () => {
       const { dir, table } = await notNullTable();
       const before = dataFiles(dir);
       const err = await expectError(
-        () => table.append(batch({ id: build.long([2n, 3n]), s: build.of(sType, [{ a: 1, b: 'p' }, { a: null, b: 'q' }]), note: build.string([null, null]) })),
+        () =>
+          table.append(
+            batch({
+              id: build.long([2n, 3n]),
+              s: build.of(sType, [
+                { a: 1, b: 'p' },
+                { a: null, b: 'q' },
+              ]),
+              note: build.string([null, null]),
+            }),
+          ),
         ConstraintViolationError,
         'column s.a is declared NOT NULL',
       );
@@ -170,7 +259,9 @@ describe('enforcement', () => {
       expect(commitVersions(dir)).toEqual([0, 1]);
       expect(dataFiles(dir)).toEqual(before);
       // s itself is nullable: a null struct does not violate s.a.
-      await table.append(batch({ id: build.long([9n]), s: build.of(sType, [null]), note: build.string(['null struct']) }));
+      await table.append(
+        batch({ id: build.long([9n]), s: build.of(sType, [null]), note: build.string(['null struct']) }),
+      );
       await validate(dir);
       expect(await readSorted(dir, 'id')).toEqual([
         { id: 1, s: { a: 1, b: 'x' }, note: 'ok' },
@@ -226,12 +317,25 @@ describe('evolution', () => {
 
   test('with delta.enableTypeWidening=true, integer widens to long (typeChanges metadata, typeWidening feature)', async () => {
     const dir = newDir();
-    await writeDeltaTable(dir, batch({ id: build.int([1]), v: build.int([10]) }), { properties: { 'delta.enableTypeWidening': 'true' } });
+    await writeDeltaTable(dir, batch({ id: build.int([1]), v: build.int([10]) }), {
+      properties: { 'delta.enableTypeWidening': 'true' },
+    });
     const p0 = actionsOf<Record<string, unknown>>(dir, 0, 'protocol')[0]!;
-    expect(p0).toEqual({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['typeWidening'], writerFeatures: ['typeWidening'] });
+    expect(p0).toEqual({
+      minReaderVersion: 3,
+      minWriterVersion: 7,
+      readerFeatures: ['typeWidening'],
+      writerFeatures: ['typeWidening'],
+    });
     // Without merge it is still refused (widening changes the schema).
-    await expectError(() => writeDeltaTable(dir, batch({ id: build.int([2]), v: build.long([2n ** 40n]) })), SchemaMismatchError, 'column v');
-    const res = await writeDeltaTable(dir, batch({ id: build.int([2]), v: build.long([2n ** 40n]) }), { schemaMode: 'merge' });
+    await expectError(
+      () => writeDeltaTable(dir, batch({ id: build.int([2]), v: build.long([2n ** 40n]) })),
+      SchemaMismatchError,
+      'column v',
+    );
+    const res = await writeDeltaTable(dir, batch({ id: build.int([2]), v: build.long([2n ** 40n]) }), {
+      schemaMode: 'merge',
+    });
     expect(res.version).toBe(1);
     await validate(dir);
     const t = await DeltaTable.open(dir);
@@ -251,7 +355,10 @@ describe('evolution', () => {
     const dir = newDir();
     await writeDeltaTable(dir, batch({ a: build.string(['x', 'y']), b: build.int([1, 2]) }), { partitionBy: ['a'] });
     const t = await DeltaTable.open(dir);
-    const res = await t.overwrite(batch({ c: build.double([1.5]), d: build.string(['k']) }), { schemaMode: 'overwrite', partitionBy: ['d'] });
+    const res = await t.overwrite(batch({ c: build.double([1.5]), d: build.string(['k']) }), {
+      schemaMode: 'overwrite',
+      partitionBy: ['d'],
+    });
     expect(res.version).toBe(1);
     await validate(dir);
     expect(t.snapshot.schema).toEqual(struct(sf('c', { type: 'double' }), sf('d', STRING)));
@@ -270,7 +377,12 @@ describe('evolution', () => {
 
   test("schemaMode 'overwrite' without mode 'overwrite' is refused", async () => {
     const dir = await simpleTable();
-    await expectError(() => writeDeltaTable(dir, batch({ z: build.int([1]) }), { schemaMode: 'overwrite' }), InvalidArgumentError, "schemaMode 'overwrite'", "needs mode 'overwrite'");
+    await expectError(
+      () => writeDeltaTable(dir, batch({ z: build.int([1]) }), { schemaMode: 'overwrite' }),
+      InvalidArgumentError,
+      "schemaMode 'overwrite'",
+      "needs mode 'overwrite'",
+    );
     expect(commitVersions(dir)).toEqual([0]);
     expect(dataFiles(dir)).toHaveLength(1);
     await validate(dir);

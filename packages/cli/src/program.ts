@@ -110,7 +110,9 @@ export function buildProgram(io: Io = defaultIo): Command {
 /** Run the CLI; resolves to the process exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const program = buildProgram(io);
-  program.exitOverride();
+  // Subcommands copy settings when created, so each needs the override too (else commander
+  // calls process.exit(1) on a bad subcommand flag instead of letting us return 2).
+  for (const cmd of [program, ...program.commands]) cmd.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -173,3 +173,18 @@ export class ConstraintViolationError extends DeltaError {
     super('SCHEMA_MISMATCH', message);
   }
 }
+
+/**
+ * Writing the commit failed and it could not be checked whether it landed (e.g. the store became
+ * unreachable). The write's data files are kept; read the table before retrying, or retry with
+ * `txn` so a write that did land is skipped.
+ */
+export class CommitOutcomeUnknownError extends DeltaError {
+  constructor(
+    readonly version: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('COMMIT_FAILED', message, options);
+  }
+}

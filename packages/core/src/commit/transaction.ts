@@ -5,13 +5,13 @@
  * a deadline. Returns the new snapshot so callers never re-read the log after a commit.
  */
 import { randomUUID } from 'node:crypto';
-import { CommitConflictError, CommitFailedError, NotFoundError, ProtocolChangedError } from '../errors.js';
+import { CommitConflictError, CommitFailedError, CommitOutcomeUnknownError, NotFoundError, ProtocolChangedError } from '../errors.js';
 import type { BoundExpression } from '../expr/index.js';
 import { commitPath } from '../log/file-names.js';
 import { readCommit, loadIncrement } from '../log/load.js';
 import { listLogFiles, type CommitFile } from '../log/segment.js';
 import { TableState } from '../log/replay.js';
-import type { Action, CommitInfo, Metadata, Protocol, Txn } from '../protocol/actions.js';
+import type { Action, CommitInfo, Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
@@ -20,7 +20,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../table/snapshot.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';
-import { defaultCoordinator, type CommitCoordinator } from './coordinator.js';
+import { defaultCoordinator, type CommitCoordinator, type CommitResult } from './coordinator.js';
 import { ENGINE_INFO } from './engine-info.js';
 
 export interface ReadSet {
@@ -118,9 +118,7 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
   }
 
   const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
-  const newProtocol = req.actions.find((a) => a.protocol)?.protocol;
   const metadata: Metadata | undefined = newMetadata ?? base?.metadata;
-  const protocol: Protocol | undefined = newProtocol ?? base?.protocol;
   const removed = new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path)));
   const ctx: ConflictContext | undefined = metadata
     ? {
@@ -151,7 +149,8 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
     const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
     const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
     const actions = orderActions(buildCommitInfo(req, readVersion, now, ict), req.actions, txnAction);
-    const result = await coordinator.commit(store, version, serializeActions(actions));
+    const content = serializeActions(actions);
+    const result = await attemptCommit(coordinator, store, version, content);
     if (result === 'committed') {
       const next = (state ?? new TableState()).clone();
       next.apply(version, actions);
@@ -195,6 +194,40 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
       );
     }
   }
+}
+
+/**
+ * One put-if-absent. A failed put may still have landed (a lost response, a retried request):
+ * look at the commit file before reporting, so callers never delete files a commit references.
+ */
+async function attemptCommit(coordinator: CommitCoordinator, store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult> {
+  try {
+    return await coordinator.commit(store, version, content);
+  } catch (err) {
+    if (err instanceof CommitConflictError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    let found: Uint8Array | undefined;
+    try {
+      found = await store.get(commitPath(version));
+    } catch (checkErr) {
+      if (!(checkErr instanceof NotFoundError)) {
+        throw new CommitOutcomeUnknownError(
+          version,
+          `writing commit ${version} of ${store.root} failed (${reason}) and checking whether it landed failed too ` +
+            `(${checkErr instanceof Error ? checkErr.message : String(checkErr)}). Read the table before retrying, or retry with txn.`,
+          { cause: err },
+        );
+      }
+    }
+    if (!found) throw new CommitFailedError(`writing commit ${version} of ${store.root} failed: ${reason}. Nothing was committed; retry the write.`, { cause: err });
+    return sameBytes(found, content) ? 'committed' : 'version-exists';
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const ictByState = new WeakMap<TableState, number>();

@@ -6,18 +6,27 @@
 import * as arrow from 'apache-arrow';
 import { nullData } from '../arrow/constant.js';
 import { batchOf } from '../arrow/data-utils.js';
-import type { AddFile, DeletionVectorDescriptor, DomainMetadata, FileStats, Metadata, Protocol, RemoveFile, Txn } from '../protocol/actions.js';
+import type {
+  AddFile,
+  DeletionVectorDescriptor,
+  DomainMetadata,
+  FileStats,
+  Metadata,
+  Protocol,
+  RemoveFile,
+  Txn,
+} from '../protocol/actions.js';
 import { parsePartitionValue, parseStatsValue, type Scalar } from '../protocol/scalar.js';
 import {
-  BoolBuilder,
-  BytesBuilder,
   Int64Builder,
-  NumberBuilder,
   scalarBuilder,
   StringListBuilder,
   StringMapBuilder,
   StructBuilder,
+  type BoolBuilder,
+  type BytesBuilder,
   type ColumnBuilder,
+  type NumberBuilder,
 } from './checkpoint-columns.js';
 import type { CheckpointLayout, StatsNode } from './checkpoint-schema.js';
 
@@ -26,7 +35,10 @@ export type ActionKind = 'txn' | 'add' | 'remove' | 'metaData' | 'protocol' | 'd
 function builderFor(type: arrow.DataType): ColumnBuilder {
   switch (type.typeId) {
     case arrow.Type.Struct:
-      return new StructBuilder(type as arrow.Struct, type.children.map((c) => builderFor(c.type)));
+      return new StructBuilder(
+        type as arrow.Struct,
+        type.children.map((c) => builderFor(c.type)),
+      );
     case arrow.Type.Map:
       return new StringMapBuilder(type);
     case arrow.Type.List:
@@ -80,7 +92,11 @@ interface KindColumn<T> {
 /** Parsed stats of an add that has no JSON `stats` (it came from a checkpoint's `stats_parsed`). */
 export type ParsedStatsLookup = (add: AddFile) => FileStats | undefined;
 
-function addColumn(layout: CheckpointLayout, type: arrow.DataType, parsedStats: ParsedStatsLookup): KindColumn<AddFile> {
+function addColumn(
+  layout: CheckpointLayout,
+  type: arrow.DataType,
+  parsedStats: ParsedStatsLookup,
+): KindColumn<AddFile> {
   const s = builderFor(type) as StructBuilder;
   const path = child<BytesBuilder>(s, 'path');
   const partitionValues = child<StringMapBuilder>(s, 'partitionValues');
@@ -128,7 +144,9 @@ function addColumn(layout: CheckpointLayout, type: arrow.DataType, parsedStats: 
 const PARTITION_CACHE_LIMIT = 10_000;
 
 /** parsePartitionValue with a cache: tables have few distinct values per partition column. */
-function cachedPartitionParser(type: Parameters<typeof parsePartitionValue>[1]): (raw: string | null | undefined) => Scalar {
+function cachedPartitionParser(
+  type: Parameters<typeof parsePartitionValue>[1],
+): (raw: string | null | undefined) => Scalar {
   const cache = new Map<string, Scalar>();
   return (raw) => {
     if (raw === null || raw === undefined) return null;
@@ -146,7 +164,11 @@ function cachedPartitionParser(type: Parameters<typeof parsePartitionValue>[1]):
   };
 }
 
-function appendStatsParsed(b: StructBuilder, trees: NonNullable<CheckpointLayout['statsParsed']>, json: string | FileStats | null | undefined): void {
+function appendStatsParsed(
+  b: StructBuilder,
+  trees: NonNullable<CheckpointLayout['statsParsed']>,
+  json: string | FileStats | null | undefined,
+): void {
   let stats: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -176,7 +198,8 @@ function appendNode(node: StatsNode, b: ColumnBuilder, value: unknown): void {
     const s = b as StructBuilder;
     if (!isObject(value)) return s.appendNull();
     s.appendValid();
-    for (let i = 0; i < node.fields.length; i++) appendNode(node.fields[i]!.node, s.children[i]!, value[node.fields[i]!.name]);
+    for (let i = 0; i < node.fields.length; i++)
+      appendNode(node.fields[i]!.node, s.children[i]!, value[node.fields[i]!.name]);
     return;
   }
   // Counts and integral longs skip the BigInt that parseStatsValue would allocate.
@@ -186,17 +209,28 @@ function appendNode(node: StatsNode, b: ColumnBuilder, value: unknown): void {
 
 function removeColumn(type: arrow.DataType): KindColumn<RemoveFile> {
   const s = builderFor(type) as StructBuilder;
-  const [path, deletionTimestamp, dataChange, extended, partitionValues, size, dv, baseRowId, defaultRowCommitVersion] = [
-    'path',
-    'deletionTimestamp',
-    'dataChange',
-    'extendedFileMetadata',
-    'partitionValues',
-    'size',
-    'deletionVector',
-    'baseRowId',
-    'defaultRowCommitVersion',
-  ].map((n) => child(s, n)) as [BytesBuilder, Int64Builder, BoolBuilder, BoolBuilder, StringMapBuilder, Int64Builder, StructBuilder, Int64Builder, Int64Builder];
+  const [path, deletionTimestamp, dataChange, extended, partitionValues, size, dv, baseRowId, defaultRowCommitVersion] =
+    [
+      'path',
+      'deletionTimestamp',
+      'dataChange',
+      'extendedFileMetadata',
+      'partitionValues',
+      'size',
+      'deletionVector',
+      'baseRowId',
+      'defaultRowCommitVersion',
+    ].map((n) => child(s, n)) as [
+      BytesBuilder,
+      Int64Builder,
+      BoolBuilder,
+      BoolBuilder,
+      StringMapBuilder,
+      Int64Builder,
+      StructBuilder,
+      Int64Builder,
+      Int64Builder,
+    ];
   return {
     struct: s,
     append(rm) {

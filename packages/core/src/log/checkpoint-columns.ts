@@ -7,6 +7,7 @@
  * whose cost grows with the heap (a million loaded actions).
  */
 import * as arrow from 'apache-arrow';
+import { Buffer } from 'node:buffer';
 import { bitmapBytes, newData, setBits } from '../arrow/data-utils.js';
 import { writeBigInt } from '../arrow/int-words.js';
 import type { Scalar } from '../protocol/scalar.js';
@@ -41,7 +42,9 @@ class NullMask {
   }
 
   take(length: number): { nullBitmap?: Uint8Array; nullCount: number } {
-    const out = this.active ? { nullBitmap: this.bits!.subarray(0, bitmapBytes(length)), nullCount: this.count } : { nullCount: 0 };
+    const out = this.active
+      ? { nullBitmap: this.bits!.subarray(0, bitmapBytes(length)), nullCount: this.count }
+      : { nullCount: 0 };
     this.active = false;
     this.count = 0;
     return out;
@@ -94,7 +97,12 @@ export class NumberBuilder extends ColumnBuilder {
     this.append(typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
   }
   finish(): arrow.Data {
-    const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length), ...this.mask.take(this.length) });
+    const data = newData({
+      type: this.type,
+      length: this.length,
+      values: this.values.subarray(0, this.length),
+      ...this.mask.take(this.length),
+    });
     this.length = 0;
     return data;
   }
@@ -135,7 +143,12 @@ export class Int64Builder extends ColumnBuilder {
     this.append(typeof v === 'number' || typeof v === 'bigint' ? v : null);
   }
   finish(): arrow.Data {
-    const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length), ...this.mask.take(this.length) });
+    const data = newData({
+      type: this.type,
+      length: this.length,
+      values: this.values.subarray(0, this.length),
+      ...this.mask.take(this.length),
+    });
     this.length = 0;
     return data;
   }
@@ -168,7 +181,12 @@ export class DecimalBuilder extends ColumnBuilder {
     this.mask.valid(i);
   }
   finish(): arrow.Data {
-    const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, this.length * 4), ...this.mask.take(this.length) });
+    const data = newData({
+      type: this.type,
+      length: this.length,
+      values: this.values.subarray(0, this.length * 4),
+      ...this.mask.take(this.length),
+    });
     this.length = 0;
     return data;
   }
@@ -199,18 +217,22 @@ export class BoolBuilder extends ColumnBuilder {
     this.append(typeof v === 'boolean' ? v : null);
   }
   finish(): arrow.Data {
-    const data = newData({ type: this.type, length: this.length, values: this.values.subarray(0, bitmapBytes(this.length)), ...this.mask.take(this.length) });
+    const data = newData({
+      type: this.type,
+      length: this.length,
+      values: this.values.subarray(0, bitmapBytes(this.length)),
+      ...this.mask.take(this.length),
+    });
     this.length = 0;
     return data;
   }
 }
 
-const encoder = new TextEncoder();
-
 /** Utf8 (strings, encoded in place) and Binary (byte arrays). */
 export class BytesBuilder extends ColumnBuilder {
   private offsets = new Int32Array(INITIAL + 1);
-  private bytes = new Uint8Array(INITIAL * 32);
+  // A Buffer for its write(): twice as fast as TextEncoder.encodeInto and allocation-free.
+  private bytes = Buffer.allocUnsafeSlow(INITIAL * 32);
   private used = 0;
   constructor(type: arrow.DataType = new arrow.Utf8()) {
     super(type);
@@ -224,7 +246,7 @@ export class BytesBuilder extends ColumnBuilder {
     }
     if (typeof v === 'string') {
       this.reserve(v.length * 3);
-      this.used += encoder.encodeInto(v, this.bytes.subarray(this.used)).written;
+      this.used += this.bytes.write(v, this.used, 'utf8');
     } else if (v instanceof Uint8Array) {
       this.reserve(v.length);
       this.bytes.set(v, this.used);
@@ -248,7 +270,7 @@ export class BytesBuilder extends ColumnBuilder {
       type: this.type,
       length: this.length,
       valueOffsets: this.offsets.subarray(0, this.length + 1),
-      values: this.bytes.subarray(0, this.used),
+      values: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.used),
       ...this.mask.take(this.length),
     });
     this.used = 0;
@@ -257,8 +279,8 @@ export class BytesBuilder extends ColumnBuilder {
   }
   private reserve(n: number): void {
     if (this.used + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + n));
-    grown.set(this.bytes.subarray(0, this.used));
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + n));
+    this.bytes.copy(grown, 0, 0, this.used);
     this.bytes = grown;
   }
 }
@@ -358,7 +380,12 @@ export class StringMapBuilder extends NestedStrings {
     const entriesType = (this.type as arrow.Map_).children[0]!.type;
     const entryCount = this.count;
     const valueOffsets = this.takeOffsets();
-    const entries = newData({ type: entriesType, length: entryCount, nullCount: 0, children: [this.keys.finish(), this.values.finish()] });
+    const entries = newData({
+      type: entriesType,
+      length: entryCount,
+      nullCount: 0,
+      children: [this.keys.finish(), this.values.finish()],
+    });
     this.length = 0;
     return newData({ type: this.type, length, valueOffsets, children: [entries], ...this.mask.take(length) });
   }

@@ -9,12 +9,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../storage/local-store.js';
-import { copyCorpusTable, CORPUS, summarize } from './checkpoint-test-helpers.js';
+import { copyCorpusTable, CORPUS, summarize } from './test-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { classicCheckpointPath, LAST_CHECKPOINT, LOG_DIR, parseLogFile } from './file-names.js';
 import { loadState } from './load.js';
 
-const tables = (JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { tables: { path: string; negative: boolean }[] }).tables
+const tables = (
+  JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { tables: { path: string; negative: boolean }[] }
+).tables
   .filter((t) => !t.negative)
   .map((t) => t.path);
 
@@ -36,7 +38,8 @@ describe('checkpoint round trip on corpus tables', () => {
     try {
       const store = new LocalStore(dir);
       const latest = await loadState(store);
-      const candidates = latest.state.version > 0 ? [latest.state.version - 1, latest.state.version] : [latest.state.version];
+      const candidates =
+        latest.state.version > 0 ? [latest.state.version - 1, latest.state.version] : [latest.state.version];
       let at: Awaited<ReturnType<typeof loadState>> | undefined;
       for (const v of candidates) if (!at) at = await loadable(store, v);
       expect(at).toBeDefined();
@@ -46,7 +49,8 @@ describe('checkpoint round trip on corpus tables', () => {
       const stale: string[] = [LAST_CHECKPOINT];
       for await (const meta of store.list(`${LOG_DIR}/`, { recursive: false })) {
         const f = parseLogFile(meta);
-        if (f && ((f.kind === 'checkpoint' && f.version !== v) || (f.kind !== 'checkpoint' && f.version < v))) stale.push(meta.path);
+        if (f && ((f.kind === 'checkpoint' && f.version !== v) || (f.kind !== 'checkpoint' && f.version < v)))
+          stale.push(meta.path);
       }
       await store.deleteMany(stale);
       const result = await writeCheckpoint(store, at!.state, { now: 0, batchSize: 3 });
@@ -63,7 +67,9 @@ describe('checkpoint round trip on corpus tables', () => {
       expect(reloaded.segment.commits.map((c) => c.version)).toEqual(
         Array.from({ length: latest.state.version - v }, (_, i) => v + 1 + i),
       );
-      expect(summarize(reloaded.state, { ignoreDataChange: true })).toEqual(summarize(latest.state, { ignoreDataChange: true }));
+      expect(summarize(reloaded.state, { ignoreDataChange: true })).toEqual(
+        summarize(latest.state, { ignoreDataChange: true }),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

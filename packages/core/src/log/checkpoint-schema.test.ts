@@ -3,6 +3,7 @@
  * tables, node by node (names, repetition, physical and logical types), plus the stats-column
  * selection rules.
  */
+import type * as arrow from 'apache-arrow';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import type { Metadata } from '../protocol/actions.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { LocalStore } from '../storage/local-store.js';
 import { checkpointLayout, parseColumnList, statsTrees, type StatsNode } from './checkpoint-schema.js';
-import { copyCorpusTable, CORPUS } from './checkpoint-test-helpers.js';
+import { copyCorpusTable, CORPUS } from './test-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { LAST_CHECKPOINT } from './file-names.js';
 import { loadState } from './load.js';
@@ -43,11 +44,16 @@ function without(shapes: Shape[], path: string): Shape[] {
   const [head, ...rest] = path.split('.');
   return shapes
     .filter((s) => rest.length > 0 || s.name !== head)
-    .map((s) => (s.name === head && rest.length > 0 ? { ...s, children: without(s.children ?? [], rest.join('.')) } : s));
+    .map((s) =>
+      s.name === head && rest.length > 0 ? { ...s, children: without(s.children ?? [], rest.join('.')) } : s,
+    );
 }
 
 /** Write our checkpoint of a corpus table's latest version into a copy; return both footers' shapes. */
-async function compare(table: string, theirs: string): Promise<{ ours: Shape[]; spark: Shape[]; ourLast: Record<string, unknown> }> {
+async function compare(
+  table: string,
+  theirs: string,
+): Promise<{ ours: Shape[]; spark: Shape[]; ourLast: Record<string, unknown> }> {
   const dir = await copyCorpusTable(table);
   try {
     const store = new LocalStore(dir);
@@ -67,12 +73,18 @@ describe('checkpoint Parquet schema matches what Spark writes', () => {
     const table = 'delta-rs/spark-variant-checkpoint';
     const { ours, spark, ourLast } = await compare(table, '_delta_log/00000000000000000002.checkpoint.parquet');
     expect(ours).toEqual(spark);
-    const sparkLast = (await import('node:fs')).readFileSync(join(CORPUS, table, '_delta_log/_last_checkpoint'), 'utf8');
+    const sparkLast = (await import('node:fs')).readFileSync(
+      join(CORPUS, table, '_delta_log/_last_checkpoint'),
+      'utf8',
+    );
     expect(ourLast.checkpointSchema).toEqual((JSON.parse(sparkLast) as Record<string, unknown>).checkpointSchema);
   });
 
   it('matches a partitioned DV table written by Spark 3 (partitionValues_parsed), except add.clusteringProvider', async () => {
-    const { ours, spark } = await compare('delta-golden/dv-partitioned-with-checkpoint', '_delta_log/00000000000000000010.checkpoint.parquet');
+    const { ours, spark } = await compare(
+      'delta-golden/dv-partitioned-with-checkpoint',
+      '_delta_log/00000000000000000010.checkpoint.parquet',
+    );
     // Spark before 3.3 had no add.clusteringProvider; Spark 4 writes it (previous test), so do we.
     expect(spark.find((s) => s.name === 'add')!.children!.map((c) => c.name)).not.toContain('clusteringProvider');
     expect(without(ours, 'add.clusteringProvider')).toEqual(spark);
@@ -93,7 +105,11 @@ describe('checkpoint Parquet schema matches what Spark writes', () => {
   });
 });
 
-const meta = (schema: object, configuration: Record<string, string> = {}, partitionColumns: string[] = []): Metadata => ({
+const meta = (
+  schema: object,
+  configuration: Record<string, string> = {},
+  partitionColumns: string[] = [],
+): Metadata => ({
   id: 't',
   format: { provider: 'parquet', options: {} },
   schemaString: JSON.stringify(schema),
@@ -130,7 +146,13 @@ describe('stats columns (stats_parsed shape)', () => {
     const m = meta(schema, {}, ['p']);
     const trees = statsTrees(parseSchemaString(m.schemaString), m, 'none');
     expect(names(trees.minMax)).toEqual({ a: 'long', s: { x: 'string' }, t: 'timestamp' });
-    expect(names(trees.nullCount)).toEqual({ a: 'long', b: 'long', s: { x: 'long', y: 'long' }, arr: 'long', t: 'long' });
+    expect(names(trees.nullCount)).toEqual({
+      a: 'long',
+      b: 'long',
+      s: { x: 'long', y: 'long' },
+      arr: 'long',
+      t: 'long',
+    });
   });
 
   it('honours delta.dataSkippingNumIndexedCols (counting nested leaves)', () => {
@@ -138,7 +160,10 @@ describe('stats columns (stats_parsed shape)', () => {
     const trees = statsTrees(parseSchemaString(m.schemaString), m, 'none');
     expect(names(trees.nullCount)).toEqual({ a: 'long', b: 'long', s: { x: 'long' } });
     const none = meta(schema, { 'delta.dataSkippingNumIndexedCols': '0' });
-    expect(statsTrees(parseSchemaString(none.schemaString), none, 'none')).toEqual({ minMax: undefined, nullCount: undefined });
+    expect(statsTrees(parseSchemaString(none.schemaString), none, 'none')).toEqual({
+      minMax: undefined,
+      nullCount: undefined,
+    });
   });
 
   it('honours delta.dataSkippingStatsColumns (case-insensitive, nested, backticks)', () => {
@@ -152,13 +177,19 @@ describe('stats columns (stats_parsed shape)', () => {
   it('uses physical names under column mapping, for stats and partitionValues_parsed', () => {
     const mapped = {
       type: 'struct',
-      fields: [col('a', 'long', 'col-a'), col('s', { type: 'struct', fields: [col('x', 'integer', 'col-x')] }, 'col-s'), col('p', 'date', 'col-p')],
+      fields: [
+        col('a', 'long', 'col-a'),
+        col('s', { type: 'struct', fields: [col('x', 'integer', 'col-x')] }, 'col-s'),
+        col('p', 'date', 'col-p'),
+      ],
     };
-    const m = meta(mapped, { 'delta.columnMapping.mode': 'name', 'delta.checkpoint.writeStatsAsStruct': 'true' }, ['p']);
+    const m = meta(mapped, { 'delta.columnMapping.mode': 'name', 'delta.checkpoint.writeStatsAsStruct': 'true' }, [
+      'p',
+    ]);
     const layout = checkpointLayout(m, { minReaderVersion: 2, minWriterVersion: 5 });
     expect(names(layout.statsParsed!.minMax)).toEqual({ 'col-a': 'long', 'col-s': { 'col-x': 'integer' } });
     expect(layout.partitionParsed).toEqual([{ key: 'col-p', type: { type: 'date' } }]);
-    const add = layout.schema.fields.find((f) => f.name === 'add')!.type.children.map((c) => c.name);
+    const add = layout.schema.fields.find((f) => f.name === 'add')!.type.children.map((c: arrow.Field) => c.name);
     expect(add.slice(-3)).toEqual(['stats', 'partitionValues_parsed', 'stats_parsed']);
   });
 
@@ -166,13 +197,12 @@ describe('stats columns (stats_parsed shape)', () => {
     const fields = (config: Record<string, string>) =>
       checkpointLayout(meta(schema, config, ['p']), { minReaderVersion: 1, minWriterVersion: 2 })
         .schema.fields.find((f) => f.name === 'add')!
-        .type.children.map((c) => c.name)
-        .filter((n) => n.startsWith('stats') || n.endsWith('_parsed'));
+        .type.children.map((c: arrow.Field) => c.name)
+        .filter((n: string) => n.startsWith('stats') || n.endsWith('_parsed'));
     expect(fields({})).toEqual(['stats', 'partitionValues_parsed']);
     expect(fields({ 'delta.checkpoint.writeStatsAsStruct': 'false' })).toEqual(['stats']);
-    expect(fields({ 'delta.checkpoint.writeStatsAsStruct': 'true', 'delta.checkpoint.writeStatsAsJson': 'false' })).toEqual([
-      'partitionValues_parsed',
-      'stats_parsed',
-    ]);
+    expect(
+      fields({ 'delta.checkpoint.writeStatsAsStruct': 'true', 'delta.checkpoint.writeStatsAsJson': 'false' }),
+    ).toEqual(['partitionValues_parsed', 'stats_parsed']);
   });
 });

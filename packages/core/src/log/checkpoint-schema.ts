@@ -13,7 +13,8 @@ import { parseSchemaString, type DataType, type StructField, type StructType } f
 import { physicalName } from '../read/column-mapping.js';
 
 /** A node of the stats_parsed tree: a struct of (physical) fields, or a leaf of one Delta type. */
-export type StatsNode = { kind: 'struct'; fields: { name: string; node: StatsNode }[] } | { kind: 'leaf'; type: DataType };
+export type StatsNode =
+  { kind: 'struct'; fields: { name: string; node: StatsNode }[] } | { kind: 'leaf'; type: DataType };
 
 export interface PartitionColumn {
   /** Key in `add.partitionValues` and field name in `partitionValues_parsed` (physical name). */
@@ -53,7 +54,10 @@ const deletionVectorType = () =>
   ]);
 
 /** Decide what the checkpoint of a table with this metadata contains. */
-export function checkpointLayout(metadata: Metadata, protocol: { minReaderVersion: number; minWriterVersion: number }): CheckpointLayout {
+export function checkpointLayout(
+  metadata: Metadata,
+  protocol: { minReaderVersion: number; minWriterVersion: number },
+): CheckpointLayout {
   const config = metadata.configuration ?? {};
   const statsJson = (config['delta.checkpoint.writeStatsAsJson'] ?? 'true').toLowerCase() !== 'false';
   // Spark writes partitionValues_parsed unless the property is false (its default is true), but
@@ -61,7 +65,8 @@ export function checkpointLayout(metadata: Metadata, protocol: { minReaderVersio
   const structSetting = config['delta.checkpoint.writeStatsAsStruct']?.toLowerCase();
   const mode = columnMappingMode(metadata);
   const schema = parseSchemaString(metadata.schemaString);
-  const partitionParsed = structSetting !== 'false' ? partitionColumns(schema, metadata.partitionColumns ?? [], mode) : [];
+  const partitionParsed =
+    structSetting !== 'false' ? partitionColumns(schema, metadata.partitionColumns ?? [], mode) : [];
   const statsParsed = structSetting === 'true' ? statsTrees(schema, metadata, mode) : undefined;
 
   const addFields = [
@@ -78,7 +83,12 @@ export function checkpointLayout(metadata: Metadata, protocol: { minReaderVersio
   ];
   if (statsJson) addFields.push(field('stats', utf8()));
   if (partitionParsed.length > 0) {
-    addFields.push(field('partitionValues_parsed', new arrow.Struct(partitionParsed.map((p) => field(p.key, deltaTypeToArrow(p.type))))));
+    addFields.push(
+      field(
+        'partitionValues_parsed',
+        new arrow.Struct(partitionParsed.map((p) => field(p.key, deltaTypeToArrow(p.type)))),
+      ),
+    );
   }
   if (statsParsed) addFields.push(field('stats_parsed', statsParsedType(statsParsed)));
 
@@ -121,7 +131,10 @@ export function checkpointLayout(metadata: Metadata, protocol: { minReaderVersio
         field('writerFeatures', stringList()),
       ]),
     ),
-    field('domainMetadata', new arrow.Struct([field('domain', utf8()), field('configuration', utf8()), field('removed', bool())])),
+    field(
+      'domainMetadata',
+      new arrow.Struct([field('domain', utf8()), field('configuration', utf8()), field('removed', bool())]),
+    ),
   ];
   return {
     schema: new arrow.Schema(schemaFields),
@@ -159,14 +172,30 @@ function nodeType(node: StatsNode): arrow.DataType {
 }
 
 // Spark collects min/max only for these types (SkippingEligibleDataType).
-const MIN_MAX_TYPES = new Set(['byte', 'short', 'integer', 'long', 'float', 'double', 'decimal', 'date', 'timestamp', 'timestamp_ntz', 'string']);
+const MIN_MAX_TYPES = new Set([
+  'byte',
+  'short',
+  'integer',
+  'long',
+  'float',
+  'double',
+  'decimal',
+  'date',
+  'timestamp',
+  'timestamp_ntz',
+  'string',
+]);
 
 /**
  * The stats columns of a table, as Spark chooses them: `delta.dataSkippingStatsColumns` when
  * set, else the first `delta.dataSkippingNumIndexedCols` (32; -1 = all) leaf columns of the
  * non-partition schema (arrays, maps and variants count as one leaf). Trees use physical names.
  */
-export function statsTrees(schema: StructType, metadata: Metadata, mode: ColumnMappingMode): { minMax?: StatsNode; nullCount?: StatsNode } {
+export function statsTrees(
+  schema: StructType,
+  metadata: Metadata,
+  mode: ColumnMappingMode,
+): { minMax?: StatsNode; nullCount?: StatsNode } {
   const config = metadata.configuration ?? {};
   const partitions = new Set(metadata.partitionColumns ?? []);
   const dataFields = schema.fields.filter((f) => !partitions.has(f.name));

@@ -5,7 +5,7 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { parseStatsValue } from '../protocol/scalar.js';
 import { findField, parseSchemaString, type StructType } from '../protocol/schema.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { clean, summarize } from './checkpoint-test-helpers.js';
+import { clean, summarize } from './test-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { serializeActions } from './commit-file.js';
 import { classicCheckpointPath, commitPath, LAST_CHECKPOINT } from './file-names.js';
@@ -29,7 +29,11 @@ const SCHEMA = {
     field('amount', 'decimal(10,2)', 'col-amount'),
     field('ts', 'timestamp', 'col-ts'),
     field('flag', 'boolean', 'col-flag'),
-    field('s', { type: 'struct', fields: [field('a', 'integer', 'col-s-a'), field('b', 'string', 'col-s-b')] }, 'col-s'),
+    field(
+      's',
+      { type: 'struct', fields: [field('a', 'integer', 'col-s-a'), field('b', 'string', 'col-s-b')] },
+      'col-s',
+    ),
     field('arr', { type: 'array', elementType: 'integer', containsNull: true }, 'col-arr'),
     field('day', 'date', 'col-day'),
     field('region', 'string', 'col-region'),
@@ -54,9 +58,26 @@ function metadataAction(config: Record<string, string>): Action {
 const stats = (i: number) =>
   JSON.stringify({
     numRecords: 10 + i,
-    minValues: { 'col-id': i, 'col-amount': 1.5 + i, 'col-ts': '2024-01-01T10:00:00.123Z', 'col-s': { 'col-s-a': -i, 'col-s-b': 'ä b' } },
-    maxValues: { 'col-id': 1000 + i, 'col-amount': 99.99, 'col-ts': '2024-02-01T00:00:00.000+02:00', 'col-s': { 'col-s-a': i, 'col-s-b': 'zz' } },
-    nullCount: { 'col-id': 0, 'col-amount': i, 'col-ts': 1, 'col-flag': 2, 'col-s': { 'col-s-a': 0, 'col-s-b': 3 }, 'col-arr': 4 },
+    minValues: {
+      'col-id': i,
+      'col-amount': 1.5 + i,
+      'col-ts': '2024-01-01T10:00:00.123Z',
+      'col-s': { 'col-s-a': -i, 'col-s-b': 'ä b' },
+    },
+    maxValues: {
+      'col-id': 1000 + i,
+      'col-amount': 99.99,
+      'col-ts': '2024-02-01T00:00:00.000+02:00',
+      'col-s': { 'col-s-a': i, 'col-s-b': 'zz' },
+    },
+    nullCount: {
+      'col-id': 0,
+      'col-amount': i,
+      'col-ts': 1,
+      'col-flag': 2,
+      'col-s': { 'col-s-a': 0, 'col-s-b': 3 },
+      'col-arr': 4,
+    },
     tightBounds: i % 2 === 0,
   });
 
@@ -70,7 +91,10 @@ const PATHS = [
 function add(i: number, extra: Partial<AddFile> = {}): AddFile {
   return {
     path: PATHS[i % PATHS.length]!.replace('part-', `part-${i}-`),
-    partitionValues: { 'col-day': i % 3 === 0 ? null : '2024-01-0' + ((i % 9) + 1), 'col-region': i % 2 ? 'a b' : 'x:y' },
+    partitionValues: {
+      'col-day': i % 3 === 0 ? null : '2024-01-0' + ((i % 9) + 1),
+      'col-region': i % 2 ? 'a b' : 'x:y',
+    },
     size: 1000 + i,
     modificationTime: NOW - i * 1000,
     dataChange: true,
@@ -79,7 +103,13 @@ function add(i: number, extra: Partial<AddFile> = {}): AddFile {
   };
 }
 
-const DV3 = { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 } as const;
+const DV3 = {
+  storageType: 'u',
+  pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^',
+  offset: 4,
+  sizeInBytes: 40,
+  cardinality: 6,
+} as const;
 
 /** A synthetic log exercising every action kind and field. */
 function syntheticCommits(config: Record<string, string> = {}): Action[][] {
@@ -106,16 +136,64 @@ function syntheticCommits(config: Record<string, string> = {}): Action[][] {
     ],
     [
       { add: add(3, { deletionVector: DV3 }) },
-      { add: add(4, { deletionVector: { storageType: 'i', pathOrInlineDv: 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L', sizeInBytes: 40, cardinality: 2 } }) },
-      { add: add(5, { deletionVector: { storageType: 'p', pathOrInlineDv: 's3://b/dv/deletion_vector_x.bin', offset: 1, sizeInBytes: 40, cardinality: 1 } }) },
-      { remove: { path: add(1).path, deletionTimestamp: NOW - DAY, dataChange: true, extendedFileMetadata: true, partitionValues: add(1).partitionValues, size: 1001, stats: stats(1), tags: { t: '1' } } },
+      {
+        add: add(4, {
+          deletionVector: {
+            storageType: 'i',
+            pathOrInlineDv: 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L',
+            sizeInBytes: 40,
+            cardinality: 2,
+          },
+        }),
+      },
+      {
+        add: add(5, {
+          deletionVector: {
+            storageType: 'p',
+            pathOrInlineDv: 's3://b/dv/deletion_vector_x.bin',
+            offset: 1,
+            sizeInBytes: 40,
+            cardinality: 1,
+          },
+        }),
+      },
+      {
+        remove: {
+          path: add(1).path,
+          deletionTimestamp: NOW - DAY,
+          dataChange: true,
+          extendedFileMetadata: true,
+          partitionValues: add(1).partitionValues,
+          size: 1001,
+          stats: stats(1),
+          tags: { t: '1' },
+        },
+      },
       { remove: { path: 'old-file.parquet', deletionTimestamp: NOW - 30 * DAY, dataChange: true } },
       { remove: { path: 'no-timestamp.parquet', dataChange: false } },
       { domainMetadata: { domain: 'gone', configuration: '{}', removed: true } },
     ],
     [
-      { remove: { path: add(3).path, deletionTimestamp: NOW - 2 * DAY, dataChange: true, deletionVector: DV3, baseRowId: 5 } },
-      { add: add(3, { deletionVector: { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 60, sizeInBytes: 44, cardinality: 9 } }) },
+      {
+        remove: {
+          path: add(3).path,
+          deletionTimestamp: NOW - 2 * DAY,
+          dataChange: true,
+          deletionVector: DV3,
+          baseRowId: 5,
+        },
+      },
+      {
+        add: add(3, {
+          deletionVector: {
+            storageType: 'u',
+            pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^',
+            offset: 60,
+            sizeInBytes: 44,
+            cardinality: 9,
+          },
+        }),
+      },
       { txn: { appId: 'recent', version: 8, lastUpdated: NOW - DAY / 2 } },
     ],
   ];
@@ -171,14 +249,18 @@ function statsView(state: TableState): unknown {
   const schema = parseSchemaString(state.metadata!.schemaString);
   return [...state.files.values()]
     .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .map((a) => [a.path, typedStats(schema, typeof a.stats === 'string' ? (JSON.parse(a.stats) as FileStats) : state.parsedStats.get(a))]);
+    .map((a) => [
+      a.path,
+      typedStats(schema, typeof a.stats === 'string' ? (JSON.parse(a.stats) as FileStats) : state.parsedStats.get(a)),
+    ]);
 }
 
 /** Expected state after a checkpoint at NOW: expired txns and tombstones dropped, rest unchanged. */
 function withoutExpired(state: TableState, tombstoneRetention = 7 * DAY, txnRetention = 2 * DAY): TableState {
   const s = state.clone();
   for (const [k, r] of s.tombstones) if ((r.deletionTimestamp ?? 0) <= NOW - tombstoneRetention) s.tombstones.delete(k);
-  for (const [k, t] of s.txns) if (typeof t.lastUpdated === 'number' && t.lastUpdated <= NOW - txnRetention) s.txns.delete(k);
+  for (const [k, t] of s.txns)
+    if (typeof t.lastUpdated === 'number' && t.lastUpdated <= NOW - txnRetention) s.txns.delete(k);
   return s;
 }
 
@@ -187,7 +269,13 @@ describe('writeCheckpoint round trip', () => {
     const store = await storeWith(syntheticCommits());
     const { state } = await loadState(store);
     const result = await writeCheckpoint(store, state, { now: NOW });
-    expect(result).toMatchObject({ version: 2, path: classicCheckpointPath(2), numOfAddFiles: 5, numOfRemoveFiles: 2, lastCheckpointUpdated: true });
+    expect(result).toMatchObject({
+      version: 2,
+      path: classicCheckpointPath(2),
+      numOfAddFiles: 5,
+      numOfRemoveFiles: 2,
+      lastCheckpointUpdated: true,
+    });
     // protocol + metaData + 2 txns (one expired) + 1 domain + 5 adds + 2 removes
     expect(result.size).toBe(12);
 
@@ -233,7 +321,11 @@ describe('writeCheckpoint round trip', () => {
     expect(view).toEqual(statsView(state));
     // The typed values really are there (not just equal because both are empty).
     const first = view.find(([p]) => p === add(0).path)![1]!;
-    expect(first.minValues).toMatchObject({ 'col-amount': '150', 'col-ts': '1704103200123000', 'col-s': { 'col-s-b': 'ä b' } });
+    expect(first.minValues).toMatchObject({
+      'col-amount': '150',
+      'col-ts': '1704103200123000',
+      'col-s': { 'col-s-b': 'ä b' },
+    });
 
     // A checkpoint of that state (stats only parsed) keeps them too, as JSON and struct.
     const again = new MemoryStore();
@@ -258,7 +350,10 @@ describe('writeCheckpoint round trip', () => {
       for (let i = 0; i < batch.numRows; i++) if (path.get(i) !== null) parsed.push([path.get(i), encodeValue(pv, i)]);
     }
     file.close();
-    const expected = [...state.files.values()].map((a) => [a.path, { 'col-day': a.partitionValues['col-day'], 'col-region': a.partitionValues['col-region'] }]);
+    const expected = [...state.files.values()].map((a) => [
+      a.path,
+      { 'col-day': a.partitionValues['col-day'], 'col-region': a.partitionValues['col-region'] },
+    ]);
     const byPath = (x: unknown, y: unknown) => ((x as string[])[0]! < (y as string[])[0]! ? -1 : 1);
     expect(parsed.sort(byPath)).toEqual(expected.sort(byPath));
     expect(parsed).toContainEqual([add(0).path, { 'col-day': null, 'col-region': 'x:y' }]);
@@ -283,8 +378,20 @@ describe('writeCheckpoint round trip', () => {
     const { state } = await loadState(store);
     const result = await writeCheckpoint(store, state, { now: NOW });
     const last = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as Record<string, unknown>;
-    expect(Object.keys(last)).toEqual(['version', 'size', 'sizeInBytes', 'numOfAddFiles', 'checkpointSchema', 'checksum']);
-    expect(last).toMatchObject({ version: 2, size: result.size, sizeInBytes: (await store.head(result.path)).size, numOfAddFiles: 5 });
+    expect(Object.keys(last)).toEqual([
+      'version',
+      'size',
+      'sizeInBytes',
+      'numOfAddFiles',
+      'checkpointSchema',
+      'checksum',
+    ]);
+    expect(last).toMatchObject({
+      version: 2,
+      size: result.size,
+      sizeInBytes: (await store.head(result.path)).size,
+      numOfAddFiles: 5,
+    });
     expect(last.checksum).toBe(lastCheckpointChecksum(last as never));
   });
 

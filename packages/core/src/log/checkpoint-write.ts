@@ -47,18 +47,29 @@ export interface CheckpointWriteResult {
 }
 
 /** Write the checkpoint of `state.version` and update `_last_checkpoint`. */
-export async function writeCheckpoint(store: ObjectStore, state: TableState, options: WriteCheckpointOptions = {}): Promise<CheckpointWriteResult> {
+export async function writeCheckpoint(
+  store: ObjectStore,
+  state: TableState,
+  options: WriteCheckpointOptions = {},
+): Promise<CheckpointWriteResult> {
   const { protocol, metadata, version } = state;
   if (!protocol || !metadata || version < 0) {
-    throw new InvalidArgumentError('cannot checkpoint a table state without protocol and metadata; load the table first');
+    throw new InvalidArgumentError(
+      'cannot checkpoint a table state without protocol and metadata; load the table first',
+    );
   }
   const batchSize = options.batchSize ?? CHECKPOINT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
   const now = options.now ?? Date.now();
   const config = metadata.configuration ?? {};
-  const minTombstoneTime = now - tableDurationMs(config, 'delta.deletedFileRetentionDuration', DEFAULT_TOMBSTONE_RETENTION);
+  const minTombstoneTime =
+    now - tableDurationMs(config, 'delta.deletedFileRetentionDuration', DEFAULT_TOMBSTONE_RETENTION);
   const txnRetention = config['delta.setTransactionRetentionDuration'];
-  const minTxnTime = txnRetention === undefined ? -Infinity : now - tableDurationMs(config, 'delta.setTransactionRetentionDuration', txnRetention);
+  const minTxnTime =
+    txnRetention === undefined
+      ? -Infinity
+      : now - tableDurationMs(config, 'delta.setTransactionRetentionDuration', txnRetention);
 
   const layout = checkpointLayout(metadata, protocol);
   const batcher = new CheckpointBatcher(layout, (add: AddFile) => state.parsedStats.get(add));
@@ -125,7 +136,15 @@ export async function writeCheckpoint(store: ObjectStore, state: TableState, opt
     numOfAddFiles: adds,
     schema: dataTypeToJson(arrowSchemaToDelta(layout.schema)) as LastCheckpointJson,
   });
-  return { version, path, size: rows, sizeInBytes: written.size, numOfAddFiles: adds, numOfRemoveFiles: removes, lastCheckpointUpdated };
+  return {
+    version,
+    path,
+    size: rows,
+    sizeInBytes: written.size,
+    numOfAddFiles: adds,
+    numOfRemoveFiles: removes,
+    lastCheckpointUpdated,
+  };
 }
 
 /** Write `_last_checkpoint` unless it already names a newer checkpoint (a concurrent writer's). */

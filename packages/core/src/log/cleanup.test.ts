@@ -5,11 +5,18 @@ import { VersionNotFoundError } from '../errors.js';
 import type { Action } from '../protocol/actions.js';
 import { LocalStore } from '../storage/local-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { copyCorpusTable, summarize } from './checkpoint-test-helpers.js';
+import { copyCorpusTable, summarize } from './test-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { cleanupExpiredLogs } from './cleanup.js';
 import { serializeActions } from './commit-file.js';
-import { classicCheckpointPath, commitPath, LAST_CHECKPOINT, LOG_DIR, SIDECAR_DIR, versionPrefix } from './file-names.js';
+import {
+  classicCheckpointPath,
+  commitPath,
+  LAST_CHECKPOINT,
+  LOG_DIR,
+  SIDECAR_DIR,
+  versionPrefix,
+} from './file-names.js';
 import { loadState } from './load.js';
 import type { TableState } from './replay.js';
 
@@ -24,16 +31,27 @@ const LATEST = 12;
 const schema = JSON.stringify({ type: 'struct', fields: [{ name: 'id', type: 'long', nullable: true, metadata: {} }] });
 
 function commitActions(v: number, config: Record<string, string>): Action[] {
-  const add = (i: number): Action => ({ add: { path: `part-${i}.parquet`, partitionValues: {}, size: 100 + i, modificationTime: COMMIT0, dataChange: true } });
+  const add = (i: number): Action => ({
+    add: { path: `part-${i}.parquet`, partitionValues: {}, size: 100 + i, modificationTime: COMMIT0, dataChange: true },
+  });
   if (v === 0) {
     return [
       { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-      { metaData: { id: 't', format: { provider: 'parquet' }, schemaString: schema, partitionColumns: [], configuration: config } },
+      {
+        metaData: {
+          id: 't',
+          format: { provider: 'parquet' },
+          schemaString: schema,
+          partitionColumns: [],
+          configuration: config,
+        },
+      },
       add(0),
     ];
   }
   const actions: Action[] = [add(v), { commitInfo: { operation: 'WRITE', timestamp: COMMIT0 + v * DAY } }];
-  if (v % 4 === 0) actions.push({ remove: { path: `part-${v - 1}.parquet`, deletionTimestamp: COMMIT0 + v * DAY, dataChange: true } });
+  if (v % 4 === 0)
+    actions.push({ remove: { path: `part-${v - 1}.parquet`, deletionTimestamp: COMMIT0 + v * DAY, dataChange: true } });
   return actions;
 }
 
@@ -109,7 +127,9 @@ async function expectReachableFrom(store: MemoryStore | LocalStore, states: Tabl
     if (v < first) {
       await expect(loadState(store, v)).rejects.toBeInstanceOf(VersionNotFoundError);
     } else {
-      expect(summarize((await loadState(store, v)).state, { ignoreDataChange: true })).toEqual(summarize(states[v]!, { ignoreDataChange: true }));
+      expect(summarize((await loadState(store, v)).state, { ignoreDataChange: true })).toEqual(
+        summarize(states[v]!, { ignoreDataChange: true }),
+      );
     }
   }
 }
@@ -153,16 +173,19 @@ describe('cleanupExpiredLogs', () => {
     // ...so 6 and 7, despite their old mtimes, count as newer too: the cutoff commit is 4.
     const result = await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW });
     expect(result.checkpointVersion).toBe(4);
-    expect(result.deleted.filter((p) => p.endsWith('.json') && !p.includes('checkpoint') && !p.includes('compacted')).sort()).toEqual(
-      [0, 1, 2, 3].map(commitPath),
-    );
+    expect(
+      result.deleted.filter((p) => p.endsWith('.json') && !p.includes('checkpoint') && !p.includes('compacted')).sort(),
+    ).toEqual([0, 1, 2, 3].map(commitPath));
     await expectReachableFrom(store, states, 4, LATEST);
   });
 
   it('takes retention from options or delta.logRetentionDuration (default 30 days)', async () => {
     const { store, states } = await syntheticLog({});
     // Default 30 days: the cutoff (June 1) is before every commit, so nothing qualifies.
-    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({ deleted: [], skipped: 'no-checkpoint-before-cutoff' });
+    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({
+      deleted: [],
+      skipped: 'no-checkpoint-before-cutoff',
+    });
     const r = await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW, retentionMs: 0, dryRun: true });
     // Retention 0: cutoff is today's midnight, every commit is older; newest checkpoint is 9.
     expect(r.checkpointVersion).toBe(9);
@@ -173,9 +196,15 @@ describe('cleanupExpiredLogs', () => {
   });
 
   it('does nothing when delta.enableExpiredLogCleanup is false', async () => {
-    const { store, states } = await syntheticLog({ 'delta.logRetentionDuration': 'interval 5 days', 'delta.enableExpiredLogCleanup': 'false' });
+    const { store, states } = await syntheticLog({
+      'delta.logRetentionDuration': 'interval 5 days',
+      'delta.enableExpiredLogCleanup': 'false',
+    });
     const before = await keys(store);
-    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({ deleted: [], skipped: 'disabled' });
+    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({
+      deleted: [],
+      skipped: 'disabled',
+    });
     expect(await keys(store)).toEqual(before);
   });
 
@@ -200,7 +229,9 @@ describe('cleanupExpiredLogs', () => {
       const left = (await readdir(log)).sort();
       expect(left).toContain('.00000000000000000010.checkpoint.parquet.crc');
       expect(left).toContain('_last_checkpoint');
-      expect(left.filter((f) => f.endsWith('.json'))).toEqual([10, 11, 12, 13, 14].map((v) => `${versionPrefix(v)}.json`));
+      expect(left.filter((f) => f.endsWith('.json'))).toEqual(
+        [10, 11, 12, 13, 14].map((v) => `${versionPrefix(v)}.json`),
+      );
       await expectReachableFrom(store, states, 10, 14);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -53,13 +53,19 @@ export interface CleanupResult {
 }
 
 /** Delete expired log files of the table whose latest state is `state`. */
-export async function cleanupExpiredLogs(store: ObjectStore, state: TableState, options: CleanupOptions = {}): Promise<CleanupResult> {
+export async function cleanupExpiredLogs(
+  store: ObjectStore,
+  state: TableState,
+  options: CleanupOptions = {},
+): Promise<CleanupResult> {
   const config = state.metadata?.configuration ?? {};
   const now = options.now ?? Date.now();
   const retention = options.retentionMs ?? tableDurationMs(config, 'delta.logRetentionDuration', DEFAULT_LOG_RETENTION);
-  if (!Number.isFinite(retention) || retention < 0) throw new InvalidArgumentError(`log retention must be a non-negative duration, got ${retention} ms`);
+  if (!Number.isFinite(retention) || retention < 0)
+    throw new InvalidArgumentError(`log retention must be a non-negative duration, got ${retention} ms`);
   const cutoffTimestamp = floorToUtcDay(now - retention);
-  if ((config['delta.enableExpiredLogCleanup'] ?? '').toLowerCase() === 'false') return { deleted: [], cutoffTimestamp, skipped: 'disabled' };
+  if ((config['delta.enableExpiredLogCleanup'] ?? '').toLowerCase() === 'false')
+    return { deleted: [], cutoffTimestamp, skipped: 'disabled' };
 
   const listing: ObjectMeta[] = [];
   for await (const meta of store.list(`${LOG_DIR}/`, { recursive: false })) listing.push(meta);
@@ -95,7 +101,9 @@ export async function cleanupExpiredLogs(store: ObjectStore, state: TableState, 
   expired.sort((a, b) => a.version - b.version || (a.path < b.path ? -1 : 1));
   const deleted = expired.map((e) => e.path);
 
-  const remaining = logFiles.filter((f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part);
+  const remaining = logFiles.filter(
+    (f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part,
+  );
   deleted.push(...(await expiredSidecars(store, remaining, floorToUtcDay(now) - MS_PER_DAY)));
 
   if (!options.dryRun) {
@@ -106,7 +114,9 @@ export async function cleanupExpiredLogs(store: ObjectStore, state: TableState, 
 
 /** Newest commit version (<= maxVersion) whose monotonic timestamp is <= cutoff. */
 function findCutoffCommit(files: readonly LogFile[], cutoff: number, maxVersion: number): number | undefined {
-  const commits = files.filter((f) => f.kind === 'commit' && f.version <= maxVersion).sort((a, b) => a.version - b.version);
+  const commits = files
+    .filter((f) => f.kind === 'commit' && f.version <= maxVersion)
+    .sort((a, b) => a.version - b.version);
   let previous = -Infinity;
   let found: number | undefined;
   for (const c of commits) {
@@ -123,7 +133,11 @@ function baseName(path: string): string {
 }
 
 /** Sidecars older than `cutoff` that none of the remaining checkpoints reference. */
-async function expiredSidecars(store: ObjectStore, checkpoints: readonly CheckpointFile[], cutoff: number): Promise<string[]> {
+async function expiredSidecars(
+  store: ObjectStore,
+  checkpoints: readonly CheckpointFile[],
+  cutoff: number,
+): Promise<string[]> {
   const sidecars: ObjectMeta[] = [];
   for await (const meta of store.list(`${SIDECAR_DIR}/`, { recursive: false })) sidecars.push(meta);
   const candidates = sidecars.filter((m) => m.lastModified < cutoff && !HIDDEN_CRC_RE.test(baseName(m.path)));

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS } from './checkpoint-test-helpers.js';
-import { canonicalizeJson, lastCheckpointChecksum, serializeLastCheckpoint, strictUrlEncode } from './last-checkpoint-json.js';
+import { CORPUS } from './test-fixtures.js';
+import {
+  canonicalizeJson,
+  lastCheckpointChecksum,
+  serializeLastCheckpoint,
+  strictUrlEncode,
+} from './last-checkpoint-json.js';
 
 describe('_last_checkpoint checksum (PROTOCOL.md "JSON checksum")', () => {
   it('reproduces the protocol example', () => {
@@ -22,7 +27,10 @@ describe('_last_checkpoint checksum (PROTOCOL.md "JSON checksum")', () => {
     'delta-kernel-rs/v1-multi-part-struct-stats-only',
     'delta-kernel-rs/v2-checkpoints-json-with-sidecars',
   ])('matches the checksum Spark wrote in %s', (table) => {
-    const json = JSON.parse(readFileSync(join(CORPUS, table, '_delta_log/_last_checkpoint'), 'utf8')) as Record<string, never>;
+    const json = JSON.parse(readFileSync(join(CORPUS, table, '_delta_log/_last_checkpoint'), 'utf8')) as Record<
+      string,
+      never
+    >;
     expect(lastCheckpointChecksum(json)).toBe(json.checksum);
   });
 

@@ -25,7 +25,10 @@ export interface LoadedCommit {
 export interface LoadedState {
   state: TableState;
   segment: LogSegment;
-  /** The commits replayed after the checkpoint, with their commitInfo. */
+  /**
+   * The commits replayed after the checkpoint, with their commitInfo; for a snapshot at the
+   * checkpoint's own version, that version's commit when it is still there (read for its time only).
+   */
   commits: LoadedCommit[];
 }
 
@@ -47,10 +50,17 @@ function commitInfoOf(actions: readonly Action[]): CommitInfo | undefined {
 
 /** Load the state at `version` (latest when undefined). */
 export async function loadState(store: ObjectStore, version?: number): Promise<LoadedState> {
-  const { segment } = await resolveSegment(store, version);
-  const [checkpoint, commitActions] = await Promise.all([
+  const { segment, listed } = await resolveSegment(store, version);
+  // At the checkpoint's own version no commit is replayed, but its commit gives the snapshot's
+  // time (file time or in-commit timestamp); read it in the same wave, never failing the load.
+  const own =
+    segment.checkpoint && segment.commits.length === 0
+      ? listed.find((f): f is CommitFile => f.kind === 'commit' && f.version === segment.version)
+      : undefined;
+  const [checkpoint, commitActions, ownActions] = await Promise.all([
     segment.checkpoint ? readCheckpoint(store, segment.checkpoint) : undefined,
     mapLimit(segment.commits, LOG_READ_CONCURRENCY, (c) => readCommit(store, c)),
+    own ? readCommit(store, own).catch(() => undefined) : undefined,
   ]);
   const state = new TableState();
   if (checkpoint && segment.checkpoint) {
@@ -62,6 +72,7 @@ export async function loadState(store: ObjectStore, version?: number): Promise<L
     state.apply(c.version, commitActions[i]!);
     commits.push({ version: c.version, lastModified: c.lastModified, commitInfo: commitInfoOf(commitActions[i]!) });
   });
+  if (own) commits.push({ version: own.version, lastModified: own.lastModified, commitInfo: ownActions && commitInfoOf(ownActions) });
   finish(state, store.root);
   return { state, segment, commits };
 }

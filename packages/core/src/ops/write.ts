@@ -11,13 +11,13 @@ import { filterBatch } from '../arrow/take.js';
 import { commitTransaction, TableCreatedConcurrentlyError, type CommitOptions, type CommitOutcome, type CommitRequest, type ReadSet } from '../commit/transaction.js';
 import { runPostCommitHooks, type PostCommitResult } from '../commit/post-commit.js';
 import type { IsolationLevel } from '../commit/conflicts.js';
-import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../errors.js';
+import { CommitOutcomeUnknownError, InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../errors.js';
 import { and, bind, col, evaluatePredicate, lit, mayMatch, or, parseExpression, toSql, type BoundExpression, type Expression } from '../expr/index.js';
-import type { Action, AddFile, Metadata, RemoveFile } from '../protocol/actions.js';
+import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../protocol/actions.js';
 import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../protocol/properties.js';
 import type { Scalar } from '../protocol/scalar.js';
-import { isPrimitive, schemaToString, type StructType } from '../protocol/schema.js';
+import { isPrimitive, schemaToString, type DataType, type StructType } from '../protocol/schema.js';
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../protocol/writer-features.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../read/file-stats.js';
@@ -117,7 +117,7 @@ interface Prepared {
   schema: StructType;
   partitionColumns: string[];
   metadata?: Metadata;
-  protocol?: import('../protocol/actions.js').Protocol;
+  protocol?: Protocol;
   plan: SchemaPlan;
   mode: ColumnMappingMode;
   configuration: Record<string, string>;
@@ -178,7 +178,7 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
 }
 
 /** Type widening is recorded in the field's `delta.typeChanges` metadata. */
-function recordTypeChange(schema: StructType, path: string, from: import('../protocol/schema.js').DataType, to: import('../protocol/schema.js').DataType): void {
+function recordTypeChange(schema: StructType, path: string, from: DataType, to: DataType): void {
   const parts = path.split('.');
   let cur: StructType = schema;
   for (let i = 0; i < parts.length; i++) {
@@ -194,7 +194,7 @@ function recordTypeChange(schema: StructType, path: string, from: import('../pro
   }
 }
 
-function simpleType(t: import('../protocol/schema.js').DataType): string {
+function simpleType(t: DataType): string {
   return t.type === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.type;
 }
 
@@ -359,7 +359,8 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
     outcome = await commitTransaction(store, base, request(base, removes, true), opts);
   } catch (err) {
     if (!(err instanceof TableCreatedConcurrentlyError)) {
-      await store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
+      // When the commit may have landed, its files must stay (at worst they are orphans).
+      if (!(err instanceof CommitOutcomeUnknownError)) await store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
       throw err;
     }
     // Another writer created the table first: if its layout accepts our files, append them.

@@ -38,11 +38,17 @@ describe('parseIntervalMs', () => {
 
 describe('tableDurationMs', () => {
   it('reads the property or falls back, naming the property on bad values', () => {
-    expect(tableDurationMs({ 'delta.logRetentionDuration': 'interval 2 days' }, 'delta.logRetentionDuration', 'interval 30 days')).toBe(2 * D);
+    expect(
+      tableDurationMs(
+        { 'delta.logRetentionDuration': 'interval 2 days' },
+        'delta.logRetentionDuration',
+        'interval 30 days',
+      ),
+    ).toBe(2 * D);
     expect(tableDurationMs({}, 'delta.logRetentionDuration', 'interval 30 days')).toBe(30 * D);
-    expect(() => tableDurationMs({ 'delta.logRetentionDuration': 'soon' }, 'delta.logRetentionDuration', 'interval 30 days')).toThrow(
-      /delta\.logRetentionDuration/,
-    );
+    expect(() =>
+      tableDurationMs({ 'delta.logRetentionDuration': 'soon' }, 'delta.logRetentionDuration', 'interval 30 days'),
+    ).toThrow(/delta\.logRetentionDuration/);
   });
 
   it('floors to midnight UTC', () => {

@@ -45,7 +45,11 @@ export function parseIntervalMs(text: string): number {
 }
 
 /** Duration property of a table configuration, or `fallback` (an interval string) when unset. */
-export function tableDurationMs(configuration: Readonly<Record<string, string>>, key: string, fallback: string): number {
+export function tableDurationMs(
+  configuration: Readonly<Record<string, string>>,
+  key: string,
+  fallback: string,
+): number {
   const raw = configuration[key];
   if (raw === undefined || raw === null) return parseIntervalMs(fallback);
   try {

@@ -24,7 +24,8 @@ const MICROS_PER_DAY = 86_400_000_000n;
 
 /** Parse a partition value string from `add.partitionValues` (null stays null). */
 export function parsePartitionValue(value: string | null | undefined, type: DataType): Scalar {
-  if (value === null || value === undefined) return null;
+  // The protocol: an empty string for any type is a null partition value.
+  if (value === null || value === undefined || value === '') return null;
   switch (type.type) {
     case 'string':
       return value;

@@ -19,7 +19,7 @@ import { listLogFiles, type CommitFile } from '../log/segment.js';
 import type { Snapshot } from '../table/snapshot.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
-import { parsePartitionValues } from './file-stats.js';
+import { parsePartitionValues, type TableColumns } from './file-stats.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics, type RowSelector, type ScanFileTask } from './file-scan.js';
 
 export interface ChangeFeedOptions {
@@ -132,7 +132,7 @@ async function planVersion(
   store: ObjectStore,
   commit: CommitFile,
   acts: readonly Action[],
-  cols: { schema: import('../protocol/schema.js').StructType; mode: ReturnType<typeof columnMappingMode>; partitionColumns: Set<string> },
+  cols: TableColumns,
 ): Promise<VersionChanges> {
   const info = acts.find((a) => a.commitInfo)?.commitInfo;
   const timestamp = typeof info?.inCommitTimestamp === 'number' ? info.inCommitTimestamp : commit.lastModified;

@@ -13,7 +13,7 @@ import { deltaTypeToArrow } from '../protocol/arrow-schema.js';
 import { loadDeletionVector, storeDvReader } from '../protocol/deletion-vectors/index.js';
 import type { Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
-import type { StructField } from '../protocol/schema.js';
+import type { StructField, StructType } from '../protocol/schema.js';
 import { CorruptDataError, NotFoundError } from '../errors.js';
 import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -31,7 +31,7 @@ export interface FileScanContext {
   predicate?: BoundExpression;
   batchSize: number;
   /** Full logical schema, for mapping stats paths under column mapping. */
-  tableSchema: import('../protocol/schema.js').StructType;
+  tableSchema: StructType;
 }
 
 export interface FileScanMetrics {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -122,7 +122,7 @@ export class LocalStore implements ObjectStore {
   }
 
   private async walk(dirKey: string, recursive: boolean, prefix: string, out: ObjectMeta[]): Promise<void> {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dirKey ? this.full(dirKey) : this.dir, { withFileTypes: true });
     } catch (err) {

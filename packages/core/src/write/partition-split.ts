@@ -3,7 +3,7 @@
  * holding only the data columns, plus the partition values serialised as the log stores
  * them (physical keys under column mapping).
  */
-import * as arrow from 'apache-arrow';
+import type * as arrow from 'apache-arrow';
 import { projectBatch } from '../arrow/project.js';
 import { takeBatch } from '../arrow/take.js';
 import { readValues } from '../expr/eval-values.js';

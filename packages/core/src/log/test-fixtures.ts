@@ -84,7 +84,8 @@ export function statsOf(state: TableState, add: AddFile): unknown {
 export function summarize(state: TableState, opts: { ignoreDataChange?: boolean } = {}): Plain {
   const drop = (o: Record<string, unknown>) => (opts.ignoreDataChange ? { ...o, dataChange: undefined } : o);
   const p = state.protocol!;
-  const sorted = <T>(m: Map<string, T>, f: (v: T) => unknown) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, clean(f(v))]);
+  const sorted = <T>(m: Map<string, T>, f: (v: T) => unknown) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, clean(f(v))]);
   return clean({
     version: state.version,
     protocol: {
@@ -93,7 +94,10 @@ export function summarize(state: TableState, opts: { ignoreDataChange?: boolean 
       writerFeatures: p.minWriterVersion >= 7 ? (p.writerFeatures ?? []) : undefined,
     },
     // A checkpoint always has format.options (an empty map when the commit had none), as Spark's.
-    metadata: { ...state.metadata!, format: { ...state.metadata!.format, options: state.metadata!.format.options ?? {} } },
+    metadata: {
+      ...state.metadata!,
+      format: { ...state.metadata!.format, options: state.metadata!.format.options ?? {} },
+    },
     files: sorted(state.files, (a: AddFile) => drop({ ...pick(a, ADD_FIELDS), stats: statsOf(state, a) })),
     tombstones: sorted(state.tombstones, (r: RemoveFile) => drop(pick(r, REMOVE_FIELDS))),
     txns: sorted(state.txns, (t) => t),
