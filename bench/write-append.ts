@@ -12,7 +12,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Harness, Params, Variant } from './lib/harness.js';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { Harness, Variant } from './lib/harness.js';
 import { duckdb, importArrow, importCore, importDuck, importParquetWasm, sqlString, timed } from './lib/libs.js';
 import { printFresh, printWarm, summarize } from './lib/report.js';
 import { startTimer } from './lib/timing.js';
@@ -80,16 +81,17 @@ export const variants: Record<string, Variant> = {
     const { value: duck, ms: importMs } = await timed(importDuck);
     // The JS values DuckDB is given (column arrays), built before the timer.
     const conv = startTimer();
-    const column = (name: string) => [...table.getChild(name)!] as unknown[];
-    const cols = [
-      column('id'),
-      column('ts').map((ms) => new duck.DuckDBTimestampTZValue(BigInt(Math.round((ms as number) * 1000)))),
+    const column = (name: string) => [...table.getChild(name)!] as DuckDBValue[];
+    const int64 = (name: string) => table.getChild(name)!.data.flatMap((d) => [...(d.values as BigInt64Array)]);
+    const cols: DuckDBValue[][] = [
+      int64('id'),
+      int64('ts').map((micros) => new duck.DuckDBTimestampTZValue(micros)),
       column('category'),
       column('value'),
       column('qty'),
       column('flag'),
       column('note'),
-    ] as import('@duckdb/node-api').DuckDBValue[][];
+    ];
     const convertMs = conv().ms;
     const out = await outDir('duck');
     const file = join(out.dir, 'part-0.parquet');

@@ -165,6 +165,21 @@ describe('snapshot load with a checkpoint', () => {
     expect(table.snapshot.numFiles).toBe(7);
   });
 
+  test('at the checkpoint version: the checkpoint and, in the same wave, the commit of that version (for its time)', async () => {
+    const dir = copyCorpusTable('delta-golden/basic-with-inserts-deletes-checkpoint');
+    const t10 = Date.UTC(2025, 4, 6, 7, 8, 9);
+    fs.utimesSync(commitFile(dir, 10), new Date(t10), new Date(t10));
+    const store = new CountingStore(new LocalStore(dir));
+    const table = await DeltaTable.open(store, { version: 10 });
+    expect(store.requests.map((r) => [r.wave, r.kind, r.path])).toEqual([
+      [1, 'get', '_delta_log/_last_checkpoint'],
+      [2, 'list', '_delta_log/'],
+      [3, 'get', `_delta_log/${versionPrefix(10)}.checkpoint.parquet`],
+      [3, 'get', commitPath(10)],
+    ]);
+    expect(table.snapshot.timestamp).toBe(t10);
+  });
+
   test('time travel to a version before the checkpoint lists the whole log and reads commits only', async () => {
     const dir = copyCorpusTable('delta-golden/basic-with-inserts-deletes-checkpoint');
     const store = new CountingStore(new LocalStore(dir));

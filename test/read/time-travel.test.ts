@@ -199,6 +199,8 @@ describe('by timestamp (file modification times)', () => {
     expect(table.snapshot.timestamp).toBe(s(130));
     expect((await table.snapshotAt({ version: 4 })).timestamp).toBe(s(40));
     expect((await table.snapshotAt({ version: 12 })).timestamp).toBe(s(120));
+    // At the checkpoint's own version (no commit replayed) the commit file still gives the time.
+    expect((await table.snapshotAt({ version: 10 })).timestamp).toBe(s(100));
   });
 });
 
@@ -258,6 +260,21 @@ describe('in-commit timestamps', () => {
       [1, I0 + h(1)],
       [0, I0],
     ]);
+  });
+
+  test('a snapshot at a checkpoint version takes the in-commit timestamp of that commit', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 3; i++) {
+      await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), {
+        properties: i === 0 ? { 'delta.enableInCommitTimestamps': 'true', 'delta.checkpointInterval': '2' } : undefined,
+      });
+    }
+    expect(fs.existsSync(path.join(dir, '_delta_log', `${'2'.padStart(20, '0')}.checkpoint.parquet`))).toBe(true);
+    rewriteIct(dir, [I0, I0 + h(1), I0 + h(2)]);
+    setCommitTimes(dir, [Date.UTC(2031, 0, 1), Date.UTC(2031, 0, 2), Date.UTC(2031, 0, 3)]);
+    const table = await DeltaTable.open(dir);
+    expect(table.version).toBe(2);
+    expect(table.snapshot.timestamp).toBe(I0 + h(2));
   });
 
   test('file times before the enablement version, in-commit timestamps from it on', async () => {
@@ -324,6 +341,7 @@ describe('after log cleanup', () => {
     const dir = cleaned(10);
     const table = await DeltaTable.open(dir, { version: 10 });
     expect(table.version).toBe(10);
+    expect(table.snapshot.timestamp).toBeUndefined(); // only the checkpoint is left
     expect(firstColumnSorted(await table.toArrow())).toEqual(idsAt(10));
     const err = await rejectionOf(DeltaTable.open(dir, { version: 9 }));
     expect(err).toBeInstanceOf(VersionNotFoundError);

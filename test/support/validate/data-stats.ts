@@ -159,11 +159,14 @@ function boundProblem(
   return 'a tight bound must equal the data';
 }
 
-/** max = (prefix of the true max, >= prefixLen code points) + one tie-breaker code point. */
+/**
+ * max = (prefix of the true max) + one tie-breaker code point, where the prefix has at least
+ * prefixLen code points or (Spark's rule) prefixLen UTF-16 units.
+ */
 function truncatedMaxOk(recorded: string, truth: string, prefixLen: number): boolean {
   const r = [...recorded];
   const prefix = r.slice(0, -1).join('');
-  return r.length - 1 >= prefixLen && truth.startsWith(prefix);
+  return (r.length - 1 >= prefixLen || prefix.length >= prefixLen) && truth.startsWith(prefix);
 }
 
 /** Sign of recorded - truth in the column's order, undefined when incomparable (NaN). */

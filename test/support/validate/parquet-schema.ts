@@ -56,6 +56,8 @@ export function checkDataFileSchema(
       continue;
     }
     if (!child) {
+      // Files written before schema evolution legitimately lack newer nullable columns.
+      if (f.nullable !== false) continue;
       problems.error(
         where,
         `column '${f.name}'${f.physicalName !== f.name ? ` (physical name ${f.physicalName})` : ''} of the table schema is missing from the data file`,

@@ -13,8 +13,7 @@ export const CORPUS = '/work/shared/conformance';
 
 /** Copy a corpus table (read-only) into a fresh temporary directory; returns the copy's path. */
 export async function copyCorpusTable(table: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ds-checkpoint-'));
-  const target = join(dir, table.replace(/\//g, '__'));
+  const target = await mkdtemp(join(tmpdir(), `ds-${table.replace(/\//g, '__')}-`));
   await cp(join(CORPUS, table), target, { recursive: true });
   // The corpus is read-only and cp keeps modes: make the copy writable.
   await chmod(target, 0o755);
