@@ -7,9 +7,8 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Harness, Params, Variant } from './lib/harness.js';
+import { field, type Harness, type Params, type Runs, type Variant } from './lib/harness.js';
 import { importArrow, importCore, timed } from './lib/libs.js';
-import { field, type Runs } from './lib/harness.js';
 import { median, printTable } from './lib/timing.js';
 
 export const description = '200 sequential 10-row appends: commits/s with and without checkpoints';
@@ -82,6 +81,9 @@ export async function main(h: Harness): Promise<void> {
   const params = { commits: COMMITS };
   const runs = await h.fresh('commits', ['checkpoints', 'no-checkpoints', 'reopen'], params);
   console.log(`\ncommits: ${COMMITS} sequential 10-row appends (fresh processes, median of ${h.reps})`);
-  printTable([['variant', 'commits/s', 'total', 'p50 commit', 'p95 commit', 'max', 'checkpoints', 'peak RSS', 'runs (commits/s)'], ...table(runs)]);
+  printTable([
+    ['variant', 'commits/s', 'total', 'p50 commit', 'p95 commit', 'max', 'checkpoints', 'peak RSS', 'runs (commits/s)'],
+    ...table(runs),
+  ]);
   h.record('runs', runs);
 }

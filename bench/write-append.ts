@@ -46,7 +46,8 @@ async function oursStream(rows: number) {
   const res = await core.writeDeltaTable(new core.LocalStore(out.dir), batchStream(rows));
   const t = stop();
   out.done();
-  if (res.metrics.numOutputRows !== rows) throw new Error(`write-append: wrote ${res.metrics.numOutputRows} rows, expected ${rows}`);
+  if (res.metrics.numOutputRows !== rows)
+    throw new Error(`write-append: wrote ${res.metrics.numOutputRows} rows, expected ${rows}`);
   return { ...t, importMs, files: res.metrics.numFiles, bytes: res.metrics.numOutputBytes };
 }
 
@@ -68,7 +69,10 @@ export const variants: Record<string, Variant> = {
     const { value: pw, ms: importMs } = await timed(importParquetWasm);
     const out = await outDir('pw');
     const stop = startTimer();
-    const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).setMaxRowGroupSize(ROW_GROUP).build();
+    const props = new pw.WriterPropertiesBuilder()
+      .setCompression(pw.Compression.SNAPPY)
+      .setMaxRowGroupSize(ROW_GROUP)
+      .build();
     const bytes = pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props);
     await writeFile(join(out.dir, 'part-0.snappy.parquet'), bytes);
     const t = stop();
@@ -97,7 +101,9 @@ export const variants: Record<string, Variant> = {
     const file = join(out.dir, 'part-0.parquet');
     const stop = startTimer();
     const conn = await duckdb(duck);
-    await conn.run('CREATE OR REPLACE TABLE t (id BIGINT, ts TIMESTAMPTZ, category VARCHAR, value DOUBLE, qty INTEGER, flag BOOLEAN, note VARCHAR)');
+    await conn.run(
+      'CREATE OR REPLACE TABLE t (id BIGINT, ts TIMESTAMPTZ, category VARCHAR, value DOUBLE, qty INTEGER, flag BOOLEAN, note VARCHAR)',
+    );
     const types = [duck.BIGINT, duck.TIMESTAMPTZ, duck.VARCHAR, duck.DOUBLE, duck.INTEGER, duck.BOOLEAN, duck.VARCHAR];
     const appender = await conn.createAppender('t');
     for (let s = 0; s < ROWS; s += 2048) {

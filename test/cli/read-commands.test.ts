@@ -249,14 +249,15 @@ describe('describe', () => {
       protocol: { minReaderVersion: number; readerFeatures: string[] };
       partitionColumns: string[];
       numFiles: number;
-      schema: { type: string; fields: { name: string; type: { type: string }; nullable: boolean }[] };
+      schema: { type: string; fields: { name: string; type: string; nullable: boolean }[] };
     };
     expect(info.version).toBe(15);
     expect(info.protocol.minReaderVersion).toBe(3);
     expect(info.protocol.readerFeatures).toEqual(['deletionVectors']);
     expect(info.partitionColumns).toEqual(['part']);
     expect(info.schema.type).toBe('struct');
-    expect(info.schema.fields.map((f) => [f.name, f.type.type, f.nullable])).toEqual([
+    // The schema is printed in Delta's own JSON form (as in metaData.schemaString).
+    expect(info.schema.fields.map((f) => [f.name, f.type, f.nullable])).toEqual([
       ['part', 'integer', true],
       ['col1', 'integer', true],
       ['col2', 'string', true],

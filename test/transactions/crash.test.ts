@@ -22,11 +22,13 @@ describe('SIGKILL during appends', () => {
     await DeltaTable.create(dir, { schema, partitionBy: ['p'], properties: { 'delta.checkpointInterval': '5' } });
     const log: string[] = [];
     let last = { version: 0, batches: 0, rows: 0, temps: 0 };
-    let next = startCrasher({ dir, mode: 'append', run: 0 });
+    // Children start (about 3 s of module loading) two runs ahead, overlapping the kills and checks.
+    const children = Array.from({ length: KILLS }, (_, run) => () => startCrasher({ dir, mode: 'append', run }));
+    const started = [children[0]!(), children[1]!()];
     for (let run = 0; run < KILLS; run++) {
+      if (run + 2 < KILLS) started.push(children[run + 2]!());
       const delay = Math.floor(random() * 900);
-      await next.run(delay);
-      if (run + 1 < KILLS) next = startCrasher({ dir, mode: 'append', run: run + 1 });
+      await started[run]!.run(delay);
       // Data is fully checked every 5th kill and at the end; log, files and rows every time.
       const check = await checkAfterCrash(dir, 'append', { checkData: run % 5 === 4 || run === KILLS - 1 });
       expect(check.version).toBeGreaterThanOrEqual(last.version);

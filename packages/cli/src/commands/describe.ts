@@ -1,4 +1,4 @@
-import { DeltaTable, formatDataType, type StructType } from '@delta-serverless/core';
+import { DeltaTable, dataTypeToJson, formatDataType, type StructType } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface DescribeCommandOptions extends CommonOptions {
@@ -31,7 +31,7 @@ export async function describeCommand(uri: string, opts: DescribeCommandOptions,
     numFiles: s.numFiles,
     sizeInBytes: s.sizeInBytes,
     properties: s.properties,
-    schema: s.schema,
+    schema: dataTypeToJson(s.schema),
   };
   if (opts.json) {
     out(JSON.stringify(info, null, 2) + '\n');
