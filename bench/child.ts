@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   };
   if (kind === 'fresh') {
     const res: VariantResult = await fn(input.variant!)(input.params);
-    const out: ChildResult = { ...res, rssMB: peakRssMB() };
+    const cpu = process.cpuUsage(); // whole process so far: node start-up, imports, input, op
+    const out: ChildResult = { ...res, rssMB: peakRssMB(), procCpuMs: (cpu.user + cpu.system) / 1000 };
     console.log(RESULT_MARK + JSON.stringify(out));
     return;
   }

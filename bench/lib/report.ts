@@ -14,6 +14,8 @@ export interface Summary {
   minMs: number;
   /** Median CPU time (user + system, all threads) of the operation; NaN when not measured. */
   cpuMs: number;
+  /** Median CPU time of the whole child process (start-up, imports, input generation, op); fresh runs only. */
+  procCpuMs: number;
   rssMB: number;
   /** Every operation time, in run order. */
   allMs: number[];
@@ -31,6 +33,7 @@ export function summarize(runs: Runs): Summary[] {
       importMs: median(imp),
       minMs: Math.min(...op),
       cpuMs: median(field(rs, 'cpuMs')),
+      procCpuMs: median(field(rs, 'procCpuMs')),
       rssMB: median(field(rs, 'rssMB')),
       allMs: op.map((x) => Math.round(x)),
     };
@@ -42,7 +45,20 @@ export function printFresh(title: string, sums: Summary[], baseline: string): vo
   const base = sums.find((s) => s.variant === baseline)!;
   console.log(`\n${title} (fresh processes, median of ${base.n}; ratio vs ${baseline})`);
   printTable([
-    ['variant', 'import+op', 'ratio', 'op only', 'ratio', 'op CPU', 'ratio', 'import', 'peak RSS', 'op runs (ms)'],
+    [
+      'variant',
+      'import+op',
+      'ratio',
+      'op only',
+      'ratio',
+      'op CPU',
+      'ratio',
+      'process CPU',
+      'ratio',
+      'import',
+      'peak RSS',
+      'op runs (ms)',
+    ],
     ...sums.map((s) => [
       s.variant,
       ms(s.totalMs),
@@ -51,6 +67,8 @@ export function printFresh(title: string, sums: Summary[], baseline: string): vo
       ratio(s.opMs, base.opMs),
       ms(s.cpuMs),
       ratio(s.cpuMs, base.cpuMs),
+      ms(s.procCpuMs),
+      ratio(s.procCpuMs, base.procCpuMs),
       ms(s.importMs),
       mb(s.rssMB),
       s.allMs.join(' '),

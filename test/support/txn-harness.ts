@@ -23,10 +23,10 @@ export function tempDir(prefix: string): string {
 /** One batch of rows `id` (int64), `p` (partition string) and `v` (float64 = id / 2). */
 export function rows(ids: readonly number[], partition: string | ((id: number) => string) = 'A'): arrow.Table {
   const p = ids.map((id) => (typeof partition === 'string' ? partition : partition(id)));
-  return arrow.tableFromArrays({
-    id: BigInt64Array.from(ids.map(BigInt)),
+  return new arrow.Table({
+    id: arrow.makeVector(BigInt64Array.from(ids.map(BigInt))),
     p: arrow.vectorFromArray(p, new arrow.Utf8()),
-    v: Float64Array.from(ids.map((id) => id / 2)),
+    v: arrow.makeVector(Float64Array.from(ids.map((id) => id / 2))),
   });
 }
 
@@ -89,7 +89,8 @@ export function versionsOf(dir: string): number[] {
 /** Data files on disk that no commit adds (a failed or skipped write must leave none). */
 export function orphanDataFiles(dir: string): string[] {
   const referenced = new Set<string>();
-  for (const c of rawCommits(dir)) for (const a of c.actions) if (a.add) referenced.add(decodeURIComponent(String(a.add.path)));
+  for (const c of rawCommits(dir))
+    for (const a of c.actions) if (a.add) referenced.add(decodeURIComponent(String(a.add.path)));
   const out: string[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {

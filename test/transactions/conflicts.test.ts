@@ -8,8 +8,7 @@
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import type {
-  CommitConflictError} from '@delta-serverless/core';
+import type { CommitConflictError } from '@delta-serverless/core';
 import {
   commitTransaction,
   CommitFailedError,
@@ -28,18 +27,35 @@ import {
   type ObjectStore,
   type WriteOptions,
 } from '@delta-serverless/core';
-import { commitInfoOf, InterleavingStore, orphanDataFiles, range, rawCommits, readIds, rows, tempDir, validate } from '../support/txn-harness.js';
+import {
+  commitInfoOf,
+  InterleavingStore,
+  orphanDataFiles,
+  range,
+  rawCommits,
+  readIds,
+  rows,
+  tempDir,
+  validate,
+} from '../support/txn-harness.js';
 
 /** v0: ids 0..9 in partition A, 10..19 in partition B. */
 async function seeded(name: string): Promise<string> {
   const dir = path.join(tempDir(name), 't');
-  const r = await writeDeltaTable(dir, rows([...range(0, 20)], (id) => (id < 10 ? 'A' : 'B')), { partitionBy: ['p'] });
+  const r = await writeDeltaTable(
+    dir,
+    rows([...range(0, 20)], (id) => (id < 10 ? 'A' : 'B')),
+    { partitionBy: ['p'] },
+  );
   expect(r.version).toBe(0);
   return dir;
 }
 
 /** A handle whose next commit is preceded by `competitor` committing through its own handle. */
-async function raced(dir: string, competitor: (other: DeltaTable) => Promise<unknown>): Promise<{ table: DeltaTable; store: InterleavingStore }> {
+async function raced(
+  dir: string,
+  competitor: (other: DeltaTable) => Promise<unknown>,
+): Promise<{ table: DeltaTable; store: InterleavingStore }> {
   const store = new InterleavingStore(new LocalStore(dir), async () => {
     await competitor(await DeltaTable.open(dir));
   });
@@ -56,7 +72,11 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 }
 
 /** Asserts a typed conflict that names the winning version, and returns it. */
-function expectConflict<T extends CommitConflictError>(err: unknown, type: new (...a: never[]) => T, winningVersion: number): T {
+function expectConflict<T extends CommitConflictError>(
+  err: unknown,
+  type: new (...a: never[]) => T,
+  winningVersion: number,
+): T {
   expect(err).toBeInstanceOf(type);
   const c = err as T;
   expect(c.winningVersion).toBe(winningVersion);
@@ -137,7 +157,17 @@ describe('conflicts between two transactions', () => {
     await (await DeltaTable.open(dir)).overwrite(rows([]), { replaceWhere: "p = 'B'" }); // v1 removes it
     const err = await failure(
       commitTransaction(store, stale, {
-        actions: [{ remove: { path: target.path, deletionTimestamp: Date.now(), dataChange: true, partitionValues: target.partitionValues, size: target.size } }],
+        actions: [
+          {
+            remove: {
+              path: target.path,
+              deletionTimestamp: Date.now(),
+              dataChange: true,
+              partitionValues: target.partitionValues,
+              size: target.size,
+            },
+          },
+        ],
         operation: 'DELETE',
         isBlindAppend: false,
         read: {},
@@ -151,7 +181,9 @@ describe('conflicts between two transactions', () => {
     const dir = await seeded('rw-a');
     // The winner is a predicate overwrite whose predicate selects no existing file: it only adds,
     // into A, but it is not a blind append (it read the table).
-    const { table } = await raced(dir, (o) => o.overwrite(rows([1000, 1001]), { replaceWhere: "p = 'A' AND id >= 1000" }));
+    const { table } = await raced(dir, (o) =>
+      o.overwrite(rows([1000, 1001]), { replaceWhere: "p = 'A' AND id >= 1000" }),
+    );
     const err = await failure(table.overwrite(rows(range(700, 3)), { replaceWhere: "p = 'A'" }));
     const c = expectConflict(err, ConcurrentAppendError, 1);
     expect(c.winningOperation).toBe('WRITE');
@@ -162,7 +194,9 @@ describe('conflicts between two transactions', () => {
 
   test('replaceWhere on A vs a non-blind append into B: no conflict', async () => {
     const dir = await seeded('rw-b');
-    const { table, store } = await raced(dir, (o) => o.overwrite(rows([1000, 1001], 'B'), { replaceWhere: "p = 'B' AND id >= 1000" }));
+    const { table, store } = await raced(dir, (o) =>
+      o.overwrite(rows([1000, 1001], 'B'), { replaceWhere: "p = 'B' AND id >= 1000" }),
+    );
     const r = await table.overwrite(rows(range(700, 3)), { replaceWhere: "p = 'A'", isolation: 'Serializable' });
     expect(store.fired).toBe(true);
     expect([r.version, r.conflictsRetried]).toEqual([2, 1]);
@@ -177,18 +211,34 @@ describe('conflicts between two transactions', () => {
     expect([r.version, r.conflictsRetried]).toEqual([2, 1]);
     expect(await readIds(dir)).toEqual([...B, ...range(700, 3), 800]); // the blind append survives
     const ser = await raced(dir, (o) => o.append(rows([801])));
-    const err = await failure(ser.table.overwrite(rows(range(900, 3)), { replaceWhere: "p = 'A'", isolation: 'Serializable' }));
+    const err = await failure(
+      ser.table.overwrite(rows(range(900, 3)), { replaceWhere: "p = 'A'", isolation: 'Serializable' }),
+    );
     expectConflict(err, ConcurrentAppendError, 3);
     expect(await readIds(dir)).toEqual([...B, ...range(700, 3), 800, 801]);
     await validate(dir);
   });
 
+  test('dynamic partition overwrite of A: conflicts with a non-blind add into A, not into B', async () => {
+    const dir = await seeded('dyn');
+    const intoB = await raced(dir, (o) => o.overwrite(rows([1000], 'B'), { replaceWhere: "p = 'B' AND id >= 1000" }));
+    const r = await intoB.table.overwrite(rows(range(700, 2)), { partitionOverwrite: 'dynamic' });
+    expect([r.version, r.conflictsRetried]).toEqual([2, 1]);
+    expect(await readIds(dir)).toEqual([...B, ...range(700, 2), 1000]);
+    const intoA = await raced(dir, (o) => o.overwrite(rows([1001]), { replaceWhere: "p = 'A' AND id >= 1000" }));
+    const err = await failure(intoA.table.overwrite(rows(range(900, 2)), { partitionOverwrite: 'dynamic' }));
+    expectConflict(err, ConcurrentAppendError, 3);
+    expect(await readIds(dir)).toEqual([...B, ...range(700, 2), 1000, 1001]);
+    expect(orphanDataFiles(dir)).toEqual([]);
+    await validate(dir);
+  });
+
   test('the winner changes the schema (merge): MetadataChanged', async () => {
     const dir = await seeded('meta');
-    const wider = arrow.tableFromArrays({
-      id: BigInt64Array.from([50n]),
+    const wider = new arrow.Table({
+      id: arrow.makeVector(BigInt64Array.from([50n])),
       p: arrow.vectorFromArray(['A'], new arrow.Utf8()),
-      v: Float64Array.from([1]),
+      v: arrow.makeVector(Float64Array.from([1])),
       extra: arrow.vectorFromArray(['x'], new arrow.Utf8()),
     });
     const stale = await DeltaTable.open(dir);
@@ -202,10 +252,10 @@ describe('conflicts between two transactions', () => {
 
   test('the winner changes the protocol: ProtocolChanged (checked before MetadataChanged)', async () => {
     const dir = await seeded('proto');
-    const ntz = arrow.tableFromArrays({
-      id: BigInt64Array.from([50n]),
+    const ntz = new arrow.Table({
+      id: arrow.makeVector(BigInt64Array.from([50n])),
       p: arrow.vectorFromArray(['A'], new arrow.Utf8()),
-      v: Float64Array.from([1]),
+      v: arrow.makeVector(Float64Array.from([1])),
       ts: arrow.vectorFromArray([new Date(0)], new arrow.TimestampMicrosecond()),
     });
     const stale = await DeltaTable.open(dir);
@@ -283,7 +333,15 @@ describe('conflicts between two transactions', () => {
       private readonly real = new PutIfAbsentCoordinator();
       async commit(store: ObjectStore, version: number): Promise<CommitResult> {
         this.attempts++;
-        const competitor = JSON.stringify({ commitInfo: { timestamp: Date.now(), operation: 'COMPETITOR', isBlindAppend: true, operationParameters: {} } }) + '\n';
+        const competitor =
+          JSON.stringify({
+            commitInfo: {
+              timestamp: Date.now(),
+              operation: 'COMPETITOR',
+              isBlindAppend: true,
+              operationParameters: {},
+            },
+          }) + '\n';
         await this.real.commit(store, version, new TextEncoder().encode(competitor));
         return 'version-exists';
       }
@@ -293,7 +351,12 @@ describe('conflicts between two transactions', () => {
       const dir = await seeded('deadline');
       const coordinator = new AlwaysLosing();
       const started = Date.now();
-      const err = await failure((await DeltaTable.open(dir)).append(rows([100]), { coordinator, retry: { deadlineMs: 150, baseMs: 2, maxMs: 20 } }));
+      const err = await failure(
+        (await DeltaTable.open(dir)).append(rows([100]), {
+          coordinator,
+          retry: { deadlineMs: 150, baseMs: 2, maxMs: 20 },
+        }),
+      );
       expect(err).toBeInstanceOf(CommitFailedError);
       expect((err as CommitFailedError).code).toBe('COMMIT_FAILED');
       expect((err as Error).message).toMatch(/within 150 ms/);
@@ -309,7 +372,12 @@ describe('conflicts between two transactions', () => {
     test('a coordinator that reports version-exists for a commit nobody can read yet: retried until the deadline', async () => {
       const dir = await seeded('liar');
       const liar: CommitCoordinator = { name: 'liar', commit: async () => 'version-exists' };
-      const err = await failure((await DeltaTable.open(dir)).append(rows([100]), { coordinator: liar, retry: { deadlineMs: 100, baseMs: 2, maxMs: 10 } }));
+      const err = await failure(
+        (await DeltaTable.open(dir)).append(rows([100]), {
+          coordinator: liar,
+          retry: { deadlineMs: 100, baseMs: 2, maxMs: 10 },
+        }),
+      );
       expect(err).toBeInstanceOf(CommitFailedError);
       expect(rawCommits(dir).map((c) => c.version)).toEqual([0]);
       expect(orphanDataFiles(dir)).toEqual([]);

@@ -5,8 +5,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
+import * as arrow from 'apache-arrow';
 import { DeltaTable } from '@delta-serverless/core';
-import { commitInfoOf, captureStderr, exited, forkFixture, message, rawCommits, readIds, validate } from '../support/txn-harness.js';
+import {
+  commitInfoOf,
+  captureStderr,
+  exited,
+  forkFixture,
+  message,
+  rawCommits,
+  readIds,
+  tempDir,
+  validate,
+} from '../support/txn-harness.js';
 import { batchIds } from './fixtures/crash-batches.js';
 import type { CrasherConfig } from './fixtures/crasher.js';
 
@@ -54,7 +65,8 @@ export function startCrasher(cfg: CrasherConfig): Crasher {
       });
       if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       const e = await ended;
-      if (e.signal !== 'SIGKILL') throw new Error(`crasher ended with ${e.code ?? e.signal}, expected SIGKILL:\n${stderr()}`);
+      if (e.signal !== 'SIGKILL')
+        throw new Error(`crasher ended with ${e.code ?? e.signal}, expected SIGKILL:\n${stderr()}`);
       return e;
     },
   };
@@ -84,12 +96,17 @@ export interface CrashCheck {
  * exactly the rows of its committed batches (appends: all of them; overwrites: the last),
  * and the validator passes (temp files and unreferenced data files are tolerated).
  */
-export async function checkAfterCrash(dir: string, mode: CrasherConfig['mode'], opts: { checkData?: boolean } = {}): Promise<CrashCheck> {
+export async function checkAfterCrash(
+  dir: string,
+  mode: CrasherConfig['mode'],
+  opts: { checkData?: boolean } = {},
+): Promise<CrashCheck> {
   const logDir = path.join(dir, '_delta_log');
   for (const name of fs.readdirSync(logDir)) {
     if (name === '_last_checkpoint' || name.endsWith('.json')) {
       const text = fs.readFileSync(path.join(logDir, name), 'utf8');
-      for (const line of text.split('\n').filter((l) => l.trim() !== '')) expect(() => JSON.parse(line), `${name} is torn`).not.toThrow();
+      for (const line of text.split('\n').filter((l) => l.trim() !== ''))
+        expect(() => JSON.parse(line), `${name} is torn`).not.toThrow();
     }
   }
   const commits = rawCommits(dir);
@@ -102,7 +119,9 @@ export async function checkAfterCrash(dir: string, mode: CrasherConfig['mode'], 
   const visible = mode === 'append' ? batches : batches.slice(-1);
   const want = visible.flatMap(batchIds).sort((a, b) => a - b);
   if (mode === 'append') {
-    const logged = commits.slice(1).reduce((n, c) => n + Number((commitInfoOf(c).operationMetrics as Record<string, string>).numOutputRows), 0);
+    const logged = commits
+      .slice(1)
+      .reduce((n, c) => n + Number((commitInfoOf(c).operationMetrics as Record<string, string>).numOutputRows), 0);
     expect(logged).toBe(want.length);
   }
   const table = await DeltaTable.open(dir);
@@ -112,4 +131,42 @@ export async function checkAfterCrash(dir: string, mode: CrasherConfig['mode'], 
   expect(got).toEqual(want);
   await validate(dir, { checkData: opts.checkData !== false });
   return { version: versions.length - 1, batches: batches.length, rows: got.length, temps: tempFiles(dir).length };
+}
+
+/**
+ * Kills a writer `kills` times at random moments (seeded; CRASH_SEED replays a run), checking
+ * the table after each kill. Returns a one-line summary for the test log.
+ */
+export async function randomKills(
+  mode: CrasherConfig['mode'],
+  kills: number,
+): Promise<{ summary: string; last: CrashCheck }> {
+  const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+  const random = prng(seed);
+  const dir = path.join(tempDir(`crash-${mode}`), 't');
+  const schema = new arrow.Schema([
+    new arrow.Field('id', new arrow.Int64()),
+    new arrow.Field('p', new arrow.Utf8()),
+    new arrow.Field('v', new arrow.Float64()),
+  ]);
+  // Checkpoints every 5 versions, so kills also land in checkpoint writes.
+  await DeltaTable.create(dir, { schema, partitionBy: ['p'], properties: { 'delta.checkpointInterval': '5' } });
+  // Children start (seconds of module loading) two runs ahead, overlapping the kills and checks.
+  const start = (run: number) => startCrasher({ dir, mode, run });
+  const started = [start(0), start(1)];
+  const log: string[] = [];
+  let last: CrashCheck = { version: 0, batches: 0, rows: 0, temps: 0 };
+  for (let run = 0; run < kills; run++) {
+    if (run + 2 < kills) started.push(start(run + 2));
+    const delay = Math.floor(random() * 900);
+    await started[run]!.run(delay);
+    // Data is fully checked every 5th kill and at the end; log, files and rows every time.
+    const check = await checkAfterCrash(dir, mode, { checkData: run % 5 === 4 || run === kills - 1 });
+    expect(check.version).toBeGreaterThanOrEqual(last.version);
+    if (mode === 'append') expect(check.rows).toBeGreaterThanOrEqual(last.rows); // nothing committed disappears
+    log.push(`${delay}ms->v${check.version}`);
+    last = check;
+  }
+  const summary = `seed ${seed} (${mode}): kills ${log.join(' ')}; ${last.batches} batches, ${last.rows} rows visible, ${last.temps} stray temp files`;
+  return { summary, last };
 }

@@ -5,7 +5,16 @@
  */
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CommitFailedError, CommitOutcomeUnknownError, DeltaError, DeltaTable, LocalStore, StorageError, writeDeltaTable, type WriteResult } from '@delta-serverless/core';
+import {
+  CommitFailedError,
+  CommitOutcomeUnknownError,
+  DeltaError,
+  DeltaTable,
+  LocalStore,
+  StorageError,
+  writeDeltaTable,
+  type WriteResult,
+} from '@delta-serverless/core';
 import { FaultyStore, type Fault } from '../support/faulty-store.js';
 import { orphanDataFiles, range, rawCommits, readIds, rows, tempDir, validate } from '../support/txn-harness.js';
 
@@ -15,17 +24,33 @@ const COMMIT = /^_delta_log\/\d{20}\.json$/;
 /** v0: ids 0..9 in partition A, 10..19 in B, through a plain store. */
 async function seeded(name: string): Promise<string> {
   const dir = path.join(tempDir(name), 't');
-  await writeDeltaTable(dir, rows(range(0, 20), (id) => (id < 10 ? 'A' : 'B')), { partitionBy: ['p'] });
+  await writeDeltaTable(
+    dir,
+    rows(range(0, 20), (id) => (id < 10 ? 'A' : 'B')),
+    { partitionBy: ['p'] },
+  );
   return dir;
 }
 
 /** Runs `write` through a FaultyStore armed with `fault`; returns the error (fails if none). */
-async function faultedWrite(dir: string, fault: Fault, write: (t: DeltaTable) => Promise<WriteResult>): Promise<{ err: unknown; store: FaultyStore }> {
+async function faultedWrite(
+  dir: string,
+  fault: Fault,
+  write: (t: DeltaTable) => Promise<WriteResult>,
+): Promise<{ err: unknown; store: FaultyStore }> {
   const store = new FaultyStore(new LocalStore(dir));
   const table = await DeltaTable.open(store);
   store.arm(fault);
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the write hung after the fault')), 20_000));
-  const err = await Promise.race([write(table).then(() => undefined, (e: unknown) => e), timeout]);
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('the write hung after the fault')), 20_000),
+  );
+  const err = await Promise.race([
+    write(table).then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    timeout,
+  ]);
   expect(store.fired.length).toBe(1);
   if (err === undefined) throw new Error(`the write succeeded despite the fault on ${store.fired[0]}`);
   return { err, store };
@@ -43,7 +68,9 @@ describe('storage faults', () => {
   for (const when of ['before', 'midstream'] as const) {
     test(`data-file upload fails (${when}): typed error, nothing committed, files removed`, async () => {
       const dir = await seeded(`data-${when}`);
-      const { err } = await faultedWrite(dir, { op: 'putStream', nth: 1, path: DATA, when }, (t) => t.append(rows(range(100, 50))));
+      const { err } = await faultedWrite(dir, { op: 'putStream', nth: 1, path: DATA, when }, (t) =>
+        t.append(rows(range(100, 50))),
+      );
       expect(err).toBeInstanceOf(StorageError);
       expect((err as DeltaError).code).toBe('STORAGE');
       expect((err as Error).message).toMatch(/injected fault/);
@@ -71,14 +98,18 @@ describe('storage faults', () => {
 
   test('overwrite whose upload fails keeps the old data', async () => {
     const dir = await seeded('data-ow');
-    const { err } = await faultedWrite(dir, { op: 'putStream', nth: 1, path: DATA }, (t) => t.overwrite(rows(range(100, 5))));
+    const { err } = await faultedWrite(dir, { op: 'putStream', nth: 1, path: DATA }, (t) =>
+      t.overwrite(rows(range(100, 5))),
+    );
     expect(err).toBeInstanceOf(DeltaError);
     await unchanged(dir);
   });
 
   test('the commit put fails: CommitFailedError, no commit, data files removed, table readable', async () => {
     const dir = await seeded('commit');
-    const { err, store } = await faultedWrite(dir, { op: 'put', nth: 1, path: COMMIT }, (t) => t.append(rows(range(100, 5))));
+    const { err, store } = await faultedWrite(dir, { op: 'put', nth: 1, path: COMMIT }, (t) =>
+      t.append(rows(range(100, 5))),
+    );
     expect(err).toBeInstanceOf(CommitFailedError);
     expect((err as Error).message).toMatch(/commit 1 .*failed: injected fault.*Nothing was committed/);
     expect((err as Error).cause).toBeInstanceOf(StorageError);

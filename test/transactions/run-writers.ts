@@ -5,13 +5,20 @@
 import type { WriterConfig, WriterMessage } from './fixtures/writer.js';
 import { captureStderr, exited, forkFixture, message } from '../support/txn-harness.js';
 
-export type WriterOutcome = Extract<WriterMessage, { type: 'done' | 'error' }> & { exitCode: number | null; stderr: string };
+export type WriterOutcome = Extract<WriterMessage, { type: 'done' | 'error' }> & {
+  exitCode: number | null;
+  stderr: string;
+};
 
 /** Runs the writers, released together (loseCreate ones first); resolves with each one's report. */
 export async function runWriters(configs: WriterConfig[]): Promise<WriterOutcome[]> {
   const children = configs.map((c) => {
     const child = forkFixture('writer.ts', [JSON.stringify(c)]);
-    return { child, stderr: captureStderr(child), final: message<WriterMessage>(child, (m) => m.type === 'done' || m.type === 'error').catch(() => undefined) };
+    return {
+      child,
+      stderr: captureStderr(child),
+      final: message<WriterMessage>(child, (m) => m.type === 'done' || m.type === 'error').catch(() => undefined),
+    };
   });
   await Promise.all(children.map((c) => message<WriterMessage>(c.child, (m) => m.type === 'ready')));
   // Writers set to lose the creation race go first and park right before their commit.
@@ -23,8 +30,15 @@ export async function runWriters(configs: WriterConfig[]): Promise<WriterOutcome
   return Promise.all(
     children.map(async (c, i) => {
       const [final, exit] = await Promise.all([c.final, exited(c.child)]);
-      if (!final) throw new Error(`writer ${configs[i]!.worker} died without reporting (exit ${exit.code ?? exit.signal}):\n${c.stderr()}`);
-      return { ...(final as Extract<WriterMessage, { type: 'done' | 'error' }>), exitCode: exit.code, stderr: c.stderr() };
+      if (!final)
+        throw new Error(
+          `writer ${configs[i]!.worker} died without reporting (exit ${exit.code ?? exit.signal}):\n${c.stderr()}`,
+        );
+      return {
+        ...(final as Extract<WriterMessage, { type: 'done' | 'error' }>),
+        exitCode: exit.code,
+        stderr: c.stderr(),
+      };
     }),
   );
 }

@@ -79,7 +79,7 @@ function quoteParams(params: Record<string, unknown> | undefined): Record<string
   return out;
 }
 
-function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: number, ict: number | undefined): CommitInfo {
+function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: number, ict: number | undefined, txnId: string): CommitInfo {
   const info: CommitInfo = {
     timestamp,
     ...(ict !== undefined ? { inCommitTimestamp: ict } : {}),
@@ -90,7 +90,7 @@ function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: num
     isBlindAppend: req.isBlindAppend,
     operationMetrics: Object.fromEntries(Object.entries(req.operationMetrics ?? {}).map(([k, v]) => [k, String(v)])),
     engineInfo: ENGINE_INFO,
-    txnId: randomUUID(),
+    txnId,
   };
   if (req.userMetadata !== undefined) info.userMetadata = req.userMetadata;
   return info;
@@ -143,12 +143,15 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
   let conflicts = 0;
   const txnAction: Txn | undefined = req.txn ? { appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() } : undefined;
 
+  // One id for every attempt: it lets us recognise our own commit if a store reports a
+  // landed conditional put as "exists" (e.g. the S3 SDK retrying a put whose response was lost).
+  const txnId = randomUUID();
   for (let attempt = 0; ; attempt++) {
     if (coordinator.recover) await coordinator.recover(store);
     const now = Date.now();
     const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
     const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
-    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict), req.actions, txnAction);
+    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict, txnId), req.actions, txnAction);
     const content = serializeActions(actions);
     const result = await attemptCommit(coordinator, store, version, content);
     if (result === 'committed') {
@@ -169,18 +172,19 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
     await sleep(backoffDelay(attempt, policy));
     const winners = await readCommitsFrom(store, version);
     for (const w of winners) {
+      const winnerInfo = w.actions.find((a) => a.commitInfo)?.commitInfo;
+      if (winnerInfo?.txnId === txnId) {
+        const next = state.clone();
+        next.apply(w.version, w.actions);
+        return { version: w.version, skipped: false, conflictsRetried: conflicts - 1, snapshot: new Snapshot(store, next, { version: w.version, lastModified: Date.now(), commitInfo: winnerInfo }) };
+      }
       if (req.txn && w.actions.some((a) => a.txn?.appId === req.txn!.appId && a.txn.version >= req.txn!.version)) {
         // Our own earlier attempt (or a duplicate writer) already applied this txn.
         const inc = await loadIncrement(store, state);
         const snap = inc ? new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1]) : new Snapshot(store, state, undefined);
         return { version: snap.version, skipped: true, conflictsRetried: conflicts, snapshot: snap };
       }
-      try {
-        checkConflict(ctx, { version: w.version, actions: w.actions });
-      } catch (err) {
-        if (err instanceof CommitConflictError) throw err;
-        throw err;
-      }
+      checkConflict(ctx, { version: w.version, actions: w.actions });
       const next = state.clone();
       next.apply(w.version, w.actions);
       state = next;
@@ -208,6 +212,8 @@ async function attemptCommit(coordinator: CommitCoordinator, store: ObjectStore,
     const reason = err instanceof Error ? err.message : String(err);
     let found: Uint8Array | undefined;
     try {
+      // A coordinator with a recovery step (DynamoDB) may have recorded the commit without the file.
+      if (coordinator.recover) await coordinator.recover(store);
       found = await store.get(commitPath(version));
     } catch (checkErr) {
       if (!(checkErr instanceof NotFoundError)) {
