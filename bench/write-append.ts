@@ -5,7 +5,7 @@
  *   duckdb          appender fed data chunks of JS values (converted from Arrow before the timer)
  *                   + COPY t TO 'x.parquet' (snappy)
  *   ours-stream-1m  the same rows as an async generator of 100k-row batches (generated on the fly)
- *   ours-stream-10m 10x more rows the same way: peak RSS should not grow with the input
+ *   ours-stream-3m / ours-stream-10m  3x / 10x more rows the same way: peak RSS should not grow with the input
  *   gen-10m         the generator alone (its cost is inside the streaming times)
  * Goals: ours / parquet-wasm <= 1.25; faster than DuckDB; streaming RSS flat.
  */
@@ -123,6 +123,7 @@ export const variants: Record<string, Variant> = {
   },
 
   'ours-stream-1m': () => oursStream(ROWS),
+  'ours-stream-3m': () => oursStream(3 * ROWS),
   'ours-stream-10m': () => oursStream(10 * ROWS),
 
   async 'gen-10m'() {
@@ -138,7 +139,9 @@ export const variants: Record<string, Variant> = {
 export async function main(h: Harness): Promise<void> {
   const fresh = summarize(await h.fresh('write-append', ['ours', 'parquet-wasm', 'duckdb'], {}));
   const warm = summarize(await h.warm('write-append', ['ours', 'parquet-wasm', 'duckdb'], {}, Math.min(h.warmReps, 5)));
-  const stream = summarize(await h.fresh('write-append', ['ours', 'ours-stream-1m', 'ours-stream-10m', 'gen-10m'], {}));
+  const stream = summarize(
+    await h.fresh('write-append', ['ours', 'ours-stream-1m', 'ours-stream-3m', 'ours-stream-10m', 'gen-10m'], {}),
+  );
   printFresh('write-append 1M in memory', fresh, 'parquet-wasm');
   printWarm('write-append 1M in memory', warm, 'parquet-wasm');
   printFresh('write-append streaming (RSS should not grow with the input)', stream, 'ours');

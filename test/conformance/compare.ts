@@ -10,7 +10,12 @@ export interface CompareOptions {
 }
 
 /** Returns undefined when equal as multisets, else a description of the difference. */
-export function compareRows(actual: unknown[][], expected: unknown[][], columns: ExpectedColumn[], opts: CompareOptions = {}): string | undefined {
+export function compareRows(
+  actual: unknown[][],
+  expected: unknown[][],
+  columns: ExpectedColumn[],
+  opts: CompareOptions = {},
+): string | undefined {
   if (actual.length !== expected.length) return `row count ${actual.length}, expected ${expected.length}`;
   const pretty = !!opts.prettyTable;
   // Columns where the expectation holds display strings: render our nested values the same way.
@@ -24,7 +29,8 @@ export function compareRows(actual: unknown[][], expected: unknown[][], columns:
             if (opts.ignore?.has(c)) return null;
             if (!pretty) return cell;
             let v = cell;
-            if (!isExpected && displayed.has(c) && v !== null && typeof v === 'object') v = displayValue(v, columns[c]?.type ?? '');
+            if (!isExpected && displayed.has(c) && v !== null && typeof v === 'object')
+              v = displayValue(v, columns[c]?.type ?? '');
             return v === '' ? null : v;
           }),
         ),

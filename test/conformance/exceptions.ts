@@ -21,7 +21,7 @@ export const EXCEPTIONS: Record<string, ConformanceException> = {
     ignoreColumns: ['array_of_structs'],
     reason:
       'expectation borrowed from another table: the corpus took the rows of table-with-columnmapping-mode-id, ' +
-      'whose array_of_structs holds [{ab:i}, null]; this table\'s data files hold [{ab:i}, {ab:i}] ' +
+      "whose array_of_structs holds [{ab:i}, null]; this table's data files hold [{ab:i}, {ab:i}] " +
       '(DuckDB and arrow-rs read the same). Every other column is compared.',
   },
 };

@@ -5,7 +5,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { batchToRows, projectBatch, DeltaError, DeltaTable, findField, parseDataType, type Snapshot, type StructType } from '@delta-serverless/core';
+import {
+  batchToRows,
+  projectBatch,
+  DeltaError,
+  DeltaTable,
+  findField,
+  parseDataType,
+  type Snapshot,
+  type StructType,
+} from '@delta-serverless/core';
 import type * as arrow from 'apache-arrow';
 import { compareRows } from './compare.js';
 import { EXCEPTIONS } from './exceptions.js';
@@ -28,7 +37,11 @@ export function listCorpus(dir: string): { name: string; tableDir: string; expec
     for (const f of fs.readdirSync(path.join(dir, source.name))) {
       if (!f.endsWith('.expected.json')) continue;
       const table = f.slice(0, -'.expected.json'.length);
-      out.push({ name: `${source.name}/${table}`, tableDir: path.join(dir, source.name, table), expectedFile: path.join(dir, source.name, f) });
+      out.push({
+        name: `${source.name}/${table}`,
+        tableDir: path.join(dir, source.name, table),
+        expectedFile: path.join(dir, source.name, f),
+      });
     }
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -63,7 +76,9 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
       const problem = await fn();
       if (problem) failures.push(`${label}: ${problem}`);
     } catch (err) {
-      failures.push(`${label}: ${err instanceof DeltaError ? `${err.name}: ${err.message}` : ((err as Error).stack ?? String(err))}`);
+      failures.push(
+        `${label}: ${err instanceof DeltaError ? `${err.name}: ${err.message}` : ((err as Error).stack ?? String(err))}`,
+      );
     }
   };
 
@@ -94,7 +109,8 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
       const names = exp.columns?.map((c) => c.name) ?? snap.schema.fields.map((f) => f.name);
       const scan = table.scan({ version, columns: names, filter });
       const rows = await collectRows(scan, schemaOf(snap, names));
-      if (typeof exp.numRows === 'number' && rows.length !== exp.numRows) return `numRows ${rows.length}, expected ${exp.numRows}`;
+      if (typeof exp.numRows === 'number' && rows.length !== exp.numRows)
+        return `numRows ${rows.length}, expected ${exp.numRows}`;
       if (!exp.rows) return undefined;
       const ignore = new Set<number>();
       if (exception) {
@@ -109,7 +125,9 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
   };
 
   if (expected.version !== undefined) {
-    await check('version', async () => (table.version === expected.version ? undefined : `latest version ${table.version}, expected ${expected.version}`));
+    await check('version', async () =>
+      table.version === expected.version ? undefined : `latest version ${table.version}, expected ${expected.version}`,
+    );
   }
   if (expected.rows || typeof expected.numRows === 'number') await rowsCheck('rows', expected, expected.version);
   for (const [key, exp] of Object.entries(expected.otherVersions ?? {})) {
@@ -122,7 +140,11 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
     await check(`changeFeed ${cf.startVersion}..${cf.endVersion ?? 'latest'}`, async () => {
       const names = (cf.columns ?? []).map((c) => c.name);
       const dataColumns = names.filter((n) => !n.startsWith('_'));
-      const feed = table.tableChanges({ startVersion: cf.startVersion, endVersion: cf.endVersion ?? undefined, columns: dataColumns });
+      const feed = table.tableChanges({
+        startVersion: cf.startVersion,
+        endVersion: cf.endVersion ?? undefined,
+        columns: dataColumns,
+      });
       const snap = table.snapshot;
       const schema: StructType = {
         type: 'struct',
@@ -141,8 +163,11 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
         const projected = projectBatch(b, names);
         for (const r of batchToRows(projected, schema)) rows.push(r);
       }
-      if (typeof cf.numRows === 'number' && rows.length !== cf.numRows) return `numRows ${rows.length}, expected ${cf.numRows}`;
-      return cf.rows ? compareRows(rows, cf.rows, cf.columns ?? [], { prettyTable: !!cf.prettyTableCaveat }) : undefined;
+      if (typeof cf.numRows === 'number' && rows.length !== cf.numRows)
+        return `numRows ${rows.length}, expected ${cf.numRows}`;
+      return cf.rows
+        ? compareRows(rows, cf.rows, cf.columns ?? [], { prettyTable: !!cf.prettyTableCaveat })
+        : undefined;
     });
   }
 
@@ -159,10 +184,18 @@ function basename(p: string): string {
   return decodeURIComponent(p.slice(p.lastIndexOf('/') + 1));
 }
 
-async function checkLogFacts(table: DeltaTable, facts: Record<string, unknown>, notes: string[]): Promise<string | undefined> {
+async function checkLogFacts(
+  table: DeltaTable,
+  facts: Record<string, unknown>,
+  notes: string[],
+): Promise<string | undefined> {
   const problems: string[] = [];
   const snap = table.snapshot;
-  const filesAt = async (v: number) => (await table.snapshotAt({ version: v })).files().map((f) => basename(f.path)).sort();
+  const filesAt = async (v: number) =>
+    (await table.snapshotAt({ version: v }))
+      .files()
+      .map((f) => basename(f.path))
+      .sort();
   for (const [k, v] of Object.entries(facts)) {
     const m = /^v(\d+)(ActiveFiles|Tombstones)$/.exec(k);
     if (k === 'latestVersion') {
@@ -170,8 +203,12 @@ async function checkLogFacts(table: DeltaTable, facts: Record<string, unknown>, 
     } else if (k === 'activeFilesCount') {
       if (snap.numFiles !== v) problems.push(`activeFilesCount ${snap.numFiles} != ${String(v)}`);
     } else if (k === 'activeFiles') {
-      const got = snap.files().map((f) => basename(f.path)).sort();
-      if (JSON.stringify(got) !== JSON.stringify([...(v as string[])].sort())) problems.push(`activeFiles ${JSON.stringify(got)}`);
+      const got = snap
+        .files()
+        .map((f) => basename(f.path))
+        .sort();
+      if (JSON.stringify(got) !== JSON.stringify([...(v as string[])].sort()))
+        problems.push(`activeFiles ${JSON.stringify(got)}`);
     } else if (k === 'distinctFilePathsAtLatest') {
       const n = new Set(snap.files().map((f) => f.path)).size;
       if (n !== v) problems.push(`distinct paths ${n} != ${String(v)}`);
@@ -180,7 +217,8 @@ async function checkLogFacts(table: DeltaTable, facts: Record<string, unknown>, 
       if (Number(foo?.modificationTime) !== v) problems.push(`foo modificationTime ${String(foo?.modificationTime)}`);
     } else if (m && m[2] === 'ActiveFiles') {
       const got = await filesAt(Number(m[1]));
-      if (JSON.stringify(got) !== JSON.stringify([...(v as string[])].sort())) problems.push(`${k}: ${JSON.stringify(got)}`);
+      if (JSON.stringify(got) !== JSON.stringify([...(v as string[])].sort()))
+        problems.push(`${k}: ${JSON.stringify(got)}`);
     } else if (m && m[2] === 'Tombstones') {
       const n = (await table.snapshotAt({ version: Number(m[1]) })).tombstones().length;
       if (n !== v) problems.push(`${k}: ${n} != ${String(v)}`);
@@ -191,10 +229,22 @@ async function checkLogFacts(table: DeltaTable, facts: Record<string, unknown>, 
   return problems.length ? problems.join('; ') : undefined;
 }
 
-async function checkAggregates(table: DeltaTable, aggregates: Record<string, Record<string, unknown>>): Promise<string | undefined> {
+async function checkAggregates(
+  table: DeltaTable,
+  aggregates: Record<string, Record<string, unknown>>,
+): Promise<string | undefined> {
   const names = Object.keys(aggregates);
   const schema = schemaOf(table.snapshot, names);
-  const acc = names.map(() => ({ nulls: 0, nonNull: 0, negative: 0, min: undefined as bigint | number | undefined, max: undefined as bigint | number | undefined, minRaw: undefined as unknown, maxRaw: undefined as unknown, sum: 0n }));
+  const acc = names.map(() => ({
+    nulls: 0,
+    nonNull: 0,
+    negative: 0,
+    min: undefined as bigint | number | undefined,
+    max: undefined as bigint | number | undefined,
+    minRaw: undefined as unknown,
+    maxRaw: undefined as unknown,
+    sum: 0n,
+  }));
   for await (const batch of table.scan({ columns: names })) {
     for (const row of batchToRows(batch, schema)) {
       row.forEach((cell, i) => {
@@ -222,8 +272,22 @@ async function checkAggregates(table: DeltaTable, aggregates: Record<string, Rec
   names.forEach((n, i) => {
     const a = acc[i]!;
     for (const [k, v] of Object.entries(aggregates[n]!)) {
-      const got = k === 'nullCount' ? a.nulls : k === 'nonNullCount' ? a.nonNull : k === 'countWhereNegative' ? a.negative : k === 'min' ? a.minRaw : k === 'max' ? a.maxRaw : k === 'sum' ? a.sum.toString() : undefined;
-      if (JSON.stringify(got) !== JSON.stringify(v)) problems.push(`${n}.${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
+      const got =
+        k === 'nullCount'
+          ? a.nulls
+          : k === 'nonNullCount'
+            ? a.nonNull
+            : k === 'countWhereNegative'
+              ? a.negative
+              : k === 'min'
+                ? a.minRaw
+                : k === 'max'
+                  ? a.maxRaw
+                  : k === 'sum'
+                    ? a.sum.toString()
+                    : undefined;
+      if (JSON.stringify(got) !== JSON.stringify(v))
+        problems.push(`${n}.${k} = ${JSON.stringify(got)}, expected ${JSON.stringify(v)}`);
     }
   });
   return problems.length ? problems.join('; ') : undefined;
@@ -234,7 +298,11 @@ function toBigScaled(s: string): bigint | number {
   return /^-?\d+$/.test(s) ? BigInt(s) : Number(s);
 }
 
-export async function runCorpus(dir: string, onResult?: (r: TableResult) => void, only?: (name: string) => boolean): Promise<TableResult[]> {
+export async function runCorpus(
+  dir: string,
+  onResult?: (r: TableResult) => void,
+  only?: (name: string) => boolean,
+): Promise<TableResult[]> {
   const results: TableResult[] = [];
   for (const entry of listCorpus(dir)) {
     if (only && !only(entry.name)) continue;

@@ -29,7 +29,11 @@ export function buildProgram(io: Io = defaultIo): Command {
     .description('Delta Lake tables on local disk and S3: read, inspect, write and maintain')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  const storage = () => new Option('--storage-option <key=value>', 'storage option (delta-rs names, e.g. AWS_REGION=eu-west-1); repeatable').argParser(collect);
+  const storage = () =>
+    new Option(
+      '--storage-option <key=value>',
+      'storage option (delta-rs names, e.g. AWS_REGION=eu-west-1); repeatable',
+    ).argParser(collect);
 
   program
     .command('scan')
@@ -38,7 +42,7 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--version <n>', 'read this version (time travel)')
     .option('--timestamp <t>', 'read the version current at this time (ISO-8601)')
     .option('--columns <a,b>', 'comma-separated columns to return')
-    .option('--where <expr>', "row filter, e.g. \"id > 3 AND country = 'NZ'\"")
+    .option('--where <expr>', 'row filter, e.g. "id > 3 AND country = \'NZ\'"')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
     .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
     .addOption(storage())
@@ -69,9 +73,19 @@ export function buildProgram(io: Io = defaultIo): Command {
     .argument('<files...>', 'Parquet files from any writer')
     .addOption(new Option('--mode <mode>', 'append or overwrite').choices(['append', 'overwrite']).default('append'))
     .option('--partition-by <a,b>', 'partition columns (new tables)')
-    .addOption(new Option('--schema-mode <mode>', 'merge: add new columns; overwrite: replace the schema (with --mode overwrite)').choices(['merge', 'overwrite']))
+    .addOption(
+      new Option(
+        '--schema-mode <mode>',
+        'merge: add new columns; overwrite: replace the schema (with --mode overwrite)',
+      ).choices(['merge', 'overwrite']),
+    )
     .option('--replace-where <expr>', 'with --mode overwrite: replace only rows matching this predicate')
-    .addOption(new Option('--partition-overwrite <mode>', 'dynamic: replace only the partitions in the data').choices(['static', 'dynamic']))
+    .addOption(
+      new Option('--partition-overwrite <mode>', 'dynamic: replace only the partitions in the data').choices([
+        'static',
+        'dynamic',
+      ]),
+    )
     .option('--property <key=value>', 'table property for a new table; repeatable', collect)
     .addOption(storage())
     .action((uri: string, files: string[], opts) => appendCommand(uri, files, opts, io.out));

@@ -14,7 +14,13 @@ export * from './protocol/actions.js';
 export * from './protocol/schema.js';
 export * from './protocol/scalar.js';
 export { deltaSchemaToArrow, deltaTypeToArrow, arrowSchemaToDelta, arrowTypeToDelta } from './protocol/arrow-schema.js';
-export { SUPPORTED_READER_FEATURES, assertReadable, hasReaderFeature, hasWriterFeature, columnMappingMode } from './protocol/features.js';
+export {
+  SUPPORTED_READER_FEATURES,
+  assertReadable,
+  hasReaderFeature,
+  hasWriterFeature,
+  columnMappingMode,
+} from './protocol/features.js';
 export type { ColumnMappingMode } from './protocol/features.js';
 export {
   DeletedRows,
@@ -40,7 +46,14 @@ export { and, col, lit, not, or, parseExpression, bind, toSql, columnsOf } from 
 export type { Expression, StatsLookup, BoundExpression } from './expr/index.js';
 
 // Tables and reads
-export { DeltaTable, ChangeFeed, loadSnapshot, tryLoadSnapshot, writeDeltaTable, toEpochMillis } from './table/delta-table.js';
+export {
+  DeltaTable,
+  ChangeFeed,
+  loadSnapshot,
+  tryLoadSnapshot,
+  writeDeltaTable,
+  toEpochMillis,
+} from './table/delta-table.js';
 export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write.js';
 export type { CreateTableOptions } from './ops/create.js';
 export type { RestoreResult, RestoreMetrics } from './ops/restore.js';

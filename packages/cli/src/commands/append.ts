@@ -5,7 +5,14 @@
  * refused with the column named.
  */
 import * as path from 'node:path';
-import { InvalidArgumentError, LocalStore, openParquetFile, writeDeltaTable, type SchemaMode, type WriteMode } from '@delta-serverless/core';
+import {
+  InvalidArgumentError,
+  LocalStore,
+  openParquetFile,
+  writeDeltaTable,
+  type SchemaMode,
+  type WriteMode,
+} from '@delta-serverless/core';
 import type * as arrow from 'apache-arrow';
 import { openOptions, type CommonOptions } from './common.js';
 
@@ -42,10 +49,16 @@ export function parseProperties(list: readonly string[] | undefined): Record<str
   return out;
 }
 
-export async function appendCommand(uri: string, files: string[], opts: AppendCommandOptions, out: (s: string) => void): Promise<void> {
+export async function appendCommand(
+  uri: string,
+  files: string[],
+  opts: AppendCommandOptions,
+  out: (s: string) => void,
+): Promise<void> {
   if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
   const mode = (opts.mode ?? 'append') as WriteMode;
-  if (mode !== 'append' && mode !== 'overwrite') throw new InvalidArgumentError(`--mode must be append or overwrite (got ${opts.mode})`);
+  if (mode !== 'append' && mode !== 'overwrite')
+    throw new InvalidArgumentError(`--mode must be append or overwrite (got ${opts.mode})`);
   const schemaMode = opts.schemaMode as SchemaMode | undefined;
   if (schemaMode !== undefined && schemaMode !== 'merge' && schemaMode !== 'overwrite') {
     throw new InvalidArgumentError(`--schema-mode must be merge or overwrite (got ${opts.schemaMode})`);

@@ -30,7 +30,12 @@ export function readSchemaFile(file: string): StructType {
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     return {
       type: 'struct',
-      fields: Object.entries(json as Record<string, unknown>).map(([name, type]) => ({ name, type: parseDataType(type), nullable: true, metadata: {} })),
+      fields: Object.entries(json as Record<string, unknown>).map(([name, type]) => ({
+        name,
+        type: parseDataType(type),
+        nullable: true,
+        metadata: {},
+      })),
     };
   }
   throw new InvalidArgumentError(`schema file ${file} must hold a Delta struct schema or an object of column: type`);
@@ -46,5 +51,7 @@ export async function createCommand(uri: string, opts: CreateCommandOptions, out
     ifNotExists: opts.ifNotExists,
   });
   const p = table.snapshot.protocol;
-  out(`created ${table.uri} at version ${table.version} (reader ${p.minReaderVersion}, writer ${p.minWriterVersion})\n`);
+  out(
+    `created ${table.uri} at version ${table.version} (reader ${p.minReaderVersion}, writer ${p.minWriterVersion})\n`,
+  );
 }

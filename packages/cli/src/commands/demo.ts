@@ -43,12 +43,18 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     step(`write three commits to ${table} (partitioned by country)`);
     for (const [i, day] of ['2026-11-01', '2026-11-02', '2026-11-03'].entries()) {
       const r = await writeDeltaTable(table, sales(day, i * 1000, 1000), { partitionBy: ['country'] });
-      out(`version ${r.version}: ${r.metrics.numOutputRows} rows in ${r.metrics.numFiles} files${r.created ? ' (table created)' : ''}\n`);
+      out(
+        `version ${r.version}: ${r.metrics.numOutputRows} rows in ${r.metrics.numFiles} files${r.created ? ' (table created)' : ''}\n`,
+      );
     }
     step('describe');
     await describeCommand(table, {}, out);
-    step("scan --where \"country = 'NZ' AND amount > 95\" --columns id,day,amount");
-    await scanCommand(table, { format: 'table', where: "country = 'NZ' AND amount > 95", columns: 'id,day,amount', limit: '5' }, out);
+    step('scan --where "country = \'NZ\' AND amount > 95" --columns id,day,amount');
+    await scanCommand(
+      table,
+      { format: 'table', where: "country = 'NZ' AND amount > 95", columns: 'id,day,amount', limit: '5' },
+      out,
+    );
     const t = await DeltaTable.open(table);
     const pruned = t.scan({ filter: "country = 'NZ'" });
     await pruned.toArrow();
@@ -56,7 +62,7 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     step('time travel: scan --version 0 (count per day)');
     const v0 = await t.toArrow({ version: 0, columns: ['day'] });
     out(`version 0 has ${v0.numRows} rows; latest has ${(await t.toArrow({ columns: ['day'] })).numRows}\n`);
-    step("overwrite --replace-where \"country = 'DE'\" with 40 new rows");
+    step('overwrite --replace-where "country = \'DE\'" with 40 new rows');
     const de = sales('2026-11-04', 10_000, 40);
     const deOnly = arrow.tableFromArrays({
       id: de.getChild('id')!.toArray() as BigInt64Array,
@@ -68,7 +74,9 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     out(`version ${ow.version}: removed ${ow.metrics.numRemovedFiles} files, wrote ${ow.metrics.numOutputRows} rows\n`);
     step('restore --version 2');
     const rs = await t.restore({ version: 2 });
-    out(`version ${rs.version}: restored ${rs.metrics.numRestoredFiles} files, removed ${rs.metrics.numRemovedFiles}\n`);
+    out(
+      `version ${rs.version}: restored ${rs.metrics.numRestoredFiles} files, removed ${rs.metrics.numRemovedFiles}\n`,
+    );
     step('history');
     await historyCommand(table, {}, out);
     const spark = corpusTable();
@@ -78,7 +86,7 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
       await scanCommand(spark, { format: 'ndjson' }, out);
       await historyCommand(spark, { limit: '3' }, out);
     }
-    out(opts.keep || opts.dir ? `\ndone. table left at ${table}\n` : "\ndone.\n");
+    out(opts.keep || opts.dir ? `\ndone. table left at ${table}\n` : '\ndone.\n');
   } finally {
     if (!opts.keep && !opts.dir) fs.rmSync(dir, { recursive: true, force: true });
   }

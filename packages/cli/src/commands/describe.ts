@@ -17,8 +17,15 @@ function formatBytes(n: number): string {
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-export async function describeCommand(uri: string, opts: DescribeCommandOptions, out: (s: string) => void): Promise<void> {
-  const table = await DeltaTable.open(uri, { ...openOptions(opts), version: opts.version !== undefined ? Number(opts.version) : undefined });
+export async function describeCommand(
+  uri: string,
+  opts: DescribeCommandOptions,
+  out: (s: string) => void,
+): Promise<void> {
+  const table = await DeltaTable.open(uri, {
+    ...openOptions(opts),
+    version: opts.version !== undefined ? Number(opts.version) : undefined,
+  });
   const s = table.snapshot;
   const info = {
     uri: table.uri,
@@ -57,7 +64,9 @@ export async function describeCommand(uri: string, opts: DescribeCommandOptions,
 
 function printSchema(schema: StructType, out: (s: string) => void, indent: string): void {
   for (const f of schema.fields) {
-    out(`${indent}${f.name}: ${f.type.type === 'struct' ? 'struct' : formatDataType(f.type)}${f.nullable ? '' : ' NOT NULL'}\n`);
+    out(
+      `${indent}${f.name}: ${f.type.type === 'struct' ? 'struct' : formatDataType(f.type)}${f.nullable ? '' : ' NOT NULL'}\n`,
+    );
     if (f.type.type === 'struct') printSchema(f.type, out, indent + '  ');
   }
 }

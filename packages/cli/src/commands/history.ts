@@ -7,9 +7,15 @@ export interface HistoryCommandOptions extends CommonOptions {
   json?: boolean;
 }
 
-export async function historyCommand(uri: string, opts: HistoryCommandOptions, out: (s: string) => void): Promise<void> {
+export async function historyCommand(
+  uri: string,
+  opts: HistoryCommandOptions,
+  out: (s: string) => void,
+): Promise<void> {
   const table = await DeltaTable.open(uri, openOptions(opts));
-  const entries = await table.history({ limit: opts.limit !== undefined ? parseCount(opts.limit, '--limit') : undefined });
+  const entries = await table.history({
+    limit: opts.limit !== undefined ? parseCount(opts.limit, '--limit') : undefined,
+  });
   if (opts.json) {
     for (const e of entries) out(JSON.stringify(e) + '\n');
     return;

@@ -8,10 +8,17 @@ export interface RestoreCommandOptions extends CommonOptions {
   timestamp?: string;
 }
 
-export async function restoreCommand(uri: string, opts: RestoreCommandOptions, out: (s: string) => void): Promise<void> {
-  if ((opts.version === undefined) === (opts.timestamp === undefined)) throw new InvalidArgumentError('restore needs exactly one of --version or --timestamp');
+export async function restoreCommand(
+  uri: string,
+  opts: RestoreCommandOptions,
+  out: (s: string) => void,
+): Promise<void> {
+  if ((opts.version === undefined) === (opts.timestamp === undefined))
+    throw new InvalidArgumentError('restore needs exactly one of --version or --timestamp');
   const table = await DeltaTable.open(uri, openOptions(opts));
-  const r = await table.restore(opts.version !== undefined ? { version: parseCount(opts.version, '--version') } : { timestamp: opts.timestamp! });
+  const r = await table.restore(
+    opts.version !== undefined ? { version: parseCount(opts.version, '--version') } : { timestamp: opts.timestamp! },
+  );
   const m = r.metrics;
   out(
     `restored to version ${r.restoredVersion} as version ${r.version}: ${m.numRestoredFiles} file(s) restored (${m.restoredFilesSize} bytes), ` +

@@ -12,9 +12,15 @@ export interface ScanCommandOptions extends CommonOptions {
 }
 
 export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s: string) => void): Promise<void> {
-  if (!['table', 'ndjson', 'csv'].includes(opts.format)) throw new InvalidArgumentError(`--format must be table, ndjson or csv (got ${opts.format})`);
+  if (!['table', 'ndjson', 'csv'].includes(opts.format))
+    throw new InvalidArgumentError(`--format must be table, ndjson or csv (got ${opts.format})`);
   const table = await DeltaTable.open(uri, openOptions(opts));
-  const columns = opts.columns ? opts.columns.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+  const columns = opts.columns
+    ? opts.columns
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)
+    : undefined;
   const limit = opts.limit !== undefined ? parseCount(opts.limit, '--limit') : opts.format === 'table' ? 20 : Infinity;
   const scan = table.scan({
     columns,
@@ -40,6 +46,7 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
 
 export function parseCount(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer (got ${v})`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got ${v})`);
   return n;
 }

@@ -64,7 +64,9 @@ export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit
     end() {
       const widths = names.map((n, i) => Math.min(60, Math.max(n.length, ...rows.map((r) => r[i]!.length))));
       const fmt = (cells: string[]) =>
-        cells.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!))).join(' │ ');
+        cells
+          .map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!)))
+          .join(' │ ');
       out(fmt(names) + '\n');
       out(widths.map((w) => '─'.repeat(w)).join('─┼─') + '\n');
       for (const r of rows) out(fmt(r) + '\n');

@@ -50,7 +50,12 @@ export function checkConflict(ctx: ConflictContext, winner: WinningCommit): void
   const by = `version ${winner.version}${op ? ` (${op})` : ''}`;
   const retry = 'Retry the operation on the new table version.';
   if (winner.actions.some((a) => a.protocol)) {
-    throw new ProtocolChangedError('ProtocolChanged', winner.version, `the protocol was changed by concurrent commit ${by}. ${retry}`, op);
+    throw new ProtocolChangedError(
+      'ProtocolChanged',
+      winner.version,
+      `the protocol was changed by concurrent commit ${by}. ${retry}`,
+      op,
+    );
   }
   if (winner.actions.some((a) => a.metaData)) {
     throw new MetadataChangedError(
@@ -79,7 +84,12 @@ export function checkConflict(ctx: ConflictContext, winner: WinningCommit): void
     const hit = addsToCheck.find(
       (add) =>
         ctx.readWholeTable ||
-        ctx.readPredicates.some((p) => mayMatch(p, fileStatsLookup(ctx.columns, parsePartitionValues(ctx.columns, add.partitionValues ?? {}), statsOf(add)))),
+        ctx.readPredicates.some((p) =>
+          mayMatch(
+            p,
+            fileStatsLookup(ctx.columns, parsePartitionValues(ctx.columns, add.partitionValues ?? {}), statsOf(add)),
+          ),
+        ),
     );
     if (hit) {
       throw new ConcurrentAppendError(

@@ -5,7 +5,13 @@
  * a deadline. Returns the new snapshot so callers never re-read the log after a commit.
  */
 import { randomUUID } from 'node:crypto';
-import { CommitConflictError, CommitFailedError, CommitOutcomeUnknownError, NotFoundError, ProtocolChangedError } from '../errors.js';
+import {
+  CommitConflictError,
+  CommitFailedError,
+  CommitOutcomeUnknownError,
+  NotFoundError,
+  ProtocolChangedError,
+} from '../errors.js';
 import type { BoundExpression } from '../expr/index.js';
 import { commitPath } from '../log/file-names.js';
 import { readCommit, loadIncrement } from '../log/load.js';
@@ -79,7 +85,13 @@ function quoteParams(params: Record<string, unknown> | undefined): Record<string
   return out;
 }
 
-function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: number, ict: number | undefined, txnId: string): CommitInfo {
+function buildCommitInfo(
+  req: CommitRequest,
+  readVersion: number,
+  timestamp: number,
+  ict: number | undefined,
+  txnId: string,
+): CommitInfo {
   const info: CommitInfo = {
     timestamp,
     ...(ict !== undefined ? { inCommitTimestamp: ict } : {}),
@@ -97,7 +109,8 @@ function buildCommitInfo(req: CommitRequest, readVersion: number, timestamp: num
 }
 
 function orderActions(commitInfo: CommitInfo, actions: Action[], txn: Txn | undefined): Action[] {
-  const rank = (a: Action) => (a.protocol ? 0 : a.metaData ? 1 : a.txn ? 2 : a.domainMetadata ? 3 : a.remove ? 4 : a.add ? 5 : 6);
+  const rank = (a: Action) =>
+    a.protocol ? 0 : a.metaData ? 1 : a.txn ? 2 : a.domainMetadata ? 3 : a.remove ? 4 : a.add ? 5 : 6;
   const sorted = [...actions].sort((x, y) => rank(x) - rank(y));
   return [{ commitInfo }, ...(txn ? [{ txn }] : []), ...sorted];
 }
@@ -106,7 +119,12 @@ function orderActions(commitInfo: CommitInfo, actions: Action[], txn: Txn | unde
  * Commit `req` on top of `base` (undefined when creating the table at version 0).
  * `store` is the table's store.
  */
-export async function commitTransaction(store: ObjectStore, base: Snapshot | undefined, req: CommitRequest, opts: CommitOptions = {}): Promise<CommitOutcome> {
+export async function commitTransaction(
+  store: ObjectStore,
+  base: Snapshot | undefined,
+  req: CommitRequest,
+  opts: CommitOptions = {},
+): Promise<CommitOutcome> {
   const coordinator = opts.coordinator ?? defaultCoordinator;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
   const started = Date.now();
@@ -114,7 +132,8 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
 
   if (req.txn && base) {
     const applied = base.txn(req.txn.appId);
-    if (applied && applied.version >= req.txn.version) return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
+    if (applied && applied.version >= req.txn.version)
+      return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
   }
 
   const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
@@ -141,7 +160,9 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
   let state = base?.state;
   let version = readVersion + 1;
   let conflicts = 0;
-  const txnAction: Txn | undefined = req.txn ? { appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() } : undefined;
+  const txnAction: Txn | undefined = req.txn
+    ? { appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }
+    : undefined;
 
   // One id for every attempt: it lets us recognise our own commit if a store reports a
   // landed conditional put as "exists" (e.g. the S3 SDK retrying a put whose response was lost).
@@ -158,14 +179,23 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
       const next = (state ?? new TableState()).clone();
       next.apply(version, actions);
       if (ict !== undefined) ictByState.set(next, ict);
-      return { version, skipped: false, conflictsRetried: conflicts, snapshot: new Snapshot(store, next, { version, lastModified: now, commitInfo: actions[0]!.commitInfo }) };
+      return {
+        version,
+        skipped: false,
+        conflictsRetried: conflicts,
+        snapshot: new Snapshot(store, next, { version, lastModified: now, commitInfo: actions[0]!.commitInfo }),
+      };
     }
 
     // Lost the race for `version`.
     conflicts++;
     opts.onConflict?.(version);
     if (version === 0 || !ctx || !state) {
-      throw new TableCreatedConcurrentlyError('TableCreated', 0, `another writer created the table at ${store.root} concurrently`);
+      throw new TableCreatedConcurrentlyError(
+        'TableCreated',
+        0,
+        `another writer created the table at ${store.root} concurrently`,
+      );
     }
     // Back off before reading what won, then retry at once: sleeping after the read made every
     // retry stale under sustained contention (writers starved for seconds).
@@ -176,12 +206,19 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
       if (winnerInfo?.txnId === txnId) {
         const next = state.clone();
         next.apply(w.version, w.actions);
-        return { version: w.version, skipped: false, conflictsRetried: conflicts - 1, snapshot: new Snapshot(store, next, { version: w.version, lastModified: Date.now(), commitInfo: winnerInfo }) };
+        return {
+          version: w.version,
+          skipped: false,
+          conflictsRetried: conflicts - 1,
+          snapshot: new Snapshot(store, next, { version: w.version, lastModified: Date.now(), commitInfo: winnerInfo }),
+        };
       }
       if (req.txn && w.actions.some((a) => a.txn?.appId === req.txn!.appId && a.txn.version >= req.txn!.version)) {
         // Our own earlier attempt (or a duplicate writer) already applied this txn.
         const inc = await loadIncrement(store, state);
-        const snap = inc ? new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1]) : new Snapshot(store, state, undefined);
+        const snap = inc
+          ? new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1])
+          : new Snapshot(store, state, undefined);
         return { version: snap.version, skipped: true, conflictsRetried: conflicts, snapshot: snap };
       }
       checkConflict(ctx, { version: w.version, actions: w.actions });
@@ -204,7 +241,12 @@ export async function commitTransaction(store: ObjectStore, base: Snapshot | und
  * One put-if-absent. A failed put may still have landed (a lost response, a retried request):
  * look at the commit file before reporting, so callers never delete files a commit references.
  */
-async function attemptCommit(coordinator: CommitCoordinator, store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult> {
+async function attemptCommit(
+  coordinator: CommitCoordinator,
+  store: ObjectStore,
+  version: number,
+  content: Uint8Array,
+): Promise<CommitResult> {
   try {
     return await coordinator.commit(store, version, content);
   } catch (err) {
@@ -225,7 +267,11 @@ async function attemptCommit(coordinator: CommitCoordinator, store: ObjectStore,
         );
       }
     }
-    if (!found) throw new CommitFailedError(`writing commit ${version} of ${store.root} failed: ${reason}. Nothing was committed; retry the write.`, { cause: err });
+    if (!found)
+      throw new CommitFailedError(
+        `writing commit ${version} of ${store.root} failed: ${reason}. Nothing was committed; retry the write.`,
+        { cause: err },
+      );
     return sameBytes(found, content) ? 'committed' : 'version-exists';
   }
 }
@@ -243,8 +289,13 @@ function lastIct(state: TableState): number | undefined {
 }
 
 /** Commits from `fromVersion` to the latest, in order. */
-async function readCommitsFrom(store: ObjectStore, fromVersion: number): Promise<{ version: number; actions: Action[] }[]> {
-  const files = (await listLogFiles(store, fromVersion)).filter((f): f is CommitFile => f.kind === 'commit').sort((a, b) => a.version - b.version);
+async function readCommitsFrom(
+  store: ObjectStore,
+  fromVersion: number,
+): Promise<{ version: number; actions: Action[] }[]> {
+  const files = (await listLogFiles(store, fromVersion))
+    .filter((f): f is CommitFile => f.kind === 'commit')
+    .sort((a, b) => a.version - b.version);
   const out: { version: number; actions: Action[] }[] = [];
   for (let i = 0; i < files.length; i++) {
     if (files[i]!.version !== fromVersion + i) break; // stop at a gap (a commit still being written)
@@ -254,7 +305,10 @@ async function readCommitsFrom(store: ObjectStore, fromVersion: number): Promise
     // Listing can lag a put-if-absent: read the file directly. A coordinator may also report a
     // commit another writer has not finished (DynamoDB protocol): none yet, back off and retry.
     try {
-      out.push({ version: fromVersion, actions: parseActions(await store.get(commitPath(fromVersion)), commitPath(fromVersion)) });
+      out.push({
+        version: fromVersion,
+        actions: parseActions(await store.get(commitPath(fromVersion)), commitPath(fromVersion)),
+      });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }

@@ -17,7 +17,16 @@ import { parseActions } from './commit-file.js';
 import { SIDECAR_DIR } from './file-names.js';
 import type { CheckpointFile, CheckpointRef } from './segment.js';
 
-const ACTION_COLUMNS = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar'] as const;
+const ACTION_COLUMNS = [
+  'add',
+  'remove',
+  'metaData',
+  'protocol',
+  'txn',
+  'domainMetadata',
+  'checkpointMetadata',
+  'sidecar',
+] as const;
 
 export interface CheckpointActions {
   actions: Action[];
@@ -26,7 +35,11 @@ export interface CheckpointActions {
 }
 
 /** Read every action of a checkpoint, following v2 sidecars. */
-export async function readCheckpoint(store: ObjectStore, cp: CheckpointRef, concurrency = 8): Promise<CheckpointActions> {
+export async function readCheckpoint(
+  store: ObjectStore,
+  cp: CheckpointRef,
+  concurrency = 8,
+): Promise<CheckpointActions> {
   const parsedStats = new Map<AddFile, FileStats>();
   const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(store, f, parsedStats));
   const actions = parts.flat();
@@ -49,7 +62,11 @@ function sidecarPath(path: string): string {
   return `${SIDECAR_DIR}/${decodeURIComponent(path)}`;
 }
 
-async function readCheckpointFile(store: ObjectStore, f: CheckpointFile, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+async function readCheckpointFile(
+  store: ObjectStore,
+  f: CheckpointFile,
+  parsedStats: Map<AddFile, FileStats>,
+): Promise<Action[]> {
   if (f.format === 'json') {
     try {
       return parseActions(await store.get(f.path), f.path);
@@ -60,7 +77,12 @@ async function readCheckpointFile(store: ObjectStore, f: CheckpointFile, parsedS
   return readParquetActions(store, f.path, f.size, parsedStats);
 }
 
-async function readParquetActions(store: ObjectStore, path: string, size: number | undefined, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+async function readParquetActions(
+  store: ObjectStore,
+  path: string,
+  size: number | undefined,
+  parsedStats: Map<AddFile, FileStats>,
+): Promise<Action[]> {
   const actions: Action[] = [];
   try {
     const file = await openParquetFile(store, path, { size });
@@ -79,7 +101,9 @@ async function readParquetActions(store: ObjectStore, path: string, size: number
 
 function wrapMissing(err: unknown, path: string): unknown {
   if (err instanceof NotFoundError) {
-    return new CorruptLogError(`checkpoint file ${path} is listed but could not be read (it was deleted?): ${err.message}`);
+    return new CorruptLogError(
+      `checkpoint file ${path} is listed but could not be read (it was deleted?): ${err.message}`,
+    );
   }
   return err;
 }
@@ -147,7 +171,8 @@ function applyParsed(add: AddFile, parsed: ParsedColumns, row: number, parsedSta
   if (parsed.partitionValues && Object.keys(add.partitionValues).length === 0) {
     const pv = encodeTyped(parsed.partitionValues, row) as Record<string, unknown> | null;
     if (pv) {
-      for (const [k, v] of Object.entries(pv)) add.partitionValues[k] = v === null || v === undefined ? null : String(v);
+      for (const [k, v] of Object.entries(pv))
+        add.partitionValues[k] = v === null || v === undefined ? null : String(v);
     }
   }
 }

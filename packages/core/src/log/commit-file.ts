@@ -16,7 +16,9 @@ export function parseActions(bytes: Uint8Array, path: string): Action[] {
     try {
       parsed = JSON.parse(trimmed);
     } catch (err) {
-      throw new CorruptLogError(`${path} line ${lineNo} is not valid JSON (${(err as Error).message}); the commit file is corrupt`);
+      throw new CorruptLogError(
+        `${path} line ${lineNo} is not valid JSON (${(err as Error).message}); the commit file is corrupt`,
+      );
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new CorruptLogError(`${path} line ${lineNo} is not a JSON object action`);

@@ -8,7 +8,16 @@ export const SIDECAR_DIR = `${LOG_DIR}/_sidecars`;
 
 export type LogFile =
   | { kind: 'commit'; version: number; path: string; size: number; lastModified: number }
-  | { kind: 'checkpoint'; version: number; path: string; size: number; lastModified: number; part?: { index: number; count: number }; uuid?: string; format: 'parquet' | 'json' }
+  | {
+      kind: 'checkpoint';
+      version: number;
+      path: string;
+      size: number;
+      lastModified: number;
+      part?: { index: number; count: number };
+      uuid?: string;
+      format: 'parquet' | 'json';
+    }
   | { kind: 'compacted'; version: number; endVersion: number; path: string; size: number; lastModified: number };
 
 export function versionPrefix(version: number): string {

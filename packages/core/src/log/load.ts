@@ -37,7 +37,9 @@ export async function readCommit(store: ObjectStore, file: CommitFile): Promise<
     return parseActions(await store.get(file.path), file.path);
   } catch (err) {
     if (err instanceof NotFoundError) {
-      throw new CorruptLogError(`commit ${file.path} was listed but is gone (log cleanup racing with this read?); retry`);
+      throw new CorruptLogError(
+        `commit ${file.path} was listed but is gone (log cleanup racing with this read?); retry`,
+      );
     }
     throw err;
   }
@@ -72,7 +74,12 @@ export async function loadState(store: ObjectStore, version?: number): Promise<L
     state.apply(c.version, commitActions[i]!);
     commits.push({ version: c.version, lastModified: c.lastModified, commitInfo: commitInfoOf(commitActions[i]!) });
   });
-  if (own) commits.push({ version: own.version, lastModified: own.lastModified, commitInfo: ownActions && commitInfoOf(ownActions) });
+  if (own)
+    commits.push({
+      version: own.version,
+      lastModified: own.lastModified,
+      commitInfo: ownActions && commitInfoOf(ownActions),
+    });
   finish(state, store.root);
   return { state, segment, commits };
 }
@@ -111,7 +118,9 @@ export async function loadIncrement(
 }
 
 function finish(state: TableState, uri: string): void {
-  if (!state.protocol) throw new CorruptLogError(`the log of ${uri} has no protocol action up to version ${state.version}`);
+  if (!state.protocol)
+    throw new CorruptLogError(`the log of ${uri} has no protocol action up to version ${state.version}`);
   assertReadable(state.protocol);
-  if (!state.metadata) throw new TableNotFoundError(uri, `the log has no metaData action up to version ${state.version}`);
+  if (!state.metadata)
+    throw new TableNotFoundError(uri, `the log has no metaData action up to version ${state.version}`);
 }

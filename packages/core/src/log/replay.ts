@@ -5,7 +5,17 @@
  * domain metadata per domain.
  */
 import { CorruptLogError } from '../errors.js';
-import type { Action, AddFile, DeletionVectorDescriptor, DomainMetadata, FileStats, Metadata, Protocol, RemoveFile, Txn } from '../protocol/actions.js';
+import type {
+  Action,
+  AddFile,
+  DeletionVectorDescriptor,
+  DomainMetadata,
+  FileStats,
+  Metadata,
+  Protocol,
+  RemoveFile,
+  Txn,
+} from '../protocol/actions.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 
 export function dvId(dv: DeletionVectorDescriptor | null | undefined): string {
@@ -59,7 +69,8 @@ export class TableState {
         this.tombstones.delete(key);
       } else if (a.remove) {
         const rm = a.remove;
-        if (typeof rm.path !== 'string') throw new CorruptLogError(`remove action without a path at version ${version}`);
+        if (typeof rm.path !== 'string')
+          throw new CorruptLogError(`remove action without a path at version ${version}`);
         const key = fileKey(rm.path, rm.deletionVector);
         this.files.delete(key);
         this.tombstones.set(key, rm);

@@ -73,7 +73,9 @@ export function pickCheckpoint(files: readonly LogFile[], maxVersion = Infinity)
     const candidates = byVersion.get(v)!;
     // A single-file checkpoint (classic or UUID-named) is complete by itself.
     const single =
-      candidates.find((c) => !c.part && !c.uuid) ?? candidates.find((c) => c.uuid && c.format === 'parquet') ?? candidates.find((c) => c.uuid);
+      candidates.find((c) => !c.part && !c.uuid) ??
+      candidates.find((c) => c.uuid && c.format === 'parquet') ??
+      candidates.find((c) => c.uuid);
     if (single) return { version: v, files: [single] };
     // Multi-part: only a complete set of one part count.
     const byCount = new Map<number, Map<number, CheckpointFile>>();
@@ -111,7 +113,9 @@ export function buildSegment(tableUri: string, files: readonly LogFile[], target
   if (maxVersion < 0) throw new TableNotFoundError(tableUri);
   if (targetVersion !== undefined) {
     if (targetVersion > maxVersion) {
-      throw new VersionNotFoundError(`version ${targetVersion} does not exist in ${tableUri}: the latest version is ${maxVersion}`);
+      throw new VersionNotFoundError(
+        `version ${targetVersion} does not exist in ${tableUri}: the latest version is ${maxVersion}`,
+      );
     }
     if (targetVersion < 0) throw new VersionNotFoundError(`invalid version ${targetVersion}: versions start at 0`);
   }
@@ -144,7 +148,10 @@ export function buildSegment(tableUri: string, files: readonly LogFile[], target
  * possible: `_last_checkpoint` (one GET), then one listing from the hinted checkpoint; fall
  * back to a full listing when the hint does not lead to a usable checkpoint.
  */
-export async function resolveSegment(store: ObjectStore, targetVersion?: number): Promise<{ segment: LogSegment; listed: LogFile[] }> {
+export async function resolveSegment(
+  store: ObjectStore,
+  targetVersion?: number,
+): Promise<{ segment: LogSegment; listed: LogFile[] }> {
   const hint = await readLastCheckpoint(store);
   if (hint && (targetVersion === undefined || hint.version <= targetVersion)) {
     const listed = await listLogFiles(store, hint.version);

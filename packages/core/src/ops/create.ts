@@ -30,14 +30,19 @@ function isDeltaSchema(s: StructType | arrow.Schema): s is StructType {
   return (s as StructType).type === 'struct' && Array.isArray((s as StructType).fields);
 }
 
-export async function createTable(store: ObjectStore, existing: () => Promise<Snapshot | undefined>, opts: CreateTableOptions): Promise<Snapshot> {
+export async function createTable(
+  store: ObjectStore,
+  existing: () => Promise<Snapshot | undefined>,
+  opts: CreateTableOptions,
+): Promise<Snapshot> {
   let schema = isDeltaSchema(opts.schema) ? opts.schema : arrowSchemaToDelta(opts.schema);
   if (schema.fields.length === 0) throw new InvalidArgumentError('a table needs at least one column');
   const partitionBy = [...(opts.partitionBy ?? [])];
   for (const p of partitionBy) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f) throw new InvalidArgumentError(`partition column ${p} is not in the schema`);
-    if (!isPrimitive(f.type) || f.type.type === 'variant') throw new InvalidArgumentError(`partition column ${p} must have a primitive type`);
+    if (!isPrimitive(f.type) || f.type.type === 'variant')
+      throw new InvalidArgumentError(`partition column ${p} must have a primitive type`);
   }
   const configuration = { ...(opts.properties ?? {}) };
   validateProperties(configuration, schema);
@@ -49,7 +54,9 @@ export async function createTable(store: ObjectStore, existing: () => Promise<Sn
   const found = await existing();
   if (found) {
     if (opts.ifNotExists) return found;
-    throw new WriteNotAllowedError(`a Delta table already exists at ${store.root} (version ${found.version}); use ifNotExists to keep it`);
+    throw new WriteNotAllowedError(
+      `a Delta table already exists at ${store.root} (version ${found.version}); use ifNotExists to keep it`,
+    );
   }
   const metadata: Metadata = {
     id: randomUUID(),

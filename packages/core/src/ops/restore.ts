@@ -28,7 +28,11 @@ export interface RestoreResult extends CommitOutcome {
   restoredVersion: number;
 }
 
-export async function restoreTable(latest: Snapshot, target: Snapshot, opts: CommitOptions & { timestamp?: string } = {}): Promise<RestoreResult> {
+export async function restoreTable(
+  latest: Snapshot,
+  target: Snapshot,
+  opts: CommitOptions & { timestamp?: string } = {},
+): Promise<RestoreResult> {
   assertWritable(latest.protocol);
   const current = new Map(latest.files().map((f) => [fileKey(f.path, f.deletionVector), f]));
   const wanted = new Map(target.files().map((f) => [fileKey(f.path, f.deletionVector), f]));
@@ -56,7 +60,10 @@ export async function restoreTable(latest: Snapshot, target: Snapshot, opts: Com
   }
   const now = Date.now();
   const actions: Action[] = [];
-  if (target.metadata.schemaString !== latest.metadata.schemaString || JSON.stringify(target.metadata) !== JSON.stringify(latest.metadata)) {
+  if (
+    target.metadata.schemaString !== latest.metadata.schemaString ||
+    JSON.stringify(target.metadata) !== JSON.stringify(latest.metadata)
+  ) {
     actions.push({ metaData: target.metadata });
   }
   // A protocol never goes down: keep the union of what both versions need.

@@ -8,11 +8,35 @@ import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { constantData } from '../arrow/constant.js';
 import { filterBatch } from '../arrow/take.js';
-import { commitTransaction, TableCreatedConcurrentlyError, type CommitOptions, type CommitOutcome, type CommitRequest, type ReadSet } from '../commit/transaction.js';
+import {
+  commitTransaction,
+  TableCreatedConcurrentlyError,
+  type CommitOptions,
+  type CommitOutcome,
+  type CommitRequest,
+  type ReadSet,
+} from '../commit/transaction.js';
 import { runPostCommitHooks, type PostCommitResult } from '../commit/post-commit.js';
 import type { IsolationLevel } from '../commit/conflicts.js';
-import { CommitOutcomeUnknownError, InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../errors.js';
-import { and, bind, col, evaluatePredicate, lit, mayMatch, or, parseExpression, toSql, type BoundExpression, type Expression } from '../expr/index.js';
+import {
+  CommitOutcomeUnknownError,
+  InvalidArgumentError,
+  SchemaMismatchError,
+  WriteNotAllowedError,
+} from '../errors.js';
+import {
+  and,
+  bind,
+  col,
+  evaluatePredicate,
+  lit,
+  mayMatch,
+  or,
+  parseExpression,
+  toSql,
+  type BoundExpression,
+  type Expression,
+} from '../expr/index.js';
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../protocol/actions.js';
 import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../protocol/properties.js';
@@ -96,7 +120,14 @@ function codecOf(props: Readonly<Record<string, string>>, opt?: ParquetCompressi
 }
 
 function emptyMetrics(): WriteMetrics {
-  return { numFiles: 0, numOutputRows: 0, numOutputBytes: 0, numRemovedFiles: 0, numRemovedBytes: 0, numRewrittenFiles: 0 };
+  return {
+    numFiles: 0,
+    numOutputRows: 0,
+    numOutputBytes: 0,
+    numRemovedFiles: 0,
+    numRemovedBytes: 0,
+    numRewrittenFiles: 0,
+  };
 }
 
 function removeOf(add: AddFile, now: number): RemoveFile {
@@ -130,7 +161,9 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
     throw new InvalidArgumentError("schemaMode 'overwrite' replaces the table schema and needs mode 'overwrite'");
   }
   if (overwriteSchema && base && (opts.replaceWhere !== undefined || opts.partitionOverwrite === 'dynamic')) {
-    throw new InvalidArgumentError("schemaMode 'overwrite' cannot be combined with replaceWhere or dynamic partition overwrite");
+    throw new InvalidArgumentError(
+      "schemaMode 'overwrite' cannot be combined with replaceWhere or dynamic partition overwrite",
+    );
   }
   const configuration: Record<string, string> = base ? { ...base.properties } : { ...(opts.properties ?? {}) };
   if (base && opts.properties) {
@@ -140,7 +173,12 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
   const plan = planSchema(inputSchema, base?.schema, { schemaMode: opts.schemaMode, typeWidening });
   let schema = plan.schema;
   const partitionColumns = !base || overwriteSchema ? [...(opts.partitionBy ?? [])] : [...base.partitionColumns];
-  if (base && !overwriteSchema && opts.partitionBy && JSON.stringify([...opts.partitionBy]) !== JSON.stringify(partitionColumns)) {
+  if (
+    base &&
+    !overwriteSchema &&
+    opts.partitionBy &&
+    JSON.stringify([...opts.partitionBy]) !== JSON.stringify(partitionColumns)
+  ) {
     throw new InvalidArgumentError(
       `the table is partitioned by [${partitionColumns.join(', ')}], not [${opts.partitionBy.join(', ')}]; ` +
         "to change partitioning overwrite with schemaMode 'overwrite'",
@@ -148,8 +186,14 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
   }
   for (const p of partitionColumns) {
     const f = schema.fields.find((x) => x.name === p);
-    if (!f) throw new InvalidArgumentError(`partition column ${p} is not in the data (columns: ${schema.fields.map((x) => x.name).join(', ')})`);
-    if (!isPrimitive(f.type) || f.type.type === 'variant') throw new InvalidArgumentError(`partition column ${p} has type ${f.type.type}; partition columns must be primitive`);
+    if (!f)
+      throw new InvalidArgumentError(
+        `partition column ${p} is not in the data (columns: ${schema.fields.map((x) => x.name).join(', ')})`,
+      );
+    if (!isPrimitive(f.type) || f.type.type === 'variant')
+      throw new InvalidArgumentError(
+        `partition column ${p} has type ${f.type.type}; partition columns must be primitive`,
+      );
   }
   const mode = columnMappingMode({ configuration } as Metadata);
   const changed = !base || plan.changed || overwriteSchema;
@@ -165,8 +209,10 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
   const metadata: Metadata | undefined = changed
     ? {
         id: base?.metadata.id ?? randomUUID(),
-        ...(base?.metadata.name ?? opts.name ? { name: base?.metadata.name ?? opts.name } : {}),
-        ...(base?.metadata.description ?? opts.description ? { description: base?.metadata.description ?? opts.description } : {}),
+        ...((base?.metadata.name ?? opts.name) ? { name: base?.metadata.name ?? opts.name } : {}),
+        ...((base?.metadata.description ?? opts.description)
+          ? { description: base?.metadata.description ?? opts.description }
+          : {}),
         format: { provider: 'parquet', options: {} },
         schemaString: schemaToString(schema),
         partitionColumns,
@@ -174,7 +220,15 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
         createdTime: base?.metadata.createdTime ?? Date.now(),
       }
     : undefined;
-  return { schema, partitionColumns, metadata, protocol: protocolChanged ? protocol : undefined, plan: { ...plan, schema }, mode, configuration };
+  return {
+    schema,
+    partitionColumns,
+    metadata,
+    protocol: protocolChanged ? protocol : undefined,
+    plan: { ...plan, schema },
+    mode,
+    configuration,
+  };
 }
 
 /** Type widening is recorded in the field's `delta.typeChanges` metadata. */
@@ -186,7 +240,10 @@ function recordTypeChange(schema: StructType, path: string, from: DataType, to: 
     if (!f) return;
     if (i === parts.length - 1) {
       const prev = Array.isArray(f.metadata['delta.typeChanges']) ? (f.metadata['delta.typeChanges'] as object[]) : [];
-      f.metadata = { ...f.metadata, 'delta.typeChanges': [...prev, { fromType: simpleType(from), toType: simpleType(to) }] as never };
+      f.metadata = {
+        ...f.metadata,
+        'delta.typeChanges': [...prev, { fromType: simpleType(from), toType: simpleType(to) }] as never,
+      };
       return;
     }
     if (f.type.type !== 'struct') return;
@@ -204,7 +261,10 @@ function partitionPredicateMatches(pred: BoundExpression, cols: TableColumns, ad
   const fields = [...cols.partitionColumns].map((name) => cols.schema.fields.find((f) => f.name === name)!);
   const arrowFields = fields.map((f) => deltaFieldToArrow(f));
   const children = fields.map((f, i) => constantData(arrowFields[i]!.type, values.get(f.name) ?? null, 1));
-  const batch = new arrow.RecordBatch(new arrow.Schema(arrowFields), arrow.makeData({ type: new arrow.Struct(arrowFields), length: 1, nullCount: 0, children }));
+  const batch = new arrow.RecordBatch(
+    new arrow.Schema(arrowFields),
+    arrow.makeData({ type: new arrow.Struct(arrowFields), length: 1, nullCount: 0, children }),
+  );
   return evaluatePredicate(pred, batch)[0] === 1;
 }
 
@@ -213,20 +273,45 @@ function scalarKey(columns: readonly string[], values: ReadonlyMap<string, Scala
   return columns
     .map((c) => {
       const v = values.get(c) ?? null;
-      return v === null ? 'null' : v instanceof Uint8Array ? `b:${Array.from(v).join(',')}` : `${typeof v}:${String(v)}`;
+      return v === null
+        ? 'null'
+        : v instanceof Uint8Array
+          ? `b:${Array.from(v).join(',')}`
+          : `${typeof v}:${String(v)}`;
     })
     .join('\u0000');
 }
 
 /** Write `input` to the table (`base` undefined: create it). */
-export async function writeTable(store: ObjectStore, base: Snapshot | undefined, input: WriteInput, opts: WriteOptions = {}): Promise<WriteResult> {
+export async function writeTable(
+  store: ObjectStore,
+  base: Snapshot | undefined,
+  input: WriteInput,
+  opts: WriteOptions = {},
+): Promise<WriteResult> {
   const writeMode = opts.mode ?? 'append';
-  if (base && writeMode === 'error') throw new WriteNotAllowedError(`table ${store.root} already exists (mode 'error')`);
-  if (base && writeMode === 'ignore') return { version: base.version, skipped: true, created: false, metrics: emptyMetrics(), conflictsRetried: 0, snapshot: base };
+  if (base && writeMode === 'error')
+    throw new WriteNotAllowedError(`table ${store.root} already exists (mode 'error')`);
+  if (base && writeMode === 'ignore')
+    return {
+      version: base.version,
+      skipped: true,
+      created: false,
+      metrics: emptyMetrics(),
+      conflictsRetried: 0,
+      snapshot: base,
+    };
   if (opts.txn && base) {
     const applied = base.txn(opts.txn.appId);
     if (applied && applied.version >= opts.txn.version) {
-      return { version: base.version, skipped: true, created: false, metrics: emptyMetrics(), conflictsRetried: 0, snapshot: base };
+      return {
+        version: base.version,
+        skipped: true,
+        created: false,
+        metrics: emptyMetrics(),
+        conflictsRetried: 0,
+        snapshot: base,
+      };
     }
   }
   if (base) {
@@ -243,16 +328,24 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
   const prep = prepare(base, stream.schema, opts);
   const cols: TableColumns = { schema: prep.schema, mode: prep.mode, partitionColumns: new Set(prep.partitionColumns) };
   const constraints = tableConstraints(prep.configuration, prep.schema);
-  const replaceWhere = opts.replaceWhere !== undefined ? bind(typeof opts.replaceWhere === 'string' ? parseExpression(opts.replaceWhere) : opts.replaceWhere, prep.schema) : undefined;
+  const replaceWhere =
+    opts.replaceWhere !== undefined
+      ? bind(
+          typeof opts.replaceWhere === 'string' ? parseExpression(opts.replaceWhere) : opts.replaceWhere,
+          prep.schema,
+        )
+      : undefined;
   const dynamic = overwrite && opts.partitionOverwrite === 'dynamic';
-  if (dynamic && prep.partitionColumns.length === 0) throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
+  if (dynamic && prep.partitionColumns.length === 0)
+    throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
 
   const writer = new DataFileWriter({
     store,
     schema: prep.schema,
     partitionColumns: prep.partitionColumns,
     mode: prep.mode,
-    targetFileSize: opts.targetFileSize ?? (Number(prep.configuration['delta.targetFileSize']) || DEFAULT_TARGET_FILE_SIZE),
+    targetFileSize:
+      opts.targetFileSize ?? (Number(prep.configuration['delta.targetFileSize']) || DEFAULT_TARGET_FILE_SIZE),
     rowGroupSize: opts.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
     compression: codecOf(prep.configuration, opts.compression),
     stats: statsColumnsFromProperties(prep.configuration),
@@ -278,7 +371,9 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
         const ok = evaluatePredicate(replaceWhere, batch);
         const bad = ok.indexOf(0);
         if (bad >= 0) {
-          throw new WriteNotAllowedError(`replaceWhere: row ${bad} of the data does not match the predicate ${toSql(replaceWhere)}; every written row must match it. Nothing was committed.`);
+          throw new WriteNotAllowedError(
+            `replaceWhere: row ${bad} of the data does not match the predicate ${toSql(replaceWhere)}; every written row must match it. Nothing was committed.`,
+          );
         }
       }
       await sink(batch);
@@ -303,7 +398,8 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
       } else if (dynamic) {
         const replaced = new Set(written.keys());
         for (const add of base.files()) {
-          if (replaced.has(scalarKey(prep.partitionColumns, parsePartitionValues(cols, add.partitionValues)))) removes.push(removeOf(add, now));
+          if (replaced.has(scalarKey(prep.partitionColumns, parsePartitionValues(cols, add.partitionValues))))
+            removes.push(removeOf(add, now));
         }
         if (written.size > 0) read.predicates = [bind(partitionsPredicate(prep, written), prep.schema)];
         read.files = removes.map((r) => r.path);
@@ -335,7 +431,12 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
     ] as Action[],
     operation: 'WRITE',
     operationParameters: {
-      mode: !snapshotBase && writeMode !== 'append' && writeMode !== 'overwrite' ? 'ErrorIfExists' : overwrite ? 'Overwrite' : 'Append',
+      mode:
+        !snapshotBase && writeMode !== 'append' && writeMode !== 'overwrite'
+          ? 'ErrorIfExists'
+          : overwrite
+            ? 'Overwrite'
+            : 'Append',
       partitionBy: JSON.stringify(prep.partitionColumns),
       ...(replaceWhere ? { predicate: JSON.stringify([toSql(replaceWhere)]) } : {}),
       ...(dynamic ? { partitionOverwriteMode: 'DYNAMIC' } : {}),
@@ -360,7 +461,8 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
   } catch (err) {
     if (!(err instanceof TableCreatedConcurrentlyError)) {
       // When the commit may have landed, its files must stay (at worst they are orphans).
-      if (!(err instanceof CommitOutcomeUnknownError)) await store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
+      if (!(err instanceof CommitOutcomeUnknownError))
+        await store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
       throw err;
     }
     // Another writer created the table first: if its layout accepts our files, append them.
@@ -374,8 +476,17 @@ export async function writeTable(store: ObjectStore, base: Snapshot | undefined,
     const stray = files.adds.filter((a) => !active.has(a.path)).map((a) => decodeURIComponent(a.path));
     await store.deleteMany(stray).catch(() => undefined);
   }
-  const postCommit = opts.postCommitHooks === false || outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
-  return { version: outcome.version, skipped: outcome.skipped, created: created && !outcome.skipped, metrics, conflictsRetried: outcome.conflictsRetried, snapshot: outcome.snapshot, postCommit };
+  const postCommit =
+    opts.postCommitHooks === false || outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
+  return {
+    version: outcome.version,
+    skipped: outcome.skipped,
+    created: created && !outcome.skipped,
+    metrics,
+    conflictsRetried: outcome.conflictsRetried,
+    snapshot: outcome.snapshot,
+    postCommit,
+  };
 }
 
 async function appendAfterConcurrentCreate(
@@ -391,8 +502,11 @@ async function appendAfterConcurrentCreate(
   const cleanup = () => store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
   if (writeMode === 'error' || writeMode === 'ignore') {
     await cleanup();
-    if (writeMode === 'ignore') return { version: winner.version, skipped: true, conflictsRetried: 1, snapshot: winner };
-    throw new WriteNotAllowedError(`table ${store.root} was created by another writer while this write ran (mode 'error')`);
+    if (writeMode === 'ignore')
+      return { version: winner.version, skipped: true, conflictsRetried: 1, snapshot: winner };
+    throw new WriteNotAllowedError(
+      `table ${store.root} was created by another writer while this write ran (mode 'error')`,
+    );
   }
   const sameLayout =
     JSON.stringify(winner.partitionColumns) === JSON.stringify(prep.partitionColumns) &&
@@ -416,10 +530,12 @@ async function appendAfterConcurrentCreate(
 
 /** Our files fit the winner's table when every column we wrote has the same type there. */
 function sameDataSchema(table: StructType, ours: StructType): boolean {
-  return ours.fields.every((f) => {
-    const t = table.fields.find((x) => x.name === f.name);
-    return !!t && JSON.stringify(t.type) === JSON.stringify(f.type);
-  }) && table.fields.every((t) => t.nullable || ours.fields.some((f) => f.name === t.name));
+  return (
+    ours.fields.every((f) => {
+      const t = table.fields.find((x) => x.name === f.name);
+      return !!t && JSON.stringify(t.type) === JSON.stringify(f.type);
+    }) && table.fields.every((t) => t.nullable || ours.fields.some((f) => f.name === t.name))
+  );
 }
 
 function columnsOfBound(e: BoundExpression): string[] {
@@ -450,7 +566,13 @@ function partitionsPredicate(prep: Prepared, written: Map<string, ReadonlyMap<st
 }
 
 /** Read one file and send the rows `pred` does not select back into the write. Returns 1. */
-async function rewriteExcluding(base: Snapshot, add: AddFile, pred: BoundExpression, prep: Prepared, sink: (b: arrow.RecordBatch) => Promise<void>): Promise<number> {
+async function rewriteExcluding(
+  base: Snapshot,
+  add: AddFile,
+  pred: BoundExpression,
+  prep: Prepared,
+  sink: (b: arrow.RecordBatch) => Promise<void>,
+): Promise<number> {
   const fields = base.schema.fields;
   const ctx: FileScanContext = {
     store: base.store,
@@ -461,7 +583,13 @@ async function rewriteExcluding(base: Snapshot, add: AddFile, pred: BoundExpress
     tableSchema: base.schema,
   };
   const metrics = { rowGroupsRead: 0, rowGroupsSkipped: 0, rowsRead: 0, rowsDeleted: 0, bytesRead: 0 };
-  const task = { add, partitionValues: parsePartitionValues({ schema: base.schema, mode: base.columnMapping, partitionColumns: new Set(base.partitionColumns) }, add.partitionValues) };
+  const task = {
+    add,
+    partitionValues: parsePartitionValues(
+      { schema: base.schema, mode: base.columnMapping, partitionColumns: new Set(base.partitionColumns) },
+      add.partitionValues,
+    ),
+  };
   for await (const batch of streamDataFile(ctx, task, metrics)) {
     const selected = evaluatePredicate(pred, batch);
     const keep = new Uint8Array(selected.length);

@@ -105,16 +105,25 @@ export function arrowTypeToDelta(t: arrow.DataType, path: string, field?: arrow.
     case arrow.Type.Decimal: {
       const d = t as arrow.Decimal;
       if (d.precision > 38) {
-        throw new SchemaMismatchError(`column ${path}: decimal(${d.precision},${d.scale}) exceeds Delta's maximum precision 38`);
+        throw new SchemaMismatchError(
+          `column ${path}: decimal(${d.precision},${d.scale}) exceeds Delta's maximum precision 38`,
+        );
       }
       return { type: 'decimal', precision: d.precision, scale: d.scale };
     }
     case arrow.Type.Struct:
-      return { type: 'struct', fields: (t as arrow.Struct).children.map((c) => arrowFieldToDelta(c, `${path}.${c.name}`)) };
+      return {
+        type: 'struct',
+        fields: (t as arrow.Struct).children.map((c) => arrowFieldToDelta(c, `${path}.${c.name}`)),
+      };
     case arrow.Type.List:
     case arrow.Type.FixedSizeList: {
       const child = (t as arrow.List).children[0]!;
-      return { type: 'array', elementType: arrowTypeToDelta(child.type, `${path}[]`, child), containsNull: child.nullable };
+      return {
+        type: 'array',
+        elementType: arrowTypeToDelta(child.type, `${path}[]`, child),
+        containsNull: child.nullable,
+      };
     }
     case arrow.Type.Map: {
       const entries = (t as arrow.Map_).children[0]!.type as arrow.Struct;

@@ -45,7 +45,17 @@ export function partitionDirectory(columns: readonly string[], values: Record<st
 export function encodePathForLog(key: string): string {
   return key
     .split('/')
-    .map((seg) => encodeURIComponent(seg).replace(/%3D/g, '=').replace(/%3A/g, ':').replace(/%40/g, '@').replace(/%2B/g, '+').replace(/%2C/g, ',').replace(/%24/g, '$').replace(/%26/g, '&').replace(/%3B/g, ';'))
+    .map((seg) =>
+      encodeURIComponent(seg)
+        .replace(/%3D/g, '=')
+        .replace(/%3A/g, ':')
+        .replace(/%40/g, '@')
+        .replace(/%2B/g, '+')
+        .replace(/%2C/g, ',')
+        .replace(/%24/g, '$')
+        .replace(/%26/g, '&')
+        .replace(/%3B/g, ';'),
+    )
     .join('/');
 }
 

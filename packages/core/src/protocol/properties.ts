@@ -80,7 +80,9 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
       try {
         bind(parseExpression(value), schema);
       } catch (err) {
-        throw new InvalidArgumentError(`CHECK constraint ${key.slice('delta.constraints.'.length)} ("${value}") is invalid: ${(err as Error).message}`);
+        throw new InvalidArgumentError(
+          `CHECK constraint ${key.slice('delta.constraints.'.length)} ("${value}") is invalid: ${(err as Error).message}`,
+        );
       }
       continue;
     }
@@ -90,11 +92,14 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
     }
     const validate = KNOWN[key];
     if (!validate) {
-      throw new InvalidArgumentError(`unknown table property ${key}; known delta.* properties: ${Object.keys(KNOWN).join(', ')}`);
+      throw new InvalidArgumentError(
+        `unknown table property ${key}; known delta.* properties: ${Object.keys(KNOWN).join(', ')}`,
+      );
     }
     const problem = validate(value, key);
     if (problem) throw new InvalidArgumentError(`table property ${key}=${JSON.stringify(value)} ${problem}`);
-    if (NOT_YET[key] && value === 'true') throw new InvalidArgumentError(`table property ${key}=true is rejected: ${NOT_YET[key]}`);
+    if (NOT_YET[key] && value === 'true')
+      throw new InvalidArgumentError(`table property ${key}=true is rejected: ${NOT_YET[key]}`);
   }
   const statsCols = props['delta.dataSkippingStatsColumns'];
   if (statsCols) {
@@ -133,16 +138,36 @@ function hasInvariants(t: DataType): boolean {
 }
 
 /** Features that need a reader (and so reader version 3 with explicit lists). */
-const READER_WRITER = new Set(['columnMapping', 'deletionVectors', 'timestampNtz', 'typeWidening', 'v2Checkpoint', 'vacuumProtocolCheck', 'variantType']);
+const READER_WRITER = new Set([
+  'columnMapping',
+  'deletionVectors',
+  'timestampNtz',
+  'typeWidening',
+  'v2Checkpoint',
+  'vacuumProtocolCheck',
+  'variantType',
+]);
 /** Legacy versions that imply writer-only features. */
-const LEGACY_WRITER_VERSION: Record<string, number> = { appendOnly: 2, invariants: 2, checkConstraints: 3, changeDataFeed: 4, generatedColumns: 4, columnMapping: 5, identityColumns: 6 };
+const LEGACY_WRITER_VERSION: Record<string, number> = {
+  appendOnly: 2,
+  invariants: 2,
+  checkConstraints: 3,
+  changeDataFeed: 4,
+  generatedColumns: 4,
+  columnMapping: 5,
+  identityColumns: 6,
+};
 
 /**
  * The lowest protocol the table's properties and schema need, never below `current`.
  * Legacy versions when they suffice (reader 1-2, writer 2-6), table features
  * (reader 3 / writer 7) only when a feature requires them.
  */
-export function requiredProtocol(props: Readonly<Record<string, string>>, schema: StructType, current?: Protocol): Protocol {
+export function requiredProtocol(
+  props: Readonly<Record<string, string>>,
+  schema: StructType,
+  current?: Protocol,
+): Protocol {
   const features = new Set<string>();
   if (props['delta.appendOnly'] === 'true') features.add('appendOnly');
   if (hasInvariants(schema)) features.add('invariants');
@@ -153,13 +178,16 @@ export function requiredProtocol(props: Readonly<Record<string, string>>, schema
   if (props['delta.enableTypeWidening'] === 'true') features.add('typeWidening');
   if (props['delta.enableInCommitTimestamps'] === 'true') features.add('inCommitTimestamp');
   if (props['delta.checkpointPolicy'] === 'v2') features.add('v2Checkpoint');
-  for (const [k, v] of Object.entries(props)) if (k.startsWith('delta.feature.') && (v === 'supported' || v === 'enabled')) features.add(k.slice('delta.feature.'.length));
+  for (const [k, v] of Object.entries(props))
+    if (k.startsWith('delta.feature.') && (v === 'supported' || v === 'enabled'))
+      features.add(k.slice('delta.feature.'.length));
   const types = new Set<string>();
   typesIn(schema, types);
   if (types.has('timestamp_ntz')) features.add('timestampNtz');
   if (types.has('variant')) features.add('variantType');
 
-  const needsFeatures = [...features].some((f) => !(f in LEGACY_WRITER_VERSION)) || (current?.minWriterVersion ?? 0) >= 7;
+  const needsFeatures =
+    [...features].some((f) => !(f in LEGACY_WRITER_VERSION)) || (current?.minWriterVersion ?? 0) >= 7;
   let next: Protocol;
   if (!needsFeatures) {
     const writer = Math.max(2, ...[...features].map((f) => LEGACY_WRITER_VERSION[f]!));
@@ -167,14 +195,24 @@ export function requiredProtocol(props: Readonly<Record<string, string>>, schema
     next = { minReaderVersion: reader, minWriterVersion: writer };
   } else {
     // Table features: list every feature the legacy versions of `current` implied, too.
-    for (const [f, v] of Object.entries(LEGACY_WRITER_VERSION)) if (current && current.minWriterVersion < 7 && current.minWriterVersion >= v) features.add(f);
+    for (const [f, v] of Object.entries(LEGACY_WRITER_VERSION))
+      if (current && current.minWriterVersion < 7 && current.minWriterVersion >= v) features.add(f);
     for (const f of current?.writerFeatures ?? []) features.add(f);
     const readerFeatures = new Set([...features].filter((f) => READER_WRITER.has(f)));
     for (const f of current?.readerFeatures ?? []) readerFeatures.add(f);
     const needsReader = readerFeatures.size > 0 && [...readerFeatures].some((f) => f !== 'columnMapping');
     next = needsReader
-      ? { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [...readerFeatures].sort(), writerFeatures: [...features].sort() }
-      : { minReaderVersion: features.has('columnMapping') ? 2 : 1, minWriterVersion: 7, writerFeatures: [...features].sort() };
+      ? {
+          minReaderVersion: 3,
+          minWriterVersion: 7,
+          readerFeatures: [...readerFeatures].sort(),
+          writerFeatures: [...features].sort(),
+        }
+      : {
+          minReaderVersion: features.has('columnMapping') ? 2 : 1,
+          minWriterVersion: 7,
+          writerFeatures: [...features].sort(),
+        };
   }
   if (!current) return next;
   return mergeProtocol(current, next);

@@ -12,12 +12,18 @@ import type { FileStats } from './actions.js';
 const NUMBER_VALUE = /([:,[]\s*)(-?\d[\d.]*(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g;
 
 function significantDigits(literal: string): number {
-  const mantissa = literal.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  const mantissa = literal
+    .replace(/^-/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '');
   return mantissa.length;
 }
 
 export function parseStatsJson(text: string): FileStats | undefined {
-  const safe = text.replace(NUMBER_VALUE, (all, prefix: string, num: string) => (significantDigits(num) > 15 ? `${prefix}"${num}"` : all));
+  const safe = text.replace(NUMBER_VALUE, (all, prefix: string, num: string) =>
+    significantDigits(num) > 15 ? `${prefix}"${num}"` : all,
+  );
   try {
     const parsed = JSON.parse(safe) as unknown;
     return parsed && typeof parsed === 'object' ? (parsed as FileStats) : undefined;

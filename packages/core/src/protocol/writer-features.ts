@@ -43,7 +43,10 @@ export const MAX_WRITER_VERSION = 7;
 export function assertWritable(protocol: Protocol): void {
   const v = protocol.minWriterVersion;
   if (v > MAX_WRITER_VERSION) {
-    throw new UnsupportedFeatureError(`writerVersion ${v}`, `unsupported protocol (minWriterVersion=${v}): delta-serverless writes writer versions up to ${MAX_WRITER_VERSION}`);
+    throw new UnsupportedFeatureError(
+      `writerVersion ${v}`,
+      `unsupported protocol (minWriterVersion=${v}): delta-serverless writes writer versions up to ${MAX_WRITER_VERSION}`,
+    );
   }
   // Legacy versions 4-6 imply generated/identity columns only when the schema uses them
   // (assertWritableSchema); version 7 lists its features.
@@ -51,7 +54,10 @@ export function assertWritable(protocol: Protocol): void {
   for (const f of needed) {
     if (SUPPORTED_WRITER_FEATURES.has(f)) continue;
     const reason = REFUSED_REASONS[f] ?? 'this writer feature is unknown to delta-serverless';
-    throw new UnsupportedFeatureError(f, `cannot write to this table: it requires writer feature "${f}" (${reason}). Use an engine that supports it.`);
+    throw new UnsupportedFeatureError(
+      f,
+      `cannot write to this table: it requires writer feature "${f}" (${reason}). Use an engine that supports it.`,
+    );
   }
 }
 
@@ -59,10 +65,16 @@ export function assertWritable(protocol: Protocol): void {
 export function assertWritableSchema(protocol: Protocol, schemaString: string): void {
   if (protocol.minWriterVersion >= 7) return;
   if (protocol.minWriterVersion >= 4 && schemaString.includes('delta.generationExpression')) {
-    throw new UnsupportedFeatureError('generatedColumns', `cannot write to this table: it has generated columns (${REFUSED_REASONS.generatedColumns})`);
+    throw new UnsupportedFeatureError(
+      'generatedColumns',
+      `cannot write to this table: it has generated columns (${REFUSED_REASONS.generatedColumns})`,
+    );
   }
   if (protocol.minWriterVersion >= 6 && schemaString.includes('delta.identity.')) {
-    throw new UnsupportedFeatureError('identityColumns', `cannot write to this table: it has identity columns (${REFUSED_REASONS.identityColumns})`);
+    throw new UnsupportedFeatureError(
+      'identityColumns',
+      `cannot write to this table: it has identity columns (${REFUSED_REASONS.identityColumns})`,
+    );
   }
 }
 

@@ -20,7 +20,13 @@ import type { Snapshot } from '../table/snapshot.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { parsePartitionValues, type TableColumns } from './file-stats.js';
-import { streamDataFile, type FileScanContext, type FileScanMetrics, type RowSelector, type ScanFileTask } from './file-scan.js';
+import {
+  streamDataFile,
+  type FileScanContext,
+  type FileScanMetrics,
+  type RowSelector,
+  type ScanFileTask,
+} from './file-scan.js';
 
 export interface ChangeFeedOptions {
   startVersion: number;
@@ -49,7 +55,11 @@ function difference(a: DeletedRows, b: DeletedRows): DeletedRows {
   return DeletedRows.fromSortedUnique(a.rows.filter((r) => !b.has(r)));
 }
 
-async function dvRows(store: ObjectStore, dv: DeletionVectorDescriptor | null | undefined, path: string): Promise<DeletedRows> {
+async function dvRows(
+  store: ObjectStore,
+  dv: DeletionVectorDescriptor | null | undefined,
+  path: string,
+): Promise<DeletedRows> {
   return dv ? loadDeletionVector(dv, storeDvReader(store), { dataFile: path }) : DeletedRows.EMPTY;
 }
 
@@ -66,13 +76,16 @@ export async function* readChangeFeed(latest: Snapshot, options: ChangeFeedOptio
   if (!Number.isInteger(options.startVersion) || options.startVersion < 0 || end < options.startVersion) {
     throw new InvalidArgumentError(`invalid change feed range [${options.startVersion}, ${end}]`);
   }
-  if (end > latest.version) throw new InvalidArgumentError(`endVersion ${end} is after the latest version ${latest.version}`);
+  if (end > latest.version)
+    throw new InvalidArgumentError(`endVersion ${end} is after the latest version ${latest.version}`);
   const commits = (await listLogFiles(store, options.startVersion)).filter(
     (f): f is CommitFile => f.kind === 'commit' && f.version <= end,
   );
   commits.sort((a, b) => a.version - b.version);
   if (commits[0]?.version !== options.startVersion) {
-    throw new InvalidArgumentError(`commit ${options.startVersion} is not in the log any more (cleaned up); choose a later startVersion`);
+    throw new InvalidArgumentError(
+      `commit ${options.startVersion} is not in the log any more (cleaned up); choose a later startVersion`,
+    );
   }
   const actions = await mapLimit(commits, 16, (c) => readCommit(store, c));
 
@@ -122,7 +135,10 @@ export async function* readChangeFeed(latest: Snapshot, options: ChangeFeedOptio
           constantData(new arrow.Int64(), BigInt(changes.version), n),
           constantData(new arrow.Timestamp(arrow.TimeUnit.MICROSECOND, 'UTC'), BigInt(changes.timestamp) * 1000n, n),
         ];
-        yield new arrow.RecordBatch(outSchema, arrow.makeData({ type: new arrow.Struct(outSchema.fields), length: n, nullCount: 0, children }));
+        yield new arrow.RecordBatch(
+          outSchema,
+          arrow.makeData({ type: new arrow.Struct(outSchema.fields), length: n, nullCount: 0, children }),
+        );
       }
     }
   }
@@ -143,7 +159,10 @@ async function planVersion(
     return {
       version,
       timestamp,
-      tasks: cdc.map((c) => ({ add: { path: c.path, size: c.size }, partitionValues: parsePartitionValues(cols, c.partitionValues) })),
+      tasks: cdc.map((c) => ({
+        add: { path: c.path, size: c.size },
+        partitionValues: parsePartitionValues(cols, c.partitionValues),
+      })),
     };
   }
   const adds = acts.filter((a) => a.add?.dataChange).map((a) => a.add!);
@@ -163,11 +182,24 @@ async function planVersion(
     if (rm) {
       // Same file, new deletion vector: rows newly deleted, and rows brought back.
       paired.add(key);
-      const [before, after] = await Promise.all([dvRows(store, rm.deletionVector, rm.path), dvRows(store, add.deletionVector, add.path)]);
+      const [before, after] = await Promise.all([
+        dvRows(store, rm.deletionVector, rm.path),
+        dvRows(store, add.deletionVector, add.path),
+      ]);
       const deleted = difference(after, before);
       const restored = difference(before, after);
-      if (deleted.cardinality > 0) tasks.push({ add: fileRef(add), partitionValues: withType(add.partitionValues, 'delete'), selector: new OnlyRows(deleted) });
-      if (restored.cardinality > 0) tasks.push({ add: fileRef(add), partitionValues: withType(add.partitionValues, 'insert'), selector: new OnlyRows(restored) });
+      if (deleted.cardinality > 0)
+        tasks.push({
+          add: fileRef(add),
+          partitionValues: withType(add.partitionValues, 'delete'),
+          selector: new OnlyRows(deleted),
+        });
+      if (restored.cardinality > 0)
+        tasks.push({
+          add: fileRef(add),
+          partitionValues: withType(add.partitionValues, 'insert'),
+          selector: new OnlyRows(restored),
+        });
       continue;
     }
     tasks.push({ add: add, partitionValues: withType(add.partitionValues, 'insert') });

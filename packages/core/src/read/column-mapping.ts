@@ -22,7 +22,11 @@ export function fieldId(field: StructField): number | undefined {
 }
 
 /** Physical path of a logical column path (for stats and partition-value lookups). */
-export function physicalPath(schema: StructType, logical: readonly string[], mode: ColumnMappingMode): string[] | undefined {
+export function physicalPath(
+  schema: StructType,
+  logical: readonly string[],
+  mode: ColumnMappingMode,
+): string[] | undefined {
   if (mode === 'none') return [...logical];
   const out: string[] = [];
   let cur: DataType = schema;

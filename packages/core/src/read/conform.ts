@@ -30,7 +30,13 @@ export function matchField(fileFields: readonly arrow.Field[], target: StructFie
   return fileFields.findIndex((f) => f.name.toLowerCase() === lower);
 }
 
-export function conformData(data: arrow.Data | undefined, length: number, target: DataType, mode: ColumnMappingMode, path: string): arrow.Data {
+export function conformData(
+  data: arrow.Data | undefined,
+  length: number,
+  target: DataType,
+  mode: ColumnMappingMode,
+  path: string,
+): arrow.Data {
   const targetArrow = deltaTypeToArrow(target);
   if (!data) return nullData(targetArrow, length);
   try {
@@ -50,7 +56,8 @@ export function conformData(data: arrow.Data | undefined, length: number, target
           const i = matchField(fileFields, tf, mode);
           return conformData(i >= 0 ? data.children[i] : undefined, data.length, tf.type, mode, `${path}.${tf.name}`);
         });
-        const type = target.type === 'struct' ? new arrow.Struct(target.fields.map((f) => deltaFieldToArrow(f))) : targetArrow;
+        const type =
+          target.type === 'struct' ? new arrow.Struct(target.fields.map((f) => deltaFieldToArrow(f))) : targetArrow;
         return arrow.makeData({
           type: type as arrow.Struct,
           offset: data.offset,
@@ -103,9 +110,14 @@ export function conformData(data: arrow.Data | undefined, length: number, target
     }
   } catch (err) {
     if (err instanceof CorruptDataError) throw err;
-    throw new CorruptDataError(`column ${path}: cannot read file type ${String(data.type)} as ${String(targetArrow)}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new CorruptDataError(
+      `column ${path}: cannot read file type ${String(data.type)} as ${String(targetArrow)}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
-  throw new CorruptDataError(`column ${path}: the data file stores ${String(data.type)}, but the table schema says ${String(targetArrow)}`);
+  throw new CorruptDataError(
+    `column ${path}: the data file stores ${String(data.type)}, but the table schema says ${String(targetArrow)}`,
+  );
 }

@@ -57,18 +57,29 @@ export interface ScanFileTask {
 }
 
 /** Read a file fully into batches (the scan prefetches whole files, bounded by concurrency). */
-export async function readDataFile(ctx: FileScanContext, task: ScanFileTask, metrics: FileScanMetrics): Promise<arrow.RecordBatch[]> {
+export async function readDataFile(
+  ctx: FileScanContext,
+  task: ScanFileTask,
+  metrics: FileScanMetrics,
+): Promise<arrow.RecordBatch[]> {
   const out: arrow.RecordBatch[] = [];
   for await (const b of streamDataFile(ctx, task, metrics)) out.push(b);
   return out;
 }
 
-export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, metrics: FileScanMetrics): AsyncGenerator<arrow.RecordBatch> {
+export async function* streamDataFile(
+  ctx: FileScanContext,
+  task: ScanFileTask,
+  metrics: FileScanMetrics,
+): AsyncGenerator<arrow.RecordBatch> {
   const { add } = task;
   const loc = locateFile(ctx.store, add.path);
   const [file, deleted] = await Promise.all([
     openDataFile(loc, add),
-    task.selector ?? (add.deletionVector ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path }) : undefined),
+    task.selector ??
+      (add.deletionVector
+        ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path })
+        : undefined),
   ]);
   try {
     const fileSchema = file.arrowSchema();
@@ -77,7 +88,9 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
       if (task.partitionValues.has(f.name)) return { field: f, index: -1 };
       return { field: f, index: matchField(fileSchema.fields, f, ctx.mode) };
     });
-    const physicalColumns = [...new Set(sources.filter((s) => s.index >= 0).map((s) => fileSchema.fields[s.index]!.name))];
+    const physicalColumns = [
+      ...new Set(sources.filter((s) => s.index >= 0).map((s) => fileSchema.fields[s.index]!.name)),
+    ];
 
     // Row groups: skip by statistics and by deletion vectors that delete them whole.
     const groups = file.metadata.rowGroups;
@@ -98,7 +111,11 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
 
     const batches =
       physicalColumns.length > 0
-        ? file.readBatches({ columns: physicalColumns, rowGroups: selected.map((s) => s.index), batchSize: ctx.batchSize })
+        ? file.readBatches({
+            columns: physicalColumns,
+            rowGroups: selected.map((s) => s.index),
+            batchSize: ctx.batchSize,
+          })
         : countOnlyBatches(selected, ctx.batchSize);
     // Map positions in the concatenated selected row groups back to file row indexes.
     let seg = 0;
@@ -120,7 +137,8 @@ export async function* streamDataFile(ctx: FileScanContext, task: ScanFileTask, 
         }
       }
       const columns = sources.map(({ field, index }) => {
-        if (index < 0) return constantData(deltaTypeToArrow(field.type), task.partitionValues.get(field.name) ?? null, n);
+        if (index < 0)
+          return constantData(deltaTypeToArrow(field.type), task.partitionValues.get(field.name) ?? null, n);
         const col = raw.getChild(fileSchema.fields[index]!.name);
         const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
         return conformData(data, n, field.type, ctx.mode, field.name);
@@ -156,7 +174,12 @@ async function openDataFile(loc: FileLocation, add: ScanFileTask['add']): Promis
   }
 }
 
-function dvMask(deleted: RowSelector, rowStarts: [number, number, number][], n: number, metrics: FileScanMetrics): Uint8Array | null {
+function dvMask(
+  deleted: RowSelector,
+  rowStarts: [number, number, number][],
+  n: number,
+  metrics: FileScanMetrics,
+): Uint8Array | null {
   let mask: Uint8Array | null = null;
   for (const [off, fileRow, len] of rowStarts) {
     const m = deleted.keepMask(fileRow, len);
@@ -172,11 +195,17 @@ function dvMask(deleted: RowSelector, rowStarts: [number, number, number][], n: 
   return mask;
 }
 
-async function* countOnlyBatches(selected: { numRows: number }[], batchSize: number): AsyncGenerator<arrow.RecordBatch> {
+async function* countOnlyBatches(
+  selected: { numRows: number }[],
+  batchSize: number,
+): AsyncGenerator<arrow.RecordBatch> {
   for (const s of selected) {
     for (let done = 0; done < s.numRows; done += batchSize) {
       const n = Math.min(batchSize, s.numRows - done);
-      yield new arrow.RecordBatch(new arrow.Schema([]), arrow.makeData({ type: new arrow.Struct([]), length: n, nullCount: 0, children: [] }));
+      yield new arrow.RecordBatch(
+        new arrow.Schema([]),
+        arrow.makeData({ type: new arrow.Struct([]), length: n, nullCount: 0, children: [] }),
+      );
     }
   }
 }
@@ -184,12 +213,20 @@ async function* countOnlyBatches(selected: { numRows: number }[], batchSize: num
 function makeBatch(fields: readonly StructField[], columns: arrow.Data[], n: number): arrow.RecordBatch {
   const arrowFields = fields.map((f, i) => new arrow.Field(f.name, columns[i]!.type, f.nullable || true));
   const schema = new arrow.Schema(arrowFields);
-  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(arrowFields), length: n, nullCount: 0, children: columns }));
+  return new arrow.RecordBatch(
+    schema,
+    arrow.makeData({ type: new arrow.Struct(arrowFields), length: n, nullCount: 0, children: columns }),
+  );
 }
 
 function project(batch: arrow.RecordBatch, schema: arrow.Schema): arrow.RecordBatch {
-  const children = schema.fields.map((f) => batch.data.children[batch.schema.fields.findIndex((x) => x.name === f.name)]!);
-  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
+  const children = schema.fields.map(
+    (f) => batch.data.children[batch.schema.fields.findIndex((x) => x.name === f.name)]!,
+  );
+  return new arrow.RecordBatch(
+    schema,
+    arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }),
+  );
 }
 
 /** Row-group statistics as a StatsLookup on logical paths (partition columns exact). */
@@ -198,7 +235,8 @@ function rowGroupLookup(ctx: FileScanContext, task: ScanFileTask, g: RowGroupInf
     const phys = physicalPath(ctx.tableSchema, path, ctx.mode);
     return phys ? g.columns.get(phys.join('.')) : undefined;
   };
-  const part = (path: readonly string[]) => (path.length === 1 && task.partitionValues.has(path[0]!) ? task.partitionValues.get(path[0]!) : undefined);
+  const part = (path: readonly string[]) =>
+    path.length === 1 && task.partitionValues.has(path[0]!) ? task.partitionValues.get(path[0]!) : undefined;
   return {
     numRecords: g.numRows,
     allNull: (p) => part(p) === null,

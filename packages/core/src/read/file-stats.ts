@@ -37,7 +37,11 @@ export function parsePartitionValues(cols: TableColumns, raw: Record<string, str
 }
 
 /** StatsLookup over one file: partition columns are exact, others come from add.stats. */
-export function fileStatsLookup(cols: TableColumns, partitionValues: Map<string, Scalar>, stats: FileStats | undefined): StatsLookup {
+export function fileStatsLookup(
+  cols: TableColumns,
+  partitionValues: Map<string, Scalar>,
+  stats: FileStats | undefined,
+): StatsLookup {
   const numRecords = typeof stats?.numRecords === 'number' ? stats.numRecords : undefined;
   const typeOf = (path: readonly string[]): DataType | undefined => findField(cols.schema, path)?.type;
   const statOf = (which: 'minValues' | 'maxValues', path: readonly string[]): Scalar | undefined => {

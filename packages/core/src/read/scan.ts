@@ -52,7 +52,9 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
     const outputFields = names.map((n) => {
       const f = schema.fields.find((x) => x.name === n);
       if (!f) {
-        throw new InvalidArgumentError(`column "${n}" is not in the table; columns are: ${schema.fields.map((x) => x.name).join(', ')}`);
+        throw new InvalidArgumentError(
+          `column "${n}" is not in the table; columns are: ${schema.fields.map((x) => x.name).join(', ')}`,
+        );
       }
       return f;
     });
@@ -61,7 +63,9 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
       this.predicate = bind(expr, schema);
     }
     const extra = this.predicate
-      ? [...new Set(columnsOf(this.predicate).map((p) => p[0]!))].filter((n) => !names.includes(n)).map((n) => schema.fields.find((f) => f.name === n)!)
+      ? [...new Set(columnsOf(this.predicate).map((p) => p[0]!))]
+          .filter((n) => !names.includes(n))
+          .map((n) => schema.fields.find((f) => f.name === n)!)
       : [];
     this.readFields = [...outputFields, ...extra];
     this.schema = new arrow.Schema(outputFields.map((f) => deltaFieldToArrow(f)));
@@ -121,7 +125,9 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
       batchSize: this.options.batchSize ?? 65_536,
       tableSchema: this.cols.schema,
     };
-    for await (const batches of orderedPrefetch(tasks, this.options.concurrency ?? 4, (t) => readDataFile(ctx, t, this.metrics))) {
+    for await (const batches of orderedPrefetch(tasks, this.options.concurrency ?? 4, (t) =>
+      readDataFile(ctx, t, this.metrics),
+    )) {
       this.metrics.filesRead++;
       for (const b of batches) {
         this.metrics.rowsReturned += b.numRows;

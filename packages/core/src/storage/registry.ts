@@ -48,7 +48,8 @@ export function storeForUri(uri: string, options: StorageOptions = {}): ObjectSt
   }
   const factory = factories.get(scheme);
   if (!factory) {
-    const hint = scheme === 's3' || scheme === 's3a' ? " Import '@delta-serverless/aws' (it registers s3:// and s3a://)." : '';
+    const hint =
+      scheme === 's3' || scheme === 's3a' ? " Import '@delta-serverless/aws' (it registers s3:// and s3a://)." : '';
     throw new InvalidArgumentError(`no storage backend for "${scheme}://" URIs (table ${uri}).${hint}`);
   }
   return factory(normalised, options);

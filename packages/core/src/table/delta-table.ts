@@ -40,7 +40,8 @@ export interface TableScanOptions extends ScanOptions, TimeTravel {}
 
 export function toEpochMillis(ts: Timestamp): number {
   const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(ts);
-  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`invalid timestamp ${JSON.stringify(ts)}; use ISO-8601 like 2024-01-31T12:00:00Z`);
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError(`invalid timestamp ${JSON.stringify(ts)}; use ISO-8601 like 2024-01-31T12:00:00Z`);
   return ms;
 }
 
@@ -64,7 +65,10 @@ export class DeltaTable {
   }
 
   /** Create a table (version 0, no data). */
-  static async create(uri: string | ObjectStore, options: CreateTableOptions & Pick<OpenOptions, 'store' | 'storageOptions'>): Promise<DeltaTable> {
+  static async create(
+    uri: string | ObjectStore,
+    options: CreateTableOptions & Pick<OpenOptions, 'store' | 'storageOptions'>,
+  ): Promise<DeltaTable> {
     const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
     const snapshot = await createTable(store, () => tryLoadSnapshot(store), options);
     return new DeltaTable(store, snapshot);
@@ -107,7 +111,8 @@ export class DeltaTable {
       if (tt.version === this.current.version) return this.current;
       if (tt.version > this.current.version) {
         const inc = await loadIncrement(this.store, this.current.state, tt.version);
-        if (inc && inc.state.version === tt.version) return new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
+        if (inc && inc.state.version === tt.version)
+          return new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
       }
       return loadSnapshot(this.store, tt.version);
     }
@@ -141,7 +146,11 @@ export class DeltaTable {
    * _commit_timestamp. Uses the latest schema; refreshes the held snapshot first.
    */
   tableChanges(options: ChangeFeedOptions): ChangeFeed {
-    return new ChangeFeed(async () => (options.endVersion !== undefined && options.endVersion <= this.current.version ? this.current : this.refresh()), options);
+    return new ChangeFeed(
+      async () =>
+        options.endVersion !== undefined && options.endVersion <= this.current.version ? this.current : this.refresh(),
+      options,
+    );
   }
 
   /**
@@ -179,7 +188,10 @@ export class DeltaTable {
   async checkpoint(): Promise<CheckpointWriteResult> {
     const latest = await this.refresh();
     if (hasWriterFeature(latest.protocol, 'v2Checkpoint')) {
-      throw new UnsupportedFeatureError('v2Checkpoint', 'this table requires v2 checkpoints, which delta-serverless does not write yet');
+      throw new UnsupportedFeatureError(
+        'v2Checkpoint',
+        'this table requires v2 checkpoints, which delta-serverless does not write yet',
+      );
     }
     return writeCheckpoint(this.store, latest.state);
   }

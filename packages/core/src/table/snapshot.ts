@@ -56,7 +56,8 @@ export class Snapshot {
    */
   get timestamp(): number | undefined {
     const ci = this.lastCommit?.commitInfo;
-    if (inCommitTimestampsEnabled(this.metadata) && typeof ci?.inCommitTimestamp === 'number') return ci.inCommitTimestamp;
+    if (inCommitTimestampsEnabled(this.metadata) && typeof ci?.inCommitTimestamp === 'number')
+      return ci.inCommitTimestamp;
     return this.lastCommit?.lastModified;
   }
 

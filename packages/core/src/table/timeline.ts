@@ -53,7 +53,8 @@ async function ictOf(store: ObjectStore, c: CommitFile, fallback: number): Promi
  */
 export async function versionAtTimestamp(store: ObjectStore, latest: Snapshot, timestampMs: number): Promise<number> {
   const commits = await listCommits(store);
-  if (commits.length === 0) throw new VersionNotFoundError(`no commits left in the log of ${store.root} to resolve a timestamp`);
+  if (commits.length === 0)
+    throw new VersionNotFoundError(`no commits left in the log of ${store.root} to resolve a timestamp`);
   const times = monotonic(commits);
   const ict = ictEnablement(latest);
   // Binary search for the last index with time(i) <= ts. Times are non-decreasing.

@@ -1,5 +1,9 @@
 /** Map over items with at most `limit` promises in flight; results keep input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
@@ -16,7 +20,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
  * Yield fn(item) in input order while keeping up to `ahead` results in flight — the
  * prefetching pattern of scans (file N+1 downloads while file N is consumed).
  */
-export async function* orderedPrefetch<T, R>(items: readonly T[], ahead: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* orderedPrefetch<T, R>(
+  items: readonly T[],
+  ahead: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
   const inflight: Promise<R>[] = [];
   let next = 0;
   const fill = () => {

@@ -9,7 +9,10 @@ import type { DataType, StructField, StructType } from '../protocol/schema.js';
 const ID = 'delta.columnMapping.id';
 const PHYSICAL = 'delta.columnMapping.physicalName';
 
-export function assignColumnMapping(schema: StructType, maxColumnId: number): { schema: StructType; maxColumnId: number } {
+export function assignColumnMapping(
+  schema: StructType,
+  maxColumnId: number,
+): { schema: StructType; maxColumnId: number } {
   let next = maxColumnId;
   const field = (f: StructField): StructField => {
     const metadata = { ...f.metadata };

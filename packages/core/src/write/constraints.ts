@@ -33,13 +33,18 @@ function invariantsOf(t: DataType, prefix: string, out: { name: string; sql: str
 
 export function tableConstraints(configuration: Readonly<Record<string, string>>, schema: StructType): Constraint[] {
   const defs: { name: string; sql: string }[] = [];
-  for (const [k, v] of Object.entries(configuration)) if (k.startsWith('delta.constraints.')) defs.push({ name: k.slice('delta.constraints.'.length), sql: v });
+  for (const [k, v] of Object.entries(configuration))
+    if (k.startsWith('delta.constraints.')) defs.push({ name: k.slice('delta.constraints.'.length), sql: v });
   invariantsOf(schema, '', defs);
   return defs.map((d) => ({ ...d, bound: bind(parseExpression(d.sql), schema) }));
 }
 
 /** Throws ConstraintViolationError naming the constraint and the first offending row. */
-export function checkConstraints(batch: arrow.RecordBatch, constraints: readonly Constraint[], schema: StructType): void {
+export function checkConstraints(
+  batch: arrow.RecordBatch,
+  constraints: readonly Constraint[],
+  schema: StructType,
+): void {
   for (const c of constraints) {
     const ok = evaluatePredicate(c.bound, batch);
     const bad = ok.indexOf(0);

@@ -111,18 +111,30 @@ export class DataFileWriter {
   }
 
   private async openFile(slice: PartitionSlice): Promise<OpenFile> {
-    const dir = this.opts.partitionColumns.length === 0 ? '' : this.opts.mode !== 'none' ? `${randomPrefix()}/` : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
+    const dir =
+      this.opts.partitionColumns.length === 0
+        ? ''
+        : this.opts.mode !== 'none'
+          ? `${randomPrefix()}/`
+          : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
     const n = String(this.fileCounter++).padStart(5, '0');
     const name = `part-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
-    const writer = await createParquetWriter(this.physical, { compression: this.opts.compression, rowGroupSize: this.opts.rowGroupSize });
+    const writer = await createParquetWriter(this.physical, {
+      compression: this.opts.compression,
+      rowGroupSize: this.opts.rowGroupSize,
+    });
     const file: OpenFile = {
       key: slice.key,
       path,
       partition: slice,
       writer,
       upload: Promise.resolve(),
-      stats: new StatsCollector(this.opts.schema, { ...this.opts.stats, columnMapping: this.opts.mode, partitionColumns: this.opts.partitionColumns }),
+      stats: new StatsCollector(this.opts.schema, {
+        ...this.opts.stats,
+        columnMapping: this.opts.mode,
+        partitionColumns: this.opts.partitionColumns,
+      }),
       rows: 0,
       arrowBytes: 0,
       emitted: 0,
@@ -171,7 +183,9 @@ export class DataFileWriter {
 
   /** Stop writing and delete every file this writer created (nothing was committed). */
   async abort(reason?: unknown): Promise<void> {
-    await Promise.all([...this.open.values()].map((f) => f.writer.abort(reason).then(() => f.upload.catch(() => undefined))));
+    await Promise.all(
+      [...this.open.values()].map((f) => f.writer.abort(reason).then(() => f.upload.catch(() => undefined))),
+    );
     this.open.clear();
     await this.opts.store.deleteMany(this.writtenPaths).catch(() => undefined);
   }

@@ -31,14 +31,20 @@ export async function openInput(input: WriteInput): Promise<InputStream> {
   if (input instanceof arrow.RecordBatch) return { schema: input.schema, batches: toAsync([input]), inMemory: true };
   if (Array.isArray(input)) {
     const batches = input as readonly arrow.RecordBatch[];
-    if (batches.length === 0) throw new InvalidArgumentError('nothing to write: the batch array is empty (pass an Arrow Table with a schema to write zero rows)');
+    if (batches.length === 0)
+      throw new InvalidArgumentError(
+        'nothing to write: the batch array is empty (pass an Arrow Table with a schema to write zero rows)',
+      );
     return { schema: batches[0]!.schema, batches: toAsync(batches), inMemory: true };
   }
-  const iterator = isAsyncIterable(input) ? input[Symbol.asyncIterator]() : toAsync(input as Iterable<arrow.RecordBatch>)[Symbol.asyncIterator]();
+  const iterator = isAsyncIterable(input)
+    ? input[Symbol.asyncIterator]()
+    : toAsync(input as Iterable<arrow.RecordBatch>)[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) throw new InvalidArgumentError('nothing to write: the batch stream is empty');
   const head = first.value;
-  if (!(head instanceof arrow.RecordBatch)) throw new InvalidArgumentError('write input must yield Apache Arrow RecordBatch objects');
+  if (!(head instanceof arrow.RecordBatch))
+    throw new InvalidArgumentError('write input must yield Apache Arrow RecordBatch objects');
   return {
     schema: head.schema,
     inMemory: false,

@@ -24,9 +24,17 @@ export interface PartitionSlice {
   batch: arrow.RecordBatch;
 }
 
-export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, partitionColumns: readonly string[], mode: ColumnMappingMode): PartitionSlice[] {
+export function splitByPartition(
+  batch: arrow.RecordBatch,
+  schema: StructType,
+  partitionColumns: readonly string[],
+  mode: ColumnMappingMode,
+): PartitionSlice[] {
   const dataFields = batch.schema.fields.filter((f) => !partitionColumns.includes(f.name));
-  const dataOnly = projectBatch(batch, dataFields.map((f) => f.name));
+  const dataOnly = projectBatch(
+    batch,
+    dataFields.map((f) => f.name),
+  );
   if (partitionColumns.length === 0) return [{ key: '', values: {}, scalars: new Map(), batch: dataOnly }];
 
   const n = batch.numRows;
@@ -37,7 +45,10 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, p
     return { name, field, values: readValues(slice, n, field.type), valid: validity(slice, n) };
   });
   // Group rows by partition: intern each row's tuple of serialised values.
-  const groups = new Map<string, { values: Record<string, string | null>; scalars: Map<string, Scalar>; rows: number[] }>();
+  const groups = new Map<
+    string,
+    { values: Record<string, string | null>; scalars: Map<string, Scalar>; rows: number[] }
+  >();
   for (let i = 0; i < n; i++) {
     let key = '';
     for (const c of columns) {
@@ -61,14 +72,22 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: StructType, p
     const [[key, g]] = [...groups];
     return [{ key: key!, values: g!.values, scalars: g!.scalars, batch: dataOnly }];
   }
-  return [...groups].map(([key, g]) => ({ key, values: g.values, scalars: g.scalars, batch: takeBatch(dataOnly, Uint32Array.from(g.rows)) }));
+  return [...groups].map(([key, g]) => ({
+    key,
+    values: g.values,
+    scalars: g.scalars,
+    batch: takeBatch(dataOnly, Uint32Array.from(g.rows)),
+  }));
 }
 
 /**
  * A row's partition value; empty strings and binaries are null, because the protocol reads an
  * empty partition value string as null (Spark's writers turn them into nulls too).
  */
-function valueAt(c: { values: ArrayLike<Scalar | undefined>; valid: ArrayLike<number> | null | undefined }, i: number): Scalar {
+function valueAt(
+  c: { values: ArrayLike<Scalar | undefined>; valid: ArrayLike<number> | null | undefined },
+  i: number,
+): Scalar {
   if (c.valid && c.valid[i] !== 1) return null;
   const v = c.values[i] ?? null;
   return v === '' || (v instanceof Uint8Array && v.length === 0) ? null : v;

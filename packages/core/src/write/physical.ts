@@ -38,7 +38,11 @@ export function physicalType(t: DataType, mode: ColumnMappingMode): arrow.DataTy
 }
 
 export function physicalSchema(fields: readonly StructField[], mode: ColumnMappingMode): arrow.Schema {
-  return new arrow.Schema(fields.map((f) => (mode === 'none' ? new arrow.Field(f.name, deltaTypeToArrow(f.type), f.nullable) : physicalField(f, mode))));
+  return new arrow.Schema(
+    fields.map((f) =>
+      mode === 'none' ? new arrow.Field(f.name, deltaTypeToArrow(f.type), f.nullable) : physicalField(f, mode),
+    ),
+  );
 }
 
 /** Re-type data to its physical type (same buffers, renamed nested fields). */
@@ -48,8 +52,15 @@ function retype(data: arrow.Data, type: arrow.DataType): arrow.Data {
 }
 
 /** A logical-name batch as the physical batch written to Parquet. */
-export function toPhysicalBatch(batch: arrow.RecordBatch, schema: arrow.Schema, mode: ColumnMappingMode): arrow.RecordBatch {
+export function toPhysicalBatch(
+  batch: arrow.RecordBatch,
+  schema: arrow.Schema,
+  mode: ColumnMappingMode,
+): arrow.RecordBatch {
   if (mode === 'none') return batch;
   const children = schema.fields.map((f, i) => retype(batch.data.children[i]!, f.type));
-  return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
+  return new arrow.RecordBatch(
+    schema,
+    arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }),
+  );
 }

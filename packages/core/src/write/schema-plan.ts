@@ -54,11 +54,18 @@ function castable(src: arrow.DataType, dst: DataType): boolean {
 }
 
 /** Compute the resulting table schema, or throw naming every mismatch. */
-export function planSchema(data: arrow.Schema, table: StructType | undefined, opts: SchemaPlanOptions = {}): SchemaPlan {
+export function planSchema(
+  data: arrow.Schema,
+  table: StructType | undefined,
+  opts: SchemaPlanOptions = {},
+): SchemaPlan {
   if (!table || opts.schemaMode === 'overwrite') {
     // Inferred schemas are nullable throughout: Arrow JS marks typed-array columns
     // non-nullable by construction, not by intent. Declare NOT NULL with DeltaTable.create.
-    const schema = relaxNullability({ type: 'struct', fields: data.fields.map((f) => arrowFieldToDelta(f)) }) as StructType;
+    const schema = relaxNullability({
+      type: 'struct',
+      fields: data.fields.map((f) => arrowFieldToDelta(f)),
+    }) as StructType;
     return makePlan(schema, !!table, []);
   }
   const problems: string[] = [];
@@ -122,7 +129,10 @@ function mergeType(
   }
   if (dst.type === 'array' && (src.typeId === arrow.Type.List || src.typeId === arrow.Type.FixedSizeList)) {
     const child = src.children[0]!;
-    return { ...dst, elementType: mergeType(child.type, dst.elementType, `${path}[]`, opts, problems, typeChanges, child) };
+    return {
+      ...dst,
+      elementType: mergeType(child.type, dst.elementType, `${path}[]`, opts, problems, typeChanges, child),
+    };
   }
   if (dst.type === 'map' && src.typeId === arrow.Type.Map) {
     const [k, v] = (src.children[0]!.type as arrow.Struct).children;
@@ -147,7 +157,9 @@ function mergeType(
     srcDelta && isSupportedWidening(dst, srcDelta)
       ? ` (widening to ${formatDataType(srcDelta)} needs schemaMode 'merge' on a table with delta.enableTypeWidening=true)`
       : '';
-  problems.push(`column ${path} is ${formatDataType(dst)} in the table but the data has ${srcDelta ? formatDataType(srcDelta) : String(src)}${why}`);
+  problems.push(
+    `column ${path} is ${formatDataType(dst)} in the table but the data has ${srcDelta ? formatDataType(srcDelta) : String(src)}${why}`,
+  );
   return dst;
 }
 
@@ -166,7 +178,10 @@ function makePlan(schema: StructType, changed: boolean, typeChanges: TypeChange[
         checkNulls(out, f, f.name);
         return out;
       });
-      return new arrow.RecordBatch(target, arrow.makeData({ type: new arrow.Struct(target.fields), length: batch.numRows, nullCount: 0, children }));
+      return new arrow.RecordBatch(
+        target,
+        arrow.makeData({ type: new arrow.Struct(target.fields), length: batch.numRows, nullCount: 0, children }),
+      );
     },
   };
 }
@@ -223,11 +238,19 @@ function checkNulls(data: arrow.Data, field: StructField, path: string, parent?:
 function relaxNullability(t: DataType): DataType {
   switch (t.type) {
     case 'struct':
-      return { type: 'struct', fields: t.fields.map((f) => ({ ...f, nullable: true, type: relaxNullability(f.type) })) };
+      return {
+        type: 'struct',
+        fields: t.fields.map((f) => ({ ...f, nullable: true, type: relaxNullability(f.type) })),
+      };
     case 'array':
       return { ...t, containsNull: true, elementType: relaxNullability(t.elementType) };
     case 'map':
-      return { ...t, valueContainsNull: true, keyType: relaxNullability(t.keyType), valueType: relaxNullability(t.valueType) };
+      return {
+        ...t,
+        valueContainsNull: true,
+        keyType: relaxNullability(t.keyType),
+        valueType: relaxNullability(t.valueType),
+      };
     default:
       return t;
   }

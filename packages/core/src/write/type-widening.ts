@@ -16,7 +16,12 @@ export function isSupportedWidening(from: DataType, to: DataType): boolean {
   if (f !== undefined && f <= 3 && to.type === 'double') return true;
   if (from.type === 'date' && to.type === 'timestamp_ntz') return true;
   if (from.type === 'decimal' && to.type === 'decimal') {
-    return to.precision >= from.precision && to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale && (to.precision !== from.precision || to.scale !== from.scale);
+    return (
+      to.precision >= from.precision &&
+      to.scale >= from.scale &&
+      to.precision - to.scale >= from.precision - from.scale &&
+      (to.precision !== from.precision || to.scale !== from.scale)
+    );
   }
   if (f !== undefined && to.type === 'decimal') return to.precision - to.scale >= INTEGRAL_DIGITS[from.type]!;
   return false;
