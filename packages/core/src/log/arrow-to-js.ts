@@ -15,17 +15,24 @@ const decoder = new TextDecoder();
 
 type JsValue = unknown;
 
-function isValid(data: arrow.Data, i: number): boolean {
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
+/** Validity of row i, or every row valid when the column has no nulls (checked once per column). */
+function validityOf(data: arrow.Data): (i: number) => boolean {
   const bitmap = data.nullBitmap;
-  if (!bitmap || bitmap.length === 0 || data.nullCount === 0) return true;
-  const idx = data.offset + i;
-  return (bitmap[idx >> 3]! & (1 << (idx & 7))) !== 0;
+  if (!bitmap || bitmap.length === 0 || data.nullCount === 0) return () => true;
+  const off = data.offset;
+  return (i) => (bitmap[(off + i) >> 3]! & (1 << ((off + i) & 7))) !== 0;
 }
 
 /** Decode rows [0, data.length) of `data` into JS values. */
 export function dataToJs(data: arrow.Data): JsValue[] {
   const n = data.length;
   const out = new Array<JsValue>(n);
+  const isValid = validityOf(data);
   const t = data.type;
   const off = data.offset;
   switch (t.typeId) {
@@ -33,24 +40,32 @@ export function dataToJs(data: arrow.Data): JsValue[] {
     case arrow.Type.LargeUtf8: {
       const offsets = data.valueOffsets as Int32Array | BigInt64Array;
       const bytes = data.values as Uint8Array;
+      const first = Number(offsets[0]);
+      const last = Number(offsets[n]);
+      if (isAscii(bytes, first, last)) {
+        // One decode for the whole column; byte offsets equal string offsets in ASCII.
+        const all = decoder.decode(bytes.subarray(first, last));
+        for (let i = 0; i < n; i++) {
+          if (isValid(i)) out[i] = all.slice(Number(offsets[i]) - first, Number(offsets[i + 1]) - first);
+        }
+        return out;
+      }
       for (let i = 0; i < n; i++) {
-        if (!isValid(data, i)) continue;
-        const s = Number(offsets[i]);
-        const e = Number(offsets[i + 1]);
-        out[i] = decoder.decode(bytes.subarray(s, e));
+        if (!isValid(i)) continue;
+        out[i] = decoder.decode(bytes.subarray(Number(offsets[i]), Number(offsets[i + 1])));
       }
       return out;
     }
     case arrow.Type.Int:
     case arrow.Type.Float: {
       const values = data.values as ArrayLike<number | bigint>;
-      for (let i = 0; i < n; i++) if (isValid(data, i)) out[i] = Number(values[i]);
+      for (let i = 0; i < n; i++) if (isValid(i)) out[i] = Number(values[i]);
       return out;
     }
     case arrow.Type.Bool: {
       const values = data.values as Uint8Array;
       for (let i = 0; i < n; i++) {
-        if (!isValid(data, i)) continue;
+        if (!isValid(i)) continue;
         const idx = off + i;
         out[i] = (values[idx >> 3]! & (1 << (idx & 7))) !== 0;
       }
@@ -60,7 +75,7 @@ export function dataToJs(data: arrow.Data): JsValue[] {
       const fields = (t as arrow.Struct).children;
       const cols = data.children.map((c) => dataToJs(c));
       for (let i = 0; i < n; i++) {
-        if (!isValid(data, i)) continue;
+        if (!isValid(i)) continue;
         const o: Record<string, JsValue> = {};
         for (let f = 0; f < fields.length; f++) {
           const v = cols[f]![i];
@@ -79,7 +94,7 @@ export function dataToJs(data: arrow.Data): JsValue[] {
       const values = dataToJs(sliceChild(child, start, end - start));
       const isMap = t.typeId === arrow.Type.Map;
       for (let i = 0; i < n; i++) {
-        if (!isValid(data, i)) continue;
+        if (!isValid(i)) continue;
         const s = offsets[i]! - start;
         const e = offsets[i + 1]! - start;
         if (isMap) {

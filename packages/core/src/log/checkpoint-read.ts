@@ -17,6 +17,9 @@ import { parseActions } from './commit-file.js';
 import { SIDECAR_DIR } from './file-names.js';
 import type { CheckpointFile, CheckpointRef } from './segment.js';
 
+/** Checkpoint files up to this size are fetched whole. */
+const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+
 const ACTION_COLUMNS = [
   'add',
   'remove',
@@ -85,7 +88,8 @@ async function readParquetActions(
 ): Promise<Action[]> {
   const actions: Action[] = [];
   try {
-    const file = await openParquetFile(store, path, { size });
+    // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
+    const file = await openParquetFile(store, path, { size, footerPrefetch: size !== undefined && size <= WHOLE_FILE_LIMIT ? size : undefined });
     try {
       for await (const batch of file.readBatches({ batchSize: 65536 })) {
         batchToActions(batch, actions, parsedStats);

@@ -79,6 +79,8 @@ export function decodeUriPath(path: string): string {
  * normalised to `file:///`.
  */
 export function canonicalLogPath(path: string): string {
+  // Fast path for the common relative path with nothing to decode or qualify.
+  if (!path.includes('%') && !path.includes(':') && path.charCodeAt(0) !== 47 /* / */) return path;
   let p = decodeUriPath(path);
   if (p.startsWith('file:')) p = p.replace(/^file:\/*/, '/');
   if (p.startsWith('/')) return `file://${p}`;
