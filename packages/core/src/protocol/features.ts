@@ -50,19 +50,21 @@ export function hasReaderFeature(protocol: Protocol, feature: string): boolean {
   return false;
 }
 
+/** Writer-only features that legacy writer versions (2-6) imply, by the version that implies them. */
+export const LEGACY_WRITER_VERSION: Readonly<Record<string, number>> = {
+  appendOnly: 2,
+  invariants: 2,
+  checkConstraints: 3,
+  changeDataFeed: 4,
+  generatedColumns: 4,
+  columnMapping: 5,
+  identityColumns: 6,
+};
+
 /** True when the feature is listed (writer v7) or implied by the legacy writer version. */
 export function hasWriterFeature(protocol: Protocol, feature: string): boolean {
   if (protocol.minWriterVersion >= 7) return (protocol.writerFeatures ?? []).includes(feature);
-  const implied: Record<string, number> = {
-    appendOnly: 2,
-    invariants: 2,
-    checkConstraints: 3,
-    changeDataFeed: 4,
-    generatedColumns: 4,
-    columnMapping: 5,
-    identityColumns: 6,
-  };
-  const needed = implied[feature];
+  const needed = LEGACY_WRITER_VERSION[feature];
   return needed !== undefined && protocol.minWriterVersion >= needed;
 }
 

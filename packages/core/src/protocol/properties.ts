@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { bind, parseExpression } from '../expr/index.js';
 import type { Protocol } from './actions.js';
+import { LEGACY_WRITER_VERSION } from './features.js';
 import { parseIntervalMs } from './intervals.js';
 import type { DataType, StructType } from './schema.js';
 
@@ -147,16 +148,6 @@ const READER_WRITER = new Set([
   'vacuumProtocolCheck',
   'variantType',
 ]);
-/** Legacy versions that imply writer-only features. */
-const LEGACY_WRITER_VERSION: Record<string, number> = {
-  appendOnly: 2,
-  invariants: 2,
-  checkConstraints: 3,
-  changeDataFeed: 4,
-  generatedColumns: 4,
-  columnMapping: 5,
-  identityColumns: 6,
-};
 
 /**
  * The lowest protocol the table's properties and schema need, never below `current`.
