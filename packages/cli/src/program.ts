@@ -4,9 +4,12 @@
  * they print as one line without a stack.
  */
 import { Command, Option } from 'commander';
+// Registers s3:// and s3a:// so every command works on S3 tables.
+import '@delta-serverless/aws';
 import { DeltaError } from '@delta-serverless/core';
 import { appendCommand } from './commands/append.js';
 import { createCommand } from './commands/create.js';
+import { createLockTableCommand } from './commands/lock-table.js';
 import { demoCommand } from './commands/demo.js';
 import { restoreCommand } from './commands/restore.js';
 import { describeCommand } from './commands/describe.js';
@@ -110,6 +113,13 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--timestamp <t>', 'restore the version current at this time')
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
+
+  program
+    .command('create-lock-table')
+    .description("create the DynamoDB lock table (Delta Spark's schema, on-demand, TTL on expireTime)")
+    .option('--table-name <name>', 'lock table name (default: DELTA_DYNAMO_TABLE_NAME or delta_log)')
+    .addOption(storage())
+    .action((opts) => createLockTableCommand(opts, io.out));
 
   program
     .command('demo')

@@ -5,7 +5,7 @@ export * from './errors.js';
 export type { ObjectStore, ObjectMeta, ByteRange, PutOptions, ListOptions } from './storage/object-store.js';
 export { listAll } from './storage/object-store.js';
 export { LocalStore } from './storage/local-store.js';
-export { MemoryStore } from './storage/memory-store.js';
+export { MemoryStore, concatBytes } from './storage/memory-store.js';
 export { registerStoreFactory, storeForUri, normaliseTableUri, uriScheme } from './storage/registry.js';
 export type { StorageOptions, StoreFactory } from './storage/registry.js';
 

@@ -125,7 +125,7 @@ export async function commitTransaction(
   req: CommitRequest,
   opts: CommitOptions = {},
 ): Promise<CommitOutcome> {
-  const coordinator = opts.coordinator ?? defaultCoordinator;
+  const coordinator = opts.coordinator ?? store.commitCoordinator ?? defaultCoordinator;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
   const started = Date.now();
   const readVersion = base ? base.version : -1;
@@ -168,7 +168,6 @@ export async function commitTransaction(
   // landed conditional put as "exists" (e.g. the S3 SDK retrying a put whose response was lost).
   const txnId = randomUUID();
   for (let attempt = 0; ; attempt++) {
-    if (coordinator.recover) await coordinator.recover(store);
     const now = Date.now();
     const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
     const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;

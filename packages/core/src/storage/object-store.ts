@@ -5,6 +5,7 @@
  * Paths are keys relative to the store's root, `/`-separated and already URI-decoded
  * (`_delta_log/00000000000000000000.json`, `a=1/part-0.parquet`).
  */
+import type { CommitCoordinator } from '../commit/coordinator.js';
 
 export interface ObjectMeta {
   /** Key relative to the store root. */
@@ -37,6 +38,14 @@ export interface ListOptions {
 export interface ObjectStore {
   /** URI of the root, e.g. `file:///data/t` or `s3://bucket/t`, without trailing slash. */
   readonly root: string;
+
+  /**
+   * How commits to a table in this store are made atomic. Absent: put-if-absent of
+   * `N.json` through `put(..., { ifNoneMatch: true })`. The AWS package sets the DynamoDB
+   * lock-table coordinator here when configured, so every reader and writer of the table
+   * uses (and recovers) the same protocol.
+   */
+  readonly commitCoordinator?: CommitCoordinator;
 
   /** Whole object or a byte range. Throws NotFoundError. */
   get(path: string, range?: ByteRange): Promise<Uint8Array>;
