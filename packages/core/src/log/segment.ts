@@ -152,7 +152,9 @@ export async function resolveSegment(
   store: ObjectStore,
   targetVersion?: number,
 ): Promise<{ segment: LogSegment; listed: LogFile[] }> {
-  const hint = await readLastCheckpoint(store);
+  // A coordinator's recovery (completing a commit another writer left half-done) runs in the
+  // same request wave as the hint, so it costs no extra round trip.
+  const [hint] = await Promise.all([readLastCheckpoint(store), store.commitCoordinator?.recover?.(store)]);
   if (hint && (targetVersion === undefined || hint.version <= targetVersion)) {
     const listed = await listLogFiles(store, hint.version);
     const cp = pickCheckpoint(listed, targetVersion);
