@@ -1,0 +1,67 @@
+/**
+ * dynalite (DynamoDB on LevelDB, in memory) on 127.0.0.1, in a worker thread of this process.
+ *
+ * Why a worker: vitest hands `ssr.resolve.conditions` to Node as `--conditions` flags, and an
+ * `import` condition there makes dynalite's `require('big.js')` load big.mjs, after which it
+ * rejects every number ("cannot be converted to a numeric value"). A worker started with
+ * `execArgv: []` resolves like plain Node whatever the config says; it also keeps serving
+ * while a test blocks the main thread.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** A running dynalite. */
+export interface Dynalite {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+type WorkerMessage =
+  { type: 'listening'; port: number } | { type: 'error'; message: string } | { type: 'stopped'; error?: string };
+
+function next(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerMessage): void => {
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      resolve(m);
+    };
+    const onError = (err: Error): void => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      reject(err);
+    };
+    const onExit = (code: number): void => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      reject(new Error(`dynalite worker exited with code ${code}`));
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+  });
+}
+
+/** Starts an in-memory dynalite whose tables are ACTIVE at once, on a free port. */
+export async function startDynalite(): Promise<Dynalite> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    execArgv: [],
+    workerData: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+  });
+  const first = await next(worker);
+  if (first.type !== 'listening') {
+    await worker.terminate();
+    throw new Error(`dynalite did not start: ${first.type === 'error' ? first.message : first.type}`);
+  }
+  let stopped = false;
+  return {
+    endpoint: `http://127.0.0.1:${first.port}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const done = next(worker).catch(() => undefined);
+      worker.postMessage('stop');
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      await worker.terminate();
+    },
+  };
+}
