@@ -11,7 +11,18 @@ import { distStaleness, runFresh, runWarm, transpileBench, type ChildMode } from
 import type { BenchModule, Harness } from './lib/harness.js';
 import { DATA_DIR } from './lib/paths.js';
 
-const BENCHES = ['scan-full', 'scan-selective', 'snapshot-load', 'write-append', 'commits'] as const;
+const BENCHES = [
+  'scan-full',
+  'scan-selective',
+  'snapshot-load',
+  'write-append',
+  'commits',
+  's3-commit-requests',
+  's3-snapshot-load',
+  's3-concurrent-append',
+] as const;
+/** `s3` on the command line selects every S3 benchmark (they need packages/aws built too). */
+const S3_BENCHES = BENCHES.filter((b) => b.startsWith('s3-'));
 
 interface Args {
   names: string[];
@@ -34,9 +45,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--quick') quick = true;
     else if (a === '--source') mode = 'source';
     else if (a === '--help' || a === '-h') {
-      console.log(`usage: pnpm bench [${BENCHES.join('|')}...] [--reps N] [--warm-reps N] [--quick] [--source]`);
+      console.log(`usage: pnpm bench [${BENCHES.join('|')}|s3...] [--reps N] [--warm-reps N] [--quick] [--source]`);
       process.exit(0);
     } else if ((BENCHES as readonly string[]).includes(a)) names.push(a);
+    else if (a === 's3') names.push(...S3_BENCHES);
     else throw new Error(`unknown benchmark or option "${a}"; benchmarks: ${BENCHES.join(', ')}`);
   }
   if (!Number.isInteger(reps) || reps < 1 || !Number.isInteger(warmReps) || warmReps < 1) {
@@ -51,7 +63,7 @@ async function main(): Promise<void> {
   const { names, reps, warmReps, quick, mode } = parseArgs(process.argv.slice(2));
   mkdirSync(join(DATA_DIR, 'results'), { recursive: true });
   if (mode === 'dist') {
-    const stale = distStaleness();
+    const stale = distStaleness(names.some((n) => n.startsWith('s3-')) ? ['core', 'aws'] : ['core']);
     if (stale) console.warn(`WARNING: ${stale}`);
     transpileBench();
   }
@@ -71,6 +83,7 @@ async function main(): Promise<void> {
       quick,
     };
     const h: Harness = {
+      mode,
       reps,
       warmReps,
       quick,

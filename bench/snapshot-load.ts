@@ -120,8 +120,8 @@ function commitInfo(version: number, now: number, op = 'WRITE'): string {
   });
 }
 
-/** Build (or reuse) the table under bench/.data/snapshot-2000. */
-async function ensureTable(): Promise<string> {
+/** Build (or reuse) the table under bench/.data/snapshot-2000 (also uploaded by s3-snapshot-load). */
+export async function ensureTable(): Promise<string> {
   const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { DATA_DIR } = await import('./lib/paths.js');

@@ -48,20 +48,26 @@ function newestMtime(dir: string, pick: (name: string) => boolean): { file: stri
   return best;
 }
 
-/** A warning when packages/core/dist is missing or older than its sources (children would time stale code). */
-export function distStaleness(): string | undefined {
-  const core = join(ROOT, 'packages/core');
-  if (!existsSync(join(core, 'dist/index.js')))
-    return 'packages/core/dist is missing: run `pnpm build` (or pass --source)';
-  const src = newestMtime(join(core, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
-  const dist = newestMtime(join(core, 'dist'), (n) => n.endsWith('.js'));
-  if (src.mtime > dist.mtime + 1000) {
-    return `packages/core/dist is older than ${relative(ROOT, src.file)}: run \`pnpm build\` first (or pass --source)`;
+/**
+ * A warning when a package's dist is missing or older than its sources (children would time
+ * stale code). Checks packages/core, plus the other packages named (e.g. 'aws' for S3 benchmarks).
+ */
+export function distStaleness(packages: readonly string[] = ['core']): string | undefined {
+  for (const name of packages) {
+    const pkg = join(ROOT, 'packages', name);
+    if (!existsSync(join(pkg, 'dist/index.js')))
+      return `packages/${name}/dist is missing: run \`pnpm build\` (or pass --source)`;
+    const src = newestMtime(join(pkg, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
+    const dist = newestMtime(join(pkg, 'dist'), (n) => n.endsWith('.js'));
+    if (src.mtime > dist.mtime + 1000) {
+      return `packages/${name}/dist is older than ${relative(ROOT, src.file)}: run \`pnpm build\` first (or pass --source)`;
+    }
   }
   return undefined;
 }
 
-function childCommand(mode: ChildMode): string[] {
+/** node arguments that run bench/child.(js|ts) in the given mode. */
+export function childCommand(mode: ChildMode): string[] {
   return mode === 'dist'
     ? ['--expose-gc', join(JS_DIR, 'child.js')]
     : ['--expose-gc', '--conditions=source', '--import', 'tsx', join(BENCH_DIR, 'child.ts')];

@@ -33,6 +33,8 @@ export interface ChildResult extends VariantResult {
 export type Runs = Record<string, ChildResult[]>;
 
 export interface Harness {
+  /** How children run: built JS ('dist', default) or TS sources through tsx ('source'). */
+  mode: 'dist' | 'source';
   /** Fresh-process repetitions per variant (default 5). */
   reps: number;
   /** In-process repetitions per variant after the warm-up (default 9: cheap, and the machine is noisy). */

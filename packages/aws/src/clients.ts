@@ -33,7 +33,12 @@ function handler(): NodeHttpHandler {
 }
 
 export function createClients(config: AwsConfig, counter = new RequestCounter()): AwsClients {
-  const common = { region: config.region, credentials: config.credentials, maxAttempts: config.maxAttempts, retryMode: 'standard' };
+  const common = {
+    region: config.region,
+    credentials: config.credentials,
+    maxAttempts: config.maxAttempts,
+    retryMode: 'standard',
+  };
   const s3 = new S3Client({
     ...common,
     endpoint: config.s3Endpoint,

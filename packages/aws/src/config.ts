@@ -42,7 +42,9 @@ export function resolveAwsConfig(options: StorageOptions = {}, env: NodeJS.Proce
   };
   const provider = (get('AWS_S3_LOCKING_PROVIDER') ?? 'conditional').toLowerCase();
   if (provider !== 'dynamodb' && provider !== 'conditional' && provider !== 'none') {
-    throw new InvalidArgumentError(`AWS_S3_LOCKING_PROVIDER=${provider} is not supported; use "dynamodb" or leave it unset for S3 conditional writes`);
+    throw new InvalidArgumentError(
+      `AWS_S3_LOCKING_PROVIDER=${provider} is not supported; use "dynamodb" or leave it unset for S3 conditional writes`,
+    );
   }
   const scheme = get('DELTA_DYNAMO_TABLE_PATH_SCHEME')?.toLowerCase();
   if (scheme !== undefined && scheme !== 's3' && scheme !== 's3a') {
@@ -57,7 +59,9 @@ export function resolveAwsConfig(options: StorageOptions = {}, env: NodeJS.Proce
     s3Endpoint,
     dynamoEndpoint: get('AWS_ENDPOINT_URL_DYNAMODB'),
     credentials:
-      accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken: get('AWS_SESSION_TOKEN') } : undefined,
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, sessionToken: get('AWS_SESSION_TOKEN') }
+        : undefined,
     lockingProvider: provider === 'dynamodb' ? 'dynamodb' : 'conditional',
     lockTableName: get('DELTA_DYNAMO_TABLE_NAME') ?? 'delta_log',
     tablePathScheme: scheme as 's3' | 's3a' | undefined,

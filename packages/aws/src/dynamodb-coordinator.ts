@@ -7,7 +7,9 @@
  *
  * Commit N: (1) N.json must not exist; (2) if entry N-1 is incomplete, finish it first;
  * (3) write the actions to a temp object; (4) PutItem N with attribute_not_exists — losing
- * it means another writer has N; (5) copy temp -> N.json; (6) mark complete. A crash in
+ * it means N is taken: by our own put when the SDK retried one whose response was lost (the
+ * entry names our temp file: carry on), else by another writer (finish its entry if needed,
+ * then report the lost race); (5) copy temp -> N.json; (6) mark complete. A crash in
  * (5)-(6) is repaired by recovery, which any reader or writer runs: take the newest entry
  * and, if incomplete, copy its temp file to N.json (if absent) and mark it complete.
  *
@@ -79,11 +81,17 @@ function toEntry(item: Record<string, AttributeValue> | undefined): LockEntry | 
 
 function dynamoError(err: unknown, action: string, table: string): Error {
   const e = err as { name?: string; message?: string };
-  if (e?.name === 'AccessDeniedException') return new AccessDeniedError(`DynamoDB table ${table}`, `dynamodb:${action}`, { cause: err });
+  if (e?.name === 'AccessDeniedException')
+    return new AccessDeniedError(`DynamoDB table ${table}`, `dynamodb:${action}`, { cause: err });
   if (e?.name === 'ResourceNotFoundException') {
-    return new StorageError(`DynamoDB lock table ${table} does not exist; create it with createLockTable() or \`delta-serverless lock-table create\``, { cause: err });
+    return new StorageError(
+      `DynamoDB lock table ${table} does not exist; create it with createLockTable() or \`delta-serverless lock-table create\``,
+      { cause: err },
+    );
   }
-  return new StorageError(`DynamoDB ${action} on ${table} failed: ${e?.name ?? ''} ${e?.message ?? String(err)}`, { cause: err });
+  return new StorageError(`DynamoDB ${action} on ${table} failed: ${e?.name ?? ''} ${e?.message ?? String(err)}`, {
+    cause: err,
+  });
 }
 
 export class DynamoDbCoordinator implements CommitCoordinator {
@@ -120,18 +128,39 @@ export class DynamoDbCoordinator implements CommitCoordinator {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: { tablePath: { S: this.tablePath }, fileName: { S: fileName }, tempPath: { S: tempPath }, complete: { S: 'false' } },
+          Item: {
+            tablePath: { S: this.tablePath },
+            fileName: { S: fileName },
+            tempPath: { S: tempPath },
+            complete: { S: 'false' },
+          },
           ConditionExpression: 'attribute_not_exists(fileName)',
         }),
       );
     } catch (err) {
+      // Any other failure may still have landed (a lost response): keep the temp file, which
+      // recovery then needs to finish the entry.
+      if (!isConditionalCheckFailed(err)) throw dynamoError(err, 'PutItem', this.tableName);
+      // N is taken. By our own put, when the SDK retried one whose response was lost:
+      const owner = await this.getEntry(fileName);
+      if (owner?.tempPath === tempPath) return this.finish(store, fileName, target, content);
+      // By another writer: help it finish (any reader would), so N.json is there to read
+      // when the transaction looks at the winner instead of retrying N until its deadline.
+      if (owner && !owner.complete) await this.complete(store, owner);
       await store.deleteMany([`${LOG_DIR}/${tempPath}`]).catch(() => undefined);
-      if (err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException') return 'version-exists';
-      throw dynamoError(err, 'PutItem', this.tableName);
+      return 'version-exists';
     }
-    // (5) + (6): copy and mark complete. A failure here leaves an incomplete entry that
-    // recovery (by us or any other reader/writer) finishes.
-    const landed = await this.copy(store, tempPath, target, content);
+    return this.finish(store, fileName, target, content);
+  }
+
+  /** (5) + (6): copy and mark complete. A failure here leaves an incomplete entry that recovery (by us or any other reader/writer) finishes. */
+  private async finish(
+    store: ObjectStore,
+    fileName: string,
+    target: string,
+    content: Uint8Array,
+  ): Promise<CommitResult> {
+    const landed = await this.copy(store, target, content);
     await this.markComplete(fileName);
     return landed ? 'committed' : 'version-exists';
   }
@@ -198,13 +227,13 @@ export class DynamoDbCoordinator implements CommitCoordinator {
         }
         throw err;
       }
-      await this.copy(store, entry.tempPath, target, content);
+      await this.copy(store, target, content);
     }
     await this.markComplete(entry.fileName);
   }
 
   /** Write N.json without ever overwriting it. True when N.json now holds `content`. */
-  private async copy(store: ObjectStore, _tempPath: string, target: string, content: Uint8Array): Promise<boolean> {
+  private async copy(store: ObjectStore, target: string, content: Uint8Array): Promise<boolean> {
     try {
       await store.put(target, content, { ifNoneMatch: true, contentType: 'application/json' });
       return true;
@@ -222,13 +251,23 @@ export class DynamoDbCoordinator implements CommitCoordinator {
           TableName: this.tableName,
           Key: { tablePath: { S: this.tablePath }, fileName: { S: fileName } },
           UpdateExpression: 'SET complete = :t, expireTime = :e',
-          ExpressionAttributeValues: { ':t': { S: 'true' }, ':e': { N: String(Math.floor(Date.now() / 1000) + this.ttlSeconds) } },
+          ExpressionAttributeValues: {
+            ':t': { S: 'true' },
+            ':e': { N: String(Math.floor(Date.now() / 1000) + this.ttlSeconds) },
+          },
         }),
       );
     } catch (err) {
       throw dynamoError(err, 'UpdateItem', this.tableName);
     }
   }
+}
+
+function isConditionalCheckFailed(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
 }
 
 async function exists(store: ObjectStore, path: string): Promise<boolean> {

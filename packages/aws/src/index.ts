@@ -4,7 +4,13 @@ import { registerS3 } from './factory.js';
 registerS3();
 
 export { S3Store, type S3StoreOptions } from './s3-store.js';
-export { DynamoDbCoordinator, DEFAULT_LOCK_TABLE, DEFAULT_TTL_SECONDS, type DynamoDbCoordinatorOptions, type LockEntry } from './dynamodb-coordinator.js';
+export {
+  DynamoDbCoordinator,
+  DEFAULT_LOCK_TABLE,
+  DEFAULT_TTL_SECONDS,
+  type DynamoDbCoordinatorOptions,
+  type LockEntry,
+} from './dynamodb-coordinator.js';
 export { createLockTable, type CreateLockTableResult } from './lock-table.js';
 export { createS3Store, registerS3, type S3TableOptions } from './factory.js';
 export { resolveAwsConfig, type AwsConfig, type LockingProvider } from './config.js';

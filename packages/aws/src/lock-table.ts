@@ -38,13 +38,20 @@ export async function createLockTable(client: DynamoDBClient, tableName = 'delta
     created = true;
   } catch (err) {
     if (!(err instanceof ResourceInUseException) && (err as { name?: string }).name !== 'ResourceInUseException') {
-      throw new StorageError(`could not create DynamoDB lock table ${tableName}: ${(err as Error).message}`, { cause: err });
+      throw new StorageError(`could not create DynamoDB lock table ${tableName}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
   let ttlEnabled = false;
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: 'expireTime', Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: 'expireTime', Enabled: true },
+      }),
+    );
     ttlEnabled = true;
   } catch (err) {
     const name = (err as { name?: string }).name ?? '';

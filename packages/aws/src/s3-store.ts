@@ -58,18 +58,24 @@ export class S3Store implements ObjectStore {
   }
 
   async get(path: string, range?: ByteRange): Promise<Uint8Array> {
-    if (range && range.end <= range.start) return new Uint8Array(0);
+    // An empty range still fails on a missing object, like the other stores (one HEAD; rare).
+    if (range && range.end <= range.start) return this.head(path).then(() => new Uint8Array(0));
     const key = this.key(path);
     try {
       const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined }),
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined,
+        }),
       );
       if (!res.Body) return new Uint8Array(0);
       return await res.Body.transformToByteArray();
     } catch (err) {
       // A range starting at or past the end of the object.
-      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return new Uint8Array(0);
-      throw mapS3Error(err, 'GetObject', this.bucket, key);
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416)
+        return new Uint8Array(0);
+      throw mapS3Error(err, 'GetObject', this.bucket, key, path);
     }
   }
 
@@ -77,9 +83,14 @@ export class S3Store implements ObjectStore {
     const key = this.key(path);
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { path, size: Number(res.ContentLength ?? 0), lastModified: res.LastModified?.getTime() ?? 0, etag: res.ETag };
+      return {
+        path,
+        size: Number(res.ContentLength ?? 0),
+        lastModified: res.LastModified?.getTime() ?? 0,
+        etag: res.ETag,
+      };
     } catch (err) {
-      throw mapS3Error(err, 'HeadObject', this.bucket, key);
+      throw mapS3Error(err, 'HeadObject', this.bucket, key, path);
     }
   }
 
@@ -97,7 +108,7 @@ export class S3Store implements ObjectStore {
         }),
       );
     } catch (err) {
-      throw mapS3Error(err, 'PutObject', this.bucket, key);
+      throw mapS3Error(err, 'PutObject', this.bucket, key, path);
     }
   }
 
@@ -119,7 +130,7 @@ export class S3Store implements ObjectStore {
     try {
       await upload.done();
     } catch (err) {
-      throw mapS3Error(err, 'PutObject (multipart)', this.bucket, key);
+      throw mapS3Error(err, 'PutObject (multipart)', this.bucket, key, path);
     }
   }
 
@@ -144,7 +155,12 @@ export class S3Store implements ObjectStore {
       }
       for (const o of res.Contents ?? []) {
         if (!o.Key || !o.Key.startsWith(this.prefix)) continue;
-        yield { path: o.Key.slice(this.prefix.length), size: Number(o.Size ?? 0), lastModified: o.LastModified?.getTime() ?? 0, etag: o.ETag };
+        yield {
+          path: o.Key.slice(this.prefix.length),
+          size: Number(o.Size ?? 0),
+          lastModified: o.LastModified?.getTime() ?? 0,
+          etag: o.ETag,
+        };
       }
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
@@ -156,7 +172,10 @@ export class S3Store implements ObjectStore {
       let res;
       try {
         res = await this.client.send(
-          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((p) => ({ Key: this.key(p) })), Quiet: true } }),
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((p) => ({ Key: this.key(p) })), Quiet: true },
+          }),
         );
       } catch (err) {
         throw mapS3Error(err, 'DeleteObjects', this.bucket, this.key(batch[0] ?? ''));

@@ -8,7 +8,10 @@ import { DeltaTable, type OpenOptions } from '@delta-serverless/core';
 const tables = new Map<string, Promise<DeltaTable>>();
 
 /** The cached table for `uri`, refreshed to the latest version. */
-export async function getTable(uri: string, options: Omit<OpenOptions, 'version' | 'timestamp'> = {}): Promise<DeltaTable> {
+export async function getTable(
+  uri: string,
+  options: Omit<OpenOptions, 'version' | 'timestamp'> = {},
+): Promise<DeltaTable> {
   const key = uri.replace(/\/+$/, '');
   const cached = tables.get(key);
   if (cached) {

@@ -10,5 +10,7 @@ export async function createLockTableCommand(opts: LockTableCommandOptions, out:
   const config = resolveAwsConfig(openOptions(opts).storageOptions);
   const name = opts.tableName ?? config.lockTableName;
   const r = await createLockTable(clientsFor(config).dynamo, name);
-  out(`${r.created ? 'created' : 'found'} lock table ${name}${r.ttlEnabled ? ' (TTL on expireTime)' : ' (TTL not enabled: the service does not support it)'}\n`);
+  out(
+    `${r.created ? 'created' : 'found'} lock table ${name}${r.ttlEnabled ? ' (TTL on expireTime)' : ' (TTL not enabled: the service does not support it)'}\n`,
+  );
 }

@@ -89,7 +89,10 @@ async function readParquetActions(
   const actions: Action[] = [];
   try {
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
-    const file = await openParquetFile(store, path, { size, footerPrefetch: size !== undefined && size <= WHOLE_FILE_LIMIT ? size : undefined });
+    const file = await openParquetFile(store, path, {
+      size,
+      footerPrefetch: size !== undefined && size <= WHOLE_FILE_LIMIT ? size : undefined,
+    });
     try {
       for await (const batch of file.readBatches({ batchSize: 65536 })) {
         batchToActions(batch, actions, parsedStats);

@@ -96,7 +96,10 @@ export async function loadIncrement(
   toVersion?: number,
 ): Promise<{ state: TableState; commits: LoadedCommit[] } | null | undefined> {
   // Recovery runs beside the listing: a commit it completes shows up on the next refresh.
-  const [listed] = await Promise.all([listLogFiles(store, base.version + 1), store.commitCoordinator?.recover?.(store)]);
+  const [listed] = await Promise.all([
+    listLogFiles(store, base.version + 1),
+    store.commitCoordinator?.recover?.(store),
+  ]);
   if (listed.length === 0) return null;
   const newCommits = listed
     .filter((f): f is CommitFile => f.kind === 'commit' && (toVersion === undefined || f.version <= toVersion))
