@@ -31,11 +31,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { checkWritePreconditions } from './conditional-writes.js';
-import { startFauxqs } from './fauxqs.js';
+import { checkWritePreconditions, compareKeys, KeyLocks, startFauxqs } from '@delta-serverless/cli/local-stack';
 import { dynamoConfig, getText, listKeys, newBucket, newLockTable, putText, s3Config, services } from './index.js';
-import { KeyLocks } from './key-locks.js';
-import { compareKeys } from './key-order.js';
 import type { ServiceInfo } from './types.js';
 
 const tier = services().tier;

@@ -4,7 +4,7 @@
  * with `localeCompare` but pages with `<`, which skips keys across pages) and
  * `encoding-type=url` in listings (list-encoding.ts).
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildAppOptions, buildApp } from 'fauxqs';
@@ -12,6 +12,7 @@ import { addConditionalWrites } from './conditional-writes.js';
 import type { KeyLocks } from './key-locks.js';
 import { compareKeys } from './key-order.js';
 import { addListEncoding } from './list-encoding.js';
+import { addObjectCreatedNotifications, type S3NotificationRecord } from './notifications.js';
 
 type Stores = NonNullable<BuildAppOptions['stores']>;
 type S3Store = Stores['s3Store'];
@@ -39,13 +40,7 @@ export interface Fauxqs {
  * so both come from one module instance (its router checks `instanceof S3Error`).
  */
 async function loadFauxqs(): Promise<FauxqsModules> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  let dist: string;
-  try {
-    dist = join(realpathSync(join(here, '..', '..', 'node_modules', 'fauxqs')), 'dist');
-  } catch {
-    throw new Error('fauxqs is not installed: run `pnpm install` at the repository root');
-  }
+  const dist = join(findPackageDir('fauxqs'), 'dist');
   const load = async (file: string): Promise<Record<string, unknown>> =>
     (await import(pathToFileURL(join(dist, file)).href)) as Record<string, unknown>;
   const [app, s3, sqs, sns] = await Promise.all([
@@ -60,6 +55,19 @@ async function loadFauxqs(): Promise<FauxqsModules> {
     SqsStore: sqs['SqsStore'] as FauxqsModules['SqsStore'],
     SnsStore: sns['SnsStore'] as FauxqsModules['SnsStore'],
   };
+}
+
+/** The directory of an installed package, found the way Node looks up node_modules. */
+function findPackageDir(name: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error(`${name} is not installed: run \`pnpm install\` (it is a dependency of @delta-serverless/cli)`);
+    dir = parent;
+  }
 }
 
 /** Replaces the store's listing with one in UTF-8 key order, built on its public API. */
@@ -98,8 +106,16 @@ function fixListingOrder(store: S3Store): void {
   };
 }
 
+/** Options of startFauxqs. */
+export interface FauxqsOptions {
+  /** Receives an S3 notification record after every object write (fauxqs has no notifications). */
+  onObjectCreated?: (record: S3NotificationRecord) => void;
+  /** Region named in notification records (default us-east-1). */
+  region?: string;
+}
+
 /** Starts fauxqs with conditional writes on 127.0.0.1 and a free port. */
-export async function startFauxqs(): Promise<Fauxqs> {
+export async function startFauxqs(options: FauxqsOptions = {}): Promise<Fauxqs> {
   const m = await loadFauxqs();
   const s3Store = new m.S3Store();
   fixListingOrder(s3Store);
@@ -109,6 +125,8 @@ export async function startFauxqs(): Promise<Fauxqs> {
   const app = m.buildApp({ logger: false, stores: { s3Store, sqsStore, snsStore: new m.SnsStore() } });
   const locks = addConditionalWrites(app, s3Store);
   addListEncoding(app);
+  if (options.onObjectCreated)
+    addObjectCreatedNotifications(app, s3Store, options.region ?? 'us-east-1', options.onObjectCreated);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     endpoint: address.replace('localhost', '127.0.0.1'),

@@ -7,6 +7,7 @@
  * `execArgv: []` resolves like plain Node whatever the config says; it also keeps serving
  * while a test blocks the main thread.
  */
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 /** A running dynalite. */
@@ -41,11 +42,40 @@ function next(worker: Worker): Promise<WorkerMessage> {
   });
 }
 
+/** dynalite's entry file, resolved from this package (it is a dependency of the CLI). */
+function dynalitePath(): string {
+  try {
+    return createRequire(import.meta.url).resolve('dynalite');
+  } catch {
+    throw new Error('dynalite is not installed: run `pnpm install` (it is a dependency of @delta-serverless/cli)');
+  }
+}
+
+// The worker's code: plain CommonJS run by Node's own loader (an `eval` worker), so it needs
+// no file next to the compiled module.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.modulePath);
+const server = dynalite(workerData.options);
+server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  server.close((err) => {
+    parentPort.postMessage({ type: 'stopped', error: err ? err.message : undefined });
+    parentPort.close();
+  });
+  // Keep-alive sockets of SDK clients would hold close() open.
+  server.closeAllConnections();
+});
+`;
+
 /** Starts an in-memory dynalite whose tables are ACTIVE at once, on a free port. */
 export async function startDynalite(): Promise<Dynalite> {
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
     execArgv: [],
-    workerData: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+    workerData: { modulePath: dynalitePath(), options: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } },
   });
   const first = await next(worker);
   if (first.type !== 'listening') {

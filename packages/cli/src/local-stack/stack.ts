@@ -1,0 +1,210 @@
+/**
+ * The local stack: the serverless pipeline on one machine. Embedded S3 + SQS + DynamoDB on
+ * 127.0.0.1, a bucket with a landing prefix and a tables prefix, the ingest queue with its
+ * DLQ, the lock table, S3 notifications -> queue (emulated: fauxqs has none), the ingest
+ * handler fed by a queue poller as Lambda's event source mapping would, and the maintenance
+ * handler on a timer. Handlers are passed in, so the same stack runs the real handlers
+ * (`dev`, `demo`) and test doubles.
+ */
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createLockTable, createClients, resolveAwsConfig } from '@delta-serverless/aws';
+import { startEmulators, type Emulators, type S3NotificationRecord } from './emulators/index.js';
+import { startQueuePoller, type QueuePoller, type SqsHandler } from './queue-poller.js';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'localsecret' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalStackOptions {
+  /** The one bucket (landing/ and tables/ prefixes). Default `delta-local`. */
+  bucket?: string;
+  /** Uploads under this prefix are announced to the queue. Default `landing/`. */
+  landingPrefix?: string;
+  queueName?: string;
+  lockTable?: string;
+  /** Seconds before a failed message is delivered again. Default 2 (Lambda: 6x the timeout). */
+  visibilityTimeoutSeconds?: number;
+  /** Deliveries before a message moves to the DLQ. Default 3. */
+  maxReceiveCount?: number;
+  /** Log lines of the stack (invocations, notifications). */
+  log?: (line: string) => void;
+}
+
+/** Endpoints and names of a running stack, and the environment that points the AWS SDK at it. */
+export interface LocalStack {
+  bucket: string;
+  landingPrefix: string;
+  tablesPrefix: string;
+  queueUrl: string;
+  dlqUrl: string;
+  lockTable: string;
+  emulators: Emulators;
+  /** AWS_* variables (endpoints, region, credentials) and the lock-table settings. */
+  env: Record<string, string>;
+  s3: S3Client;
+  sqs: SQSClient;
+  /** Starts feeding the queue to an SQS handler (the ingest handler). */
+  startIngest(handler: SqsHandler, options?: { batchSize?: number; concurrency?: number }): void;
+  /** Runs `task` every `intervalMs` (the scheduled maintenance), one run at a time. */
+  startSchedule(task: () => Promise<unknown>, intervalMs: number): void;
+  /** Resolves when notifications are delivered, the queue is empty and no invocation runs. */
+  idle(timeoutMs?: number): Promise<void>;
+  /** Messages waiting in the DLQ. */
+  deadLetters(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function queueCounts(sqs: SQSClient, url: string): Promise<number> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  const a = out.Attributes ?? {};
+  return Number(a['ApproximateNumberOfMessages'] ?? 0) + Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0);
+}
+
+/** Starts the emulators and creates the bucket, queues and lock table (~0.5 s). */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const bucket = options.bucket ?? 'delta-local';
+  const landingPrefix = options.landingPrefix ?? 'landing/';
+  const queueName = options.queueName ?? 'delta-ingest';
+  const lockTable = options.lockTable ?? 'delta_log';
+  const log = options.log ?? (() => undefined);
+
+  // Notifications arrive before the queue exists only if someone uploads during start-up.
+  let deliver: (record: S3NotificationRecord) => Promise<void> = async () => undefined;
+  const pending = new Set<Promise<void>>();
+  const emulators = await startEmulators({
+    region: LOCAL_REGION,
+    onObjectCreated: (record) => {
+      if (record.s3.bucket.name !== bucket) return;
+      if (!decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).startsWith(landingPrefix)) return;
+      const p = deliver(record)
+        .catch((err: unknown) => log(`notification for ${record.s3.object.key} not delivered: ${String(err)}`))
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    },
+  });
+  const env: Record<string, string> = {
+    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
+    AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoEndpoint,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_S3_LOCKING_PROVIDER: 'dynamodb',
+    DELTA_DYNAMO_TABLE_NAME: lockTable,
+  };
+  const client = { region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } };
+  const s3 = new S3Client({ ...client, endpoint: emulators.s3Endpoint, forcePathStyle: true });
+  const sqs = new SQSClient({ ...client, endpoint: emulators.sqsEndpoint });
+  const pollers: QueuePoller[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const scheduled = new Set<Promise<unknown>>();
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }));
+    const dlqUrl = dlq.QueueUrl!;
+    const dlqArn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}-dlq`;
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: queueName,
+        Attributes: {
+          VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 2),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
+        },
+      }),
+    );
+    const queueUrl = queue.QueueUrl!;
+    const queueArn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}`;
+    const clients = createClients(
+      resolveAwsConfig({
+        AWS_ENDPOINT_URL_S3: env['AWS_ENDPOINT_URL_S3']!,
+        AWS_ENDPOINT_URL_DYNAMODB: env['AWS_ENDPOINT_URL_DYNAMODB']!,
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      }),
+    );
+    await createLockTable(clients.dynamo, lockTable);
+    deliver = async (record) => {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }),
+      );
+    };
+
+    const stack: LocalStack = {
+      bucket,
+      landingPrefix,
+      tablesPrefix: 'tables/',
+      queueUrl,
+      dlqUrl,
+      lockTable,
+      emulators,
+      env,
+      s3,
+      sqs,
+      startIngest(handler, opts = {}) {
+        pollers.push(
+          startQueuePoller({
+            sqs,
+            queueUrl,
+            queueArn,
+            region: LOCAL_REGION,
+            handler,
+            ...opts,
+            onInvocation: (i) =>
+              log(
+                i.error
+                  ? `ingest: ${i.records} records, handler failed: ${i.error instanceof Error ? i.error.message : String(i.error)}`
+                  : `ingest: ${i.records} records, ${i.failed} failed (${i.ms} ms)`,
+              ),
+          }),
+        );
+      },
+      startSchedule(task, intervalMs) {
+        let running = false;
+        timers.push(
+          setInterval(() => {
+            if (running) return; // reserved concurrency 1
+            running = true;
+            const p = task()
+              .catch((err: unknown) =>
+                log(`scheduled task failed: ${err instanceof Error ? err.message : String(err)}`),
+              )
+              .finally(() => {
+                running = false;
+                scheduled.delete(p);
+              });
+            scheduled.add(p);
+          }, intervalMs),
+        );
+      },
+      async idle(timeoutMs = 60_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          await Promise.all([...pending]);
+          const waiting = await queueCounts(sqs, queueUrl);
+          if (waiting === 0 && pending.size === 0 && pollers.every((p) => p.busy === 0)) return;
+          if (Date.now() > deadline)
+            throw new Error(`local stack not idle after ${timeoutMs} ms: ${waiting} messages queued`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      },
+      deadLetters: () => queueCounts(sqs, dlqUrl),
+      async stop() {
+        for (const t of timers) clearInterval(t);
+        await Promise.all([...pollers.map((p) => p.stop()), ...scheduled]);
+        s3.destroy();
+        sqs.destroy();
+        await emulators.stop();
+      },
+    };
+    return stack;
+  } catch (err) {
+    await emulators.stop();
+    throw err;
+  }
+}
