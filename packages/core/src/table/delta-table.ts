@@ -9,6 +9,8 @@ import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-w
 import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { createTable, type CreateTableOptions } from '../ops/create.js';
 import { restoreTable, type RestoreResult } from '../ops/restore.js';
+import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
+import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
 import { writeTable, type WriteOptions, type WriteResult } from '../ops/write.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
@@ -181,6 +183,20 @@ export class DeltaTable {
       timestamp: target.timestamp !== undefined ? new Date(toEpochMillis(target.timestamp)).toISOString() : undefined,
     });
     this.current = result.snapshot;
+    return result;
+  }
+
+  /** OPTIMIZE: compact small files (bin-packing, or Z-order with `zOrderBy`) in one commit. */
+  async optimize(options: OptimizeOptions = {}): Promise<OptimizeResult> {
+    const result = await optimize(await this.refresh(), options);
+    if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
+    return result;
+  }
+
+  /** VACUUM: delete data files no version inside the retention window references. */
+  async vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    const result = await vacuum(await this.refresh(), options);
+    await this.refresh();
     return result;
   }
 

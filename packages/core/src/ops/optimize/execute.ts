@@ -1,0 +1,138 @@
+/**
+ * Rewrite one bin: stream its files (deletion vectors applied, column mapping resolved by
+ * streamDataFile) into new files through DataFileWriter. Needs only the store and the plan's
+ * JSON context, so a remote worker can run it. Nothing is committed here.
+ *
+ * Memory: bin-packing holds one input batch plus one output row group per bin. Z-order holds
+ * a sorted run: at most zOrderMemoryLimit decoded bytes (checked as batches arrive; a bigger
+ * bin is cut into several runs, each sorted on its own), about twice that while the run is
+ * concatenated, plus one output batch.
+ */
+import * as arrow from 'apache-arrow';
+import { concatBatches } from '../../arrow/concat.js';
+import { takeBatch } from '../../arrow/take.js';
+import type { AddFile } from '../../protocol/actions.js';
+import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
+import { parseSchemaString, type StructField } from '../../protocol/schema.js';
+import { streamDataFile, type FileScanContext, type FileScanMetrics } from '../../read/file-scan.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { DataFileWriter } from '../../write/data-files.js';
+import { statsColumnsFromProperties } from '../../write/stats.js';
+import type { BinContext, BinResult, OptimizeBin } from './types.js';
+import { zOrderPermutation } from './zorder.js';
+
+const READ_BATCH_ROWS = 65_536;
+/** Most rows per write of sorted output; files roll between writes, so fewer for small targets. */
+const SORTED_WRITE_ROWS = 8_192;
+
+function arrowBytes(batch: arrow.RecordBatch): number {
+  let n = 0;
+  const visit = (d: arrow.Data) => {
+    n += (d.values?.byteLength ?? 0) + (d.valueOffsets?.byteLength ?? 0) + (d.nullBitmap?.byteLength ?? 0);
+    d.children.forEach(visit);
+  };
+  batch.data.children.forEach(visit);
+  return n;
+}
+
+/** Rewrite `bin` into new data files (dataChange false); the caller commits or deletes them. */
+export async function executeBin(store: ObjectStore, context: BinContext, bin: OptimizeBin): Promise<BinResult> {
+  const started = Date.now();
+  const schema = parseSchemaString(context.schemaString);
+  const dataFields: StructField[] = schema.fields.filter((f) => !context.partitionColumns.includes(f.name));
+  const outputSchema = new arrow.Schema(dataFields.map((f) => deltaFieldToArrow(f)));
+  const writer = new DataFileWriter({
+    store,
+    schema,
+    partitionColumns: context.partitionColumns,
+    mode: context.columnMapping,
+    targetFileSize: context.targetSize,
+    rowGroupSize: context.rowGroupSize,
+    compression: context.compression,
+    stats: {
+      ...statsColumnsFromProperties(context.configuration),
+      // New files have no DV, so their bounds are tight; Spark says so on DV-enabled tables.
+      tightBounds: context.configuration['delta.enableDeletionVectors'] === 'true',
+    },
+    maxOpenFiles: 1,
+  });
+  const ctx: FileScanContext = {
+    store,
+    mode: context.columnMapping,
+    readFields: dataFields,
+    outputSchema,
+    batchSize: READ_BATCH_ROWS,
+    tableSchema: schema,
+  };
+  const scanMetrics: FileScanMetrics = {
+    rowGroupsRead: 0,
+    rowGroupsSkipped: 0,
+    rowsRead: 0,
+    rowsDeleted: 0,
+    bytesRead: 0,
+  };
+  const write = (batch: arrow.RecordBatch) =>
+    writer.write({ key: bin.id, values: bin.partitionValues, scalars: new Map(), batch });
+
+  const zColumns = context.zOrderBy.map((name) => ({
+    index: dataFields.findIndex((f) => f.name === name),
+    type: dataFields.find((f) => f.name === name)!.type,
+  }));
+  let run: arrow.RecordBatch[] = [];
+  let runBytes = 0;
+  let runs = 0;
+  const flushRun = async () => {
+    if (run.length === 0) return;
+    const all = concatBatches(run, outputSchema);
+    run = [];
+    runBytes = 0;
+    runs++;
+    const perm = zOrderPermutation(
+      zColumns.map((z) => ({ data: all.data.children[z.index]!, type: z.type })),
+      all.numRows,
+    );
+    const rowBytes = arrowBytes(all) / Math.max(1, all.numRows);
+    const step = Math.max(64, Math.min(SORTED_WRITE_ROWS, Math.floor(context.targetSize / 16 / rowBytes)));
+    for (let i = 0; i < perm.length; i += step) {
+      await write(takeBatch(all, perm.subarray(i, Math.min(perm.length, i + step))));
+    }
+  };
+
+  try {
+    for (const add of bin.files) {
+      for await (const batch of streamDataFile(ctx, { add, partitionValues: new Map() }, scanMetrics)) {
+        if (zColumns.length === 0) {
+          await write(batch);
+          continue;
+        }
+        run.push(batch);
+        runBytes += arrowBytes(batch);
+        if (runBytes >= context.zOrderMemoryLimit) await flushRun();
+      }
+    }
+    await flushRun();
+    const written = await writer.finish();
+    const adds: AddFile[] = written.adds.map((a) => ({ ...a, dataChange: false }));
+    return {
+      binId: bin.id,
+      adds,
+      removed: bin.files,
+      metrics: {
+        numFilesRemoved: bin.files.length,
+        numFilesAdded: adds.length,
+        bytesRead: scanMetrics.bytesRead,
+        bytesRemoved: bin.totalBytes,
+        bytesWritten: written.numOutputBytes,
+        rowsRead: scanMetrics.rowsRead,
+        rowsWritten: written.numOutputRows,
+        rowsDeletedByDv: bin.files.reduce((n, f) => n + Number(f.deletionVector?.cardinality ?? 0), 0),
+        numDeletionVectorsRemoved: bin.files.filter((f) => f.deletionVector).length,
+        zOrderRuns: runs,
+        durationMs: Date.now() - started,
+      },
+    };
+  } catch (err) {
+    await writer.abort(err);
+    throw err;
+  }
+}

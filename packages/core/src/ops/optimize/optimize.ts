@@ -1,0 +1,84 @@
+/**
+ * OPTIMIZE orchestrator: plan, rewrite bins locally with bounded concurrency (within an
+ * optional time budget), then commit everything that was rewritten in one commit.
+ */
+import type { ObjectStore } from '../../storage/object-store.js';
+import type { Snapshot } from '../../table/snapshot.js';
+import { commitOptimize } from './commit.js';
+import { executeBin } from './execute.js';
+import { planOptimize } from './plan.js';
+import {
+  DEFAULT_MAX_CONCURRENT_BINS,
+  type BinResult,
+  type OptimizeOptions,
+  type OptimizePlan,
+  type OptimizeResult,
+} from './types.js';
+
+/** Rewrite throughput assumed before any bin has finished (compressed input bytes per ms). */
+const DEFAULT_BYTES_PER_MS = (32 * 1024 * 1024) / 1000;
+
+/**
+ * Run the plan's bins, at most `maxConcurrentBins` at once. With a time budget, a bin starts
+ * only if elapsed time plus its estimated duration (observed throughput so far) fits. When a
+ * bin fails, the others finish, every file written is deleted and the error is rethrown.
+ */
+export async function runBins(
+  store: ObjectStore,
+  plan: OptimizePlan,
+  opts: Pick<OptimizeOptions, 'maxConcurrentBins' | 'timeBudgetMs' | 'onProgress'> = {},
+  startedAt = Date.now(),
+): Promise<BinResult[]> {
+  const limit = Math.max(1, opts.maxConcurrentBins ?? DEFAULT_MAX_CONCURRENT_BINS);
+  const results = new Map<string, BinResult>();
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  let stopped = false;
+  let doneBytes = 0;
+  let doneMs = 0;
+  let bytesRead = 0;
+  let bytesWritten = 0;
+  const fits = (bytes: number) => {
+    if (opts.timeBudgetMs === undefined) return true;
+    const rate = doneMs > 0 ? doneBytes / doneMs : DEFAULT_BYTES_PER_MS;
+    return Date.now() - startedAt + bytes / rate <= opts.timeBudgetMs;
+  };
+  const worker = async () => {
+    while (!failure && !stopped && next < plan.bins.length) {
+      const bin = plan.bins[next]!;
+      if (!fits(bin.totalBytes)) {
+        stopped = true;
+        return;
+      }
+      next++;
+      try {
+        const r = await executeBin(store, plan.context, bin);
+        results.set(bin.id, r);
+        doneBytes += bin.totalBytes;
+        doneMs += Math.max(1, r.metrics.durationMs);
+        bytesRead += r.metrics.bytesRead;
+        bytesWritten += r.metrics.bytesWritten;
+        opts.onProgress?.({ binsDone: results.size, binsTotal: plan.bins.length, bytesRead, bytesWritten });
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, plan.bins.length) }, worker));
+  if (failure) {
+    const written = [...results.values()].flatMap((r) => r.adds.map((a) => decodeURIComponent(a.path)));
+    await store.deleteMany(written).catch(() => undefined);
+    throw failure.err;
+  }
+  return plan.bins.filter((b) => results.has(b.id)).map((b) => results.get(b.id)!);
+}
+
+/** OPTIMIZE `snapshot`: compact small files (or Z-order) and commit; a no-op when nothing to do. */
+export async function optimize(snapshot: Snapshot, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
+  const startedAt = Date.now();
+  const plan = planOptimize(snapshot, opts);
+  const planningMs = Date.now() - startedAt;
+  const results = await runBins(snapshot.store, plan, opts, startedAt);
+  const rewriteMs = Date.now() - startedAt - planningMs;
+  return commitOptimize(snapshot, plan, results, { ...opts, timings: { planningMs, rewriteMs } });
+}
