@@ -8,10 +8,13 @@ import { Command, Option } from 'commander';
 import '@delta-serverless/aws';
 import { DeltaError } from '@delta-serverless/core';
 import { appendCommand } from './commands/append.js';
+import { convertCommand } from './commands/convert.js';
 import { createCommand } from './commands/create.js';
 import { createLockTableCommand } from './commands/lock-table.js';
 import { demoCommand } from './commands/demo.js';
 import { restoreCommand } from './commands/restore.js';
+import { checkpointCommand, cleanupLogsCommand } from './commands/checkpoint.js';
+import { vacuumCommand } from './commands/vacuum.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
@@ -19,9 +22,15 @@ import { scanCommand } from './commands/scan.js';
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** stdout is a terminal: draw progress bars (else progress prints as plain lines). */
+  tty?: boolean;
 }
 
-const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  tty: process.stdout.isTTY === true,
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -71,9 +80,21 @@ export function buildProgram(io: Io = defaultIo): Command {
 
   program
     .command('append')
-    .description('append (or overwrite with) Parquet files; creates the table if absent')
+    .description('append (or overwrite with) Parquet, CSV/TSV or NDJSON files (.gz too); creates the table if absent')
     .argument('<table>', 'table path or URI')
-    .argument('<files...>', 'Parquet files from any writer')
+    .argument(
+      '<files...>',
+      'input files: local paths or s3:// URIs (.parquet, .csv, .tsv, .json/.jsonl/.ndjson, + .gz)',
+    )
+    .addOption(
+      new Option('--format <format>', 'input format (default: from each file extension)').choices([
+        'parquet',
+        'csv',
+        'ndjson',
+      ]),
+    )
+    .option('--delimiter <char>', 'CSV field delimiter (default , ; tab for .tsv; "\\t" or tab for a tab)')
+    .option('--no-header', "CSV files have no header row (columns by position: the table's, else _c0, _c1, ...)")
     .addOption(new Option('--mode <mode>', 'append or overwrite').choices(['append', 'overwrite']).default('append'))
     .option('--partition-by <a,b>', 'partition columns (new tables)')
     .addOption(
@@ -92,6 +113,16 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--property <key=value>', 'table property for a new table; repeatable', collect)
     .addOption(storage())
     .action((uri: string, files: string[], opts) => appendCommand(uri, files, opts, io.out));
+
+  program
+    .command('convert')
+    .description('make a directory (or s3:// prefix) of Parquet files a Delta table in place (CONVERT TO DELTA)')
+    .argument('<dir>', 'directory path or URI holding the Parquet files')
+    .option('--partition-by <k:type,...>', 'partition columns of the k=v directories, in order (default: inferred)')
+    .option('--property <key=value>', 'table property; repeatable', collect)
+    .option('--name <name>', 'table name')
+    .addOption(storage())
+    .action((uri: string, opts) => convertCommand(uri, opts, io.out));
 
   program
     .command('create')
@@ -113,6 +144,35 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--timestamp <t>', 'restore the version current at this time')
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
+
+  program
+    .command('vacuum')
+    .description('delete files no version inside the retention window references (VACUUM)')
+    .argument('<table>', 'table path or URI')
+    .option(
+      '--retain <duration>',
+      "keep files removed within this long, e.g. 168h, 7d (default: the table's delta.deletedFileRetentionDuration, 1 week)",
+    )
+    .option('--dry-run', 'list the files that would be deleted; delete and commit nothing')
+    .option('--full', 'also list the table directory and delete untracked files older than the retention')
+    .option('--force', "allow a retention shorter than the table's (unsafe with concurrent readers or writers)")
+    .addOption(storage())
+    .action((uri: string, opts) => vacuumCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
+    .command('checkpoint')
+    .description('write a checkpoint of the latest version')
+    .argument('<table>', 'table path or URI')
+    .addOption(storage())
+    .action((uri: string, opts) => checkpointCommand(uri, opts, io.out));
+
+  program
+    .command('cleanup-logs')
+    .description('delete log files older than delta.logRetentionDuration that no retained version needs')
+    .argument('<table>', 'table path or URI')
+    .option('--dry-run', 'list the log files that would be deleted')
+    .addOption(storage())
+    .action((uri: string, opts) => cleanupLogsCommand(uri, opts, io.out));
 
   program
     .command('create-lock-table')

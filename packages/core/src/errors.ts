@@ -188,3 +188,45 @@ export class CommitOutcomeUnknownError extends DeltaError {
     super('COMMIT_FAILED', message, options);
   }
 }
+
+/**
+ * VACUUM was asked for a retention shorter than the table's `delta.deletedFileRetentionDuration`:
+ * readers of older versions and writers that have not committed yet may lose files.
+ */
+export class RetentionTooShortError extends DeltaError {
+  constructor(
+    readonly retentionMs: number,
+    readonly minimumMs: number,
+    message: string,
+  ) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
+
+/** A data file of the version being read no longer exists (most likely removed by VACUUM). */
+export class MissingDataFileError extends CorruptDataError {
+  constructor(
+    readonly path: string,
+    readonly version: number | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * An input object handed to ingestion (CSV, NDJSON, gzip, Parquet) cannot be read as the format
+ * says. `key` names the object; `line` (1-based) and `column` locate the bad value when known.
+ */
+export class InputFormatError extends DeltaError {
+  constructor(
+    readonly key: string,
+    message: string,
+    readonly line?: number,
+    readonly column?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}

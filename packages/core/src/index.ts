@@ -57,6 +57,26 @@ export {
 export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write.js';
 export type { CreateTableOptions } from './ops/create.js';
 export type { RestoreResult, RestoreMetrics } from './ops/restore.js';
+export { optimize, planOptimize, executeBin, commitOptimize, runBins } from './ops/optimize/index.js';
+export type {
+  BinContext,
+  BinMetrics,
+  BinResult,
+  FileSizeStats,
+  OptimizeBin,
+  OptimizeMetrics,
+  OptimizeOptions,
+  OptimizePlan,
+  OptimizePlanOptions,
+  OptimizeProgress,
+  OptimizeResult,
+} from './ops/optimize/index.js';
+export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
+export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
+export { convertToDelta } from './ops/convert.js';
+export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert.js';
+export { vacuum, VacuumDeleteError, DEFAULT_DELETED_FILE_RETENTION } from './ops/vacuum/index.js';
+export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';
 export type { WriteInput } from './write/input.js';
 export type { SchemaMode } from './write/schema-plan.js';
 export { commitTransaction, TableCreatedConcurrentlyError } from './commit/transaction.js';
@@ -67,6 +87,8 @@ export type { RetryPolicy } from './commit/backoff.js';
 export type { IsolationLevel } from './commit/conflicts.js';
 export { ENGINE_INFO } from './commit/engine-info.js';
 export { writeCheckpoint } from './log/checkpoint-write.js';
+export { readLastCheckpoint } from './log/segment.js';
+export type { LastCheckpointHint } from './log/segment.js';
 export type { CheckpointWriteResult } from './log/checkpoint-write.js';
 export { cleanupExpiredLogs } from './log/cleanup.js';
 export type { OpenOptions, TimeTravel, TableScanOptions, Timestamp } from './table/delta-table.js';

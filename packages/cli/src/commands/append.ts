@@ -1,20 +1,18 @@
 /**
- * `append <table> <file.parquet>...`: write Parquet files from any writer (Spark, DuckDB,
- * pyarrow) into a Delta table, creating it when absent. Foreign types are converted to
- * Delta's (INT96 and nanosecond timestamps -> microseconds, unsigned -> wider signed) or
- * refused with the column named.
+ * `append <table> <file>...`: write Parquet (from any writer: Spark, DuckDB, pyarrow), CSV/TSV
+ * or NDJSON files, optionally gzip, local or s3://, into a Delta table, creating it when absent.
+ * Text input is parsed to the table's types when the table exists (else types are inferred);
+ * foreign Parquet types are converted to Delta's or refused with the column named.
  */
-import * as path from 'node:path';
 import {
   InvalidArgumentError,
-  LocalStore,
-  openParquetFile,
   writeDeltaTable,
+  type InputFormat,
   type SchemaMode,
   type WriteMode,
 } from '@delta-serverless/core';
-import type * as arrow from 'apache-arrow';
 import { openOptions, type CommonOptions } from './common.js';
+import { readInputFiles, tableArrowSchema } from './input-files.js';
 
 export interface AppendCommandOptions extends CommonOptions {
   mode?: string;
@@ -23,20 +21,14 @@ export interface AppendCommandOptions extends CommonOptions {
   replaceWhere?: string;
   partitionOverwrite?: string;
   property?: string[];
+  /** Input format for every file (default: from each file's extension). */
+  format?: string;
+  delimiter?: string;
+  /** false with --no-header. */
+  header?: boolean;
 }
 
-async function* readFiles(files: readonly string[]): AsyncGenerator<arrow.RecordBatch> {
-  for (const file of files) {
-    const abs = path.resolve(file);
-    const store = new LocalStore(path.dirname(abs));
-    const reader = await openParquetFile(store, path.basename(abs));
-    try {
-      yield* reader.readBatches({});
-    } finally {
-      reader.close();
-    }
-  }
-}
+const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
 
 export function parseProperties(list: readonly string[] | undefined): Record<string, string> | undefined {
   if (!list?.length) return undefined;
@@ -63,8 +55,20 @@ export async function appendCommand(
   if (schemaMode !== undefined && schemaMode !== 'merge' && schemaMode !== 'overwrite') {
     throw new InvalidArgumentError(`--schema-mode must be merge or overwrite (got ${opts.schemaMode})`);
   }
-  const result = await writeDeltaTable(uri, readFiles(files), {
-    ...openOptions(opts),
+  if (opts.format !== undefined && !FORMATS.has(opts.format)) {
+    throw new InvalidArgumentError(`--format must be parquet, csv or ndjson (got ${opts.format})`);
+  }
+  const open = openOptions(opts);
+  // The table's types are the target of text parsing (an overwrite of the schema infers instead).
+  const schema = schemaMode === 'overwrite' ? undefined : await tableArrowSchema(uri, open);
+  const input = readInputFiles(files, open, {
+    format: opts.format as InputFormat | undefined,
+    delimiter: opts.delimiter,
+    header: opts.header,
+    schema,
+  });
+  const result = await writeDeltaTable(uri, input, {
+    ...open,
     mode,
     schemaMode,
     partitionBy: opts.partitionBy ? opts.partitionBy.split(',').map((s) => s.trim()) : undefined,

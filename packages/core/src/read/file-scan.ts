@@ -14,7 +14,7 @@ import { loadDeletionVector, storeDvReader } from '../protocol/deletion-vectors/
 import type { Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructField, StructType } from '../protocol/schema.js';
-import { CorruptDataError, NotFoundError } from '../errors.js';
+import { MissingDataFileError, NotFoundError } from '../errors.js';
 import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { physicalPath } from './column-mapping.js';
@@ -32,6 +32,8 @@ export interface FileScanContext {
   batchSize: number;
   /** Full logical schema, for mapping stats paths under column mapping. */
   tableSchema: StructType;
+  /** Table version being read, named when a data file is missing. */
+  version?: number;
 }
 
 export interface FileScanMetrics {
@@ -75,7 +77,7 @@ export async function* streamDataFile(
   const { add } = task;
   const loc = locateFile(ctx.store, add.path);
   const [file, deleted] = await Promise.all([
-    openDataFile(loc, add),
+    openDataFile(loc, add, ctx.version),
     task.selector ??
       (add.deletionVector
         ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path })
@@ -161,14 +163,21 @@ export async function* streamDataFile(
 }
 
 /** Open a data file; one the log lists but storage lacks is table damage, not a storage hiccup. */
-async function openDataFile(loc: FileLocation, add: ScanFileTask['add']): Promise<ParquetFileReader> {
+async function openDataFile(
+  loc: FileLocation,
+  add: ScanFileTask['add'],
+  version: number | undefined,
+): Promise<ParquetFileReader> {
   try {
     return await openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    throw new CorruptDataError(
-      `data file ${add.path} is in the table's log but missing from storage (deleted outside Delta, or vacuumed with a too short retention); ` +
-        'restore the file, or time travel to a version that does not reference it',
+    const of = version === undefined ? '' : ` of version ${version}`;
+    throw new MissingDataFileError(
+      add.path,
+      version,
+      `data file ${add.path}${of} is in the table's log but missing from storage: it was probably removed by VACUUM ` +
+        '(or deleted outside Delta). Read a newer version of the table, or restore the file.',
       { cause: err },
     );
   }

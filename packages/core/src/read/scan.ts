@@ -124,6 +124,7 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
       predicate: this.predicate,
       batchSize: this.options.batchSize ?? 65_536,
       tableSchema: this.cols.schema,
+      version: this.snapshot.version,
     };
     for await (const batches of orderedPrefetch(tasks, this.options.concurrency ?? 4, (t) =>
       readDataFile(ctx, t, this.metrics),

@@ -1,0 +1,76 @@
+/**
+ * Input files for `append`: local paths or object URIs (s3://...), read as Parquet, CSV/TSV or
+ * NDJSON (optionally gzip) through the core's streaming readers, converted to the table's
+ * types when the table exists.
+ */
+import * as path from 'node:path';
+// Registers s3:// and s3a:// for file URIs.
+import '@delta-serverless/aws';
+import {
+  DeltaTable,
+  deltaSchemaToArrow,
+  LocalStore,
+  readInputObject,
+  storeForUri,
+  TableNotFoundError,
+  uriScheme,
+  type InputFormat,
+  type ObjectStore,
+  type OpenOptions,
+  type ReadInputOptions,
+} from '@delta-serverless/core';
+import type * as arrow from 'apache-arrow';
+
+export interface InputFileOptions {
+  format?: InputFormat;
+  delimiter?: string;
+  /** commander's `--no-header` sets this to false. */
+  header?: boolean;
+  schema?: arrow.Schema;
+}
+
+/** A file argument as a store plus the key of the file in it. */
+export function locateFile(file: string, open: OpenOptions): { store: ObjectStore; key: string } {
+  if (uriScheme(file) !== undefined) {
+    const slash = file.lastIndexOf('/');
+    return { store: storeForUri(file.slice(0, slash), open.storageOptions), key: file.slice(slash + 1) };
+  }
+  const abs = path.resolve(file);
+  return { store: new LocalStore(path.dirname(abs)), key: path.basename(abs) };
+}
+
+/** The Arrow schema of the table at `uri`, or undefined when there is no table yet. */
+export async function tableArrowSchema(uri: string, open: OpenOptions): Promise<arrow.Schema | undefined> {
+  try {
+    const table = await DeltaTable.open(uri, open);
+    return deltaSchemaToArrow(table.snapshot.schema);
+  } catch (err) {
+    if (err instanceof TableNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/** All files' batches, one file after the other. */
+export async function* readInputFiles(
+  files: readonly string[],
+  open: OpenOptions,
+  opts: InputFileOptions,
+): AsyncGenerator<arrow.RecordBatch> {
+  const read: ReadInputOptions = {
+    format: opts.format,
+    schema: opts.schema,
+    csv: {
+      ...(opts.delimiter !== undefined ? { delimiter: unescapeDelimiter(opts.delimiter) } : {}),
+      ...(opts.header === false ? { header: false } : {}),
+    },
+  };
+  for (const file of files) {
+    const { store, key } = locateFile(file, open);
+    yield* readInputObject(store, key, read);
+  }
+}
+
+/** `\t` and `tab` on the command line mean a tab. */
+function unescapeDelimiter(d: string): string {
+  return d === '\\t' || d.toLowerCase() === 'tab' ? '\t' : d;
+}

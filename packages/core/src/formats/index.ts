@@ -1,0 +1,132 @@
+/**
+ * Ingestion input formats: source objects (an S3 upload, a local file) -> Arrow record
+ * batches, streaming in bounded memory. CSV/TSV and NDJSON (optionally gzip) are read with
+ * sequential ranged GETs; Parquet through the engine's ranged row-group reader.
+ */
+import type * as arrow from 'apache-arrow';
+import { InputFormatError } from '../errors.js';
+import { MemoryStore } from '../storage/memory-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { readCsv, type CsvOptions } from './csv.js';
+import { detectFormat, type InputFormat } from './detect.js';
+import { gunzipChunks, sniffGzip } from './gzip.js';
+import { readNdjson } from './ndjson.js';
+import { readObjectChunks } from './object-stream.js';
+import { readParquetInput } from './parquet.js';
+
+export type { CsvOptions } from './csv.js';
+export { detectFormat, type DetectedFormat, type InputFormat } from './detect.js';
+
+export const DEFAULT_BATCH_ROWS = 65_536;
+
+export interface ReadInputOptions {
+  /** Default: detected from the key (.parquet, .csv/.tsv, .json/.jsonl/.ndjson; optional .gz). */
+  format?: InputFormat;
+  /** auto (default): gzip when the key ends in .gz or the data starts with the gzip magic bytes. */
+  compression?: 'auto' | 'gzip' | 'none';
+  /**
+   * Target types (e.g. the table's schema): values are parsed/cast to these; target columns the
+   * input lacks become null (an error when not nullable); extra input columns are kept.
+   */
+  schema?: arrow.Schema;
+  csv?: CsvOptions;
+  /** Maximum rows per batch (default 65536); CSV/NDJSON types are inferred from the first batch. */
+  batchRows?: number;
+  /** Bytes per ranged GET when streaming from a store (default 8 MiB). */
+  chunkBytes?: number;
+  /** Name of the object in error messages (readInputStream; readInputObject uses the key). */
+  key?: string;
+}
+
+/** Stream an object of the store as record batches. */
+export async function* readInputObject(
+  store: ObjectStore,
+  key: string,
+  options: ReadInputOptions = {},
+): AsyncGenerator<arrow.RecordBatch> {
+  const detected = detectFormat(key);
+  const format = options.format ?? detected?.format;
+  if (!format) {
+    throw new InputFormatError(
+      key,
+      `${key}: cannot tell the input format from the name; use a .parquet, .csv, .tsv, .json, .jsonl or .ndjson ` +
+        'extension (optionally .gz), or pass the format explicitly',
+    );
+  }
+  const batchRows = checkBatchRows(options.batchRows, key);
+  if (format === 'parquet') {
+    if (options.compression === 'gzip' || (options.compression !== 'none' && detected?.gzip)) {
+      throw gzipParquet(key);
+    }
+    yield* readParquetInput(store, key, { schema: options.schema, batchRows });
+    return;
+  }
+  const csv =
+    detected?.delimiter && options.csv?.delimiter === undefined && format === 'csv'
+      ? { ...options.csv, delimiter: detected.delimiter }
+      : options.csv;
+  const compression =
+    options.compression === undefined || options.compression === 'auto'
+      ? detected?.gzip
+        ? 'gzip'
+        : 'auto'
+      : options.compression;
+  yield* readInputStream(readObjectChunks(store, key, { chunkBytes: options.chunkBytes }), {
+    ...options,
+    csv,
+    format,
+    compression,
+    key,
+  });
+}
+
+/** Parse a stream of bytes as record batches (Parquet input is buffered whole: it needs random access). */
+export async function* readInputStream(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ReadInputOptions & { format: InputFormat },
+): AsyncGenerator<arrow.RecordBatch> {
+  const key = options.key ?? '<input stream>';
+  const batchRows = checkBatchRows(options.batchRows, key);
+  let source = chunks;
+  let gzip = options.compression === 'gzip';
+  if (options.compression === undefined || options.compression === 'auto') {
+    const sniffed = await sniffGzip(chunks);
+    source = sniffed.chunks;
+    gzip = sniffed.gzip;
+  }
+  if (options.format === 'parquet') {
+    if (gzip) throw gzipParquet(key);
+    yield* readParquetInput(await bufferStream(source, key), key, { schema: options.schema, batchRows });
+    return;
+  }
+  if (gzip) source = gunzipChunks(source, key);
+  if (options.format === 'csv') yield* readCsv(source, { key, schema: options.schema, csv: options.csv, batchRows });
+  else if (options.format === 'ndjson') yield* readNdjson(source, { key, schema: options.schema, batchRows });
+  else
+    throw new InputFormatError(
+      key,
+      `${key}: unknown input format ${String(options.format)}; use parquet, csv or ndjson`,
+    );
+}
+
+function checkBatchRows(batchRows: number | undefined, key: string): number {
+  const n = batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(n) || n <= 0) throw new InputFormatError(key, `batchRows must be a positive integer, got ${n}`);
+  return n;
+}
+
+function gzipParquet(key: string): InputFormatError {
+  return new InputFormatError(
+    key,
+    `${key}: gzip-compressed Parquet is not supported (Parquet compresses its pages itself); ` +
+      'upload the .parquet file without gzip',
+  );
+}
+
+async function bufferStream(chunks: AsyncIterable<Uint8Array>, key: string): Promise<MemoryStore> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  const store = new MemoryStore();
+  await store.put(key, Buffer.concat(parts));
+  return store;
+}

@@ -1,0 +1,90 @@
+/**
+ * Parquet input: read through the engine's reader (ranged reads, one row group at a time),
+ * then conformed to the target schema: matching columns cast where Arrow types differ
+ * (widening, units, zones), absent columns null, other columns kept.
+ */
+import * as arrow from 'apache-arrow';
+import { castData } from '../arrow/cast.js';
+import { emptyBatch, nullData } from '../arrow/constant.js';
+import { batchOf, sameType } from '../arrow/data-utils.js';
+import { DeltaError, InputFormatError } from '../errors.js';
+import { openParquetFile } from '../parquet/reader.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { planColumns, type ColumnPlan } from './target.js';
+
+export interface ParquetInputOptions {
+  schema?: arrow.Schema;
+  batchRows: number;
+  /** Object size when known (saves a HEAD). */
+  size?: number;
+}
+
+/** Stream a Parquet object's rows as record batches conformed to `schema` (when given). */
+export async function* readParquetInput(
+  store: ObjectStore,
+  key: string,
+  opts: ParquetInputOptions,
+): AsyncGenerator<arrow.RecordBatch> {
+  const reader = await openParquetFile(store, key, { size: opts.size }).catch((err: unknown) => {
+    throw parquetError(err, key);
+  });
+  try {
+    const fileSchema = reader.arrowSchema();
+    const plan = opts.schema
+      ? planColumns(
+          key,
+          fileSchema.fields.map((f) => f.name),
+          opts.schema,
+          (i) => fileSchema.fields[i]!.type,
+        )
+      : undefined;
+    let any = false;
+    try {
+      for await (const batch of reader.readBatches({ batchSize: opts.batchRows })) {
+        any = true;
+        yield plan ? conform(batch, plan) : batch;
+      }
+    } catch (err) {
+      throw parquetError(err, key);
+    }
+    if (!any) yield conform(emptyBatch(fileSchema), plan); // no rows: the schema still counts
+  } finally {
+    reader.close();
+  }
+}
+
+function conform(batch: arrow.RecordBatch, plan: ColumnPlan | undefined): arrow.RecordBatch {
+  if (!plan) return batch;
+  const n = batch.numRows;
+  const fields: arrow.Field[] = [];
+  const columns = plan.schema.fields.map((f, i) => {
+    const src = plan.sources[i]!;
+    if (src < 0) {
+      fields.push(f);
+      return nullData(f.type, n);
+    }
+    const data = batch.data.children[src]!;
+    if (sameType(data.type, f.type)) {
+      fields.push(f);
+      return data;
+    }
+    try {
+      const cast = castData(data, f.type);
+      fields.push(f);
+      return cast;
+    } catch {
+      // Not castable here: keep the column as stored; the writer's schema rules decide.
+      fields.push(new arrow.Field(f.name, data.type, true));
+      return data;
+    }
+  });
+  return batchOf(new arrow.Schema(fields, plan.schema.metadata), columns, n);
+}
+
+function parquetError(err: unknown, key: string): Error {
+  if (err instanceof DeltaError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  return new InputFormatError(key, `${key}: cannot read the object as Parquet: ${msg}`, undefined, undefined, {
+    cause: err,
+  });
+}
