@@ -1,8 +1,8 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 /**
- * SST app for delta-serverless. The serverless issue fills `infra/` with the bucket, the
- * DynamoDB lock table, queues, the ingest and maintenance functions and their permissions;
- * until then the app deploys nothing.
+ * SST app for delta-serverless: the data bucket, the DynamoDB lock table, the ingest queue and
+ * function, scheduled maintenance and their least-privilege permissions (infra/README.md).
+ * Settings: infra/config.ts (defaults, per-stage overrides, DS_CONFIG).
  */
 export default $config({
   app(input) {
@@ -13,6 +13,31 @@ export default $config({
     };
   },
   async run() {
-    return {};
+    // Imported here, not at the top: the components use SST globals that exist only inside run().
+    const { resolveSettings } = await import('./infra/config.js');
+    const { createStorage } = await import('./infra/storage.js');
+    const { createLockTable } = await import('./infra/lock-table.js');
+    const { createQueues } = await import('./infra/queues.js');
+    const { createIngest } = await import('./infra/ingest.js');
+    const { createMaintenance } = await import('./infra/maintenance.js');
+
+    const settings = resolveSettings($app.stage);
+    const { bucket } = createStorage(settings);
+    const { lockTable } = createLockTable();
+    const { queue, dlq } = createQueues(settings, bucket);
+    const { ingest } = createIngest(settings, { bucket, lockTable, queue });
+    const { maintenance, worker } = createMaintenance(settings, { bucket, lockTable });
+
+    return {
+      bucket: bucket.name,
+      lockTable: lockTable.name,
+      ingestQueue: queue.url,
+      ingestDeadLetterQueue: dlq.url,
+      ingestFunction: ingest.name,
+      maintenanceFunction: maintenance.name,
+      optimizeWorkerFunction: worker.name,
+      landingPrefix: settings.landingPrefix,
+      tablesPrefix: settings.tablesPrefix,
+    };
   },
 });

@@ -74,6 +74,11 @@ export type {
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
 export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
 export { convertToDelta } from './ops/convert.js';
+export { TxnsAlreadyAppliedError } from './commit/transaction.js';
+export { stageDataFiles, referenceDataFile, foldStagedSchema, layoutActions } from './write/stage.js';
+export type { StageLayout, StagedFiles } from './write/stage.js';
+export { runPostCommitHooks } from './commit/post-commit.js';
+export type { PostCommitResult } from './commit/post-commit.js';
 export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert.js';
 export { vacuum, VacuumDeleteError, DEFAULT_DELETED_FILE_RETENTION } from './ops/vacuum/index.js';
 export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';

@@ -1,2 +1,15 @@
 /** @delta-serverless/lambda: Lambda handlers for Delta tables on S3. */
-export {};
+export { createIngestHandler, type IngestHandler, type IngestHandlerConfig } from './ingest.js';
+export {
+  parseEvent,
+  parseBody,
+  decodeS3Key,
+  type SourceObject,
+  type EventMessage,
+  type ParsedEvent,
+} from './events.js';
+export { loadRoutes, parseRoutes, matchRoute, type Route, type RouteConfig, type TimePartition } from './routes.js';
+export { sourceAppId, versionToken, APP_ID_PREFIX } from './app-id.js';
+export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './commit-group.js';
+export { METRICS_NAMESPACE, type IngestLogger, type IngestMetrics } from './observability.js';
+export { IngestConfigError, MalformedEventError, ObjectIngestError, SourceChangedError } from './errors.js';

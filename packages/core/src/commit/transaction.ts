@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CommitConflictError,
   CommitFailedError,
+  ConcurrentTransactionError,
   CommitOutcomeUnknownError,
   NotFoundError,
   ProtocolChangedError,
@@ -49,6 +50,13 @@ export interface CommitRequest {
   read?: ReadSet;
   /** Idempotency: skip the commit if the table already has this appId at >= this version. */
   txn?: { appId: string; version: number };
+  /**
+   * Several idempotency keys committed atomically with the actions (e.g. one per ingested
+   * source object). If the table already has any of them at >= its version, nothing is
+   * committed and TxnsAlreadyAppliedError names them, so the caller can drop their actions
+   * and commit the rest on top of the error's snapshot.
+   */
+  txns?: readonly { appId: string; version: number }[];
   isolation?: IsolationLevel;
   /** Free-form `commitInfo.userMetadata`. */
   userMetadata?: string;
@@ -74,6 +82,34 @@ export interface CommitOutcome {
 
 /** Thrown when version 0 already exists while creating a table (another writer created it). */
 export class TableCreatedConcurrentlyError extends ProtocolChangedError {}
+
+/**
+ * Some of `CommitRequest.txns` are already in the table (a concurrent writer or an earlier
+ * delivery committed them). Nothing was committed. `appIds` lists them; `snapshot` is the
+ * latest state read, to rebuild the commit on without the dropped actions.
+ */
+export class TxnsAlreadyAppliedError extends ConcurrentTransactionError {
+  constructor(
+    readonly appIds: readonly string[],
+    readonly snapshot: Snapshot,
+  ) {
+    super(
+      'ConcurrentTransaction',
+      snapshot.version,
+      `${appIds.length} of this commit's transaction ids are already in ${snapshot.uri} at version <= ${snapshot.version} ` +
+        `(${appIds.slice(0, 3).join(', ')}${appIds.length > 3 ? ', ...' : ''}); nothing was committed. ` +
+        'Drop the actions of those ids and commit the rest on the given snapshot.',
+    );
+  }
+}
+
+/** The requested txns that `lookup` already has at >= their version. */
+function appliedTxns(
+  txns: readonly { appId: string; version: number }[],
+  lookup: (appId: string) => Txn | undefined,
+): string[] {
+  return txns.filter((t) => (lookup(t.appId)?.version ?? -Infinity) >= t.version).map((t) => t.appId);
+}
 
 function quoteParams(params: Record<string, unknown> | undefined): Record<string, string> {
   // Spark stores every operation parameter as a string (JSON for lists/objects).
@@ -108,11 +144,11 @@ function buildCommitInfo(
   return info;
 }
 
-function orderActions(commitInfo: CommitInfo, actions: Action[], txn: Txn | undefined): Action[] {
+function orderActions(commitInfo: CommitInfo, actions: Action[], txns: readonly Txn[]): Action[] {
   const rank = (a: Action) =>
     a.protocol ? 0 : a.metaData ? 1 : a.txn ? 2 : a.domainMetadata ? 3 : a.remove ? 4 : a.add ? 5 : 6;
   const sorted = [...actions].sort((x, y) => rank(x) - rank(y));
-  return [{ commitInfo }, ...(txn ? [{ txn }] : []), ...sorted];
+  return [{ commitInfo }, ...txns.map((txn) => ({ txn })), ...sorted];
 }
 
 /**
@@ -135,6 +171,11 @@ export async function commitTransaction(
     if (applied && applied.version >= req.txn.version)
       return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
   }
+  const txns = req.txns ?? [];
+  if (txns.length > 0 && base) {
+    const applied = appliedTxns(txns, (id) => base.txn(id));
+    if (applied.length > 0) throw new TxnsAlreadyAppliedError(applied, base);
+  }
 
   const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
   const metadata: Metadata | undefined = newMetadata ?? base?.metadata;
@@ -147,7 +188,7 @@ export async function commitTransaction(
         readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
         removedFiles: removed,
         metadataChanged: !!newMetadata,
-        appIds: new Set(req.txn ? [req.txn.appId] : []),
+        appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId)]),
         columns: {
           schema: parseSchemaString(metadata.schemaString),
           mode: columnMappingMode(metadata),
@@ -160,9 +201,12 @@ export async function commitTransaction(
   let state = base?.state;
   let version = readVersion + 1;
   let conflicts = 0;
-  const txnAction: Txn | undefined = req.txn
-    ? { appId: req.txn.appId, version: req.txn.version, lastUpdated: Date.now() }
-    : undefined;
+  const lastUpdated = Date.now();
+  const txnActions: Txn[] = [...(req.txn ? [req.txn] : []), ...txns].map((t) => ({
+    appId: t.appId,
+    version: t.version,
+    lastUpdated,
+  }));
 
   // One id for every attempt: it lets us recognise our own commit if a store reports a
   // landed conditional put as "exists" (e.g. the S3 SDK retrying a put whose response was lost).
@@ -171,7 +215,7 @@ export async function commitTransaction(
     const now = Date.now();
     const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
     const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
-    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict, txnId), req.actions, txnAction);
+    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict, txnId), req.actions, txnActions);
     const content = serializeActions(actions);
     const result = await attemptCommit(coordinator, store, version, content);
     if (result === 'committed') {
@@ -220,7 +264,13 @@ export async function commitTransaction(
           : new Snapshot(store, state, undefined);
         return { version: snap.version, skipped: true, conflictsRetried: conflicts, snapshot: snap };
       }
-      checkConflict(ctx, { version: w.version, actions: w.actions });
+      if (txns.length > 0) {
+        const inWinner = new Map(w.actions.filter((a) => a.txn).map((a) => [a.txn!.appId, a.txn!]));
+        if (appliedTxns(txns, (id) => inWinner.get(id)).length > 0) throw txnsApplied(store, state, winners, txns);
+      }
+      // A commit with only commitInfo (VACUUM START/END) reads and changes nothing: no conflict.
+      if (req.actions.length > 0 || req.txn || txns.length > 0)
+        checkConflict(ctx, { version: w.version, actions: w.actions });
       const next = state.clone();
       next.apply(w.version, w.actions);
       state = next;
@@ -279,6 +329,27 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Concurrent ingest of the same source objects: hand back the state after every winner read
+ * and all of our ids it has, so the caller drops exactly those and retries the rest.
+ */
+function txnsApplied(
+  store: ObjectStore,
+  state: TableState,
+  winners: readonly { version: number; actions: Action[] }[],
+  txns: readonly { appId: string; version: number }[],
+): TxnsAlreadyAppliedError {
+  const latest = state.clone();
+  for (const w of winners) if (w.version > latest.version) latest.apply(w.version, w.actions);
+  const last = winners[winners.length - 1]!;
+  const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
+  const snapshot = new Snapshot(store, latest, { version: last.version, lastModified: Date.now(), commitInfo });
+  return new TxnsAlreadyAppliedError(
+    appliedTxns(txns, (id) => latest.txns.get(id)),
+    snapshot,
+  );
 }
 
 const ictByState = new WeakMap<TableState, number>();

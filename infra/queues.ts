@@ -1,0 +1,49 @@
+/**
+ * The ingest queue, its dead-letter queue, the queue policy (only the data bucket may send)
+ * and the bucket notification (ObjectCreated under the landing prefix -> queue).
+ */
+import { ingestVisibilityTimeoutSeconds, type Settings } from './config.js';
+import { ingestQueuePolicy } from './permissions.js';
+
+const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60; // SQS maximum: time to inspect and redrive
+
+/** Create the queues and wire the bucket's notifications to the ingest queue. */
+export function createQueues(settings: Settings, bucket: sst.aws.Bucket) {
+  const dlq = new sst.aws.Queue('IngestDeadLetter', {
+    transform: {
+      queue: (args) => {
+        args.messageRetentionSeconds = DLQ_RETENTION_SECONDS;
+      },
+    },
+  });
+  const queue = new sst.aws.Queue('Ingest', {
+    visibilityTimeout: `${ingestVisibilityTimeoutSeconds(settings)} seconds`,
+    dlq: { queue: dlq.arn, retry: settings.ingest.maxReceiveCount },
+  });
+  const accountId = aws.getCallerIdentityOutput({}).accountId;
+  const policy = new aws.sqs.QueuePolicy('IngestQueuePolicy', {
+    queueUrl: queue.url,
+    policy: $jsonStringify(
+      $resolve([queue.arn, bucket.arn, accountId]).apply(([q, b, a]) => ingestQueuePolicy(q, b, a)),
+    ),
+  });
+  // One BucketNotification owns all of the bucket's notifications (S3 keeps one configuration).
+  new aws.s3.BucketNotification(
+    'DataNotifications',
+    {
+      bucket: bucket.name,
+      queues: [
+        {
+          id: 'ingest',
+          queueArn: queue.arn,
+          events: ['s3:ObjectCreated:*'],
+          filterPrefix: settings.landingPrefix,
+          filterSuffix: settings.landingSuffix,
+        },
+      ],
+    },
+    // S3 validates the destination when the notification is created: the policy must exist first.
+    { dependsOn: [policy] },
+  );
+  return { queue, dlq };
+}

@@ -1,0 +1,200 @@
+/**
+ * Routing: which Delta table an uploaded object goes to, and how it is decoded. Read once at
+ * cold start from `DELTA_INGEST_ROUTES` (JSON) or the file named by `DELTA_INGEST_ROUTES_FILE`,
+ * and validated there, so a bad configuration fails loudly before any message is consumed.
+ * The longest matching prefix wins.
+ */
+import { readFileSync } from 'node:fs';
+import { IngestConfigError } from './errors.js';
+import type { SourceObject } from './events.js';
+
+export type InputFormatName = 'csv' | 'ndjson' | 'parquet';
+
+export interface CsvRouteOptions {
+  header?: boolean;
+  delimiter?: string;
+  quote?: string;
+  nullValues?: string[];
+}
+
+export interface TimePartition {
+  /** Derived partition column (e.g. `date`). */
+  column: string;
+  /** Timestamp (or date / ISO string / epoch ms) column it is derived from. */
+  from: string;
+  /** `day`: `YYYY-MM-DD` (a date column); `hour`: `YYYY-MM-DD-HH` (a string column). UTC. */
+  granularity: 'day' | 'hour';
+}
+
+export interface RouteConfig {
+  /** `s3://bucket/prefix/`: objects whose bucket and key start with it. */
+  prefix: string;
+  /** Target table URI, e.g. `s3://bucket/tables/events`. */
+  table: string;
+  /** Default: from the key's extension. */
+  format?: InputFormatName;
+  compression?: 'auto' | 'gzip' | 'none';
+  partitionBy?: string[];
+  /** 'merge' lets objects add columns; 'strict' (default) fails an object whose schema differs. */
+  schemaMode?: 'merge' | 'strict';
+  csv?: CsvRouteOptions;
+  timePartition?: TimePartition;
+  /** 'reference': add a Parquet object already under the table root without copying it. */
+  mode?: 'rewrite' | 'reference';
+}
+
+export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | 'schemaMode' | 'mode'>> {
+  bucket: string;
+  keyPrefix: string;
+  format?: InputFormatName;
+  compression?: 'auto' | 'gzip' | 'none';
+  partitionBy: string[];
+  csv?: CsvRouteOptions;
+  timePartition?: TimePartition;
+}
+
+const ROUTE_KEYS = new Set([
+  'prefix',
+  'table',
+  'format',
+  'compression',
+  'partitionBy',
+  'schemaMode',
+  'csv',
+  'timePartition',
+  'mode',
+]);
+
+function fail(i: number, msg: string): never {
+  throw new IngestConfigError(`ingest route ${i}: ${msg}`);
+}
+
+function oneOf<T extends string>(i: number, name: string, v: unknown, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !allowed.includes(v as T))
+    fail(i, `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${JSON.stringify(v)})`);
+  return v as T;
+}
+
+function s3Location(i: number, name: string, uri: unknown): { bucket: string; key: string } {
+  if (typeof uri !== 'string' || !/^s3a?:\/\/[^/]+/.test(uri))
+    fail(i, `${name} must be an s3:// URI like s3://bucket/path/ (got ${JSON.stringify(uri)})`);
+  const rest = uri.replace(/^s3a?:\/\//, '');
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+function validateRoute(raw: unknown, i: number): Route {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(i, 'must be an object { prefix, table, ... }');
+  const r = raw as Record<string, unknown>;
+  const unknown = Object.keys(r).filter((k) => !ROUTE_KEYS.has(k));
+  if (unknown.length > 0) fail(i, `unknown keys ${unknown.join(', ')}; allowed: ${[...ROUTE_KEYS].join(', ')}`);
+  const src = s3Location(i, 'prefix', r['prefix']);
+  const table = s3Location(i, 'table', r['table']);
+  if (table.key.replace(/\/+$/, '') === '')
+    fail(i, 'table must name a path inside the bucket (s3://bucket/tables/name)');
+  const partitionBy = r['partitionBy'];
+  if (
+    partitionBy !== undefined &&
+    (!Array.isArray(partitionBy) || !partitionBy.every((c) => typeof c === 'string' && c))
+  )
+    fail(i, 'partitionBy must be a list of column names');
+  let timePartition: TimePartition | undefined;
+  if (r['timePartition'] !== undefined) {
+    const tp = r['timePartition'] as Record<string, unknown>;
+    if (typeof tp !== 'object' || tp === null) fail(i, 'timePartition must be { column, from, granularity }');
+    if (typeof tp['column'] !== 'string' || !tp['column']) fail(i, 'timePartition.column must be a column name');
+    if (typeof tp['from'] !== 'string' || !tp['from']) fail(i, 'timePartition.from must be a column name');
+    const granularity = oneOf(i, 'timePartition.granularity', tp['granularity'], ['day', 'hour'] as const);
+    if (!granularity) fail(i, "timePartition.granularity is required ('day' or 'hour')");
+    timePartition = { column: tp['column'], from: tp['from'], granularity };
+  }
+  const csv = r['csv'];
+  if (csv !== undefined && (typeof csv !== 'object' || csv === null || Array.isArray(csv)))
+    fail(i, 'csv must be an object { header?, delimiter?, quote?, nullValues? }');
+  const format = oneOf(i, 'format', r['format'], ['csv', 'ndjson', 'parquet'] as const);
+  const mode = oneOf(i, 'mode', r['mode'], ['rewrite', 'reference'] as const) ?? 'rewrite';
+  const partitions = (partitionBy as string[] | undefined) ?? (timePartition ? [timePartition.column] : []);
+  if (mode === 'reference' && (timePartition || partitions.length > 0))
+    fail(
+      i,
+      "mode 'reference' adds objects as they are: it cannot derive columns or partition (drop timePartition/partitionBy)",
+    );
+  return {
+    prefix: `s3://${src.bucket}/${src.key}`,
+    bucket: src.bucket,
+    keyPrefix: src.key,
+    table: `s3://${table.bucket}/${table.key.replace(/\/+$/, '')}`,
+    format,
+    compression: oneOf(i, 'compression', r['compression'], ['auto', 'gzip', 'none'] as const),
+    partitionBy: [...partitions],
+    schemaMode: oneOf(i, 'schemaMode', r['schemaMode'], ['merge', 'strict'] as const) ?? 'strict',
+    csv: csv as CsvRouteOptions | undefined,
+    timePartition,
+    mode,
+  };
+}
+
+/** Validate a parsed routing configuration (a list of routes). */
+export function parseRoutes(config: unknown): Route[] {
+  if (!Array.isArray(config) || config.length === 0)
+    throw new IngestConfigError('ingest routes must be a non-empty JSON list of { prefix, table, ... }');
+  const routes = config.map(validateRoute);
+  const seen = new Set<string>();
+  for (const r of routes) {
+    if (seen.has(r.prefix)) throw new IngestConfigError(`ingest routes: prefix ${r.prefix} is listed twice`);
+    seen.add(r.prefix);
+  }
+  // Routes to one table must agree on its layout (one commit holds all of a batch's objects).
+  const byTable = new Map<string, Route>();
+  for (const r of routes) {
+    const other = byTable.get(r.table);
+    if (other && JSON.stringify(other.partitionBy) !== JSON.stringify(r.partitionBy))
+      throw new IngestConfigError(
+        `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but partition it differently`,
+      );
+    byTable.set(r.table, r);
+  }
+  return routes;
+}
+
+/** Routes from `DELTA_INGEST_ROUTES` (JSON) or `DELTA_INGEST_ROUTES_FILE` (a JSON file). */
+export function loadRoutes(env: NodeJS.ProcessEnv = process.env): Route[] {
+  const inline = env['DELTA_INGEST_ROUTES'];
+  const file = env['DELTA_INGEST_ROUTES_FILE'];
+  let text: string;
+  let source: string;
+  if (inline) {
+    text = inline;
+    source = 'DELTA_INGEST_ROUTES';
+  } else if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new IngestConfigError(`DELTA_INGEST_ROUTES_FILE=${file} cannot be read: ${(err as Error).message}`);
+    }
+    source = file;
+  } else {
+    throw new IngestConfigError(
+      'no ingest routes: set DELTA_INGEST_ROUTES to a JSON list like [{"prefix":"s3://landing/events/","table":"s3://lake/tables/events"}] or DELTA_INGEST_ROUTES_FILE to a file holding it',
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new IngestConfigError(`${source} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseRoutes(parsed);
+}
+
+/** The route of an object: the longest prefix match on bucket and key, or undefined. */
+export function matchRoute(routes: readonly Route[], obj: Pick<SourceObject, 'bucket' | 'key'>): Route | undefined {
+  let best: Route | undefined;
+  for (const r of routes) {
+    if (r.bucket !== obj.bucket || !obj.key.startsWith(r.keyPrefix)) continue;
+    if (!best || r.keyPrefix.length > best.keyPrefix.length) best = r;
+  }
+  return best;
+}
