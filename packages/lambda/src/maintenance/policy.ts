@@ -1,0 +1,117 @@
+/**
+ * Which tables the scheduled maintenance looks after, and how: env DELTA_MAINTENANCE_TABLES
+ * (JSON) or a file named by DELTA_MAINTENANCE_TABLES_FILE. Validated at cold start, so a bad
+ * configuration fails the first invocation loudly instead of skipping tables quietly.
+ */
+import { readFileSync } from 'node:fs';
+import { MaintenanceConfigError } from '../errors.js';
+
+export interface OptimizePolicy {
+  /** Output file size in bytes (default: the table's delta.targetFileSize, else 128 MiB). */
+  targetSize?: number;
+  zOrderBy?: string[];
+  /** Partition predicate, e.g. "day >= '2026-11-01'". */
+  where?: string;
+  minFilesPerBin?: number;
+  /** Bins per run (the rest waits for the next run). */
+  maxBins?: number;
+  /** Fan the bins out to optimize-worker invocations when the plan has at least this many (default 4). */
+  fanOutMinBins?: number;
+  /** Bins per worker invocation (default 1). */
+  binsPerWorker?: number;
+  /** Worker invocations at once (default 8). */
+  maxWorkers?: number;
+}
+
+export interface VacuumPolicy {
+  /** Default: the table's delta.deletedFileRetentionDuration (7 days). */
+  retentionHours?: number;
+  mode?: 'lite' | 'full';
+}
+
+export interface TablePolicy {
+  table: string;
+  /** Write a checkpoint when the last one is delta.checkpointInterval or more versions old (default true). */
+  checkpoint?: boolean;
+  /** OPTIMIZE policy, or false to skip (default: bin-packing with the defaults). */
+  optimize?: OptimizePolicy | false;
+  /** VACUUM policy, or false to skip (default: lite with the table's retention). */
+  vacuum?: VacuumPolicy | false;
+  /** Delete expired log files (default true). */
+  cleanupLogs?: boolean;
+}
+
+function fail(message: string): never {
+  throw new MaintenanceConfigError(`DELTA_MAINTENANCE_TABLES: ${message}`);
+}
+
+function positive(v: unknown, where: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    fail(`${where} must be a positive number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function parseOne(raw: unknown, i: number): TablePolicy {
+  if (typeof raw === 'string') return { table: raw };
+  if (!raw || typeof raw !== 'object') fail(`entry ${i} must be a table URI or an object with "table"`);
+  const o = raw as Record<string, unknown>;
+  if (typeof o['table'] !== 'string' || o['table'] === '') fail(`entry ${i} has no "table" URI`);
+  const known = new Set(['table', 'checkpoint', 'optimize', 'vacuum', 'cleanupLogs']);
+  const extra = Object.keys(o).find((k) => !known.has(k));
+  if (extra) fail(`entry ${i} (${o['table']}) has an unknown key "${extra}"; known: ${[...known].join(', ')}`);
+  const policy: TablePolicy = { table: o['table'] };
+  if (o['checkpoint'] !== undefined) policy.checkpoint = o['checkpoint'] === true;
+  if (o['cleanupLogs'] !== undefined) policy.cleanupLogs = o['cleanupLogs'] === true;
+  if (o['optimize'] === false) policy.optimize = false;
+  else if (o['optimize'] !== undefined) {
+    const p = o['optimize'] as Record<string, unknown>;
+    const where = `entry ${i} optimize`;
+    policy.optimize = {
+      targetSize: positive(p['targetSize'], `${where}.targetSize`),
+      minFilesPerBin: positive(p['minFilesPerBin'], `${where}.minFilesPerBin`),
+      maxBins: positive(p['maxBins'], `${where}.maxBins`),
+      fanOutMinBins: positive(p['fanOutMinBins'], `${where}.fanOutMinBins`),
+      binsPerWorker: positive(p['binsPerWorker'], `${where}.binsPerWorker`),
+      maxWorkers: positive(p['maxWorkers'], `${where}.maxWorkers`),
+    };
+    if (p['zOrderBy'] !== undefined) {
+      if (!Array.isArray(p['zOrderBy']) || !p['zOrderBy'].every((c) => typeof c === 'string'))
+        fail(`${where}.zOrderBy must be a list of column names`);
+      policy.optimize.zOrderBy = p['zOrderBy'] as string[];
+    }
+    if (p['where'] !== undefined) {
+      if (typeof p['where'] !== 'string') fail(`${where}.where must be a predicate string`);
+      policy.optimize.where = p['where'];
+    }
+  }
+  if (o['vacuum'] === false) policy.vacuum = false;
+  else if (o['vacuum'] !== undefined) {
+    const v = o['vacuum'] as Record<string, unknown>;
+    const mode = v['mode'];
+    if (mode !== undefined && mode !== 'lite' && mode !== 'full')
+      fail(`entry ${i} vacuum.mode must be "lite" or "full"`);
+    policy.vacuum = { retentionHours: positive(v['retentionHours'], `entry ${i} vacuum.retentionHours`), mode };
+  }
+  return policy;
+}
+
+/** Validate a list of table policies (strings are table URIs with default policies). */
+export function parsePolicies(raw: unknown): TablePolicy[] {
+  if (!Array.isArray(raw)) fail('must be a JSON list of tables');
+  return raw.map(parseOne);
+}
+
+/** Policies from DELTA_MAINTENANCE_TABLES or DELTA_MAINTENANCE_TABLES_FILE. */
+export function loadPolicies(env: NodeJS.ProcessEnv = process.env): TablePolicy[] {
+  const file = env['DELTA_MAINTENANCE_TABLES_FILE'];
+  const text = file ? readFileSync(file, 'utf8') : env['DELTA_MAINTENANCE_TABLES'];
+  if (!text) fail('not set: give a JSON list of tables (or DELTA_MAINTENANCE_TABLES_FILE)');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    fail(`is not valid JSON (${(err as Error).message})`);
+  }
+  return parsePolicies(raw);
+}
