@@ -12,9 +12,11 @@ import { convertCommand } from './commands/convert.js';
 import { createCommand } from './commands/create.js';
 import { createLockTableCommand } from './commands/lock-table.js';
 import { demoCommand } from './commands/demo.js';
+import { devCommand } from './commands/dev.js';
 import { restoreCommand } from './commands/restore.js';
 import { checkpointCommand, cleanupLogsCommand } from './commands/checkpoint.js';
 import { vacuumCommand } from './commands/vacuum.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
@@ -160,6 +162,21 @@ export function buildProgram(io: Io = defaultIo): Command {
     .action((uri: string, opts) => vacuumCommand(uri, opts, io.out, io.tty ?? false));
 
   program
+    .command('optimize')
+    .description('compact small files into larger ones, optionally Z-ordered (OPTIMIZE)')
+    .argument('<table>', 'table path or URI')
+    .option('--where <expr>', 'only partitions matching this predicate on partition columns')
+    .option(
+      '--target-size <size>',
+      "output file size, e.g. 128MB, 1GiB (default: the table's delta.targetFileSize, else 128MB)",
+    )
+    .option('--zorder <a,b>', 'Z-order (cluster) the rewritten data by these columns')
+    .option('--max-bins <n>', 'rewrite at most n bins (groups of files); run again to continue')
+    .option('--time-budget <duration>', 'start no bin that would end after this long, e.g. 10m; commit what is done')
+    .addOption(storage())
+    .action((uri: string, opts) => optimizeCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
     .command('checkpoint')
     .description('write a checkpoint of the latest version')
     .argument('<table>', 'table path or URI')
@@ -183,10 +200,29 @@ export function buildProgram(io: Io = defaultIo): Command {
 
   program
     .command('demo')
-    .description('run the end-to-end demo')
-    .option('--dir <path>', 'write the demo table here (kept) instead of a temporary directory')
-    .option('--keep', 'keep the temporary directory')
+    .description(
+      'the serverless pipeline end to end on the local stack: uploads, exactly-once commits, queries, maintenance',
+    )
+    .option('--verbose', "print the local stack's log lines")
     .action((opts) => demoCommand(opts, io.out));
+
+  program
+    .command('dev')
+    .description(
+      'run the local stack (embedded S3 + SQS + DynamoDB) with the ingest and maintenance handlers until Ctrl-C',
+    )
+    .option('--routes <json>', 'ingest routes (JSON list); default landing/{events,sales,orders}/ -> tables/<name>')
+    .option('--maintenance-every <duration>', 'run the maintenance handler this often, e.g. 60s or 5m', '5m')
+    .action((opts) =>
+      devCommand(
+        opts,
+        io.out,
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }),
+      ),
+    );
 
   return program;
 }

@@ -1,93 +1,179 @@
 /**
- * `demo`: a guided tour on this machine, no services needed. It writes a partitioned
- * table (three commits), reads it back with a filter and with time travel, replaces one
- * partition, restores, and — when the conformance corpus sits beside the checkout — reads
- * a table written by Apache Spark.
+ * `demo`: the serverless pipeline end to end on this machine, no setup beyond install. It
+ * starts the local stack (embedded S3 + SQS + DynamoDB), runs the real ingest handler on the
+ * queue, uploads a series of files — CSV, NDJSON, gzip, one uploaded twice, one redelivered by
+ * SQS, one corrupt, one with a new column — then shows the commits, a filtered query, time
+ * travel, the maintenance handler's OPTIMIZE and a VACUUM dry run, and stops.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
-import * as arrow from 'apache-arrow';
+import { gzipSync } from 'node:zlib';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeltaTable } from '@delta-serverless/core';
+import { createIngestHandler, createMaintenanceHandler } from '@delta-serverless/lambda';
+import { startLocalStack, type LocalStack } from '../local-stack/index.js';
 import { describeCommand } from './describe.js';
 import { historyCommand } from './history.js';
 import { scanCommand } from './scan.js';
+import { vacuumCommand } from './vacuum.js';
 
 export interface DemoOptions {
-  dir?: string;
-  keep?: boolean;
+  /** Print the stack's own log lines (invocations, notifications). */
+  verbose?: boolean;
 }
 
-function sales(day: string, startId: number, n: number): arrow.Table {
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const noMetrics = { addMetric() {}, publishStoredMetrics() {} };
+
+function ndjson(day: string, start: number, n: number, extra?: (i: number) => Record<string, unknown>): string {
   const countries = ['NZ', 'AU', 'US', 'DE'];
-  return arrow.tableFromArrays({
-    id: BigInt64Array.from({ length: n }, (_, i) => BigInt(startId + i)),
-    country: Array.from({ length: n }, (_, i) => countries[(startId + i) % countries.length]!),
-    day: Array.from({ length: n }, () => day),
-    amount: Float64Array.from({ length: n }, (_, i) => Math.round(((startId + i) * 37) % 1000) / 10),
-  });
+  return Array.from({ length: n }, (_, k) => {
+    const i = start + k;
+    return JSON.stringify({ id: i, day, country: countries[i % 4], amount: ((i * 37) % 1000) / 10, ...extra?.(i) });
+  }).join('\n');
 }
 
-function corpusTable(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const t = path.resolve(here, '../../../../../shared/conformance/delta-rs/simple_table');
-  return fs.existsSync(path.join(t, '_delta_log')) ? t : undefined;
+function csv(day: string, start: number, n: number): string {
+  const countries = ['NZ', 'AU', 'US', 'DE'];
+  const lines = Array.from({ length: n }, (_, k) => {
+    const i = start + k;
+    return `${i},${day},${countries[i % 4]},${((i * 37) % 1000) / 10}`;
+  });
+  return ['id,day,country,amount', ...lines].join('\n');
+}
+
+async function upload(s3: S3Client, stack: LocalStack, key: string, body: string | Uint8Array): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `${stack.landingPrefix}${key}`, Body: body }));
 }
 
 export async function demoCommand(opts: DemoOptions, out: (s: string) => void): Promise<void> {
-  const dir = opts.dir ? path.resolve(opts.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'delta-serverless-demo-'));
-  const table = path.join(dir, 'sales');
+  const started = Date.now();
+  // The demo runs on Node 20 too; keep the AWS SDK's Node 22 notice out of its output.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const step = (title: string) => out(`\n== ${title}\n`);
+  step('start the local stack: embedded S3 + SQS + DynamoDB on 127.0.0.1');
+  const stack = await startLocalStack({
+    visibilityTimeoutSeconds: 1,
+    maxReceiveCount: 2,
+    log: opts.verbose ? (l) => out(`   [stack] ${l}\n`) : undefined,
+  });
+  // Every command below (and the handlers) reaches the stack through the standard variables.
+  const savedEnv = { ...process.env };
+  Object.assign(process.env, stack.env);
+  const table = `s3://${stack.bucket}/tables/sales`;
   try {
-    step(`write three commits to ${table} (partitioned by country)`);
-    for (const [i, day] of ['2026-11-01', '2026-11-02', '2026-11-03'].entries()) {
-      const r = await writeDeltaTable(table, sales(day, i * 1000, 1000), { partitionBy: ['country'] });
-      out(
-        `version ${r.version}: ${r.metrics.numOutputRows} rows in ${r.metrics.numFiles} files${r.created ? ' (table created)' : ''}\n`,
-      );
-    }
-    step('describe');
-    await describeCommand(table, {}, out);
-    step('scan --where "country = \'NZ\' AND amount > 95" --columns id,day,amount');
-    await scanCommand(
-      table,
-      { format: 'table', where: "country = 'NZ' AND amount > 95", columns: 'id,day,amount', limit: '5' },
-      out,
-    );
-    const t = await DeltaTable.open(table);
-    const pruned = t.scan({ filter: "country = 'NZ'" });
-    await pruned.toArrow();
-    out(`partition pruning: read ${pruned.metrics!.filesRead} of ${pruned.metrics!.filesInSnapshot} files\n`);
-    step('time travel: scan --version 0 (count per day)');
-    const v0 = await t.toArrow({ version: 0, columns: ['day'] });
-    out(`version 0 has ${v0.numRows} rows; latest has ${(await t.toArrow({ columns: ['day'] })).numRows}\n`);
-    step('overwrite --replace-where "country = \'DE\'" with 40 new rows');
-    const de = sales('2026-11-04', 10_000, 40);
-    const deOnly = arrow.tableFromArrays({
-      id: de.getChild('id')!.toArray() as BigInt64Array,
-      country: Array.from({ length: 40 }, () => 'DE'),
-      day: Array.from({ length: 40 }, () => '2026-11-04'),
-      amount: de.getChild('amount')!.toArray() as Float64Array,
+    out(`S3 + SQS ${stack.emulators.s3Endpoint}, DynamoDB ${stack.emulators.dynamoEndpoint}\n`);
+    out(`bucket ${stack.bucket}, queue ${stack.queueUrl}, lock table ${stack.lockTable}\n`);
+    const ingest = createIngestHandler({
+      routes: [
+        {
+          prefix: `s3://${stack.bucket}/${stack.landingPrefix}sales/`,
+          table,
+          partitionBy: ['day'],
+          schemaMode: 'merge',
+        },
+      ],
+      logger: quiet,
+      metrics: noMetrics,
     });
-    const ow = await t.overwrite(deOnly, { replaceWhere: "country = 'DE'" });
-    out(`version ${ow.version}: removed ${ow.metrics.numRemovedFiles} files, wrote ${ow.metrics.numOutputRows} rows\n`);
-    step('restore --version 2');
-    const rs = await t.restore({ version: 2 });
-    out(
-      `version ${rs.version}: restored ${rs.metrics.numRestoredFiles} files, removed ${rs.metrics.numRemovedFiles}\n`,
+    stack.startIngest(ingest, { batchSize: 10, concurrency: 2 });
+
+    step('upload 6 files to s3://delta-local/landing/sales/ (S3 -> SQS -> ingest handler -> Delta commit)');
+    const s3 = stack.s3;
+    await upload(s3, stack, 'sales/2026-11-01.csv', csv('2026-11-01', 0, 500));
+    await stack.idle(30_000); // the first file creates the table; later files are read with its schema
+    await upload(s3, stack, 'sales/2026-11-02.ndjson', ndjson('2026-11-02', 500, 500));
+    await upload(s3, stack, 'sales/2026-11-03.ndjson.gz', gzipSync(ndjson('2026-11-03', 1000, 500)));
+    await upload(s3, stack, 'sales/2026-11-01 again.csv', csv('2026-11-01', 1500, 200));
+    await upload(s3, stack, 'sales/broken.ndjson.gz', new TextEncoder().encode('this is not gzip'));
+    await upload(
+      s3,
+      stack,
+      'sales/2026-11-04 with channel.ndjson',
+      ndjson('2026-11-04', 1700, 300, (i) => ({ channel: i % 2 ? 'web' : 'store' })),
     );
+    await stack.idle(30_000);
+    out('uploaded 2026-11-01.csv, 2026-11-02.ndjson, 2026-11-03.ndjson.gz, "2026-11-01 again.csv",\n');
+    out('         broken.ndjson.gz (corrupt), "2026-11-04 with channel.ndjson" (a new column)\n');
+
+    step('duplicates: the same bytes uploaded again, and an SQS redelivery of an old notification');
+    const t = await DeltaTable.open(table);
+    const before = t.version;
+    const rowsBefore = (await t.toArrow({ columns: ['id'] })).numRows;
+    await upload(s3, stack, 'sales/2026-11-02.ndjson', ndjson('2026-11-02', 500, 500)); // same ETag
+    const first = await s3.send(
+      new HeadObjectCommand({ Bucket: stack.bucket, Key: `${stack.landingPrefix}sales/2026-11-01.csv` }),
+    );
+    const redelivered = JSON.stringify({
+      Records: [
+        {
+          eventVersion: '2.1',
+          eventSource: 'aws:s3',
+          awsRegion: 'us-east-1',
+          eventTime: new Date().toISOString(),
+          eventName: 'ObjectCreated:Put',
+          s3: {
+            s3SchemaVersion: '1.0',
+            bucket: { name: stack.bucket, arn: `arn:aws:s3:::${stack.bucket}` },
+            object: {
+              key: `${stack.landingPrefix}sales/2026-11-01.csv`,
+              size: first.ContentLength,
+              eTag: first.ETag?.replace(/"/g, ''),
+            },
+          },
+        },
+      ],
+    });
+    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: redelivered }));
+    await stack.idle(30_000);
+    await t.refresh();
+    const rowsAfter = (await t.toArrow({ columns: ['id'] })).numRows;
+    out(`rows before ${rowsBefore}, after ${rowsAfter}; versions before ${before}, after ${t.version}`);
+    out(rowsAfter === rowsBefore ? ' (exactly once: both skipped)\n' : ' (UNEXPECTED: duplicates were written)\n');
+    out(`dead-letter queue: ${await stack.deadLetters()} message(s) (broken.ndjson.gz, after 2 deliveries)\n`);
+
+    step(`describe ${table}`);
+    await describeCommand(table, {}, out);
     step('history');
     await historyCommand(table, {}, out);
-    const spark = corpusTable();
-    if (spark) {
-      step(`a table written by another engine: ${spark}`);
-      await describeCommand(spark, {}, out);
-      await scanCommand(spark, { format: 'ndjson' }, out);
-      await historyCommand(spark, { limit: '3' }, out);
-    }
-    out(opts.keep || opts.dir ? `\ndone. table left at ${table}\n` : '\ndone.\n');
+    step(`scan --where "country = 'NZ' AND amount > 95" --columns id,day,amount,channel`);
+    await scanCommand(
+      table,
+      { format: 'table', where: "country = 'NZ' AND amount > 95", columns: 'id,day,amount,channel', limit: '6' },
+      out,
+    );
+    const pruned = t.scan({ filter: "day = '2026-11-03'" });
+    const n = (await pruned.toArrow()).numRows;
+    out(
+      `day = '2026-11-03': ${n} rows, read ${pruned.metrics!.filesRead} of ${pruned.metrics!.filesInSnapshot} files\n`,
+    );
+
+    step('time travel: version 1 vs latest');
+    const v1 = await t.toArrow({ version: 1, columns: ['id'] });
+    out(`version 1 has ${v1.numRows} rows; version ${t.version} has ${rowsAfter}\n`);
+
+    step('maintenance handler: checkpoint, OPTIMIZE (bin-packing), VACUUM (lite), log cleanup');
+    const filesBefore = (await t.refresh()).numFiles;
+    const maintenance = createMaintenanceHandler({
+      tables: [{ table, optimize: { minFilesPerBin: 2 }, vacuum: false }],
+      minStepMs: 0,
+      logger: quiet,
+      metrics: noMetrics,
+    });
+    const report = await maintenance({});
+    for (const s of report.tables[0]!.steps) out(`${s.step.padEnd(12)} ${s.outcome} (${s.ms} ms)\n`);
+    out(
+      `files: ${filesBefore} before, ${(await t.refresh()).numFiles} after; rows still ${(await t.toArrow({ columns: ['id'] })).numRows}\n`,
+    );
+
+    step('vacuum --dry-run --retain 0h --force (what VACUUM would delete now)');
+    await vacuumCommand(table, { dryRun: true, retain: '0h', force: true }, out, false);
+
+    out(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
   } finally {
-    if (!opts.keep && !opts.dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const k of Object.keys(stack.env)) {
+      if (savedEnv[k] === undefined) delete process.env[k];
+      else process.env[k] = savedEnv[k];
+    }
+    await stack.stop();
   }
 }
