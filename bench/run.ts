@@ -20,6 +20,11 @@ const BENCHES = [
   's3-commit-requests',
   's3-snapshot-load',
   's3-concurrent-append',
+  'optimize-s3',
+  'zorder',
+  'vacuum-s3',
+  'cold-start',
+  'ingest-throughput',
 ] as const;
 /** `s3` on the command line selects every S3 benchmark (they need packages/aws built too). */
 const S3_BENCHES = BENCHES.filter((b) => b.startsWith('s3-'));
@@ -63,7 +68,9 @@ async function main(): Promise<void> {
   const { names, reps, warmReps, quick, mode } = parseArgs(process.argv.slice(2));
   mkdirSync(join(DATA_DIR, 'results'), { recursive: true });
   if (mode === 'dist') {
-    const stale = distStaleness(names.some((n) => n.startsWith('s3-')) ? ['core', 'aws'] : ['core']);
+    const needsAws = names.some((n) => n.startsWith('s3-') || n.endsWith('-s3') || n === 'ingest-throughput');
+    const needsLambda = names.includes('ingest-throughput');
+    const stale = distStaleness(needsAws ? ['core', 'aws', ...(needsLambda ? ['lambda'] : [])] : ['core']);
     if (stale) console.warn(`WARNING: ${stale}`);
     transpileBench();
   }
