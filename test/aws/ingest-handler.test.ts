@@ -21,6 +21,7 @@ import {
   type Mode,
   type S3Table,
 } from './support/tables.js';
+import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 
 class Recorder implements IngestLogger, IngestMetrics {
   readonly logs: { level: string; message: string; extra: Record<string, unknown> }[] = [];
@@ -45,14 +46,6 @@ interface Uploaded {
   size: number;
 }
 
-/** Form encoding as S3 notifications use it: `+` for spaces, `%XX` for the rest, `/` kept. */
-function formEncode(key: string): string {
-  return key
-    .split('/')
-    .map((p) => encodeURIComponent(p).replace(/%20/g, '+'))
-    .join('/');
-}
-
 let s3: S3Client;
 const upload = async (bucket: string, key: string, body: Uint8Array | string): Promise<Uploaded> => {
   const buf = Buffer.from(body);
@@ -61,21 +54,8 @@ const upload = async (bucket: string, key: string, body: Uint8Array | string): P
   return { bucket, key, eTag: head.ETag!.replace(/"/g, ''), size: buf.length };
 };
 
-const notification = (objs: Uploaded[]) =>
-  JSON.stringify({
-    Records: objs.map((o) => ({
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: new Date().toISOString(),
-      eventName: 'ObjectCreated:Put',
-      s3: {
-        s3SchemaVersion: '1.0',
-        bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` },
-        object: { key: formEncode(o.key), size: o.size, eTag: o.eTag, sequencer: '0A1B2C3D4E5F678901' },
-      },
-    })),
-  });
+// The record S3 sends (key form-encoded), built by the local stack's notification emulation.
+const notification = (objs: Uploaded[]) => JSON.stringify({ Records: objs.map((o) => objectCreatedRecord(o)) });
 
 let msgCounter = 0;
 /** An SQS event with one message per body; returns it with the messageIds. */

@@ -10,7 +10,7 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeltaTable } from '@delta-serverless/core';
 import { createIngestHandler, createMaintenanceHandler } from '@delta-serverless/lambda';
-import { startLocalStack, type LocalStack } from '../local-stack/index.js';
+import { objectCreatedRecord, startLocalStack, type LocalStack } from '../local-stack/index.js';
 import { describeCommand } from './describe.js';
 import { historyCommand } from './history.js';
 import { scanCommand } from './scan.js';
@@ -105,22 +105,12 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     );
     const redelivered = JSON.stringify({
       Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: 'us-east-1',
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Put',
-          s3: {
-            s3SchemaVersion: '1.0',
-            bucket: { name: stack.bucket, arn: `arn:aws:s3:::${stack.bucket}` },
-            object: {
-              key: `${stack.landingPrefix}sales/2026-11-01.csv`,
-              size: first.ContentLength,
-              eTag: first.ETag?.replace(/"/g, ''),
-            },
-          },
-        },
+        objectCreatedRecord({
+          bucket: stack.bucket,
+          key: `${stack.landingPrefix}sales/2026-11-01.csv`,
+          size: first.ContentLength ?? 0,
+          eTag: first.ETag ?? '',
+        }),
       ],
     });
     await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: redelivered }));

@@ -9,7 +9,7 @@ import { startAll } from './start-all.js';
 
 export { startAll } from './start-all.js';
 export { startFauxqs, type Fauxqs, type FauxqsOptions } from './fauxqs.js';
-export { formEncodeKey, type S3NotificationRecord } from './notifications.js';
+export { formEncodeKey, objectCreatedRecord, type S3NotificationRecord } from './notifications.js';
 export { startDynalite, type Dynalite } from './dynalite.js';
 export { KeyLocks } from './key-locks.js';
 export { compareKeys } from './key-order.js';

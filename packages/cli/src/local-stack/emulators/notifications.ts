@@ -34,6 +34,35 @@ export function formEncodeKey(key: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** The notification record S3 sends for a created object (`key` as stored; it is form-encoded here). */
+export function objectCreatedRecord(o: {
+  bucket: string;
+  key: string;
+  size: number;
+  eTag: string;
+  region?: string;
+  eventName?: string;
+  sequencer?: string;
+}): S3NotificationRecord {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: o.region ?? 'us-east-1',
+    eventTime: new Date().toISOString(),
+    eventName: o.eventName ?? 'ObjectCreated:Put',
+    s3: {
+      s3SchemaVersion: '1.0',
+      bucket: { name: o.bucket, arn: `arn:aws:s3:::${o.bucket}` },
+      object: {
+        key: formEncodeKey(o.key),
+        size: o.size,
+        eTag: o.eTag.replace(/"/g, ''),
+        sequencer: o.sequencer ?? Date.now().toString(16).toUpperCase().padStart(16, '0'),
+      },
+    },
+  };
+}
+
 function eventName(method: string, query: Record<string, string | undefined>, copy: boolean): string | undefined {
   if (method === 'PUT' && !(query['uploadId'] && query['partNumber']))
     return copy ? 'ObjectCreated:Copy' : 'ObjectCreated:Put';
@@ -63,22 +92,16 @@ export function addObjectCreatedNotifications(
     } catch {
       return; // deleted again before we looked: S3 would still notify, but there is nothing to ingest
     }
-    onCreated({
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: region,
-      eventTime: new Date().toISOString(),
-      eventName: name,
-      s3: {
-        s3SchemaVersion: '1.0',
-        bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
-        object: {
-          key: formEncodeKey(key),
-          size: head.contentLength,
-          eTag: head.etag.replace(/"/g, ''),
-          sequencer: (++sequence).toString(16).toUpperCase().padStart(16, '0'),
-        },
-      },
-    });
+    onCreated(
+      objectCreatedRecord({
+        bucket,
+        key,
+        size: head.contentLength,
+        eTag: head.etag,
+        region,
+        eventName: name,
+        sequencer: (++sequence).toString(16).toUpperCase().padStart(16, '0'),
+      }),
+    );
   });
 }
