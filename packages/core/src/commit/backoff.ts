@@ -7,11 +7,11 @@ export interface RetryPolicy {
   deadlineMs: number;
   /** First backoff ceiling (ms). Default 25. */
   baseMs: number;
-  /** Largest backoff ceiling (ms). Default 2 s. */
+  /** Largest backoff ceiling (ms). Default 250 ms: longer ceilings starved writers that lost a few races (bench s3-concurrent-append). */
   maxMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { deadlineMs: 120_000, baseMs: 25, maxMs: 2_000 };
+export const DEFAULT_RETRY: RetryPolicy = { deadlineMs: 120_000, baseMs: 25, maxMs: 250 };
 
 export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(attempt, 20));

@@ -25,6 +25,7 @@ import { parseSchemaString } from '../protocol/schema.js';
 import { parseActions, serializeActions } from '../log/commit-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../table/snapshot.js';
+import { mapLimit } from '../util/concurrency.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';
 import { defaultCoordinator, type CommitCoordinator, type CommitResult } from './coordinator.js';
@@ -354,6 +355,9 @@ function txnsApplied(
 
 const ictByState = new WeakMap<TableState, number>();
 
+/** Winning commits read at once after a lost race. */
+const WINNER_READ_CONCURRENCY = 16;
+
 function lastIct(state: TableState): number | undefined {
   return ictByState.get(state);
 }
@@ -366,11 +370,15 @@ async function readCommitsFrom(
   const files = (await listLogFiles(store, fromVersion))
     .filter((f): f is CommitFile => f.kind === 'commit')
     .sort((a, b) => a.version - b.version);
-  const out: { version: number; actions: Action[] }[] = [];
-  for (let i = 0; i < files.length; i++) {
-    if (files[i]!.version !== fromVersion + i) break; // stop at a gap (a commit still being written)
-    out.push({ version: files[i]!.version, actions: await readCommit(store, files[i]!) });
-  }
+  // The contiguous run from `fromVersion` (stop at a gap: a commit still being written), read
+  // in parallel: a writer that lost several races must catch up in one round trip, not one
+  // per winner, or it falls further behind while it reads.
+  let n = 0;
+  while (n < files.length && files[n]!.version === fromVersion + n) n++;
+  const out = await mapLimit(files.slice(0, n), WINNER_READ_CONCURRENCY, async (f) => ({
+    version: f.version,
+    actions: await readCommit(store, f),
+  }));
   if (out.length === 0) {
     // Listing can lag a put-if-absent: read the file directly. A coordinator may also report a
     // commit another writer has not finished (DynamoDB protocol): none yet, back off and retry.
