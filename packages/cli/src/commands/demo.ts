@@ -141,7 +141,7 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     const v1 = await t.toArrow({ version: 1, columns: ['id'] });
     out(`version 1 has ${v1.numRows} rows; version ${t.version} has ${rowsAfter}\n`);
 
-    step('maintenance handler: checkpoint, OPTIMIZE (bin-packing), VACUUM (lite), log cleanup');
+    step('maintenance handler: checkpoint if due, OPTIMIZE (bin-packing), log cleanup');
     const filesBefore = (await t.refresh()).numFiles;
     const maintenance = createMaintenanceHandler({
       tables: [{ table, optimize: { minFilesPerBin: 2 }, vacuum: false }],
