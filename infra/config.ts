@@ -7,7 +7,7 @@
  * variable (e.g. `DS_CONFIG='{"routes":[{"prefix":"orders/","table":"orders"}]}' sst deploy`).
  * Objects (ingest, maintenanceFunction, worker) merge key by key; arrays replace.
  */
-import type { TablePolicy } from '../packages/lambda/src/maintenance/policy.js';
+import type { TablePolicy } from '../packages/lambda/src/maintenance/policy-types.js';
 import { InfraConfigError } from './errors.js';
 
 /**
@@ -34,7 +34,7 @@ export interface IngestRouteConfig {
 
 /**
  * What the scheduled maintenance does to one table: the maintenance handler's own policy
- * type (packages/lambda/src/maintenance/policy.ts), with a table name below the tables prefix
+ * type (packages/lambda/src/maintenance/policy-types.ts), with a table name below the tables prefix
  * instead of a URI.
  */
 export type MaintenancePolicyConfig = Omit<TablePolicy, 'table'> & {
