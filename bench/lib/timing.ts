@@ -1,4 +1,5 @@
 /** Timing, statistics and formatting helpers (no heavy imports: children load this first). */
+import { readFileSync } from 'node:fs';
 
 export const now = (): number => performance.now();
 
@@ -9,8 +10,18 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Peak resident set size of this process so far, in MB. */
+/**
+ * Peak resident set size of this process so far, in MB. On Linux this is VmHWM: maxRSS
+ * (getrusage) of a spawned child starts at its parent's RSS at fork time (it survives exec),
+ * so a child of a parent holding an embedded S3 full of data reported the parent's size.
+ */
 export function peakRssMB(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall through
+  }
   return process.resourceUsage().maxRSS / 1024;
 }
 

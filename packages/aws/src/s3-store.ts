@@ -26,7 +26,10 @@ import {
 import { mapS3Error } from './s3-errors.js';
 import { formatS3Uri, type S3Location } from './s3-uri.js';
 
-/** Multipart part size and parts in flight: memory per upload is about their product. */
+/**
+ * Multipart part size and parts in flight: memory per upload is about their product, plus the
+ * chunk being split into parts (a Parquet row group).
+ */
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 2;
 const DELETE_BATCH = 1000;
@@ -122,7 +125,15 @@ export class S3Store implements ObjectStore {
     const key = this.key(path);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: Readable.from(chunks), ContentType: options?.contentType },
+      // highWaterMark 0: pull a chunk only when the upload needs one. Readable.from's default
+      // reads 16 chunks ahead; fed by a Parquet writer (one chunk per row group) that buffered
+      // most of the file whenever S3 was slower than encoding.
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: Readable.from(chunks, { highWaterMark: 0 }),
+        ContentType: options?.contentType,
+      },
       partSize: PART_SIZE,
       queueSize: PARTS_IN_FLIGHT,
       leavePartsOnError: false,

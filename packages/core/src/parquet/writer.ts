@@ -165,8 +165,11 @@ class StreamWriter implements ParquetStreamWriter {
           const { done, value } = await reader.read();
           if (done) break;
           size += value.length;
-          tail.push(value);
-          tailBytes += value.length;
+          // Keep a copy of at most the window, not the chunk: chunks are whole row groups, and
+          // holding the last one until the next is encoded would double the output in memory.
+          const kept = value.length > FOOTER_WINDOW ? value.slice(value.length - FOOTER_WINDOW) : value;
+          tail.push(kept);
+          tailBytes += kept.length;
           while (tail.length > 1 && tailBytes - tail[0]!.length >= FOOTER_WINDOW) tailBytes -= tail.shift()!.length;
           yield value;
         }

@@ -1,7 +1,9 @@
 /**
  * Rolling Parquet writers, one open file per partition: batches stream into parquet-wasm
  * and out to the store while statistics accumulate; a file closes when it reaches the
- * target size. Memory is bounded by one row group per open file and a cap on open files.
+ * target size. Memory is bounded by one row group per open file and a cap on open files; a
+ * row group holds at most `rowGroupSize` rows and about `rowGroupBytes` of data, so wide rows
+ * get shorter row groups instead of unbounded ones.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
@@ -23,6 +25,8 @@ export interface DataFileOptions {
   mode: ColumnMappingMode;
   targetFileSize: number;
   rowGroupSize: number;
+  /** Cap on a row group's decoded (Arrow) bytes, estimated per file from its first batch. */
+  rowGroupBytes?: number;
   compression: ParquetCompression;
   stats: StatsOptions;
   /** Directory prefix for new files (default: table root). */
@@ -38,6 +42,8 @@ interface OpenFile {
   writer: ParquetStreamWriter;
   upload: Promise<void>;
   stats: StatsCollector;
+  /** Rows per row group for this file (rowGroupSize, or fewer for wide rows). */
+  rowGroupRows: number;
   rows: number;
   arrowBytes: number;
   emitted: number;
@@ -50,6 +56,14 @@ export interface WrittenFiles {
   numOutputRows: number;
   numOutputBytes: number;
 }
+
+/**
+ * Default row group byte cap. parquet-wasm holds the row group being encoded (compressed
+ * pages plus its output buffer, ~2-3x the encoded size), and the finished group is then
+ * copied out as one chunk, so this bounds writer memory for any row width. 1M rows of
+ * typical narrow rows (~50 bytes) stay under it.
+ */
+export const DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
 const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -105,7 +119,7 @@ export class DataFileWriter {
     // Emitted bytes plus the Arrow size (pre-compression) of the rows not emitted yet. A row
     // group's bytes come out of the writer one write later (one chunk per row group), so
     // rows past the emitted row groups count, not just those past the last boundary.
-    const emittedRows = Math.min(file.rows, file.chunks * this.opts.rowGroupSize);
+    const emittedRows = Math.min(file.rows, file.chunks * file.rowGroupRows);
     const pending = (file.arrowBytes / file.rows) * (file.rows - emittedRows);
     if (file.emitted + pending >= this.opts.targetFileSize) await this.close(file);
   }
@@ -120,15 +134,19 @@ export class DataFileWriter {
     const n = String(this.fileCounter++).padStart(5, '0');
     const name = `part-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
+    const rowBytes = arrowByteSize(slice.batch) / slice.batch.numRows;
+    const byteCap = this.opts.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+    const rowGroupRows = Math.max(1, Math.min(this.opts.rowGroupSize, Math.floor(byteCap / Math.max(1, rowBytes))));
     const writer = await createParquetWriter(this.physical, {
       compression: this.opts.compression,
-      rowGroupSize: this.opts.rowGroupSize,
+      rowGroupSize: rowGroupRows,
     });
     const file: OpenFile = {
       key: slice.key,
       path,
       partition: slice,
       writer,
+      rowGroupRows,
       upload: Promise.resolve(),
       stats: new StatsCollector(this.opts.schema, {
         ...this.opts.stats,

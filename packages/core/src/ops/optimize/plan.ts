@@ -27,7 +27,13 @@ import { partitionFilter } from './where.js';
  */
 export const ZORDER_EXPANSION = 4;
 
-const DEFAULT_ROW_GROUP_SIZE = 1_048_576;
+/**
+ * Rows per output row group. Half the writer's default: OPTIMIZE runs in fixed-memory Lambdas
+ * with two bins in flight, and each bin holds one row group several times over (WASM encoder,
+ * output chunk, upload part). 1M rows peaked at 559 MB on S3, 524,288 at 470 MB (goal 512 MB),
+ * for about a third more encoding CPU (docs/memory-bounds.md).
+ */
+const DEFAULT_ROW_GROUP_SIZE = 524_288;
 
 function positiveInt(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;

@@ -39,7 +39,7 @@ export interface OptimizePlanOptions {
   zOrderBy?: readonly string[];
   /** Decoded bytes a Z-order bin may sort in memory (default 512 MiB); bigger bins are split. */
   zOrderMemoryLimit?: number;
-  /** Rows per output row group (default 1,048,576). */
+  /** Rows per output row group (default 524,288: bounds memory, see plan.ts). */
   rowGroupSize?: number;
   /** Output codec (default delta.parquet.compression.codec, else snappy). */
   compression?: ParquetCompression;
