@@ -69,6 +69,8 @@ beforeAll(async () => {
       worker,
       iterations: APPENDS,
       rowsPerBatch: ROWS,
+      // Appends spread over ~2 s so the OPTIMIZE loop always overlaps them, however fast commits are.
+      pauseMs: 150,
       phases: phases.map((p) => ({ uri: p.uri, storageOptions: p.storageOptions })),
     };
     const child = fork(path.join(REPO_ROOT, 'test/aws/fixtures/s3-writer.ts'), [JSON.stringify(config)], {
