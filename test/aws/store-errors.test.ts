@@ -57,11 +57,12 @@ describe('missing bucket', () => {
     expect(await failure(store.head('a.json'))).toBeInstanceOf(NotFoundError);
 
     // Through the table API: a StorageError about the bucket, not "no table here".
-    for (const p of [
-      DeltaTable.open(uri, { storageOptions: storageOptions('conditional') }),
-      writeDeltaTable(uri, batch([1]), { storageOptions: storageOptions('conditional') }),
+    // Thunks: a promise created before the previous one is awaited would reject unhandled.
+    for (const call of [
+      () => DeltaTable.open(uri, { storageOptions: storageOptions('conditional') }),
+      () => writeDeltaTable(uri, batch([1]), { storageOptions: storageOptions('conditional') }),
     ]) {
-      const err = await failure(p);
+      const err = await failure(call());
       expect(err).toBeInstanceOf(StorageError);
       expect(err).not.toBeInstanceOf(TableNotFoundError);
       expect(err.message).toContain(bucket);
@@ -89,11 +90,11 @@ describe('server answers', () => {
     const t = await newS3Table();
     const lockTable = uniqueName('no_such_lock', 200).replaceAll('-', '_');
     const opts = storageOptions('dynamodb', lockTable);
-    for (const p of [
-      DeltaTable.open(t.uri, { storageOptions: opts }),
-      writeDeltaTable(t.uri, batch([1]), { storageOptions: opts }),
+    for (const call of [
+      () => DeltaTable.open(t.uri, { storageOptions: opts }),
+      () => writeDeltaTable(t.uri, batch([1]), { storageOptions: opts }),
     ]) {
-      const err = await failure(p);
+      const err = await failure(call());
       expect(err).toBeInstanceOf(StorageError);
       expect(err.message).toContain(`DynamoDB lock table ${lockTable} does not exist`);
       expect(err.message).toMatch(/createLockTable\(\)/);
