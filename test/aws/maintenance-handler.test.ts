@@ -175,4 +175,15 @@ describe('maintenance handler on S3', () => {
     // Two bins each, under the default fan-out threshold (4 bins): compacted in-process.
     expect(workers.calls).toBe(0);
   });
+
+  test('a table that does not exist yet is skipped, not failed', async () => {
+    const report = await createMaintenanceHandler({
+      tables: [`s3://${bucket}/tables/not-yet`],
+      storageOptions,
+      minStepMs: 0,
+      logger: quietLogger,
+      metrics: quietMetrics,
+    })({});
+    expect(report.tables[0]!.status).toBe('skipped');
+  });
 });

@@ -48,12 +48,12 @@ export interface IngestMetrics {
   publishStoredMetrics(): void;
 }
 
-export function defaultLogger(): Logger {
-  return new Logger({ serviceName: SERVICE_NAME });
+export function defaultLogger(serviceName = SERVICE_NAME): Logger {
+  return new Logger({ serviceName });
 }
 
-export function defaultMetrics(): Metrics {
-  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export function defaultMetrics(serviceName = SERVICE_NAME): Metrics {
+  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
 }
 
 /** Record one metric value with its unit. */

@@ -43,8 +43,8 @@ export type MaintenanceHandler = (event?: unknown, context?: Partial<Context>) =
 /** Build the maintenance handler; the next run resumes at the first table this one deferred. */
 export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}): MaintenanceHandler {
   const policies = config.tables ? parsePolicies(config.tables) : loadPolicies();
-  const logger = config.logger ?? defaultLogger();
-  const metrics = config.metrics ?? defaultMetrics();
+  const logger = config.logger ?? defaultLogger('delta-maintenance');
+  const metrics = config.metrics ?? defaultMetrics('delta-maintenance');
   const storeFor = tableStores(config.clients, config.storageOptions);
   const workerName = process.env['DELTA_OPTIMIZE_WORKER_FUNCTION'];
   const invokeWorker =

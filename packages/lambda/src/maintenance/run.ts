@@ -10,6 +10,7 @@ import {
   DeltaTable,
   optimize,
   readLastCheckpoint,
+  TableNotFoundError,
   vacuum,
   type ObjectStore,
   type OptimizeResult,
@@ -28,7 +29,8 @@ export interface StepReport {
 
 export interface TableReport {
   table: string;
-  status: 'ok' | 'failed' | 'deferred' | 'partial';
+  /** `skipped`: no table at the URI yet (the first upload creates it). */
+  status: 'ok' | 'failed' | 'deferred' | 'partial' | 'skipped';
   steps: StepReport[];
   error?: { name: string; message: string };
 }
@@ -192,6 +194,10 @@ export async function runMaintenance(
       await maintainTable(policy, opts, report);
       if (report.status === 'partial') resumeAt ??= i;
     } catch (err) {
+      if (err instanceof TableNotFoundError && report.steps.length === 0) {
+        report.status = 'skipped';
+        continue;
+      }
       report.status = 'failed';
       report.error =
         err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
