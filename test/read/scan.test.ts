@@ -398,7 +398,9 @@ describe('skipping', () => {
       rowsRead: 1000,
       rowsReturned: 100,
     });
-    expect(scan.metrics!.bytesRead).toBeLessThan(all.metrics!.bytesRead);
+    // A file this small (< WHOLE_FILE_BYTES) is fetched whole in one GET, so skipping saves
+    // decoding, not bytes; larger files fetch only the row groups they need.
+    expect(scan.metrics!.bytesRead).toBeLessThanOrEqual(all.metrics!.bytesRead);
 
     // Doubles: an upper bound skips (NaN, the greatest value, cannot satisfy it).
     const two = table.scan({ filter: col('v').lt(10) });

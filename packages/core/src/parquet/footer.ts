@@ -10,6 +10,13 @@ import type { StoreFile } from './blob.js';
 /** Tail bytes fetched on open. Spark and parquet-rs footers are a few KB; 64 KiB is one cheap GET. */
 export const DEFAULT_FOOTER_PREFETCH = 64 * 1024;
 
+/**
+ * Files up to this size are fetched whole on open: one GET instead of footer + column chunks.
+ * On S3 a GET of a couple of MB costs about what a small one does (first-byte latency
+ * dominates), and event-driven tables are full of such files (OPTIMIZE reads thousands).
+ */
+export const WHOLE_FILE_BYTES = 2 * 1024 * 1024;
+
 const MAGIC = 0x31524150; // "PAR1" little-endian
 
 /** The serialized footer: its thrift bytes and where they start in the file. */

@@ -8,7 +8,7 @@ import type { ParquetFile, RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { CorruptDataError, DeltaError, InvalidArgumentError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { StoreFile } from './blob.js';
-import { DEFAULT_FOOTER_PREFETCH, fetchFooter } from './footer.js';
+import { DEFAULT_FOOTER_PREFETCH, fetchFooter, WHOLE_FILE_BYTES } from './footer.js';
 import {
   findInt96,
   int96Schema,
@@ -63,7 +63,7 @@ export interface ParquetFileReader {
   close(): void;
 }
 
-/** Open a Parquet object: one HEAD (only when `size` is not given) and usually one ranged GET for the footer. */
+/** Open a Parquet object: one HEAD (only when `size` is not given) and usually one ranged GET for the footer (the whole file when small). */
 export async function openParquetFile(
   store: ObjectStore,
   path: string,
@@ -71,10 +71,8 @@ export async function openParquetFile(
 ): Promise<ParquetFileReader> {
   const size = opts?.size ?? (await store.head(path)).size;
   const file = new StoreFile(store, path, size);
-  const [pw, footer] = await Promise.all([
-    loadParquetWasm(),
-    fetchFooter(file, opts?.footerPrefetch ?? DEFAULT_FOOTER_PREFETCH),
-  ]);
+  const prefetch = opts?.footerPrefetch ?? (size <= WHOLE_FILE_BYTES ? size : DEFAULT_FOOTER_PREFETCH);
+  const [pw, footer] = await Promise.all([loadParquetWasm(), fetchFooter(file, prefetch)]);
   const metadata = parseParquetFooter(footer.bytes, path);
   let pf: ParquetFile;
   try {
