@@ -7,14 +7,12 @@
  * coordinators one after the other (start-up is paid once). Conflicts retried and append
  * latency percentiles (measured in the children) are printed with the tier.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DeltaTable, versionPrefix, type StorageOptions } from '@delta-serverless/core';
 import '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
-import { captureStderr, exited, message, quantile, REPO_ROOT } from '../support/txn-harness.js';
+import { quantile } from '../support/txn-harness.js';
 import {
   COORDINATORS,
   freshStorageOptions,
@@ -24,24 +22,16 @@ import {
   validateS3Table,
   type Coordinator,
 } from './fixtures/s3-tables.js';
-import type { GoMessage, S3WriterConfig, S3WriterMessage } from './fixtures/s3-writer.js';
+import { spawnS3Writers, type WriterDone, type WriterPool } from './fixtures/s3-writer-pool.js';
 
 const PROCESSES = 8;
 const APPENDS = 25;
 const ROWS = 3;
 const COMMITS = PROCESSES * APPENDS;
 
-type Done = Extract<S3WriterMessage, { type: 'done' }>;
-
-interface Writer {
-  child: ChildProcess;
-  stderr: () => string;
-  worker: number;
-}
-
 let bucket = '';
 const phases: { coordinator: Coordinator; prefix: string; uri: string; storageOptions: StorageOptions }[] = [];
-let writers: Writer[] = [];
+let pool: WriterPool;
 
 beforeAll(async () => {
   bucket = await newBucket('ds-conc');
@@ -58,51 +48,21 @@ beforeAll(async () => {
     expect(created.version).toBe(0);
     phases.push({ coordinator, prefix, uri, storageOptions });
   }
-  writers = Array.from({ length: PROCESSES }, (_, worker) => {
-    const config: S3WriterConfig = {
-      worker,
-      iterations: APPENDS,
-      rowsPerBatch: ROWS,
-      phases: phases.map((p) => ({ uri: p.uri, storageOptions: p.storageOptions })),
-    };
-    const child = fork(path.join(REPO_ROOT, 'test/aws/fixtures/s3-writer.ts'), [JSON.stringify(config)], {
-      cwd: REPO_ROOT,
-      execArgv: ['--conditions=source', '--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    return { child, stderr: captureStderr(child), worker };
+  pool = spawnS3Writers(PROCESSES, {
+    iterations: APPENDS,
+    rowsPerBatch: ROWS,
+    phases: phases.map((p) => ({ uri: p.uri, storageOptions: p.storageOptions })),
   });
 }, 120_000);
 
 afterAll(async () => {
-  for (const w of writers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill();
-  await Promise.all(writers.map((w) => exited(w.child)));
+  await pool?.stop();
   removeTempDirs();
 });
 
 /** Releases phase `phase` in every writer at once and collects each one's report. */
-async function runPhase(phase: number): Promise<Done[]> {
-  const failure = (w: Writer) => (err: unknown) => {
-    throw new Error(`writer ${w.worker} failed in phase ${phase}: ${(err as Error).message}\n${w.stderr()}`);
-  };
-  await Promise.all(
-    writers.map((w) =>
-      message<S3WriterMessage>(w.child, (m) => m.type === 'ready' && m.phase === phase).catch(failure(w)),
-    ),
-  );
-  const finals = writers.map((w) =>
-    message<S3WriterMessage>(w.child, (m) => (m.type === 'done' || m.type === 'error') && m.phase === phase).catch(
-      failure(w),
-    ),
-  );
-  for (const w of writers) w.child.send({ type: 'go', phase } satisfies GoMessage);
-  const out: Done[] = [];
-  for (const [i, m] of (await Promise.all(finals)).entries()) {
-    if (m.type === 'error')
-      throw new Error(`writer ${i} failed: ${m.name} (${m.code}): ${m.message}\n${writers[i]!.stderr()}`);
-    out.push(m as Done);
-  }
-  return out;
+async function runPhase(phase: number): Promise<WriterDone[]> {
+  return (await pool.start(phase)).reports;
 }
 
 /** Parsed actions of a commit file, read with the MinIO client. */

@@ -8,8 +8,6 @@
  * the compacted-away files through DeleteObjects batches: the current version still reads and
  * a pre-OPTIMIZE version fails with MissingDataFileError naming VACUUM.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -21,7 +19,6 @@ import {
 } from '@delta-serverless/core';
 import { createClients, createS3Store, resolveAwsConfig } from '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
-import { captureStderr, exited, message, REPO_ROOT } from '../support/txn-harness.js';
 import {
   COORDINATORS,
   freshStorageOptions,
@@ -29,25 +26,18 @@ import {
   removeTempDirs,
   type Coordinator,
 } from './fixtures/s3-tables.js';
-import type { GoMessage, S3WriterConfig, S3WriterMessage } from './fixtures/s3-writer.js';
+import { spawnS3Writers, type WriterPool } from './fixtures/s3-writer-pool.js';
 
 const PROCESSES = 4;
 const APPENDS = 12;
 const ROWS = 3;
 const APPEND_COMMITS = PROCESSES * APPENDS;
 
-type Done = Extract<S3WriterMessage, { type: 'done' }>;
 type Actions = Record<string, Record<string, unknown>>[];
-
-interface Writer {
-  child: ChildProcess;
-  stderr: () => string;
-  worker: number;
-}
 
 let bucket = '';
 const phases: { coordinator: Coordinator; prefix: string; uri: string; storageOptions: StorageOptions }[] = [];
-let writers: Writer[] = [];
+let pool: WriterPool;
 
 beforeAll(async () => {
   bucket = await newBucket('ds-opt');
@@ -64,55 +54,19 @@ beforeAll(async () => {
     expect(created.version).toBe(0);
     phases.push({ coordinator, prefix, uri, storageOptions });
   }
-  writers = Array.from({ length: PROCESSES }, (_, worker) => {
-    const config: S3WriterConfig = {
-      worker,
-      iterations: APPENDS,
-      rowsPerBatch: ROWS,
-      // Appends spread over ~2 s so the OPTIMIZE loop always overlaps them, however fast commits are.
-      pauseMs: 150,
-      phases: phases.map((p) => ({ uri: p.uri, storageOptions: p.storageOptions })),
-    };
-    const child = fork(path.join(REPO_ROOT, 'test/aws/fixtures/s3-writer.ts'), [JSON.stringify(config)], {
-      cwd: REPO_ROOT,
-      execArgv: ['--conditions=source', '--import', 'tsx'],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    return { child, stderr: captureStderr(child), worker };
+  pool = spawnS3Writers(PROCESSES, {
+    iterations: APPENDS,
+    rowsPerBatch: ROWS,
+    // Appends spread over ~2 s so the OPTIMIZE loop always overlaps them, however fast commits are.
+    pauseMs: 150,
+    phases: phases.map((p) => ({ uri: p.uri, storageOptions: p.storageOptions })),
   });
 }, 120_000);
 
 afterAll(async () => {
-  for (const w of writers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill();
-  await Promise.all(writers.map((w) => exited(w.child)));
+  await pool?.stop();
   removeTempDirs();
 });
-
-/** Waits until every writer loaded phase `phase`'s table, releases them, and returns their reports. */
-async function startPhase(phase: number): Promise<{ reports: Promise<Done[]> }> {
-  const failure = (w: Writer) => (err: unknown) => {
-    throw new Error(`writer ${w.worker} failed in phase ${phase}: ${(err as Error).message}\n${w.stderr()}`);
-  };
-  await Promise.all(
-    writers.map((w) =>
-      message<S3WriterMessage>(w.child, (m) => m.type === 'ready' && m.phase === phase).catch(failure(w)),
-    ),
-  );
-  const finals = writers.map((w) =>
-    message<S3WriterMessage>(w.child, (m) => (m.type === 'done' || m.type === 'error') && m.phase === phase).catch(
-      failure(w),
-    ),
-  );
-  for (const w of writers) w.child.send({ type: 'go', phase } satisfies GoMessage);
-  const reports = Promise.all(finals).then((ms) =>
-    ms.map((m, i) => {
-      if (m.type === 'error')
-        throw new Error(`writer ${i} failed: ${m.name} (${m.code}): ${m.message}\n${writers[i]!.stderr()}`);
-      return m as Done;
-    }),
-  );
-  return { reports };
-}
 
 async function commitActions(prefix: string, version: number): Promise<Actions> {
   const text = await getText(bucket, `${prefix}/_delta_log/${versionPrefix(version)}.json`);
@@ -135,7 +89,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
       const spec = phases[phase]!;
       expect(spec.coordinator).toBe(coordinator);
       const table = await DeltaTable.open(spec.uri, { storageOptions: spec.storageOptions });
-      const { reports } = await startPhase(phase);
+      const { reports } = await pool.start(phase);
       let writing = true;
       const finished = reports.finally(() => (writing = false));
       finished.catch(() => undefined);
