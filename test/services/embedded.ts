@@ -1,6 +1,7 @@
 /** Embedded tier: fauxqs (S3 + SQS, with conditional writes) and dynalite, in this process. */
-// A relative import: globalSetup is loaded without the 'source' export condition.
-import { startEmulators } from '../../packages/cli/src/local-stack/index.js';
+// A relative import of the emulators alone (no workspace package behind it): globalSetup is
+// loaded without the 'source' export condition, and a fresh clone has no dist/ to fall back on.
+import { startEmulators } from '../../packages/cli/src/local-stack/emulators/index.js';
 import { TEST_CREDENTIALS, TEST_REGION, type Services } from './types.js';
 
 /** Starts the in-process emulators on 127.0.0.1 (free ports); zero setup. */

@@ -1,7 +1,7 @@
 /** Real-server tier: DynamoDB Local (Java) and Ceph RGW (honours If-None-Match on PutObject). */
 import { startCephRgw } from './ceph-rgw.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
-import { startAll } from '../../packages/cli/src/local-stack/index.js';
+import { startAll } from '../../packages/cli/src/local-stack/emulators/index.js';
 import { TEST_CREDENTIALS, TEST_REGION, type Services } from './types.js';
 
 /** Starts DynamoDB Local and a single-node Ceph RGW side by side (~15 s, RGW dominates). */
