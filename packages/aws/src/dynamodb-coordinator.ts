@@ -85,7 +85,7 @@ function dynamoError(err: unknown, action: string, table: string): Error {
     return new AccessDeniedError(`DynamoDB table ${table}`, `dynamodb:${action}`, { cause: err });
   if (e?.name === 'ResourceNotFoundException') {
     return new StorageError(
-      `DynamoDB lock table ${table} does not exist; create it with createLockTable() or \`delta-serverless lock-table create\``,
+      `DynamoDB lock table ${table} does not exist; create it with createLockTable() or \`delta-serverless create-lock-table --table-name ${table}\``,
       { cause: err },
     );
   }
