@@ -7,22 +7,19 @@
  * coordinators one after the other (start-up is paid once). Conflicts retried and append
  * latency percentiles (measured in the children) are printed with the tier.
  */
-import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, versionPrefix, type StorageOptions } from '@delta-serverless/core';
+import { DeltaTable, versionPrefix } from '@delta-serverless/core';
 import '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
 import { quantile } from '../support/txn-harness.js';
+import { COORDINATORS, listAllKeys, lockEntries, removeTempDirs, validateS3Table } from './fixtures/s3-tables.js';
 import {
-  COORDINATORS,
-  freshStorageOptions,
-  listAllKeys,
-  lockEntries,
-  removeTempDirs,
-  validateS3Table,
-  type Coordinator,
-} from './fixtures/s3-tables.js';
-import { spawnS3Writers, type WriterDone, type WriterPool } from './fixtures/s3-writer-pool.js';
+  createPhaseTables,
+  spawnS3Writers,
+  type PhaseTable,
+  type WriterDone,
+  type WriterPool,
+} from './fixtures/s3-writer-pool.js';
 
 const PROCESSES = 8;
 const APPENDS = 25;
@@ -30,24 +27,12 @@ const ROWS = 3;
 const COMMITS = PROCESSES * APPENDS;
 
 let bucket = '';
-const phases: { coordinator: Coordinator; prefix: string; uri: string; storageOptions: StorageOptions }[] = [];
+let phases: PhaseTable[] = [];
 let pool: WriterPool;
 
 beforeAll(async () => {
   bucket = await newBucket('ds-conc');
-  const schema = new arrow.Schema([
-    new arrow.Field('id', new arrow.Int64(), true),
-    new arrow.Field('p', new arrow.Utf8(), true),
-    new arrow.Field('v', new arrow.Float64(), true),
-  ]);
-  for (const coordinator of COORDINATORS) {
-    const storageOptions = await freshStorageOptions(coordinator);
-    const prefix = `conc-${coordinator}`;
-    const uri = `s3://${bucket}/${prefix}`;
-    const created = await DeltaTable.create(uri, { schema, partitionBy: ['p'], storageOptions });
-    expect(created.version).toBe(0);
-    phases.push({ coordinator, prefix, uri, storageOptions });
-  }
+  phases = await createPhaseTables(bucket, 'conc');
   pool = spawnS3Writers(PROCESSES, {
     iterations: APPENDS,
     rowsPerBatch: ROWS,

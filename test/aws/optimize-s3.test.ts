@@ -8,25 +8,12 @@
  * the compacted-away files through DeleteObjects batches: the current version still reads and
  * a pre-OPTIMIZE version fails with MissingDataFileError naming VACUUM.
  */
-import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  DeltaTable,
-  MissingDataFileError,
-  versionPrefix,
-  type OptimizeResult,
-  type StorageOptions,
-} from '@delta-serverless/core';
+import { DeltaTable, MissingDataFileError, versionPrefix, type OptimizeResult } from '@delta-serverless/core';
 import { createClients, createS3Store, resolveAwsConfig } from '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
-import {
-  COORDINATORS,
-  freshStorageOptions,
-  listAllKeys,
-  removeTempDirs,
-  type Coordinator,
-} from './fixtures/s3-tables.js';
-import { spawnS3Writers, type WriterPool } from './fixtures/s3-writer-pool.js';
+import { COORDINATORS, listAllKeys, removeTempDirs } from './fixtures/s3-tables.js';
+import { createPhaseTables, spawnS3Writers, type PhaseTable, type WriterPool } from './fixtures/s3-writer-pool.js';
 
 const PROCESSES = 4;
 const APPENDS = 12;
@@ -36,24 +23,12 @@ const APPEND_COMMITS = PROCESSES * APPENDS;
 type Actions = Record<string, Record<string, unknown>>[];
 
 let bucket = '';
-const phases: { coordinator: Coordinator; prefix: string; uri: string; storageOptions: StorageOptions }[] = [];
+let phases: PhaseTable[] = [];
 let pool: WriterPool;
 
 beforeAll(async () => {
   bucket = await newBucket('ds-opt');
-  const schema = new arrow.Schema([
-    new arrow.Field('id', new arrow.Int64(), true),
-    new arrow.Field('p', new arrow.Utf8(), true),
-    new arrow.Field('v', new arrow.Float64(), true),
-  ]);
-  for (const coordinator of COORDINATORS) {
-    const storageOptions = await freshStorageOptions(coordinator);
-    const prefix = `opt-${coordinator}`;
-    const uri = `s3://${bucket}/${prefix}`;
-    const created = await DeltaTable.create(uri, { schema, partitionBy: ['p'], storageOptions });
-    expect(created.version).toBe(0);
-    phases.push({ coordinator, prefix, uri, storageOptions });
-  }
+  phases = await createPhaseTables(bucket, 'opt');
   pool = spawnS3Writers(PROCESSES, {
     iterations: APPENDS,
     rowsPerBatch: ROWS,

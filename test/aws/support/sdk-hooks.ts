@@ -19,7 +19,8 @@ export type Phase = 'before' | 'after';
 /** Runs before a call is sent and after it succeeded; throwing fails the call, awaiting delays it. */
 export type Hook = (call: CallInfo, phase: Phase) => void | Promise<void>;
 
-interface HookableClient {
+/** The part of an AWS SDK v3 client that middleware attaches to. */
+export interface HookableClient {
   middlewareStack: {
     add(
       mw: (
