@@ -49,8 +49,8 @@ export function functionCode(name: LambdaName, s: Settings): FunctionCode {
       format: 'esm',
       minify: true,
       sourcemap: true,
-      // parquet-wasm's node build reads parquet_wasm_bg.wasm from its own directory
-      // (`__dirname`), so it ships as an installed package instead of inside the bundle.
+      // packages/core compiles parquet-wasm's .wasm from the installed package when it is not
+      // beside the bundle (core/src/parquet/wasm.ts), so the package ships installed.
       install: { 'parquet-wasm': PARQUET_WASM_VERSION },
       // Workspace packages bundle from their TypeScript sources (no `pnpm build` first).
       esbuild: { conditions: ['source'] },

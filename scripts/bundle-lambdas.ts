@@ -5,10 +5,10 @@
  *   pnpm bundle [--out dir] [--existing-only] [name...]
  *
  * Workspace packages bundle from their TypeScript sources (`source` condition); nothing is
- * external but Node's builtins. parquet-wasm's node build is CommonJS that reads
- * `${__dirname}/parquet_wasm_bg.wasm` with `require('fs')`: the banner gives the ESM bundle a
- * `require`, `__filename` and `__dirname` (the bundle's directory), so copying the `.wasm`
- * next to `index.mjs` is all it needs, with no change to packages/core.
+ * external but Node's builtins. The banner gives the ESM bundle a `require`, `__filename` and
+ * `__dirname` for the CommonJS packages inside it (the AWS SDK). packages/core loads
+ * parquet-wasm's ESM build and compiles `parquet_wasm_bg.wasm` from beside the module that
+ * loads it (core/src/parquet/wasm.ts): here, beside `index.mjs`, where it is copied.
  */
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -109,16 +109,16 @@ export async function bundleLambdas(opts: {
 
 /**
  * The `.wasm` of the parquet-wasm build the bundle took in, from esbuild's input list. Only the
- * node build is supported: the web builds would fetch the module instead of reading a file.
+ * ESM build is expected: packages/core compiles its `.wasm` itself (core/src/parquet/wasm.ts).
  */
 function parquetWasmModule(inputs: string[]): string | undefined {
   const pw = inputs.filter((p) => /(^|\/)parquet-wasm\/[^/]+\/parquet_wasm\.js$/.test(p));
   if (pw.length === 0) return undefined;
-  const nodeBuild = pw.find((p) => p.endsWith('parquet-wasm/node/parquet_wasm.js'));
-  if (!nodeBuild || pw.length > 1) {
-    throw new Error(`bundle includes parquet-wasm builds ${pw.join(', ')}; expected exactly its node build`);
+  const esmBuild = pw.find((p) => p.endsWith('parquet-wasm/esm/parquet_wasm.js'));
+  if (!esmBuild || pw.length > 1) {
+    throw new Error(`bundle includes parquet-wasm builds ${pw.join(', ')}; expected exactly its ESM build`);
   }
-  return join(resolve(REPO_ROOT, dirname(nodeBuild)), WASM_FILE); // inputs are relative to absWorkingDir
+  return join(resolve(REPO_ROOT, dirname(esmBuild)), WASM_FILE); // inputs are relative to absWorkingDir
 }
 
 async function main(argv: string[]): Promise<void> {

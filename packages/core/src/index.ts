@@ -112,4 +112,5 @@ export type { JsonValue } from './arrow/json-values.js';
 export { openParquetFile } from './parquet/reader.js';
 export type { ParquetFileReader, ReadBatchesOptions, OpenParquetOptions } from './parquet/reader.js';
 export { writeParquet, createParquetWriter } from './parquet/writer.js';
+export { preloadParquet } from './parquet/wasm.js';
 export type { ParquetWriteOptions, ParquetCompression } from './parquet/writer.js';

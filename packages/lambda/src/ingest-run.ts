@@ -4,7 +4,7 @@
  * outcome per object. Messages (SQS records) await the outcomes of their objects.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Snapshot } from '@delta-serverless/core';
+import { preloadParquet, type Snapshot } from '@delta-serverless/core';
 import { sourceAppId } from './app-id.js';
 import { commitGroup, type ObjectOutcome } from './commit-group.js';
 import { ObjectIngestError, SourceChangedError } from './errors.js';
@@ -149,6 +149,7 @@ async function runGroup(ctx: RunContext, table: string, items: Item[]): Promise<
   };
   let snapshot: Snapshot | undefined;
   let store;
+  preloadParquet(); // cold start: compile the wasm while the snapshot loads (it writes our files)
   try {
     ({ store, snapshot } = await ctx.tables.get(table));
   } catch (err) {

@@ -9,10 +9,14 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
 import type { StructType } from '../protocol/schema.js';
 import { encodeValue } from '../arrow/json-values.js';
-import { openParquetFile } from '../parquet/reader.js';
+import { StoreFile } from '../parquet/blob.js';
+import { fetchFooter } from '../parquet/footer.js';
+import { parseParquetFooter } from '../parquet/metadata.js';
+import { openFetchedParquetFile, type ParquetFileReader } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
+import { checkpointActionsJs, JS_CHECKPOINT_BYTES, JS_CHECKPOINT_ROWS } from './checkpoint-read-js.js';
 import { parseActions } from './commit-file.js';
 import { SIDECAR_DIR } from './file-names.js';
 import type { CheckpointFile, CheckpointRef } from './segment.js';
@@ -86,22 +90,29 @@ async function readParquetActions(
   size: number | undefined,
   parsedStats: Map<AddFile, FileStats>,
 ): Promise<Action[]> {
-  const actions: Action[] = [];
   try {
+    const file = new StoreFile(store, path, size ?? (await store.head(path)).size);
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
-    const file = await openParquetFile(store, path, {
-      size,
-      footerPrefetch: size !== undefined && size <= WHOLE_FILE_LIMIT ? size : undefined,
-    });
-    try {
-      for await (const batch of file.readBatches({ batchSize: 65536 })) {
-        batchToActions(batch, actions, parsedStats);
-      }
-    } finally {
-      file.close();
+    const footer = await fetchFooter(file, file.size <= WHOLE_FILE_LIMIT ? file.size : undefined);
+    const metadata = parseParquetFooter(footer.bytes, path);
+    if (file.size <= JS_CHECKPOINT_BYTES && metadata.numRows <= JS_CHECKPOINT_ROWS) {
+      const actions = await checkpointActionsJs(file, footer.bytes, metadata, ACTION_COLUMNS);
+      if (actions) return actions;
     }
+    return await arrowActions(await openFetchedParquetFile(file, footer.bytes, metadata), parsedStats);
   } catch (err) {
     throw wrapMissing(err, path);
+  }
+}
+
+async function arrowActions(file: ParquetFileReader, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+  const actions: Action[] = [];
+  try {
+    for await (const batch of file.readBatches({ batchSize: 65536 })) {
+      batchToActions(batch, actions, parsedStats);
+    }
+  } finally {
+    file.close();
   }
   return actions;
 }

@@ -8,13 +8,13 @@
  * ZSTD before Node 22.15) are converted from the parquet-wasm nanoseconds, which is exact
  * only inside the nanosecond range.
  */
-import * as zlib from 'node:zlib';
 import * as arrow from 'apache-arrow';
-import type { Compressors, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
+import type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { CorruptDataError } from '../errors.js';
 import { floorDiv } from '../protocol/scalar.js';
 import type { StoreFile } from './blob.js';
+import { JS_CODECS, JS_COMPRESSORS } from './codecs.js';
 import type { ParquetMetadata, ParquetSchemaNode } from './types.js';
 
 /** Where an INT96 leaf sits in an Arrow schema. */
@@ -26,15 +26,6 @@ export interface Int96Location {
   /** True when only structs lie between the batch and the leaf (rows align 1:1). */
   exact: boolean;
 }
-
-// hyparquet decodes only snappy itself; Node's zlib covers gzip, brotli and (Node >= 22.15) zstd.
-const zstd = (zlib as { zstdDecompressSync?: (b: Uint8Array) => Uint8Array }).zstdDecompressSync;
-const COMPRESSORS: Compressors = {
-  GZIP: (input) => zlib.gunzipSync(input),
-  BROTLI: (input) => zlib.brotliDecompressSync(input),
-  ...(zstd ? { ZSTD: (input: Uint8Array) => zstd(input) } : {}),
-};
-const EXACT_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', ...Object.keys(COMPRESSORS)]);
 
 /** The Arrow type INT96 leaves are returned as. */
 export const INT96_ARROW_TYPE = new arrow.TimestampMicrosecond('UTC');
@@ -49,7 +40,7 @@ export function findInt96(schema: arrow.Schema, metadata: ParquetMetadata): Int9
   });
   // Chunks compressed with a codec hyparquet cannot decode here fall back to the nanoseconds.
   for (const loc of out) {
-    loc.exact &&= metadata.rowGroups.every((g) => EXACT_CODECS.has(g.columns.get(loc.parquetPath)?.codec ?? ''));
+    loc.exact &&= metadata.rowGroups.every((g) => JS_CODECS.has(g.columns.get(loc.parquetPath)?.codec ?? ''));
   }
   return out;
 }
@@ -126,7 +117,7 @@ export class Int96Reader {
         rowStart,
         rowEnd: rowStart + numRows,
         utf8: false,
-        compressors: COMPRESSORS,
+        compressors: JS_COMPRESSORS,
         parsers: { timestampFromNanoseconds: (nanos: bigint) => nanos as unknown as Date },
         onComplete: (r: unknown[][]) => {
           rows = r;

@@ -4,7 +4,7 @@
  * chunks); statistics come from our own footer parse; INT96 columns are fixed up (int96.ts).
  */
 import * as arrow from 'apache-arrow';
-import type { ParquetFile, RecordBatch as WasmRecordBatch } from 'parquet-wasm';
+import type { ParquetFile, RecordBatch as WasmRecordBatch } from 'parquet-wasm/esm';
 import { CorruptDataError, DeltaError, InvalidArgumentError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { StoreFile } from './blob.js';
@@ -72,8 +72,17 @@ export async function openParquetFile(
   const size = opts?.size ?? (await store.head(path)).size;
   const file = new StoreFile(store, path, size);
   const prefetch = opts?.footerPrefetch ?? (size <= WHOLE_FILE_BYTES ? size : DEFAULT_FOOTER_PREFETCH);
-  const [pw, footer] = await Promise.all([loadParquetWasm(), fetchFooter(file, prefetch)]);
-  const metadata = parseParquetFooter(footer.bytes, path);
+  const [, footer] = await Promise.all([loadParquetWasm(), fetchFooter(file, prefetch)]);
+  return openFetchedParquetFile(file, footer.bytes, parseParquetFooter(footer.bytes, path));
+}
+
+/** Open a file whose footer was already fetched (and cached in `file`) and parsed. */
+export async function openFetchedParquetFile(
+  file: StoreFile,
+  footer: Uint8Array,
+  metadata: ParquetMetadata,
+): Promise<ParquetFileReader> {
+  const pw = await loadParquetWasm();
   let pf: ParquetFile;
   try {
     // parquet-wasm only calls `size` and `slice(start, end).arrayBuffer()` on its Blob.
@@ -81,7 +90,7 @@ export async function openParquetFile(
   } catch (err) {
     throw readError(file, err);
   }
-  return new Reader(file, footer.bytes, metadata, pf);
+  return new Reader(file, footer, metadata, pf);
 }
 
 class Reader implements ParquetFileReader {

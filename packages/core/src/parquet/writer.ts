@@ -5,7 +5,7 @@
  * reporting it, so every file's footer row count is checked against the rows fed in.
  */
 import * as arrow from 'apache-arrow';
-import type { RecordBatch as WasmRecordBatch, Table as WasmTable, WriterProperties } from 'parquet-wasm';
+import type { RecordBatch as WasmRecordBatch, Table as WasmTable, WriterProperties } from 'parquet-wasm/esm';
 import { CorruptDataError, InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import { concatBytes } from '../storage/memory-store.js';
 import { parseParquetFooter } from './metadata.js';
