@@ -70,7 +70,9 @@ export async function main(h: Harness): Promise<void> {
     const t0 = performance.now();
     const up = await uploadDir(bench, dir, PREFIX);
     // What a DynamoDB-coordinated writer leaves behind: the newest entry, complete.
-    await bench.clients.dynamo.send(
+    await (
+      await bench.clients.dynamo()
+    ).send(
       new PutItemCommand({
         TableName: BENCH_LOCK_TABLE,
         Item: {

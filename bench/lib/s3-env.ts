@@ -65,7 +65,7 @@ export async function s3Session(coordinator: Coordinator, latencyMs: Record<stri
   const clients = aws.createClients(aws.resolveAwsConfig(options));
   const tracker = new WaveTracker(latencyMs);
   tracker.install(clients.s3, 's3:');
-  tracker.install(clients.dynamo, 'dynamodb:');
+  tracker.install(await clients.dynamo(), 'dynamodb:');
   const session: S3Session = {
     core,
     aws,

@@ -36,7 +36,7 @@ export async function startS3Bench(): Promise<S3Bench> {
   const aws = await importAws();
   const clients = aws.createClients(aws.resolveAwsConfig(storageOptionsFor('dynamodb')));
   await clients.s3.send(new CreateBucketCommand({ Bucket: BENCH_BUCKET }));
-  await aws.createLockTable(clients.dynamo, BENCH_LOCK_TABLE);
+  await aws.createLockTable(await clients.dynamo(), BENCH_LOCK_TABLE);
   console.log(
     `  embedded services: S3 ${info.s3Endpoint}, DynamoDB ${info.dynamoEndpoint} ` +
       `(${Math.round(performance.now() - t0)} ms); bucket ${BENCH_BUCKET}, lock table ${BENCH_LOCK_TABLE}`,
@@ -46,8 +46,7 @@ export async function startS3Bench(): Promise<S3Bench> {
     aws,
     clients,
     stop: async () => {
-      clients.s3.destroy();
-      clients.dynamo.destroy();
+      clients.destroy();
       await services.stop();
       for (const [name, value] of saved) {
         if (value === undefined) delete process.env[name];

@@ -59,7 +59,7 @@ describe('conditional-write commits on S3', () => {
     const slowClients = newClients(opts);
     const gate = new Gate();
     let paused = false;
-    hookClients(slowClients, async (call, phase) => {
+    await hookClients(slowClients, async (call, phase) => {
       if (
         !paused &&
         phase === 'before' &&

@@ -20,7 +20,7 @@ describe('a writer whose call fails at a commit step (after the step took effect
       const rescuer = await DeltaTable.open(t.uri, { store: openStore(t, 'dynamodb') });
       const clients = newClients(storageOptions('dynamodb', t.lockTable));
       let fired = false;
-      hookClients(clients, (call, phase) => {
+      await hookClients(clients, (call, phase) => {
         if (fired || !isStep(step, call, phase)) return;
         fired = true;
         throw new InjectedFailure(step);
@@ -54,7 +54,7 @@ describe('a writer that freezes at a commit step (a dead process that may come b
         const clients = newClients(storageOptions('dynamodb', t.lockTable));
         const gate = new Gate();
         let fired = false;
-        hookClients(clients, async (call, phase) => {
+        await hookClients(clients, async (call, phase) => {
           if (fired || !isStep(step, call, phase)) return;
           fired = true;
           await gate.wait();

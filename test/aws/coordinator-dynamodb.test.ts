@@ -46,7 +46,7 @@ function coordinatorOf(t: S3Table): DynamoDbCoordinator {
 describe('createLockTable', () => {
   test("is idempotent and creates Spark's key schema, on-demand", async () => {
     const name = uniqueName('ds_lock', 200).replaceAll('-', '_');
-    const { dynamo } = newClients(storageOptions('dynamodb'));
+    const dynamo = await newClients(storageOptions('dynamodb')).dynamo();
     const first = await createLockTable(dynamo, name);
     const second = await createLockTable(dynamo, name);
     expect(first.created).toBe(true);

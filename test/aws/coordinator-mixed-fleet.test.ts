@@ -44,7 +44,7 @@ async function pausedWriter(
   const clients = newClients(storageOptions(mode, t.lockTable));
   const gate = new Gate();
   let fired = false;
-  hookClients(clients, async (call, phase) => {
+  await hookClients(clients, async (call, phase) => {
     const hit =
       pauseAt === 'before-commit-put'
         ? phase === 'before' && call.command === 'PutObject' && /_delta_log\/\d{20}\.json$/.test(call.key ?? '')

@@ -157,8 +157,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
             `(requests ${JSON.stringify(clients.counter.snapshot())})`,
         );
       } finally {
-        clients.s3.destroy();
-        clients.dynamo.destroy();
+        clients.destroy();
       }
     });
   });

@@ -165,7 +165,7 @@ describe.each(COORDINATORS)('request economy on S3 (%s coordinator)', (coordinat
     await writeDeltaTable(uri, ids(10, 10), { storageOptions });
 
     const clients = createClients(resolveAwsConfig(storageOptions));
-    const timeline = new RequestTimeline(clients);
+    const timeline = await RequestTimeline.start(clients);
     const table = await DeltaTable.open(createS3Store(uri, { storageOptions, clients }));
     expect(table.version).toBe(1);
 
@@ -198,7 +198,7 @@ describe.each(COORDINATORS)('request economy on S3 (%s coordinator)', (coordinat
     const storageOptions = await freshStorageOptions(coordinator);
     const name = 'delta-golden/basic-with-inserts-deletes-checkpoint';
     const clients = createClients(resolveAwsConfig(storageOptions));
-    const timeline = new RequestTimeline(clients);
+    const timeline = await RequestTimeline.start(clients);
     const table = await DeltaTable.open(createS3Store(`s3://${bucket}/${name}`, { storageOptions, clients }));
     expect(table.version).toBe(13);
     expect(table.snapshot.numFiles).toBe(7);

@@ -6,16 +6,23 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from './config.js';
+import { loadDynamoSdk } from './dynamodb-sdk.js';
 import { countRequests, RequestCounter } from './request-counter.js';
 
 export interface AwsClients {
   s3: S3Client;
-  dynamo: DynamoDBClient;
+  /**
+   * The DynamoDB client, created on first call (the same one every time): processes that only
+   * use S3 (conditional-write commits) never load the DynamoDB SDK.
+   */
+  dynamo(): Promise<DynamoDBClient>;
   counter: RequestCounter;
+  /** Close both clients' sockets (the DynamoDB one only if it was created). */
+  destroy(): void;
 }
 
 /** Sockets per client: bounds parallel S3 requests (scan prefetch, log reads). */
@@ -48,10 +55,19 @@ export function createClients(config: AwsConfig, counter = new RequestCounter())
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const dynamo = new DynamoDBClient({ ...common, endpoint: config.dynamoEndpoint, requestHandler: handler() });
+  let dynamo: Promise<DynamoDBClient> | undefined;
+  const dynamoClient = () =>
+    (dynamo ??= loadDynamoSdk().then(({ DynamoDBClient }) => {
+      const client = new DynamoDBClient({ ...common, endpoint: config.dynamoEndpoint, requestHandler: handler() });
+      countRequests(client as never, counter, 'dynamodb:');
+      return client;
+    }));
   countRequests(s3 as never, counter, 's3:');
-  countRequests(dynamo as never, counter, 'dynamodb:');
-  return { s3, dynamo, counter };
+  const destroy = () => {
+    s3.destroy();
+    void dynamo?.then((c) => c.destroy());
+  };
+  return { s3, dynamo: dynamoClient, counter, destroy };
 }
 
 /** Shared clients for a configuration (one set per distinct config in the process). */

@@ -18,15 +18,7 @@
  * another writer's N.json, this commit lost the race (see docs/commit-protocol.md).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CommitFailedError,
   LOG_DIR,
@@ -38,6 +30,7 @@ import {
   type CommitResult,
   type ObjectStore,
 } from '@delta-serverless/core';
+import { loadDynamoSdk, type DynamoSdkModule } from './dynamodb-sdk.js';
 import { AccessDeniedError } from './errors.js';
 
 export const DEFAULT_LOCK_TABLE = 'delta_log';
@@ -45,7 +38,8 @@ export const DEFAULT_LOCK_TABLE = 'delta_log';
 export const DEFAULT_TTL_SECONDS = 86_400;
 
 export interface DynamoDbCoordinatorOptions {
-  client: DynamoDBClient;
+  /** The client, or how to get it on first use (AwsClients.dynamo: the SDK loads only when needed). */
+  client: DynamoDBClient | (() => Promise<DynamoDBClient>);
   tableName?: string;
   /** The `tablePath` key of this table's entries: the table URI without trailing slash. */
   tablePath: string;
@@ -98,7 +92,7 @@ export class DynamoDbCoordinator implements CommitCoordinator {
   readonly name = 'dynamodb';
   readonly tableName: string;
   readonly tablePath: string;
-  private readonly client: DynamoDBClient;
+  private readonly client: DynamoDBClient | (() => Promise<DynamoDBClient>);
   private readonly ttlSeconds: number;
   private readonly conditionalCopy: boolean;
 
@@ -108,6 +102,15 @@ export class DynamoDbCoordinator implements CommitCoordinator {
     this.tablePath = opts.tablePath.replace(/\/+$/, '');
     this.ttlSeconds = opts.ttlSeconds ?? DEFAULT_TTL_SECONDS;
     this.conditionalCopy = opts.conditionalCopy ?? true;
+  }
+
+  /** The client and the SDK module (both loaded on first use). */
+  private async ddb(): Promise<{ client: DynamoDBClient; sdk: DynamoSdkModule }> {
+    const [sdk, client] = await Promise.all([
+      loadDynamoSdk(),
+      typeof this.client === 'function' ? this.client() : this.client,
+    ]);
+    return { client, sdk };
   }
 
   async commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult> {
@@ -125,8 +128,9 @@ export class DynamoDbCoordinator implements CommitCoordinator {
     await store.put(`${LOG_DIR}/${tempPath}`, content);
     // (4) Claim the version.
     try {
-      await this.client.send(
-        new PutItemCommand({
+      const ddb = await this.ddb();
+      await ddb.client.send(
+        new ddb.sdk.PutItemCommand({
           TableName: this.tableName,
           Item: {
             tablePath: { S: this.tablePath },
@@ -179,8 +183,9 @@ export class DynamoDbCoordinator implements CommitCoordinator {
 
   async latestEntry(): Promise<LockEntry | undefined> {
     try {
-      const res = await this.client.send(
-        new QueryCommand({
+      const ddb = await this.ddb();
+      const res = await ddb.client.send(
+        new ddb.sdk.QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'tablePath = :p',
           ExpressionAttributeValues: { ':p': { S: this.tablePath } },
@@ -197,8 +202,9 @@ export class DynamoDbCoordinator implements CommitCoordinator {
 
   async getEntry(fileName: string): Promise<LockEntry | undefined> {
     try {
-      const res = await this.client.send(
-        new GetItemCommand({
+      const ddb = await this.ddb();
+      const res = await ddb.client.send(
+        new ddb.sdk.GetItemCommand({
           TableName: this.tableName,
           Key: { tablePath: { S: this.tablePath }, fileName: { S: fileName } },
           ConsistentRead: true,
@@ -246,8 +252,9 @@ export class DynamoDbCoordinator implements CommitCoordinator {
 
   private async markComplete(fileName: string): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
+      const ddb = await this.ddb();
+      await ddb.client.send(
+        new ddb.sdk.UpdateItemCommand({
           TableName: this.tableName,
           Key: { tablePath: { S: this.tablePath }, fileName: { S: fileName } },
           UpdateExpression: 'SET complete = :t, expireTime = :e',
@@ -265,7 +272,7 @@ export class DynamoDbCoordinator implements CommitCoordinator {
 
 function isConditionalCheckFailed(err: unknown): boolean {
   return (
-    err instanceof ConditionalCheckFailedException ||
+    // By name: the SDK module loads lazily (and may be another copy than the caller's).
     (err as { name?: string })?.name === 'ConditionalCheckFailedException'
   );
 }

@@ -2,15 +2,9 @@
  * Create the DynamoDB lock table with Delta Spark's schema: HASH `tablePath` (S), RANGE
  * `fileName` (S), on-demand billing, TTL on `expireTime` where the service supports it.
  */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceInUseException,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StorageError } from '@delta-serverless/core';
+import { loadDynamoSdk } from './dynamodb-sdk.js';
 
 export interface CreateLockTableResult {
   created: boolean;
@@ -19,6 +13,8 @@ export interface CreateLockTableResult {
 }
 
 export async function createLockTable(client: DynamoDBClient, tableName = 'delta_log'): Promise<CreateLockTableResult> {
+  const { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, waitUntilTableExists } =
+    await loadDynamoSdk();
   let created = false;
   try {
     await client.send(
@@ -37,7 +33,7 @@ export async function createLockTable(client: DynamoDBClient, tableName = 'delta
     );
     created = true;
   } catch (err) {
-    if (!(err instanceof ResourceInUseException) && (err as { name?: string }).name !== 'ResourceInUseException') {
+    if ((err as { name?: string }).name !== 'ResourceInUseException') {
       throw new StorageError(`could not create DynamoDB lock table ${tableName}: ${(err as Error).message}`, {
         cause: err,
       });

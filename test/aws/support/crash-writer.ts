@@ -18,7 +18,7 @@ export interface CrashWriterConfig {
 
 const cfg = JSON.parse(process.argv[2]!) as CrashWriterConfig;
 const clients = createClients(resolveAwsConfig(cfg.storageOptions, {}));
-hookClients(clients, (call, phase) => {
+await hookClients(clients, (call, phase) => {
   if (isStep(cfg.step, call, phase)) process.kill(process.pid, 'SIGKILL');
 });
 const store = createS3Store(cfg.uri, { storageOptions: cfg.storageOptions, clients });

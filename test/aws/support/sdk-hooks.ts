@@ -41,10 +41,10 @@ function keyOf(input: Record<string, unknown>): string | undefined {
 }
 
 /** Installs `hook` on both clients (several hooks may be installed; they run in order). */
-export function hookClients(clients: Pick<AwsClients, 's3' | 'dynamo'>, hook: Hook): void {
+export async function hookClients(clients: Pick<AwsClients, 's3' | 'dynamo'>, hook: Hook): Promise<void> {
   for (const [service, client] of [
     ['s3', clients.s3],
-    ['dynamodb', clients.dynamo],
+    ['dynamodb', await clients.dynamo()],
   ] as const) {
     (client as unknown as HookableClient).middlewareStack.add(
       (next, context) => async (args) => {

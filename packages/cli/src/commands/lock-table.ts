@@ -9,7 +9,7 @@ export interface LockTableCommandOptions extends CommonOptions {
 export async function createLockTableCommand(opts: LockTableCommandOptions, out: (s: string) => void): Promise<void> {
   const config = resolveAwsConfig(openOptions(opts).storageOptions);
   const name = opts.tableName ?? config.lockTableName;
-  const r = await createLockTable(clientsFor(config).dynamo, name);
+  const r = await createLockTable(await clientsFor(config).dynamo(), name);
   out(
     `${r.created ? 'created' : 'found'} lock table ${name}${r.ttlEnabled ? ' (TTL on expireTime)' : ' (TTL not enabled: the service does not support it)'}\n`,
   );

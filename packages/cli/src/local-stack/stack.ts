@@ -128,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       }),
     );
-    await createLockTable(clients.dynamo, lockTable);
+    await createLockTable(await clients.dynamo(), lockTable);
     deliver = async (record) => {
       await sqs.send(
         new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }),

@@ -1,0 +1,44 @@
+/**
+ * The DynamoDB SDK loads only when a DynamoDB lock table is used: a process that commits with
+ * S3 conditional writes never evaluates @aws-sdk/client-dynamodb (25-45 ms of a cold start,
+ * bench cold-start). Checked in fresh child processes, which commit and read over real HTTP.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { newS3Table, storageOptions, type Mode } from './support/tables.js';
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'sdk-loads.ts');
+
+async function sdkClientsLoaded(mode: Mode): Promise<{ version: number; clients: string[] }> {
+  const t = await newS3Table('tables/lazy-ddb');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      CHILD,
+      JSON.stringify({ uri: t.uri, storageOptions: storageOptions(mode, t.lockTable) }),
+    ],
+    { env: process.env, maxBuffer: 4 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { version: number; clients: string[] };
+}
+
+describe('lazy DynamoDB SDK', () => {
+  test('commits with S3 conditional writes never load @aws-sdk/client-dynamodb', async () => {
+    const r = await sdkClientsLoaded('conditional');
+    expect(r.version).toBe(1);
+    expect(r.clients).toContain('client-s3');
+    expect(r.clients).not.toContain('client-dynamodb');
+  });
+
+  test('commits through the lock table load it (the check above can fail)', async () => {
+    const r = await sdkClientsLoaded('dynamodb');
+    expect(r.version).toBe(1);
+    expect(r.clients).toContain('client-dynamodb');
+  });
+});
