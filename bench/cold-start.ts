@@ -14,6 +14,9 @@
  * unmeasured warm-up each (the first creates the table). Each child then handles a second
  * event (another object / key): `warm 2nd` is what a warm container pays for the same work.
  * CPU and peak RSS are the child's totals, both invocations included. Goal: ingest done < 400 ms.
+ * COLD_START_COMPARE=<path to another build's ingest index.mjs> (`pnpm bundle` in a checkout
+ * of an older commit, its .wasm beside it) adds `ingest-compare`, alternating with the rest on
+ * the same table: an A/B of two builds under the same machine noise.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -147,13 +150,20 @@ export async function main(h: Harness): Promise<void> {
     DELTA_INGEST_ROUTES: JSON.stringify([{ prefix: `s3://${BENCH_BUCKET}/${prefix}/landing/`, table: tableUri }]),
     POWERTOOLS_METRICS_NAMESPACE: 'DeltaServerless',
   };
-  const runs: Record<string, ColdRun[]> = { 'ingest-bundle': [], 'sdk-put-bundle': [], 'sdk-put-node_modules': [] };
+  const compare = process.env.COLD_START_COMPARE;
+  const runs: Record<string, ColdRun[]> = {
+    'ingest-bundle': [],
+    ...(compare ? { 'ingest-compare': [] } : {}),
+    'sdk-put-bundle': [],
+    'sdk-put-node_modules': [],
+  };
   const names = Object.keys(runs);
+  const ingestChildren = compare ? 2 : 1;
   let versions = -1;
   try {
     // Two landing objects per ingest child (cold + warm invocation), the warm-up child included.
     const landed: LandedObject[] = [];
-    for (let i = 0; i < 2 * (n + 1); i++) {
+    for (let i = 0; i < 2 * (n + 1) * ingestChildren; i++) {
       const key = `${prefix}/landing/obj-${i}.ndjson`;
       const body = ndjson(i * ROWS, ROWS);
       const put = await bench.clients.s3.send(new PutObjectCommand({ Bucket: BENCH_BUCKET, Key: key, Body: body }));
@@ -164,9 +174,15 @@ export async function main(h: Harness): Promise<void> {
       key: `${prefix}/sdk/put-${i}.ndjson`,
       body: ndjson(0, ROWS),
     });
+    let nextObject = 0;
     const launch = (name: string, i: number) =>
-      name === 'ingest-bundle'
-        ? runChild(ingest.outFile, [sqsEvent([landed[2 * i]!]), sqsEvent([landed[2 * i + 1]!])], runner, env)
+      name.startsWith('ingest-')
+        ? runChild(
+            name === 'ingest-compare' ? compare! : ingest.outFile,
+            [sqsEvent([landed[nextObject++]!]), sqsEvent([landed[nextObject++]!])],
+            runner,
+            env,
+          )
         : runChild(
             name === 'sdk-put-bundle' ? sdkBundle : sdkEntry,
             [sdkEvent(2 * i), sdkEvent(2 * i + 1)],
@@ -191,8 +207,9 @@ export async function main(h: Harness): Promise<void> {
   } finally {
     await bench.stop();
   }
-  if (versions !== 2 * n + 1)
-    throw new Error(`cold-start: table at version ${versions}, expected ${2 * n + 1} (two commits per child)`);
+  const expected = 2 * (n + 1) * ingestChildren - 1;
+  if (versions !== expected)
+    throw new Error(`cold-start: table at version ${versions}, expected ${expected} (two commits per ingest child)`);
 
   const med = (name: string, k: keyof ColdRun) => median(runs[name]!.map((r) => r[k]));
   const base = med('sdk-put-bundle', 'done');
@@ -232,7 +249,8 @@ export async function main(h: Harness): Promise<void> {
   const done = med('ingest-bundle', 'done');
   console.log(
     `\ningest-bundle: first commit ${done.toFixed(0)} ms after process start (goal < 400 ms: ${done < 400 ? 'met' : 'NOT met'}); ` +
-      `${(done / base).toFixed(2)}x the bundled SDK PutObject, ${(done / med('sdk-put-node_modules', 'done')).toFixed(2)}x the unbundled one`,
+      `${(done / base).toFixed(2)}x the bundled SDK PutObject, ${(done / med('sdk-put-node_modules', 'done')).toFixed(2)}x the unbundled one` +
+      (compare ? `; ${(done / med('ingest-compare', 'done')).toFixed(2)}x ingest-compare (${compare})` : ''),
   );
   console.log(
     `bundle sizes: ingest index.mjs ${kib(sizes.ingestCode)} (gzip ${kib(sizes.ingestCodeGzip)}), ` +
