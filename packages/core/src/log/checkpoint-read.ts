@@ -13,6 +13,7 @@ import { StoreFile } from '../parquet/blob.js';
 import { fetchFooter } from '../parquet/footer.js';
 import { parseParquetFooter } from '../parquet/metadata.js';
 import { openFetchedParquetFile, type ParquetFileReader } from '../parquet/reader.js';
+import { preloadParquet } from '../parquet/wasm.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
@@ -92,6 +93,7 @@ async function readParquetActions(
 ): Promise<Action[]> {
   try {
     const file = new StoreFile(store, path, size ?? (await store.head(path)).size);
+    if (file.size > JS_CHECKPOINT_BYTES) preloadParquet(); // wasm will decode it: load it while the footer arrives
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
     const footer = await fetchFooter(file, file.size <= WHOLE_FILE_LIMIT ? file.size : undefined);
     const metadata = parseParquetFooter(footer.bytes, path);
