@@ -41,7 +41,9 @@ describe('missing bucket', () => {
       ['GetObject', () => store.get('a.json')],
       ['PutObject', () => store.put('a.json', enc.encode('x'))],
       ['PutObject', () => store.put('a.json', enc.encode('x'), { ifNoneMatch: true })],
-      ['PutObject (multipart)', () => store.putStream('a.bin', (async function* () { yield enc.encode('x'); })())], // prettier-ignore
+      // A stream under one part (8 MiB) is a single PutObject; a larger one goes multipart.
+      ['PutObject', () => store.putStream('a.bin', (async function* () { yield enc.encode('x'); })())], // prettier-ignore
+      ['PutObject (multipart)', () => store.putStream('b.bin', (async function* () { for (let i = 0; i < 9; i++) yield new Uint8Array(1 << 20); })())], // prettier-ignore
       ['ListObjectsV2', () => listAll(store, '_delta_log/')],
       ['DeleteObjects', () => store.deleteMany(['a.json'])],
     ];

@@ -122,6 +122,22 @@ export class S3Store implements ObjectStore {
       for await (const c of chunks) parts.push(c);
       return this.put(path, concatBytes(parts), options);
     }
+    // Objects smaller than one part (most data files of an event-driven table) go up in one
+    // PutObject; only what outgrows a part takes lib-storage's multipart Upload. The buffer is
+    // the one part Upload would hold anyway.
+    const it = chunks[Symbol.asyncIterator]();
+    const head: Uint8Array[] = [];
+    let buffered = 0;
+    while (buffered < PART_SIZE) {
+      const r = await it.next();
+      if (r.done) return this.put(path, concatBytes(head), options);
+      head.push(r.value);
+      buffered += r.value.length;
+    }
+    const all = (async function* () {
+      yield* head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    })();
     const key = this.key(path);
     const upload = new Upload({
       client: this.client,
@@ -131,7 +147,7 @@ export class S3Store implements ObjectStore {
       params: {
         Bucket: this.bucket,
         Key: key,
-        Body: Readable.from(chunks, { highWaterMark: 0 }),
+        Body: Readable.from(all, { highWaterMark: 0 }),
         ContentType: options?.contentType,
       },
       partSize: PART_SIZE,
