@@ -18,7 +18,7 @@ import type * as ParquetWasmModule from 'parquet-wasm/esm';
 export type ParquetWasm = typeof ParquetWasmModule;
 
 /** File name of the module, beside the bundle or in the package's `esm/` directory. */
-export const PARQUET_WASM_FILE = 'parquet_wasm_bg.wasm';
+const PARQUET_WASM_FILE = 'parquet_wasm_bg.wasm';
 
 let loading: Promise<ParquetWasm> | undefined;
 
