@@ -47,6 +47,7 @@ export function checkWritePreconditions(
 ): S3Failure | undefined {
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() !== '*') {
+      // What AWS S3 answers: it accepts only `If-None-Match: *` on writes (its error text, verbatim).
       return {
         status: 501,
         code: 'NotImplemented',
