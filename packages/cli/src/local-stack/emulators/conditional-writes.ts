@@ -47,11 +47,11 @@ export function checkWritePreconditions(
 ): S3Failure | undefined {
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() !== '*') {
-      // What AWS S3 answers: it accepts only `If-None-Match: *` on writes (its error text, verbatim).
+      // AWS S3 accepts only `If-None-Match: *` on writes and answers anything else with 501 NotImplemented.
       return {
         status: 501,
         code: 'NotImplemented',
-        message: 'A header you provided implies functionality that is not implemented',
+        message: `If-None-Match: ${ifNoneMatch} is refused: S3 writes accept only If-None-Match: *`,
         condition: 'If-None-Match',
       };
     }
