@@ -27,8 +27,7 @@ import {
   useServicesEnv,
 } from './fixtures/s3-tables.js';
 import { RequestTimeline } from './fixtures/request-timeline.js';
-
-const CORPUS = '/work/shared/conformance';
+import { CORPUS } from '../support/corpus.js';
 
 /** The tables read from S3, with the feature each one is here for. */
 const TABLES: Record<string, string> = {

@@ -10,8 +10,8 @@ import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { writeDeltaTable } from '@delta-serverless/core';
+import { CORPUS } from '../support/corpus.js';
 
-const CORPUS = '/work/shared/conformance';
 const temps: string[] = [];
 afterAll(() => {
   for (const d of temps) fs.rmSync(d, { recursive: true, force: true });

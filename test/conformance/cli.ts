@@ -3,12 +3,16 @@
  * Exit code 1 when any table fails.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CORPUS, corpusProblem } from '../support/corpus.js';
 import { runCorpus } from './runner.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dir = path.resolve(process.argv[2] ?? path.join(here, '../../../shared/conformance'));
+const dir = process.argv[2] ? path.resolve(process.argv[2]) : CORPUS;
 const filter = process.argv[3];
+const problem = corpusProblem(dir);
+if (problem) {
+  process.stderr.write(`pnpm conformance: ${problem}\n`);
+  process.exit(2);
+}
 
 const results = await runCorpus(
   dir,

@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { batchToObjects, batchToRows, commitPath, type JsonValue, type StructType } from '@delta-serverless/core';
+import { CORPUS } from '../support/corpus.js';
 
-export const CORPUS = '/work/shared/conformance';
+export { CORPUS };
 
 const made: string[] = [];
 

@@ -20,6 +20,7 @@ import {
   tempDir,
   writeCommitActions,
 } from './support.js';
+import { corpusPath } from '../support/corpus.js';
 
 afterAll(removeTempDirs);
 
@@ -42,10 +43,7 @@ function idsAt(version: number): number[] {
 
 test('idsAt matches the corpus expectation of the latest version', () => {
   const expected = JSON.parse(
-    fs.readFileSync(
-      '/work/shared/conformance/delta-golden/basic-with-inserts-deletes-checkpoint.expected.json',
-      'utf8',
-    ),
+    fs.readFileSync(corpusPath('delta-golden/basic-with-inserts-deletes-checkpoint.expected.json'), 'utf8'),
   ) as {
     rows: number[][];
   };

@@ -11,8 +11,8 @@ import {
   type ValidateOptions,
   type ValidationReport,
 } from './validate-table.js';
+import { CORPUS } from './corpus.js';
 
-const CORPUS = '/work/shared/conformance';
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-table-'));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 

@@ -9,9 +9,10 @@ import { describe, expect, test } from 'vitest';
 import { DeltaTable, LocalStore, VersionNotFoundError, writeDeltaTable, type Snapshot } from '@delta-serverless/core';
 import { openParquetFile } from '../../packages/core/src/parquet/reader.js';
 import { batch, build, commitFile, commitVersions, expectError, readSorted, tempDirs, validate } from './helpers.js';
+import { corpusPath } from '../support/corpus.js';
 
 const newDir = tempDirs('checkpoint');
-const GOLDEN_CHECKPOINT = '/work/shared/conformance/delta-golden/checkpoint/_delta_log';
+const GOLDEN_CHECKPOINT = corpusPath('delta-golden/checkpoint/_delta_log');
 
 const logFiles = (dir: string) =>
   fs

@@ -18,9 +18,10 @@ import {
 } from '@delta-serverless/core';
 import { openParquetFile } from '../../packages/core/src/parquet/reader.js';
 import { commitVersions, dataFiles, expectError, readSorted, tempDirs, validate } from './helpers.js';
+import { corpusPath } from '../support/corpus.js';
 
 const newDir = tempDirs('foreign');
-const INT96_TABLE = '/work/shared/conformance/delta-golden/kernel-timestamp-int96';
+const INT96_TABLE = corpusPath('delta-golden/kernel-timestamp-int96');
 
 let duck: { instance: DuckDBInstance; conn: DuckDBConnection };
 beforeAll(async () => {

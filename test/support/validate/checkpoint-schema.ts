@@ -7,10 +7,12 @@ import * as fs from 'node:fs';
 import { loadHyparquet, type SchemaElement, type SchemaTree } from './deps.js';
 import { describe } from './parquet-schema.js';
 import type { Problems } from './problems.js';
+import { corpusPath } from '../corpus.js';
 
 /** A Spark-written classic checkpoint from the conformance corpus (read-only). */
-export const REFERENCE_CHECKPOINT =
-  '/work/shared/conformance/delta-golden/checkpoint/_delta_log/00000000000000000010.checkpoint.parquet';
+export const REFERENCE_CHECKPOINT = corpusPath(
+  'delta-golden/checkpoint/_delta_log/00000000000000000010.checkpoint.parquet',
+);
 
 const REQUIRED_FIELDS: Record<string, string[]> = {
   add: ['path', 'partitionValues', 'size', 'modificationTime', 'dataChange'],

@@ -8,6 +8,7 @@ import type { DataType, StructType } from '../protocol/schema.js';
 import { parseDataType } from '../protocol/schema.js';
 import { batchToObjects, batchToRows, encodeValue, type JsonValue } from './json-values.js';
 import { bitmap, decimalWords, fixtures } from './test-fixtures.js';
+import { CORPUS } from '../../../../test/support/corpus.js';
 
 type Buffers = ConstructorParameters<typeof arrow.Data>[4];
 const raw = (type: arrow.DataType, values: ArrayBufferView, length: number, nulls: number[] = []): arrow.Data =>
@@ -257,7 +258,7 @@ describe('batchToRows / batchToObjects', () => {
 });
 
 describe('corpus value encoding', () => {
-  const root = '/work/shared/conformance';
+  const root = CORPUS;
   const tables = [
     'delta-golden/data-reader-primitives',
     'delta-golden/data-reader-array-primitives',

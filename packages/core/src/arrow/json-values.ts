@@ -1,5 +1,5 @@
 /**
- * The corpus value encoding (shared/conformance/README.md "Value encoding"), used by the
+ * The corpus value encoding (test/conformance/corpus/README.md "Value encoding"), used by the
  * CLI's ndjson output and the conformance runner: Arrow values -> JSON-compatible values,
  * formatted by the column's Delta type.
  */

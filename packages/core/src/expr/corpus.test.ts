@@ -16,8 +16,7 @@ import { evaluatePredicate } from './eval-arrow.js';
 import { mayMatch } from './eval-stats.js';
 import type { StatsLookup } from './eval-stats.js';
 import { parseExpression } from './parse.js';
-
-const CORPUS = '/work/shared/conformance';
+import { CORPUS } from '../../../../test/support/corpus.js';
 
 interface TableFile {
   path: string;

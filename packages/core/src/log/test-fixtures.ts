@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddFile, RemoveFile } from '../protocol/actions.js';
 import type { TableState } from './replay.js';
+import { CORPUS } from '../../../../test/support/corpus.js';
 
-export const CORPUS = '/work/shared/conformance';
+export { CORPUS };
 
 /** Copy a corpus table (read-only) into a fresh temporary directory; returns the copy's path. */
 export async function copyCorpusTable(table: string): Promise<string> {

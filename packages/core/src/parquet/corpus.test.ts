@@ -12,8 +12,8 @@ import { parseSchemaString, type DataType, type StructType } from '../protocol/s
 import { listAll } from '../storage/object-store.js';
 import { LocalStore } from '../storage/local-store.js';
 import { openParquetFile } from './reader.js';
+import { CORPUS } from '../../../../test/support/corpus.js';
 
-const CORPUS = '/work/shared/conformance';
 const corpus = new LocalStore(CORPUS);
 
 async function readBatches(store: LocalStore, path: string): Promise<arrow.RecordBatch[]> {

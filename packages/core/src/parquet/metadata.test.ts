@@ -6,6 +6,7 @@ import { parseParquetFooter, readParquetMetadata } from './metadata.js';
 import { bigEndianSigned, decodeStatistic, legacyStatsValid } from './stats.js';
 import type { ParquetSchemaNode } from './types.js';
 import { loadParquetWasm } from './wasm.js';
+import { CORPUS } from '../../../../test/support/corpus.js';
 
 const leaf = (props: Partial<ParquetSchemaNode>): ParquetSchemaNode => ({
   name: 'c',
@@ -131,7 +132,7 @@ describe('footer parsing', () => {
   });
 
   it('exposes Parquet field ids (column mapping mode id) and nested paths of a Spark checkpoint', async () => {
-    const corpus = new LocalStore('/work/shared/conformance');
+    const corpus = new LocalStore(CORPUS);
     const md = await readParquetMetadata(
       corpus,
       'delta-golden/data-skipping-basic-stats-all-types-columnmapping-id/part-00000-45eafd89-d2ac-43ee-8ac3-c400d2bc828e-c000.snappy.parquet',

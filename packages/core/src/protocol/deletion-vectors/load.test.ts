@@ -18,10 +18,9 @@ import {
 import { encodeDeletionVectorFile } from './dv-file.js';
 import { type DvFileLocation, type DvRangeReader, loadDeletionVector, storeDvReader } from './load.js';
 import { serializeRoaringBitmapArray } from './roaring.js';
+import { CORPUS } from '../../../../../test/support/corpus.js';
 
 // ---- corpus helpers: read tables without the engine's log code ----
-
-const CORPUS = process.env.DELTA_CONFORMANCE_DIR ?? '/work/shared/conformance';
 
 interface LoggedDv {
   version: number;
