@@ -13,7 +13,7 @@ import { InfraConfigError } from './errors.js';
 /**
  * An upload prefix that feeds one table. Besides `prefix` and `table` (relative here, turned
  * into the `s3://` URIs the ingest handler expects), the keys are those of the handler's route
- * (packages/lambda/src/routes.ts), passed through unchanged.
+ * (packages/lambda/src/ingest/routes.ts), passed through unchanged.
  */
 export interface IngestRouteConfig {
   /** Key prefix below the landing prefix, ending in `/` (e.g. `events/`). */

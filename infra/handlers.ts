@@ -6,9 +6,9 @@ import type { Settings } from './config.js';
 
 /** Handler source files (repository-relative); each exports `handler`. */
 export const LAMBDA_ENTRIES = {
-  ingest: 'packages/lambda/src/handlers/ingest.ts',
-  maintenance: 'packages/lambda/src/handlers/maintenance.ts',
-  'optimize-worker': 'packages/lambda/src/handlers/optimize-worker.ts',
+  ingest: 'packages/lambda/src/functions/ingest.ts',
+  maintenance: 'packages/lambda/src/functions/maintenance.ts',
+  'optimize-worker': 'packages/lambda/src/functions/optimize-worker.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -14,7 +14,7 @@ import { InfraConfigError } from '../../infra/errors.js';
 import { ARCHITECTURE, engineEnvironment, functionCode, PARQUET_WASM_VERSION, RUNTIME } from '../../infra/handlers.js';
 import { lifecycleRules } from '../../infra/lifecycle.js';
 import { LOCK_TABLE_SCHEMA } from '../../infra/lock-table-schema.js';
-import { matchRoute, parseRoutes } from '../../packages/lambda/src/routes.js';
+import { matchRoute, parseRoutes } from '../../packages/lambda/src/ingest/routes.js';
 import { parsePolicies } from '../../packages/lambda/src/maintenance/policy.js';
 
 const cfg = (o: object) => ({ DS_CONFIG: JSON.stringify(o) });
@@ -180,7 +180,7 @@ describe('function code', () => {
     expect(core.dependencies['parquet-wasm']).toBe(PARQUET_WASM_VERSION);
     const code = functionCode('ingest', resolveSettings('dev', {}));
     expect(code).toMatchObject({
-      handler: 'packages/lambda/src/handlers/ingest.handler',
+      handler: 'packages/lambda/src/functions/ingest.handler',
       nodejs: { install: { 'parquet-wasm': PARQUET_WASM_VERSION }, esbuild: { conditions: ['source'] } },
     });
   });

@@ -1,5 +1,5 @@
 /** @delta-serverless/lambda: Lambda handlers for Delta tables on S3. */
-export { createIngestHandler, type IngestHandler, type IngestHandlerConfig } from './ingest.js';
+export { createIngestHandler, type IngestHandler, type IngestHandlerConfig } from './ingest/handler.js';
 export {
   parseEvent,
   parseBody,
@@ -7,10 +7,17 @@ export {
   type SourceObject,
   type EventMessage,
   type ParsedEvent,
-} from './events.js';
-export { loadRoutes, parseRoutes, matchRoute, type Route, type RouteConfig, type TimePartition } from './routes.js';
-export { sourceAppId, versionToken, APP_ID_PREFIX } from './app-id.js';
-export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './commit-group.js';
+} from './ingest/events.js';
+export {
+  loadRoutes,
+  parseRoutes,
+  matchRoute,
+  type Route,
+  type RouteConfig,
+  type TimePartition,
+} from './ingest/routes.js';
+export { sourceAppId, versionToken, APP_ID_PREFIX } from './ingest/app-id.js';
+export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './ingest/commit-group.js';
 export { METRICS_NAMESPACE, type IngestLogger, type IngestMetrics } from './observability.js';
 export { IngestConfigError, MalformedEventError, ObjectIngestError, SourceChangedError } from './errors.js';
 export {

@@ -10,12 +10,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { ObjectIngestError } from './errors.js';
+import { ObjectIngestError } from '../errors.js';
 import { parseEvent } from './events.js';
-import { startRun } from './ingest-run.js';
-import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from './observability.js';
+import { startRun } from './run.js';
+import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { loadRoutes, parseRoutes, type Route, type RouteConfig } from './routes.js';
-import { TableCache } from './table-cache.js';
+import { TableCache } from './warm-tables.js';
 
 export interface IngestHandlerConfig {
   /** Routes (validated here); default: DELTA_INGEST_ROUTES / DELTA_INGEST_ROUTES_FILE. */

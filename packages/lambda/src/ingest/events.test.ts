@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeS3Key, parseEvent } from './events.js';
-import { MalformedEventError } from './errors.js';
+import { MalformedEventError } from '../errors.js';
 
 const s3Record = (key: string, extra: Record<string, unknown> = {}) => ({
   eventVersion: '2.1',

@@ -4,7 +4,7 @@
  * body), direct S3 notifications, and EventBridge "Object Created" events (direct or via
  * SQS). S3 notification keys are form-encoded (`+` is a space, then `%XX`).
  */
-import { MalformedEventError } from './errors.js';
+import { MalformedEventError } from '../errors.js';
 
 /** One uploaded object version, as the event described it. */
 export interface SourceObject {

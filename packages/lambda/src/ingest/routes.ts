@@ -5,7 +5,7 @@
  * The longest matching prefix wins.
  */
 import { readFileSync } from 'node:fs';
-import { IngestConfigError } from './errors.js';
+import { IngestConfigError } from '../errors.js';
 import type { SourceObject } from './events.js';
 
 export type InputFormatName = 'csv' | 'ndjson' | 'parquet';

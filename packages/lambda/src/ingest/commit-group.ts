@@ -2,7 +2,7 @@
  * One commit per table per batch, exactly once per source object version. Every staged
  * object contributes its adds plus a `txn` action (appId = its version's id) to a single
  * commit. Idempotency is enforced by the Delta log itself:
- * - ids already in the snapshot were dropped before staging (see ingest-run.ts);
+ * - ids already in the snapshot were dropped before staging (see run.ts);
  * - when the commit loses a race and a winner holds some of our ids (a concurrent
  *   invocation ingested the same object), commitTransaction throws TxnsAlreadyAppliedError:
  *   those objects are dropped (their files deleted) and the rest retried on the new state;

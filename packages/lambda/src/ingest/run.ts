@@ -7,12 +7,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { preloadParquet, type Snapshot } from '@delta-serverless/core';
 import { sourceAppId } from './app-id.js';
 import { commitGroup, type ObjectOutcome } from './commit-group.js';
-import { ObjectIngestError, SourceChangedError } from './errors.js';
+import { ObjectIngestError, SourceChangedError } from '../errors.js';
 import type { EventMessage, SourceObject } from './events.js';
-import { describeError, emit, type IngestLogger, type IngestMetrics } from './observability.js';
+import { describeError, emit, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { matchRoute, type Route } from './routes.js';
 import { stageLayout, stageObject, type StagedObject } from './stage-object.js';
-import type { TableCache } from './table-cache.js';
+import type { TableCache } from './warm-tables.js';
 
 export interface RunContext {
   routes: readonly Route[];
