@@ -22,12 +22,11 @@ export { METRICS_NAMESPACE, type IngestLogger, type IngestMetrics } from './obse
 export { IngestConfigError, MalformedEventError, ObjectIngestError, SourceChangedError } from './errors.js';
 export {
   createMaintenanceHandler,
-  createOptimizeWorkerHandler,
-  tableStores,
   type MaintenanceHandler,
   type MaintenanceHandlerConfig,
-  type OptimizeWorkerHandler,
 } from './maintenance/handler.js';
+export { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from './maintenance/worker-handler.js';
+export { tableStores } from './maintenance/stores.js';
 export {
   loadPolicies,
   parsePolicies,

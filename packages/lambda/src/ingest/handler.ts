@@ -15,7 +15,7 @@ import { parseEvent } from './events.js';
 import { startRun } from './run.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { loadRoutes, parseRoutes, type Route, type RouteConfig } from './routes.js';
-import { TableCache } from './warm-tables.js';
+import { WarmTables } from './warm-tables.js';
 
 export interface IngestHandlerConfig {
   /** Routes (validated here); default: DELTA_INGEST_ROUTES / DELTA_INGEST_ROUTES_FILE. */
@@ -38,7 +38,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
   const routes: Route[] = config.routes ? parseRoutes(config.routes) : loadRoutes();
   const logger = config.logger ?? defaultLogger();
   const metrics = config.metrics ?? defaultMetrics();
-  const tables = new TableCache({ clients: config.clients, storageOptions: config.storageOptions });
+  const tables = new WarmTables({ clients: config.clients, storageOptions: config.storageOptions });
   let s3: S3Client | undefined = config.clients?.s3;
   const s3Client = () => (s3 ??= clientsFor(resolveAwsConfig(config.storageOptions)).s3);
   const processor = new BatchProcessor(EventType.SQS);

@@ -12,11 +12,11 @@ import type { EventMessage, SourceObject } from './events.js';
 import { describeError, emit, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { matchRoute, type Route } from './routes.js';
 import { stageLayout, stageObject, type StagedObject } from './stage-object.js';
-import type { TableCache } from './warm-tables.js';
+import type { WarmTables } from './warm-tables.js';
 
 export interface RunContext {
   routes: readonly Route[];
-  tables: TableCache;
+  tables: WarmTables;
   s3: S3Client;
   logger: IngestLogger;
   metrics: IngestMetrics;

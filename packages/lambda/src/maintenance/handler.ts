@@ -1,19 +1,20 @@
 /**
- * The scheduled maintenance Lambda and its optimize worker. The maintenance function runs
+ * The scheduled maintenance Lambda (its optimize worker: worker-handler.ts). It runs
  * every configured table (maintenance/run.ts) within its own deadline and, when a worker
  * function is configured, fans large OPTIMIZE plans out to it. It never throws for one
  * table's failure: the report lists every table's outcome, and failures are logged as errors
  * and counted in metrics (an alarm on TablesFailed sees them).
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createS3Store, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
-import { storeForUri, type ObjectStore, type StorageOptions } from '@delta-serverless/core';
+import { resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
+import type { StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
-import { lambdaInvoker, runWorkerRequest, type OptimizeWorkerResponse, type WorkerInvoker } from './fan-out.js';
+import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
 import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
 import { runMaintenance, type MaintenanceReport } from './run.js';
+import { tableStores } from './stores.js';
 
 export interface MaintenanceHandlerConfig {
   /** Table policies (validated here); default: DELTA_MAINTENANCE_TABLES / _FILE. */
@@ -30,12 +31,6 @@ export interface MaintenanceHandlerConfig {
   now?: () => number;
   logger?: IngestLogger;
   metrics?: IngestMetrics;
-}
-
-/** Opens table stores: s3:// through the AWS package (shared clients), anything else through core. */
-export function tableStores(clients?: AwsClients, storageOptions?: StorageOptions): (uri: string) => ObjectStore {
-  return (uri) =>
-    /^s3a?:\/\//.test(uri) ? createS3Store(uri, { clients, storageOptions }) : storeForUri(uri, storageOptions);
 }
 
 export type MaintenanceHandler = (event?: unknown, context?: Partial<Context>) => Promise<MaintenanceReport>;
@@ -82,14 +77,4 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
       metrics.publishStoredMetrics();
     }
   };
-}
-
-export type OptimizeWorkerHandler = (event: unknown, context?: Partial<Context>) => Promise<OptimizeWorkerResponse>;
-
-/** Build the optimize worker: rewrites the bins it is sent, commits nothing. */
-export function createOptimizeWorkerHandler(
-  config: { clients?: AwsClients; storageOptions?: StorageOptions } = {},
-): OptimizeWorkerHandler {
-  const storeFor = tableStores(config.clients, config.storageOptions);
-  return (event) => runWorkerRequest(event as Parameters<typeof runWorkerRequest>[0], storeFor);
 }
