@@ -19,7 +19,14 @@ export {
 export { sourceAppId, versionToken, APP_ID_PREFIX } from './ingest/app-id.js';
 export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './ingest/commit-group.js';
 export { METRICS_NAMESPACE, type IngestLogger, type IngestMetrics } from './observability.js';
-export { IngestConfigError, MalformedEventError, ObjectIngestError, SourceChangedError } from './errors.js';
+export {
+  IngestConfigError,
+  IngestDeadlineError,
+  MalformedEventError,
+  ObjectIngestError,
+  SourceChangedError,
+  StaleEventError,
+} from './errors.js';
 export {
   createMaintenanceHandler,
   type MaintenanceHandler,

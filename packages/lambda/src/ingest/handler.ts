@@ -4,15 +4,20 @@
  * object fails only its own message; a failed table commit fails that table's messages.
  * Direct S3 / EventBridge invocations throw when anything failed (Lambda retries them; what
  * was committed is skipped on retry).
+ *
+ * Deadline: with a Lambda context, work stops `reserveMs` before the function's timeout (no
+ * object is read and no commit retried after that), and any message still unresolved shortly
+ * before the timeout is reported as failed, so an invocation never times out with its whole
+ * batch: only the messages that could not finish go back to the queue.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { ObjectIngestError } from '../errors.js';
+import { IngestDeadlineError, ObjectIngestError } from '../errors.js';
 import { parseEvent } from './events.js';
-import { startRun } from './run.js';
+import { startRun, type MessageResult } from './run.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { loadRoutes, parseRoutes, type Route, type RouteConfig } from './routes.js';
 import { WarmTables } from './warm-tables.js';
@@ -28,6 +33,50 @@ export interface IngestHandlerConfig {
   metrics?: IngestMetrics;
   /** Objects decoded and written at once per table (default 4). */
   stageConcurrency?: number;
+  /**
+   * Time kept free before the function's timeout: no object is read and no commit retried
+   * within it (default: a tenth of the invocation's time, between 3 and 15 s).
+   */
+  reserveMs?: number;
+}
+
+/** Unresolved messages are reported failed this long before the timeout (at most half the reserve). */
+const REPORT_MS = 1_000;
+
+/** The work deadline and the report deadline of an invocation (both undefined without a Lambda context). */
+export function invocationDeadlines(
+  context: Partial<Context> | undefined,
+  reserveMs: number | undefined,
+): { work?: number; report?: number } {
+  const left = context?.getRemainingTimeInMillis?.();
+  if (left === undefined || !Number.isFinite(left)) return {};
+  const now = Date.now();
+  const reserve = Math.max(0, reserveMs ?? Math.min(15_000, Math.max(3_000, left / 10)));
+  return { work: now + left - reserve, report: now + left - Math.min(REPORT_MS, reserve / 2) };
+}
+
+/** Resolve every result by `deadline` at the latest: still pending then, it becomes an IngestDeadlineError. */
+async function settleBy(
+  results: Map<string, MessageResult>,
+  deadline: number | undefined,
+): Promise<Map<string, Error | undefined>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new IngestDeadlineError(
+    "not finished before the invocation's deadline; SQS redelivers the message and whatever committed is skipped",
+  );
+  const expired =
+    deadline === undefined
+      ? undefined
+      : new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, deadline - Date.now()))));
+  try {
+    const out = new Map<string, Error | undefined>();
+    await Promise.all(
+      [...results].map(async ([id, r]) => out.set(id, await (expired ? Promise.race([r, expired]) : r))),
+    );
+    return out;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export type IngestEvent = unknown;
@@ -45,7 +94,8 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
 
   return async (event, context) => {
     const parsed = parseEvent(event);
-    const results = startRun(
+    const deadlines = invocationDeadlines(context, config.reserveMs);
+    const started = startRun(
       {
         routes,
         tables,
@@ -54,13 +104,19 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
         metrics,
         stageConcurrency: config.stageConcurrency ?? 4,
         invocationId: context?.awsRequestId,
+        deadline: deadlines.work,
       },
       parsed.messages,
     );
     try {
+      const results = await settleBy(started, deadlines.report);
+      for (const [messageId, err] of results) {
+        if (err instanceof IngestDeadlineError)
+          logger.error('message not finished in time', { messageId, reason: err.message });
+      }
       if (parsed.kind === 'sqs') {
         const recordHandler = async (record: SQSRecord): Promise<void> => {
-          const err = await results.get(record.messageId);
+          const err = results.get(record.messageId);
           if (err) throw err;
         };
         return await processPartialResponse(event as { Records: SQSRecord[] }, recordHandler, processor, {
@@ -68,7 +124,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
           throwOnFullBatchFailure: false,
         });
       }
-      const errors = (await Promise.all(results.values())).filter((e): e is Error => e !== undefined);
+      const errors = [...results.values()].filter((e): e is Error => e !== undefined);
       if (errors.length > 0) {
         throw new ObjectIngestError(
           `${parsed.kind} event`,
