@@ -52,5 +52,19 @@ export {
   type FanOutOptions,
   type FanOutResult,
 } from './maintenance/fan-out.js';
-export { runMaintenance, type MaintenanceReport, type TableReport, type StepReport } from './maintenance/run.js';
+export {
+  runMaintenance,
+  DEFAULT_MAX_BINS,
+  type MaintenanceReport,
+  type TableReport,
+  type StepReport,
+} from './maintenance/run.js';
+export {
+  acquireLease,
+  claimLease,
+  LEASE_DIR,
+  type HeldLease,
+  type LeaseResult,
+  type LeaseState,
+} from './maintenance/lease.js';
 export { MaintenanceConfigError, OptimizeWorkerError } from './errors.js';

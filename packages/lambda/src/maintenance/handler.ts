@@ -1,16 +1,19 @@
 /**
  * The scheduled maintenance Lambda (its optimize worker: worker-handler.ts). It runs
  * every configured table (maintenance/run.ts) within its own deadline and, when a worker
- * function is configured, fans large OPTIMIZE plans out to it. It never throws for one
- * table's failure: the report lists every table's outcome, and failures are logged as errors
- * and counted in metrics (an alarm on TablesFailed sees them).
+ * function is configured, fans large OPTIMIZE plans out to it. Each table is maintained under
+ * its lease (lease.ts), so overlapping runs never work on the same table: the second finds it
+ * `busy`. It never throws for one table's failure: the report lists every table's outcome,
+ * and failures are logged as errors and counted in metrics (an alarm on TablesFailed sees them).
  */
+import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
+import { describeError } from '../observability.js';
 import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
 import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
 import { runMaintenance, type MaintenanceReport } from './run.js';
@@ -40,7 +43,9 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
   const policies = config.tables ? parsePolicies(config.tables) : loadPolicies();
   const logger = config.logger ?? defaultLogger('delta-maintenance');
   const metrics = config.metrics ?? defaultMetrics('delta-maintenance');
-  const storeFor = tableStores(config.clients, config.storageOptions);
+  const storeFor = tableStores(config.clients, config.storageOptions, (err, paths, root) =>
+    logger.error('delete failed', { table: root, files: paths.length, first: paths[0], ...describeError(err) }),
+  );
   const workerName = process.env['DELTA_OPTIMIZE_WORKER_FUNCTION'];
   const invokeWorker =
     config.invokeWorker ??
@@ -51,30 +56,47 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
 
   return async (_event, context) => {
     const budget = context?.getRemainingTimeInMillis?.() ?? config.defaultBudgetMs ?? 14 * 60_000;
-    const deadline = Date.now() + budget - (config.safetyMarginMs ?? 60_000);
+    const started = Date.now();
     try {
       const report = await runMaintenance(policies, {
         storeFor,
-        deadline,
+        deadline: started + budget - (config.safetyMarginMs ?? 60_000),
         invokeWorker,
         startAt: resumeAt,
         minStepMs: config.minStepMs,
         now: config.now,
+        // Until the invocation's hard end: a run that dies frees its tables then.
+        lease: { owner: context?.awsRequestId ?? randomUUID(), expiresAt: started + budget },
         onStep: (table, step) => logger.info('maintenance step', { table, ...step }),
+        onWorkerError: (err, bins) =>
+          logger.warn('optimize worker failed; its bins wait', { bins, ...describeError(err) }),
+        onLateWorker: (bins, deleted, err) =>
+          logger.warn('optimize worker answered after the commit; its files were deleted', {
+            bins,
+            deleted,
+            ...(err ? describeError(err) : {}),
+          }),
       });
       resumeAt = report.resumeAt;
-      for (const t of report.tables) {
-        if (t.status === 'failed') logger.error('maintenance failed for table', { table: t.table, error: t.error });
-        else if (t.status !== 'ok')
-          logger.warn(`maintenance ${t.status} for table (the next run continues)`, { table: t.table });
-      }
+      logReport(logger, report);
       const count = (s: string) => report.tables.filter((t) => t.status === s).length;
       metrics.addMetric('TablesMaintained', MetricUnit.Count, count('ok') + count('partial'));
       metrics.addMetric('TablesFailed', MetricUnit.Count, count('failed'));
       metrics.addMetric('TablesDeferred', MetricUnit.Count, count('deferred'));
+      metrics.addMetric('TablesBusy', MetricUnit.Count, count('busy'));
       return report;
     } finally {
       metrics.publishStoredMetrics();
     }
   };
+}
+
+function logReport(logger: IngestLogger, report: MaintenanceReport): void {
+  for (const t of report.tables) {
+    if (t.status === 'failed') logger.error('maintenance failed for table', { table: t.table, error: t.error });
+    else if (t.status === 'busy')
+      logger.info('table left to another maintenance run that holds its lease', { table: t.table, heldBy: t.heldBy });
+    else if (t.status !== 'ok')
+      logger.warn(`maintenance ${t.status} for table (the next run continues)`, { table: t.table });
+  }
 }
