@@ -10,6 +10,7 @@ export {
 } from './ingest/events.js';
 export {
   loadRoutes,
+  loadRoutesFrom,
   parseRoutes,
   matchRoute,
   type Route,
@@ -36,6 +37,7 @@ export { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from './maint
 export { tableStores } from './maintenance/stores.js';
 export {
   loadPolicies,
+  loadPoliciesFrom,
   parsePolicies,
   type TablePolicy,
   type OptimizePolicy,

@@ -19,11 +19,15 @@ import { IngestDeadlineError, ObjectIngestError } from '../errors.js';
 import { parseEvent } from './events.js';
 import { startRun, type MessageResult } from './run.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
-import { loadRoutes, parseRoutes, type Route, type RouteConfig } from './routes.js';
+import { configSource } from '../config-file.js';
+import { loadRoutes, loadRoutesFrom, parseRoutes, type Route, type RouteConfig } from './routes.js';
 import { WarmTables } from './warm-tables.js';
 
 export interface IngestHandlerConfig {
-  /** Routes (validated here); default: DELTA_INGEST_ROUTES / DELTA_INGEST_ROUTES_FILE. */
+  /**
+   * Routes (validated here); default: DELTA_INGEST_ROUTES / DELTA_INGEST_ROUTES_FILE (validated
+   * here too, or at the first event when the file is an s3:// object).
+   */
   routes?: readonly RouteConfig[];
   /** SDK clients for tables and source objects (tests, local stack); default: from the config. */
   clients?: AwsClients;
@@ -82,14 +86,23 @@ async function settleBy(
 export type IngestEvent = unknown;
 export type IngestHandler = (event: IngestEvent, context?: Partial<Context>) => Promise<SQSBatchResponse | void>;
 
-/** Build the handler: routes are validated now (cold start), tables are cached across invocations. */
+/** Build the handler: routes are validated now (cold start) or at the first event, tables are cached across invocations. */
 export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHandler {
-  const routes: Route[] = config.routes ? parseRoutes(config.routes) : loadRoutes();
   const logger = config.logger ?? defaultLogger();
   const metrics = config.metrics ?? defaultMetrics();
   const tables = new WarmTables({ clients: config.clients, storageOptions: config.storageOptions });
   let s3: S3Client | undefined = config.clients?.s3;
   const s3Client = () => (s3 ??= clientsFor(resolveAwsConfig(config.storageOptions)).s3);
+  const fromS3 = !config.routes && configSource('DELTA_INGEST_ROUTES', process.env)?.kind === 's3';
+  const eager = config.routes ? parseRoutes(config.routes) : fromS3 ? undefined : loadRoutes();
+  let loading: Promise<Route[]> | undefined;
+  // An s3:// routes file is read at the first event; a failed read is retried at the next one.
+  const routes = (): Route[] | Promise<Route[]> =>
+    eager ??
+    (loading ??= loadRoutesFrom(process.env, s3Client).catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
   const processor = new BatchProcessor(EventType.SQS);
 
   return async (event, context) => {
@@ -97,7 +110,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
     const deadlines = invocationDeadlines(context, config.reserveMs);
     const started = startRun(
       {
-        routes,
+        routes: await routes(),
         tables,
         s3: s3Client(),
         logger,

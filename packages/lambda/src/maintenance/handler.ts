@@ -8,19 +8,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
+import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { describeError } from '../observability.js';
 import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
-import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
+import { loadPolicies, loadPoliciesFrom, parsePolicies, type TablePolicy } from './policy.js';
+import { configSource } from '../config-file.js';
 import { runMaintenance, type MaintenanceReport } from './run.js';
 import { tableStores } from './stores.js';
 
 export interface MaintenanceHandlerConfig {
-  /** Table policies (validated here); default: DELTA_MAINTENANCE_TABLES / _FILE. */
+  /** Table policies (validated here); default: DELTA_MAINTENANCE_TABLES / _FILE (an s3:// file: at the first run). */
   tables?: readonly (TablePolicy | string)[];
   clients?: AwsClients;
   storageOptions?: StorageOptions;
@@ -40,7 +41,17 @@ export type MaintenanceHandler = (event?: unknown, context?: Partial<Context>) =
 
 /** Build the maintenance handler; the next run resumes at the first table this one deferred. */
 export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}): MaintenanceHandler {
-  const policies = config.tables ? parsePolicies(config.tables) : loadPolicies();
+  const fromS3 = !config.tables && configSource('DELTA_MAINTENANCE_TABLES', process.env)?.kind === 's3';
+  const eager = config.tables ? parsePolicies(config.tables) : fromS3 ? undefined : loadPolicies();
+  let loading: Promise<TablePolicy[]> | undefined;
+  const s3 = () => config.clients?.s3 ?? clientsFor(resolveAwsConfig(config.storageOptions)).s3;
+  // An s3:// policies file is read at the first run; a failed read is retried at the next one.
+  const policies = (): TablePolicy[] | Promise<TablePolicy[]> =>
+    eager ??
+    (loading ??= loadPoliciesFrom(process.env, s3).catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
   const logger = config.logger ?? defaultLogger('delta-maintenance');
   const metrics = config.metrics ?? defaultMetrics('delta-maintenance');
   const storeFor = tableStores(config.clients, config.storageOptions, (err, paths, root) =>
@@ -58,7 +69,7 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
     const budget = context?.getRemainingTimeInMillis?.() ?? config.defaultBudgetMs ?? 14 * 60_000;
     const started = Date.now();
     try {
-      const report = await runMaintenance(policies, {
+      const report = await runMaintenance(await policies(), {
         storeFor,
         deadline: started + budget - (config.safetyMarginMs ?? 60_000),
         invokeWorker,
