@@ -57,6 +57,8 @@ export interface RequestInfo {
 
 export interface LogEntry extends RequestInfo {
   action: FaultAction['kind'];
+  /** The request body of a DeleteObjects (its keys), for checks of what was deleted. */
+  body?: string;
   /** Status the server (or, for `status`, the proxy) answered; with `drop-response` the client never got it. */
   status?: number;
 }
@@ -173,6 +175,10 @@ export async function startFaultProxy(
       },
     );
     fwd.on('error', () => req.socket.destroy());
+    if (info.kind === 'delete-objects') {
+      entry.body = '';
+      req.on('data', (c: Buffer) => (entry.body += c.toString('utf8')));
+    }
     req.pipe(fwd);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
