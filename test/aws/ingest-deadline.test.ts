@@ -92,6 +92,10 @@ describe.each(['conditional', 'dynamodb'] as const)('ingest under its deadline (
     expect(await logVersions(r.t)).toEqual([0]);
     const errors = r.rec.logs.filter((l) => l.level === 'error' && l.message === 'object not ingested');
     expect(errors.map((e) => e.extra['key']).sort()).toEqual(['in/a.csv', 'in/b.csv']);
+    for (const e of errors) {
+      expect(e.extra['errorName']).toBe('IngestDeadlineError');
+      expect(e.extra['reason']).toMatch(/before the invocation's deadline \(\d+ lost races\)/);
+    }
     // The staged files of the failed objects were deleted: only version 0's file remains.
     const data = (await listKeys(r.t.bucket, `${r.t.prefix}/`)).filter((k) => k.endsWith('.parquet'));
     expect(data).toHaveLength(1);

@@ -14,6 +14,7 @@
  */
 import {
   CommitConflictError,
+  CommitFailedError,
   CommitOutcomeUnknownError,
   SchemaMismatchError,
   TxnsAlreadyAppliedError,
@@ -134,7 +135,9 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
       }
       // The commit may have landed when its outcome is unknown: keep the files (at worst orphans
       // for VACUUM); the redelivered messages find their txns and are skipped.
-      await fail(attempt.pending, err as Error, err instanceof CommitOutcomeUnknownError);
+      const pastDeadline = opts.deadline !== undefined && Date.now() >= opts.deadline;
+      const reason = err instanceof CommitFailedError && pastDeadline ? deadlineError(opts, result.conflicts) : err;
+      await fail(attempt.pending, reason as Error, err instanceof CommitOutcomeUnknownError);
       break;
     }
   }
