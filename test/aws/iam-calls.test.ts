@@ -9,6 +9,7 @@
  * Ingest batches on a versioned bucket (with a misfit object), a maintenance run (lease,
  * OPTIMIZE fanned out, VACUUM) and a worker whose bin fails (its output deleted) are covered.
  */
+import { HeadObjectCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DeltaTable, planOptimize, type StorageOptions } from '@delta-serverless/core';
@@ -21,7 +22,7 @@ import {
 } from '@delta-serverless/lambda';
 import { ingestRoutesEnv, maintenanceTablesEnv, resolveSettings, type Settings } from '../../infra/config.js';
 import { ingestStatements, maintenanceStatements, workerStatements, type Statement } from '../../infra/permissions.js';
-import { newBucket, newLockTable, services } from '../services/index.js';
+import { newBucket, newLockTable, s3Config, services } from '../services/index.js';
 import { PASS, startFaultProxy, type FaultProxy, type LogEntry } from './support/fault-proxy.js';
 import { csv, failures, notification, Recorder, sqsEvent, upload, type Uploaded } from './support/ingest.js';
 
@@ -129,6 +130,10 @@ const ARNS = () => ({
 
 beforeAll(async () => {
   [bucket, lockTable] = await Promise.all([newBucket('ds-iam'), newLockTable()]);
+  // As deployed with `versioning: true` (the embedded S3 accepts and ignores it).
+  await new S3Client(s3Config()).send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
   settings = resolveSettings('test', {
     DS_CONFIG: JSON.stringify({
       routes: [{ prefix: 'events/', table: 'events' }],
@@ -155,18 +160,17 @@ describe('every request a handler makes is allowed by its deployed permissions',
       metrics: rec,
     });
     // Versioned bucket: events carry a versionId, and reads name it.
-    const versioned = (o: Uploaded): Uploaded & { versionId: string } => ({ ...o, versionId: `v-${o.sequencer}` });
-    const body = (objs: Uploaded[]) =>
-      JSON.stringify({
-        Records: JSON.parse(notification(objs)).Records.map((rec: { s3: { object: object } }, i: number) => ({
-          ...rec,
-          s3: { ...rec.s3, object: { ...rec.s3.object, versionId: versioned(objs[i]!).versionId } },
-        })),
+    const body = async (o: Uploaded) => {
+      const [record] = JSON.parse(notification([o])).Records as { s3: { object: object } }[];
+      const versionId = await versionOf(o);
+      return JSON.stringify({
+        Records: [{ ...record, s3: { ...record!.s3, object: { ...record!.s3.object, versionId } } }],
       });
+    };
     for (let i = 0; i < 3; i++) {
       const a = await upload(bucket, `landing/events/a${i}.csv`, csv(i * 10, 2));
       const misfit = await upload(bucket, `landing/events/b${i}.json`, `{"id":${i},"other":"x"}\n`);
-      const { event, ids } = sqsEvent([body([a]), body([misfit])]);
+      const { event, ids } = sqsEvent([await body(a), await body(misfit)]);
       expect(failures(await ingest(event))).toEqual([ids[1]]); // the misfit fails alone
     }
     const seen = checkRole(r, ingestStatements(settings, ARNS()));
@@ -215,6 +219,15 @@ describe('every request a handler makes is allowed by its deployed permissions',
     expect(w.ddb.log).toEqual([]);
   });
 });
+
+/**
+ * The version id S3 gave an upload (Ceph RGW keeps versions once versioning is on); the
+ * embedded S3 keeps no versions and ignores the parameter, so any id stands in there.
+ */
+async function versionOf(o: Uploaded): Promise<string> {
+  const head = await new S3Client(s3Config()).send(new HeadObjectCommand({ Bucket: o.bucket, Key: o.key }));
+  return head.VersionId ?? `v-${o.sequencer}`;
+}
 
 /** Two rows in the ingested table's schema (id, name, amount): one small file per append. */
 function twoRows(id: number): arrow.Table {
