@@ -12,6 +12,7 @@ import {
   acquireLease,
   claimLease,
   createMaintenanceHandler,
+  lastLeaseTime,
   createOptimizeWorkerHandler,
   LEASE_DIR,
   tableStores,
@@ -90,6 +91,35 @@ describe.each(COORDINATORS)('maintenance lease (%s)', (coordinator) => {
     expect(late).toBeUndefined();
     const numbers = (await listAll(s, LEASE_DIR)).map((m) => Number(m.path.slice(LEASE_DIR.length, -5)));
     expect(numbers).toEqual([2, 3]);
+  });
+
+  test('tables go least recently maintained first, so a new container resumes with the deferred ones', async () => {
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((n) => smallFiles(`order-${n}-${coordinator}`, storageOptions)),
+    );
+    const now = Date.now();
+    // b was maintained an hour ago, a a minute ago, c never (its run was deferred).
+    for (const [uri, at] of [
+      [b, now - 60 * MINUTE],
+      [a, now - MINUTE],
+    ] as const) {
+      const r = await acquireLease(store(uri), { owner: 'earlier', expiresAt: at + MINUTE, now: () => at });
+      if (r.acquired) await r.lease.release();
+    }
+    const report = await createMaintenanceHandler({
+      tables: [a, b, c].map((table) => ({
+        table,
+        checkpoint: false,
+        optimize: false as const,
+        vacuum: false as const,
+      })),
+      storageOptions,
+      minStepMs: 0,
+      logger: quiet,
+      metrics: noMetrics,
+    })({}, { getRemainingTimeInMillis: () => 10 * MINUTE });
+    expect(report.tables.map((t) => t.table)).toEqual([c, b, a]);
+    expect(await lastLeaseTime(store(c))).toBeGreaterThanOrEqual(now);
   });
 
   test('two overlapping runs of the handler: the second finds the table busy; one OPTIMIZE lands', async () => {

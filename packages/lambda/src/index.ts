@@ -64,6 +64,7 @@ export {
 export {
   acquireLease,
   claimLease,
+  lastLeaseTime,
   LEASE_DIR,
   type HeldLease,
   type LeaseResult,

@@ -1,5 +1,5 @@
 /**
- * The ingest Lambda: S3 uploads -> Delta commits, exactly once per object version.
+ * The ingest Lambda: S3 uploads -> Delta commits, exactly once per upload.
  * SQS batches report partial failures (`batchItemFailures`) through Powertools Batch: a bad
  * object fails only its own message; a failed table commit fails that table's messages.
  * Direct S3 / EventBridge invocations throw when anything failed (Lambda retries them; what
@@ -59,11 +59,14 @@ export function invocationDeadlines(
   return { work: now + left - reserve, report: now + left - Math.min(REPORT_MS, reserve / 2) };
 }
 
-/** Resolve every result by `deadline` at the latest: still pending then, it becomes an IngestDeadlineError. */
+/**
+ * Resolve every result by `deadline` at the latest: still pending then, it becomes an
+ * IngestDeadlineError (listed in `late`).
+ */
 async function settleBy(
   results: Map<string, MessageResult>,
   deadline: number | undefined,
-): Promise<Map<string, Error | undefined>> {
+): Promise<{ errors: Map<string, Error | undefined>; late: string[] }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new IngestDeadlineError(
     "not finished before the invocation's deadline; SQS redelivers the message and whatever committed is skipped",
@@ -73,11 +76,11 @@ async function settleBy(
       ? undefined
       : new Promise<Error>((resolve) => (timer = setTimeout(() => resolve(late), Math.max(0, deadline - Date.now()))));
   try {
-    const out = new Map<string, Error | undefined>();
+    const errors = new Map<string, Error | undefined>();
     await Promise.all(
-      [...results].map(async ([id, r]) => out.set(id, await (expired ? Promise.race([r, expired]) : r))),
+      [...results].map(async ([id, r]) => errors.set(id, await (expired ? Promise.race([r, expired]) : r))),
     );
-    return out;
+    return { errors, late: [...errors].filter(([, e]) => e === late).map(([id]) => id) };
   } finally {
     clearTimeout(timer);
   }
@@ -122,11 +125,8 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
       parsed.messages,
     );
     try {
-      const results = await settleBy(started, deadlines.report);
-      for (const [messageId, err] of results) {
-        if (err instanceof IngestDeadlineError)
-          logger.error('message not finished in time', { messageId, reason: err.message });
-      }
+      const { errors: results, late } = await settleBy(started, deadlines.report);
+      for (const messageId of late) logger.error('message not finished in time', { messageId });
       if (parsed.kind === 'sqs') {
         const recordHandler = async (record: SQSRecord): Promise<void> => {
           const err = results.get(record.messageId);

@@ -57,6 +57,16 @@ async function readLease(store: ObjectStore, n: number): Promise<LeaseState | un
 
 const encode = (s: LeaseState) => new TextEncoder().encode(JSON.stringify(s));
 
+/**
+ * When a run last took the table's lease (epoch ms), or undefined if none ever did: the
+ * lease log doubles as the record of which tables were maintained least recently.
+ */
+export async function lastLeaseTime(store: ObjectStore): Promise<number | undefined> {
+  const numbers = await leaseNumbers(store);
+  const latest = numbers[numbers.length - 1];
+  return latest === undefined ? undefined : (await readLease(store, latest))?.acquiredAt;
+}
+
 /** Take the table's lease for `owner` until `expiresAt`, or say who holds it. */
 export async function acquireLease(
   store: ObjectStore,

@@ -3,9 +3,11 @@
  * (fanned out to workers when the plan is large), VACUUM and log cleanup, in that order.
  * Time-budget aware: no step starts once the deadline is near, OPTIMIZE gets the remaining
  * budget (it commits the bins done and leaves the rest), and the tables not reached are
- * reported as deferred; the next run starts with them (a warm Lambda remembers where it
- * stopped). A table whose lease another run holds is left to that run (`busy`). One table's
- * failure is recorded and the others go on.
+ * reported as deferred. With leases, tables go least recently maintained first (the lease
+ * log says when a run last took each one), so the next run starts with the deferred ones
+ * even in a new container; without, a warm Lambda remembers where it stopped. A table whose
+ * lease another run holds is left to that run (`busy`). One table's failure is recorded and
+ * the others go on.
  */
 import {
   DeltaTable,
@@ -18,7 +20,7 @@ import {
   type Snapshot,
 } from '@delta-serverless/core';
 import { optimizeFanOut, type FanOutOptions, type WorkerInvoker } from './fan-out.js';
-import { acquireLease } from './lease.js';
+import { acquireLease, lastLeaseTime } from './lease.js';
 import type { OptimizePolicy, TablePolicy, VacuumPolicy } from './policy.js';
 
 export interface StepReport {
@@ -210,15 +212,30 @@ function cleanupStep(run: TableRun): Promise<StepReport> {
   });
 }
 
+/**
+ * The order to visit the tables in: from `startAt` round, then (with leases) stably by when a
+ * run last took each table's lease, never-maintained tables first. A table whose lease time
+ * cannot be read keeps its place at the front (its own step reports the error).
+ */
+async function visitOrder(policies: readonly TablePolicy[], opts: MaintenanceOptions): Promise<number[]> {
+  const n = policies.length;
+  const start = n === 0 ? 0 : (opts.startAt ?? 0) % n;
+  const rotated = Array.from({ length: n }, (_, i) => (start + i) % n);
+  if (!opts.lease) return rotated;
+  const last = await Promise.all(
+    rotated.map((i) => lastLeaseTime(opts.storeFor(policies[i]!.table)).catch(() => undefined)),
+  );
+  const when = new Map(rotated.map((i, k) => [i, last[k] ?? -Infinity]));
+  return [...rotated].sort((a, b) => (when.get(a)! === when.get(b)! ? 0 : when.get(a)! < when.get(b)! ? -1 : 1));
+}
+
 /** Maintain every table in turn, within the deadline. */
 export async function runMaintenance(
   policies: readonly TablePolicy[],
   opts: MaintenanceOptions,
 ): Promise<MaintenanceReport> {
   const minStep = opts.minStepMs ?? DEFAULT_MIN_STEP_MS;
-  const n = policies.length;
-  const start = n === 0 ? 0 : (opts.startAt ?? 0) % n;
-  const order = Array.from({ length: n }, (_, i) => (start + i) % n);
+  const order = await visitOrder(policies, opts);
   const reports = new Map<number, TableReport>();
   let resumeAt: number | undefined;
   for (const i of order) {
