@@ -49,7 +49,8 @@ export function functionCode(name: LambdaName, s: Settings): FunctionCode {
       format: 'esm',
       minify: true,
       // No source maps: Node maps stack traces only with --enable-source-maps, which parses the
-      // map at every cold start (measured: +139-156 ms for the ingest bundle on Node 22).
+      // map at every cold start and maps every error's stack (the ingest bundle's first commit
+      // came 1.55x later on Node 22: bench/RESULTS.md, section 8, ingest-sourcemaps).
       sourcemap: false,
       // packages/core compiles parquet-wasm's .wasm from the installed package when it is not
       // beside the bundle (core/src/parquet/wasm.ts), so the package ships installed.
