@@ -1,21 +1,23 @@
 /**
- * Typed errors of catalog sync. Messages name the Glue database/table and say what to do,
- * in SDK option names; the CLI maps `createDatabase` to `--create-database` and `name` to
- * `--name` (see `catalogHint`).
+ * Typed errors of catalog sync. Messages name the Glue database/table and say what to do in
+ * the words of the interface: `message` names SDK options (`createDatabase: true`), and
+ * `cliMessage` the CLI's flags (`--create-database`).
  */
 import { DeltaError } from '@delta-serverless/core';
 
-/** What a message tells the user to pass, per interface. */
+/** An option a message can tell the user to pass. */
 export type CatalogHint = 'createDatabase' | 'name';
 
+type Say = (option: CatalogHint) => string;
+const SDK: Say = (o) => (o === 'createDatabase' ? 'createDatabase: true' : 'the name option');
+const CLI: Say = (o) => (o === 'createDatabase' ? '--create-database' : '--name NAME');
+
 export class CatalogError extends DeltaError {
-  constructor(
-    message: string,
-    /** The option that fixes it, if one does (the CLI names its flag instead). */
-    readonly hint?: CatalogHint,
-    options?: { cause?: unknown },
-  ) {
-    super('INVALID_ARGUMENT', message, options);
+  /** The same message for the command line (flags instead of SDK options). */
+  readonly cliMessage: string;
+  constructor(text: string | ((say: Say) => string), options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENT', typeof text === 'string' ? text : text(SDK), options);
+    this.cliMessage = typeof text === 'string' ? text : text(CLI);
   }
 }
 
@@ -23,8 +25,8 @@ export class CatalogError extends DeltaError {
 export class GlueDatabaseNotFoundError extends CatalogError {
   constructor(readonly database: string) {
     super(
-      `Glue database ${database} does not exist. Create it (createDatabase: true), or name an existing database.`,
-      'createDatabase',
+      (say) =>
+        `Glue database ${database} does not exist. Create it (${say('createDatabase')}), or name an existing database.`,
     );
   }
 }
@@ -35,7 +37,6 @@ export class CatalogNameError extends CatalogError {
     super(
       `${JSON.stringify(value)} is not a usable Glue ${kind} name: use 1-255 lowercase letters, digits and underscores ` +
         `(Athena and Hive accept no other characters)${suggestion ? `, e.g. ${suggestion}` : ''}.`,
-      kind === 'table' ? 'name' : undefined,
     );
   }
 }
@@ -48,9 +49,9 @@ export class CatalogTableConflictError extends CatalogError {
     reason: string,
   ) {
     super(
-      `Glue table ${database}.${table} already exists and ${reason}; sync will not overwrite it. ` +
-        'Register this Delta table under another name (name), or delete that Glue table first.',
-      'name',
+      (say) =>
+        `Glue table ${database}.${table} already exists and ${reason}; sync will not overwrite it. ` +
+        `Register this Delta table under another name (${say('name')}), or delete that Glue table first.`,
     );
   }
 }
