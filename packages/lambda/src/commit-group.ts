@@ -45,6 +45,8 @@ export interface GroupCommitResult {
   outcomes: Map<string, ObjectOutcome>;
   /** The version committed (undefined when nothing was). */
   version?: number;
+  /** That commit created the table or changed its metadata (schema evolution). */
+  metadataChanged?: boolean;
   snapshot?: Snapshot;
   conflicts: number;
   latencyMs: number;
@@ -141,7 +143,14 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
         { onConflict: () => result.conflicts++ },
       );
       for (const o of pending) outcomes.set(o.appId, { status: 'committed', version: out.version });
-      Object.assign(result, { version: out.version, snapshot: out.snapshot, rows, files: adds.length, bytes });
+      Object.assign(result, {
+        version: out.version,
+        snapshot: out.snapshot,
+        metadataChanged: !!layout.metaData,
+        rows,
+        files: adds.length,
+        bytes,
+      });
       await runPostCommitHooks(out.snapshot);
       break;
     } catch (err) {

@@ -6,6 +6,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { preloadParquet, type Snapshot } from '@delta-serverless/core';
 import { sourceAppId } from './app-id.js';
+import type { CatalogSyncer } from './catalog-sync.js';
 import { commitGroup, type ObjectOutcome } from './commit-group.js';
 import { ObjectIngestError, SourceChangedError } from './errors.js';
 import type { EventMessage, SourceObject } from './events.js';
@@ -22,6 +23,8 @@ export interface RunContext {
   metrics: IngestMetrics;
   stageConcurrency: number;
   invocationId?: string;
+  /** Glue sync of routes with `catalog` (after commits that change the metadata). */
+  syncCatalog?: CatalogSyncer;
 }
 
 interface Item {
@@ -264,6 +267,22 @@ async function runGroup(ctx: RunContext, table: string, items: Item[]): Promise<
       conflicts: res.conflicts,
       latencyMs: res.latencyMs,
     });
+    if (route.catalog && res.metadataChanged && res.snapshot) await syncAfterCommit(ctx, route, res.snapshot);
   }
   return outcomes;
+}
+
+/** Keep the Glue registration in step with a commit that changed the metadata; never throws. */
+async function syncAfterCommit(ctx: RunContext, route: Route, snapshot: Snapshot): Promise<void> {
+  if (!ctx.syncCatalog || !route.catalog) return;
+  try {
+    const r = await ctx.syncCatalog(snapshot, route.catalog);
+    ctx.logger.info('catalog synced', { table: route.table, ...r });
+  } catch (err) {
+    emit(ctx.metrics, 'CatalogSyncFailed', 1);
+    ctx.logger.warn('catalog sync failed; the next sync (maintenance run) repairs it', {
+      table: route.table,
+      ...describeError(err),
+    });
+  }
 }

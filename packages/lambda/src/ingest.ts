@@ -10,6 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { catalogSyncer } from './catalog-sync.js';
 import { ObjectIngestError } from './errors.js';
 import { parseEvent } from './events.js';
 import { startRun } from './ingest-run.js';
@@ -42,6 +43,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
   let s3: S3Client | undefined = config.clients?.s3;
   const s3Client = () => (s3 ??= clientsFor(resolveAwsConfig(config.storageOptions)).s3);
   const processor = new BatchProcessor(EventType.SQS);
+  const syncCatalog = catalogSyncer(config.clients, config.storageOptions);
 
   return async (event, context) => {
     const parsed = parseEvent(event);
@@ -54,6 +56,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
         metrics,
         stageConcurrency: config.stageConcurrency ?? 4,
         invocationId: context?.awsRequestId,
+        syncCatalog,
       },
       parsed.messages,
     );

@@ -5,6 +5,7 @@
  * The longest matching prefix wins.
  */
 import { readFileSync } from 'node:fs';
+import { parseCatalogConfig, type CatalogConfig } from './catalog-sync.js';
 import { IngestConfigError } from './errors.js';
 import type { SourceObject } from './events.js';
 
@@ -41,6 +42,8 @@ export interface RouteConfig {
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
+  /** Keep the table registered in this Glue database (synced when a commit changes the metadata). */
+  catalog?: CatalogConfig;
 }
 
 export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | 'schemaMode' | 'mode'>> {
@@ -51,6 +54,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   partitionBy: string[];
   csv?: CsvRouteOptions;
   timePartition?: TimePartition;
+  catalog?: CatalogConfig;
 }
 
 const ROUTE_KEYS = new Set([
@@ -63,6 +67,7 @@ const ROUTE_KEYS = new Set([
   'csv',
   'timePartition',
   'mode',
+  'catalog',
 ]);
 
 function fail(i: number, msg: string): never {
@@ -133,6 +138,7 @@ function validateRoute(raw: unknown, i: number): Route {
     csv: csv as CsvRouteOptions | undefined,
     timePartition,
     mode,
+    ...(r['catalog'] !== undefined ? { catalog: parseCatalogConfig(r['catalog'], 'catalog', (m) => fail(i, m)) } : {}),
   };
 }
 
@@ -153,6 +159,10 @@ export function parseRoutes(config: unknown): Route[] {
     if (other && JSON.stringify(other.partitionBy) !== JSON.stringify(r.partitionBy))
       throw new IngestConfigError(
         `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but partition it differently`,
+      );
+    if (other && JSON.stringify(other.catalog) !== JSON.stringify(r.catalog))
+      throw new IngestConfigError(
+        `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but name different catalog registrations`,
       );
     byTable.set(r.table, r);
   }

@@ -10,6 +10,7 @@ import { createS3Store, resolveAwsConfig, type AwsClients } from '@delta-serverl
 import { storeForUri, type ObjectStore, type StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { catalogSyncer } from '../catalog-sync.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { lambdaInvoker, runWorkerRequest, type OptimizeWorkerResponse, type WorkerInvoker } from './fan-out.js';
 import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
@@ -62,6 +63,7 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
         storeFor,
         deadline,
         invokeWorker,
+        syncCatalog: catalogSyncer(config.clients, config.storageOptions),
         startAt: resumeAt,
         minStepMs: config.minStepMs,
         now: config.now,

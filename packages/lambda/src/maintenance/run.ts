@@ -16,11 +16,12 @@ import {
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import type { CatalogSyncer } from '../catalog-sync.js';
 import { optimizeFanOut, type WorkerInvoker } from './fan-out.js';
 import type { TablePolicy } from './policy.js';
 
 export interface StepReport {
-  step: 'checkpoint' | 'optimize' | 'vacuum' | 'cleanupLogs';
+  step: 'catalog' | 'checkpoint' | 'optimize' | 'vacuum' | 'cleanupLogs';
   /** What happened, for logs: "skipped: not due", "committed version 12", ... */
   outcome: string;
   ms: number;
@@ -46,6 +47,8 @@ export interface MaintenanceOptions {
   invokeWorker?: WorkerInvoker;
   /** Clock for VACUUM and log cleanup (tests). */
   now?: () => number;
+  /** Glue sync of tables whose policy has `catalog`. */
+  syncCatalog?: CatalogSyncer;
   /** Start with the table at this index (the first one deferred last time). */
   startAt?: number;
   onStep?: (table: string, step: StepReport) => void;
@@ -73,6 +76,19 @@ async function timed(
   return { step, ms: Date.now() - started, ...r };
 }
 
+/** Glue registration in step with the log (one GetTable when nothing changed). */
+function catalogStep(
+  table: DeltaTable,
+  catalog: NonNullable<TablePolicy['catalog']>,
+  sync: CatalogSyncer,
+): Promise<StepReport> {
+  return timed('catalog', async () => {
+    const r = await sync(table, catalog);
+    const changes = r.changes.length > 0 ? `: ${r.changes.join(', ')}` : '';
+    return { outcome: `${r.action} ${r.database}.${r.name} (version ${r.version})${changes}` };
+  });
+}
+
 async function maintainTable(policy: TablePolicy, opts: MaintenanceOptions, report: TableReport): Promise<void> {
   const minStep = opts.minStepMs ?? DEFAULT_MIN_STEP_MS;
   const left = () => opts.deadline - Date.now();
@@ -81,6 +97,8 @@ async function maintainTable(policy: TablePolicy, opts: MaintenanceOptions, repo
     opts.onStep?.(policy.table, s);
   };
   const table = await DeltaTable.open(opts.storeFor(policy.table));
+
+  if (policy.catalog && opts.syncCatalog) record(await catalogStep(table, policy.catalog, opts.syncCatalog));
 
   if (policy.checkpoint !== false) {
     record(
