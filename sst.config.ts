@@ -20,6 +20,7 @@ export default $config({
     const { createQueues } = await import('./infra/queues.js');
     const { createIngest } = await import('./infra/ingest.js');
     const { createMaintenance } = await import('./infra/maintenance.js');
+    const { createCatalog } = await import('./infra/catalog.js');
 
     const settings = resolveSettings($app.stage);
     const { bucket } = createStorage(settings);
@@ -27,6 +28,7 @@ export default $config({
     const { queue, dlq } = createQueues(settings, bucket);
     const { ingest } = createIngest(settings, { bucket, lockTable, queue });
     const { maintenance, worker } = createMaintenance(settings, { bucket, lockTable });
+    const { database } = createCatalog(settings, { ingest, maintenance });
 
     return {
       bucket: bucket.name,
@@ -38,6 +40,7 @@ export default $config({
       optimizeWorkerFunction: worker.name,
       landingPrefix: settings.landingPrefix,
       tablesPrefix: settings.tablesPrefix,
+      glueDatabase: database.name,
     };
   },
 });

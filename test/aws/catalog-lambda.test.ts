@@ -11,6 +11,7 @@ import { syncCatalog } from '@delta-serverless/aws';
 import { createIngestHandler, createMaintenanceHandler, type RouteConfig } from '@delta-serverless/lambda';
 import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 import { glueConfig, minio, newBucket, s3Config, services, uniqueName } from '../services/index.js';
+import { CATALOG_SYNC_ACTIONS } from '../../infra/catalog-permissions.js';
 import { PASS, startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { newClients, newS3Table, storageOptions } from './support/tables.js';
 
@@ -173,5 +174,11 @@ describe('Glue sync from the functions', () => {
     const second = await maintenance();
     expect(second.tables[0]!.steps[0]!.outcome).toMatch(/^unchanged /);
     expect(proxy.log.slice(from).map((e) => e.op)).toEqual(['GetTable']);
+  });
+
+  test('everything the functions called on Glue is within what infra grants them', () => {
+    const called = new Set(proxy.log.map((e) => `glue:${e.op}`));
+    expect(called.size).toBeGreaterThan(2);
+    expect([...called].filter((a) => !CATALOG_SYNC_ACTIONS.includes(a))).toEqual([]);
   });
 });
