@@ -446,6 +446,13 @@ describe(`${tier} tier`, () => {
         );
         const versions = await glue.send(new GetTableVersionsCommand({ DatabaseName: db, TableName: 't' }));
         expect(versions.TableVersions).toHaveLength(2);
+        if (svc.tier !== 'external') {
+          // moto gap: a stale VersionId is accepted (AWS answers ConcurrentModificationException).
+          // Catalog sync's retry on that exception is tested through a proxy instead.
+          await glue.send(
+            new UpdateTableCommand({ DatabaseName: db, TableInput: input, VersionId: got.Table?.VersionId }),
+          );
+        }
         expect(await failure(glue.send(new GetTableCommand({ DatabaseName: db, Name: 'missing' })))).toMatchObject({
           name: 'EntityNotFoundException',
         });
