@@ -39,7 +39,8 @@ export function readManifests(tableDir: string): ManifestFile[] {
         for (const part of rel === '' ? [] : rel.split('/')) {
           const eq = part.indexOf('=');
           const value = part.slice(eq + 1);
-          partition[hiveUnescape(part.slice(0, eq))] = value === '__HIVE_DEFAULT_PARTITION__' ? null : hiveUnescape(value);
+          partition[hiveUnescape(part.slice(0, eq))] =
+            value === '__HIVE_DEFAULT_PARTITION__' ? null : hiveUnescape(value);
         }
         const text = fs.readFileSync(p, 'utf8');
         out.push({ dir: rel, partition, text, uris: text.split('\n').filter((l) => l !== '') });

@@ -82,9 +82,7 @@ type Op = 'append' | 'replacePartition' | 'optimize' | 'vacuum';
 const OPS: readonly Op[] = ['append', 'append', 'append', 'replacePartition', 'optimize', 'vacuum'];
 
 function sortRows(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows
-    .map((r) => ({ id: Number(r['id']), p: r['p'] ?? null, v: Number(r['v']) }))
-    .sort((x, y) => x.id - y.id);
+  return rows.map((r) => ({ id: Number(r['id']), p: r['p'] ?? null, v: Number(r['v']) })).sort((x, y) => x.id - y.id);
 }
 
 /** The manifests list exactly the live files, and reading them gives the model's rows. */
@@ -154,8 +152,7 @@ describe('symlink manifests read by a manifest-based engine (DuckDB on the liste
   );
   it('unpartitioned, post-commit hook', () => runSequence(21, { partitioned: false, hook: true }));
   it('partitioned, generate-manifest after each step (no hook)', () =>
-    runSequence(31, { partitioned: true, hook: false }),
-  );
+    runSequence(31, { partitioned: true, hook: false }));
 
   it('without the property, commits write no manifests', async () => {
     const dir = newDir();
