@@ -21,6 +21,7 @@ import {
   runPostCommitHooks,
   type Action,
   type ObjectStore,
+  type PostCommitResult,
   type Snapshot,
   type StructType,
 } from '@delta-serverless/core';
@@ -47,6 +48,8 @@ export interface GroupCommitResult {
   version?: number;
   /** That commit created the table or changed its metadata (schema evolution). */
   metadataChanged?: boolean;
+  /** Post-commit hooks of that commit (symlink manifests, checkpoint): errors to report. */
+  postCommit?: PostCommitResult;
   snapshot?: Snapshot;
   conflicts: number;
   latencyMs: number;
@@ -151,7 +154,7 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
         files: adds.length,
         bytes,
       });
-      await runPostCommitHooks(out.snapshot);
+      result.postCommit = await runPostCommitHooks(out.snapshot);
       break;
     } catch (err) {
       if (err instanceof TxnsAlreadyAppliedError) {

@@ -267,6 +267,8 @@ async function runGroup(ctx: RunContext, table: string, items: Item[]): Promise<
       conflicts: res.conflicts,
       latencyMs: res.latencyMs,
     });
+    if (res.postCommit?.manifestError)
+      logger.warn('symlink manifests not updated', { table, ...describeError(res.postCommit.manifestError) });
     if (route.catalog && res.metadataChanged && res.snapshot) await syncAfterCommit(ctx, route, res.snapshot);
   }
   return outcomes;

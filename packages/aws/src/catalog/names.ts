@@ -25,7 +25,14 @@ export function checkName(kind: 'database' | 'table', raw: string): string {
 
 /** The default Glue name of a table: its Delta name, else the last path segment. */
 export function defaultTableName(deltaName: string | null | undefined, uri: string): string {
-  const source = deltaName || decodeURIComponent(uri.replace(/\/+$/, '').split('/').pop() ?? '');
+  const segment = uri.replace(/\/+$/, '').split('/').pop() ?? '';
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // a stray '%': use the segment as it is
+  }
+  const source = deltaName || decoded;
   const name = toCatalogName(source);
   if (name === '') throw new CatalogNameError('table', source);
   return name;

@@ -44,4 +44,18 @@ describe('generate-manifest', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: cannot generate symlink manifests for .* it uses column mapping.*\n$/);
   });
+
+  test('append warns when the commit landed but its manifests could not be updated', async () => {
+    const dir = fs.mkdtempSync(path.join(root, 't-'));
+    await writeDeltaTable(dir, rows([1], ['a']), {
+      properties: { 'delta.columnMapping.mode': 'name', 'delta.compatibility.symlinkFormatManifest.enabled': 'true' },
+    });
+    const file = path.join(dir, '..', `${path.basename(dir)}.ndjson`);
+    fs.writeFileSync(file, '{"id":2,"p":"b"}\n');
+    const r = await run('append', dir, file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^committed version 1: .*\nwarning: version 1 of .* was committed, but its symlink manifests were not updated: .*column mapping/s,
+    );
+  });
 });
