@@ -12,6 +12,9 @@ import {
   UpdateTableCommand,
   type Table,
 } from '@aws-sdk/client-glue';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -310,11 +313,15 @@ describe('syncCatalog on Glue (moto)', () => {
   });
 
   it('refuses a table that is not on S3', async () => {
-    const local = await import('node:fs').then((fs) => fs.mkdtempSync('/tmp/ds-cat-'));
-    await writeDeltaTable(local, rows({ id: [1n] }));
-    await expect(syncCatalog(local, { database: 'db', storageOptions: viaProxy() })).rejects.toBeInstanceOf(
-      CatalogLocationError,
-    );
+    const local = mkdtempSync(join(tmpdir(), 'ds-cat-'));
+    try {
+      await writeDeltaTable(local, rows({ id: [1n] }));
+      await expect(syncCatalog(local, { database: 'db', storageOptions: viaProxy() })).rejects.toBeInstanceOf(
+        CatalogLocationError,
+      );
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
   });
 
   it('uses the clients it is given (request counting)', async () => {

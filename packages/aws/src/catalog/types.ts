@@ -2,7 +2,7 @@
 import type { DeltaTable, Snapshot, StorageOptions } from '@delta-serverless/core';
 import type { AwsClients } from '../clients.js';
 
-/** A table to register: an open table, one of its snapshots, or a table URI. */
+/** A table to register: an open table (refreshed to its latest version first), one of its snapshots, or a table URI. */
 export type CatalogTableSource = DeltaTable | Snapshot | string;
 
 export interface CatalogTarget {

@@ -8,7 +8,7 @@ export async function generateManifestCommand(
   out: (s: string) => void,
 ): Promise<void> {
   const table = await DeltaTable.open(uri, openOptions(opts));
-  const r = await generateSymlinkManifest(table.snapshot);
+  const r = await generateSymlinkManifest(table);
   out(
     `wrote ${r.written} manifest(s) listing ${r.files} file(s) of version ${table.version} under ` +
       `${table.uri}/${MANIFEST_DIR}/` +
