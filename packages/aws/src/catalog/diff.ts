@@ -18,8 +18,14 @@ export function ownedParameter(key: string): boolean {
 /** Version bookkeeping, not table content: a change there alone is no reason to write. */
 const BOOKKEEPING = new Set([LAST_UPDATE_VERSION, LAST_COMMIT_TIMESTAMP]);
 
+/**
+ * Columns compared without case in names and types: Delta column names are case-insensitive,
+ * and a catalog that folds them (as Hive metastores do) must not make every sync an update.
+ */
 function columnsText(cols: readonly Column[] | undefined): string {
-  return JSON.stringify((cols ?? []).map((c) => [c.Name ?? '', c.Type ?? '', c.Comment ?? '']));
+  return JSON.stringify(
+    (cols ?? []).map((c) => [(c.Name ?? '').toLowerCase(), (c.Type ?? '').toLowerCase(), c.Comment ?? '']),
+  );
 }
 
 function parameterChanges(want: Record<string, string>, have: Record<string, string>): string[] {
