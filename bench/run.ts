@@ -25,6 +25,7 @@ const BENCHES = [
   'vacuum-s3',
   'cold-start',
   'ingest-throughput',
+  'cli-startup',
 ] as const;
 /** `s3` on the command line selects every S3 benchmark (they need packages/aws built too). */
 const S3_BENCHES = BENCHES.filter((b) => b.startsWith('s3-'));

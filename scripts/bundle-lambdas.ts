@@ -23,10 +23,10 @@ import { build } from 'esbuild';
 import { BUNDLE_DIR, LAMBDA_ENTRIES } from '../infra/handlers.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM_FILE = 'parquet_wasm_bg.wasm';
+export const WASM_FILE = 'parquet_wasm_bg.wasm';
 
 // Names chosen so that no bundled module can declare them at top level.
-const ESM_CJS_BANNER = [
+export const ESM_CJS_BANNER = [
   "import { createRequire as __dsCreateRequire } from 'node:module';",
   "import { fileURLToPath as __dsFileURLToPath } from 'node:url';",
   "import { dirname as __dsDirname } from 'node:path';",
@@ -121,7 +121,7 @@ export async function bundleLambdas(opts: {
  * The `.wasm` of the parquet-wasm build the bundle took in, from esbuild's input list. Only the
  * ESM build is expected: packages/core compiles its `.wasm` itself (core/src/parquet/wasm.ts).
  */
-function parquetWasmModule(inputs: string[]): string | undefined {
+export function parquetWasmModule(inputs: string[]): string | undefined {
   const pw = inputs.filter((p) => /(^|\/)parquet-wasm\/[^/]+\/parquet_wasm\.js$/.test(p));
   if (pw.length === 0) return undefined;
   const esmBuild = pw.find((p) => p.endsWith('parquet-wasm/esm/parquet_wasm.js'));

@@ -46,6 +46,7 @@ export async function appendCommand(
   files: string[],
   opts: AppendCommandOptions,
   out: (s: string) => void,
+  _tty = false,
 ): Promise<void> {
   if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
   const mode = (opts.mode ?? 'append') as WriteMode;

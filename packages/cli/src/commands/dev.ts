@@ -6,6 +6,7 @@
  */
 import { createIngestHandler, createMaintenanceHandler, type RouteConfig } from '@delta-serverless/lambda';
 import { InvalidArgumentError } from '@delta-serverless/core';
+import type { Io } from '../io.js';
 import { startLocalStack } from '../local-stack/index.js';
 
 export interface DevOptions {
@@ -15,6 +16,9 @@ export interface DevOptions {
   tables?: string[];
   maintenanceEvery?: string;
   verbose?: boolean;
+  dataDir?: string;
+  port?: string;
+  dynamodbPort?: string;
 }
 
 function parseRoutes(text: string | undefined, bucket: string, landing: string): RouteConfig[] {
@@ -41,8 +45,13 @@ function seconds(v: string | undefined, fallback: number): number {
   return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
 }
 
-/** Runs until `stop` resolves (Ctrl-C in the CLI). */
-export async function devCommand(opts: DevOptions, out: (s: string) => void, stop: Promise<void>): Promise<void> {
+/** Runs until Ctrl-C. */
+export async function devCommand(opts: DevOptions, io: Io): Promise<void> {
+  const out = io.out;
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   const stack = await startLocalStack({ log: (l) => out(`[stack] ${l}\n`) });
   Object.assign(process.env, stack.env);
   try {
