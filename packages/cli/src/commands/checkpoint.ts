@@ -1,7 +1,7 @@
 /** `checkpoint <table>` and `cleanup-logs <table> [--dry-run]`: log maintenance. */
 import { cleanupExpiredLogs, DeltaTable } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
-import { formatBytes } from './progress.js';
+import { formatBytes } from '../output/format.js';
 
 export async function checkpointCommand(uri: string, opts: CommonOptions, out: (s: string) => void): Promise<void> {
   const table = await DeltaTable.open(uri, openOptions(opts));

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { main } from '../program.js';
 import { parseRetainHours } from './vacuum.js';
-import { createProgress, formatBytes } from './progress.js';
+import { formatBytes } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 const temps: string[] = [];
 afterAll(() => {

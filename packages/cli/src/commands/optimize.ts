@@ -1,7 +1,8 @@
 /** `optimize <table> [--where EXPR] [--target-size 128MB] [--zorder a,b] [--max-bins N] [--time-budget 10m]`. */
 import { DeltaTable, InvalidArgumentError, type OptimizeResult } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
-import { createProgress, formatBytes } from './progress.js';
+import { formatBytes } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 export interface OptimizeCommandOptions extends CommonOptions {
   where?: string;

@@ -2,7 +2,8 @@
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
 import { vacuum } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
-import { createProgress, formatBytes } from './progress.js';
+import { formatBytes } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 export interface VacuumCommandOptions extends CommonOptions {
   retain?: string;
