@@ -19,12 +19,80 @@ export type DeltaErrorCode =
   | 'CONFLICT'
   | 'COMMIT_FAILED';
 
+/**
+ * Something a message tells the user to do: pass an option, or run an operation. Messages name
+ * it through a `Say`, so each interface words it its own way: the SDK by its option names
+ * (`schemaMode: 'merge'`), the CLI by its flags and commands (`--schema-mode merge`).
+ */
+export type Advice =
+  | { option: 'schemaMode'; value: 'merge' | 'overwrite' }
+  | { option: 'mode'; value: 'overwrite' }
+  | { option: 'ifNotExists' }
+  | { option: 'enforceRetention'; value: false }
+  | { option: 'replaceWhere' }
+  | { option: 'partitionOverwrite'; value: 'dynamic' }
+  | { option: 'partitionBy'; column?: string }
+  | { option: 'format' }
+  | { option: 'delimiter'; value: string }
+  | { option: 'schema'; column?: string }
+  | { option: 'batchRows' }
+  | { option: 'txn' }
+  | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
+  | { operation: 'unsetProperties'; keys: readonly string[] }
+  | { operation: 'dropConstraint'; name: string };
+
+/** Words for an Advice in one interface. */
+export type Say = (advice: Advice) => string;
+
+const quoted = (v: string) =>
+  `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n')}'`;
+
+/** The SDK's words: option names and method calls. */
+export const sdkWords: Say = (a) => {
+  if ('operation' in a) {
+    if (a.operation === 'setProperties')
+      return `setProperties({ ${Object.entries(a.properties)
+        .map(([k, v]) => `${quoted(k)}: ${quoted(v)}`)
+        .join(', ')} })`;
+    if (a.operation === 'unsetProperties') return `unsetProperties([${a.keys.map(quoted).join(', ')}])`;
+    return `dropConstraint(${quoted(a.name)})`;
+  }
+  switch (a.option) {
+    case 'schemaMode':
+    case 'mode':
+    case 'partitionOverwrite':
+      return `${a.option}: ${quoted(a.value)}`;
+    case 'enforceRetention':
+      return 'enforceRetention: false';
+    case 'delimiter':
+      return `csv: { delimiter: ${quoted(a.value)} }`;
+    case 'ifNotExists':
+      return 'ifNotExists: true';
+    case 'partitionBy':
+      return a.column ? `partitionBy (with a type for ${a.column})` : 'partitionBy';
+    case 'schema':
+      return a.column ? `a schema giving column "${a.column}" a wider type (e.g. string)` : 'a schema';
+    default:
+      return a.option;
+  }
+};
+
+/** A message: text, or text with advice worded by the interface that shows it. */
+export type Message = string | ((say: Say) => string);
+
 export class DeltaError extends Error {
   readonly code: DeltaErrorCode;
-  constructor(code: DeltaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  private readonly wording?: (say: Say) => string;
+  constructor(code: DeltaErrorCode, message: Message, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : message(sdkWords), options);
     this.code = code;
     this.name = new.target.name;
+    if (typeof message !== 'string') this.wording = message;
+  }
+
+  /** The message with its advice in the words of `say` (`message` has the SDK's). */
+  messageIn(say: Say): string {
+    return this.wording ? this.wording(say) : this.message;
   }
 }
 
@@ -51,7 +119,7 @@ export class PreconditionFailedError extends DeltaError {
 
 /** Any other storage failure (permissions, I/O, network) after retries. */
 export class StorageError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('STORAGE', message, options);
   }
 }
@@ -74,7 +142,7 @@ export class TableNotFoundError extends DeltaError {
 export class UnsupportedFeatureError extends DeltaError {
   constructor(
     readonly feature: string,
-    message: string,
+    message: Message,
   ) {
     super('UNSUPPORTED_FEATURE', message);
   }
@@ -82,42 +150,42 @@ export class UnsupportedFeatureError extends DeltaError {
 
 /** The log is inconsistent: a gap in versions, an unparsable action, a missing checkpoint part. */
 export class CorruptLogError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('CORRUPT_LOG', message, options);
   }
 }
 
 /** A data file or deletion vector could not be read as the log describes it. */
 export class CorruptDataError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('CORRUPT_DATA', message, options);
   }
 }
 
 /** Time travel asked for a version or timestamp the log cannot reconstruct. */
 export class VersionNotFoundError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('VERSION_NOT_FOUND', message);
   }
 }
 
 /** The caller passed an option or value that cannot work. */
 export class InvalidArgumentError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('INVALID_ARGUMENT', message);
   }
 }
 
 /** A filter or SQL-like expression could not be parsed, typed or evaluated. */
 export class ExpressionError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('EXPRESSION', message);
   }
 }
 
 /** Data does not fit the table schema. */
 export class SchemaMismatchError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('SCHEMA_MISMATCH', message);
   }
 }
@@ -152,14 +220,14 @@ export class ConcurrentTransactionError extends CommitConflictError {}
 
 /** A commit could not be made (deadline exhausted, storage failure while committing). */
 export class CommitFailedError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('COMMIT_FAILED', message, options);
   }
 }
 
 /** The table's protocol or properties forbid this write (appendOnly, unknown writer feature...). */
 export class WriteNotAllowedError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('INVALID_ARGUMENT', message);
   }
 }
@@ -168,7 +236,7 @@ export class WriteNotAllowedError extends DeltaError {
 export class ConstraintViolationError extends DeltaError {
   constructor(
     readonly constraint: string,
-    message: string,
+    message: Message,
   ) {
     super('SCHEMA_MISMATCH', message);
   }
@@ -182,7 +250,7 @@ export class ConstraintViolationError extends DeltaError {
 export class CommitOutcomeUnknownError extends DeltaError {
   constructor(
     readonly version: number,
-    message: string,
+    message: Message,
     options?: { cause?: unknown },
   ) {
     super('COMMIT_FAILED', message, options);
@@ -197,7 +265,7 @@ export class RetentionTooShortError extends DeltaError {
   constructor(
     readonly retentionMs: number,
     readonly minimumMs: number,
-    message: string,
+    message: Message,
   ) {
     super('INVALID_ARGUMENT', message);
   }
@@ -222,7 +290,7 @@ export class MissingDataFileError extends CorruptDataError {
 export class InputFormatError extends DeltaError {
   constructor(
     readonly key: string,
-    message: string,
+    message: Message,
     readonly line?: number,
     readonly column?: string,
     options?: { cause?: unknown },

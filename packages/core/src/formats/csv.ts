@@ -11,12 +11,16 @@ import { CellError, cellErrorToInput } from './cell-error.js';
 import { inferTextType } from './infer.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { drainGroups } from './drain.js';
+import { sniffDelimiter, wrongDelimiterError } from './delimiter.js';
 import { guardText } from './text-guard.js';
 
 export interface CsvOptions {
   /** First record holds the column names (default true); without it columns are the target's, by position, or `_c0`, `_c1`... */
   header?: boolean;
-  /** Field delimiter (default `,`; `.tsv` keys default to tab). */
+  /**
+   * Field delimiter (default: `.tsv` keys tab, else guessed from the header line: `,` unless it
+   * has none and has `;`, tab or `|`; see delimiter.ts).
+   */
   delimiter?: string;
   /** Quote character (default `"`). */
   quote?: string;
@@ -47,8 +51,10 @@ export async function* readCsv(
   const nullSet = new Set(nullValues);
   const lineQueue: number[] = [];
   let queueHead = 0;
+  const sniffed = csv.delimiter === undefined ? await sniffDelimiter(chunks) : undefined;
+  const delimiter = csv.delimiter ?? sniffed!.delimiter;
   const parser = parse({
-    delimiter: csv.delimiter ?? ',',
+    delimiter,
     quote: csv.quote ?? '"',
     bom: true,
     skip_empty_lines: true,
@@ -61,7 +67,11 @@ export async function* readCsv(
     if (chunk !== null) lineQueue.push(parser.info.lines);
     return push(chunk, encoding);
   };
-  pipeline(Readable.from(guardText(chunks, key, 'CSV'), { objectMode: false }), parser, () => undefined);
+  pipeline(
+    Readable.from(guardText(sniffed?.chunks ?? chunks, key, 'CSV'), { objectMode: false }),
+    parser,
+    () => undefined,
+  );
 
   let names: string[] | undefined;
   let cols: (string | null)[][] = [];
@@ -97,6 +107,8 @@ export async function* readCsv(
         const line = lineQueue[queueHead++]!;
         if (!names) {
           names = columnNames(record, csv.header ?? true, opts.schema);
+          const wrong = (csv.header ?? true) && wrongDelimiterError(key, names, delimiter, opts.schema);
+          if (wrong) throw wrong;
           cols = names.map(() => new Array<string | null>(batchRows));
           lines = new Int32Array(batchRows);
           if (csv.header ?? true) continue;
