@@ -36,6 +36,9 @@ export async function bundleCli(outDir = CLI_BUNDLE_DIR): Promise<{ outFile: str
     format: 'esm',
     target: 'node20',
     conditions: ['source'],
+    // ESM builds where packages have them (the AWS SDK's dist-es): with code splitting, a
+    // dynamically imported CommonJS module would reach its importer without named exports.
+    mainFields: ['module', 'main'],
     minify: true,
     sourcemap: 'linked',
     sourcesContent: false,

@@ -18,6 +18,13 @@ export function defineLocalCommands(program: Command, io: Io): void {
     .description(
       'run the local stack (embedded S3 + SQS + DynamoDB) with the ingest and maintenance handlers until Ctrl-C',
     )
+    .option(
+      '--data-dir <dir>',
+      'keep objects, queued messages and lock items here across restarts',
+      '.delta-serverless',
+    )
+    .option('--port <n>', 'S3 and SQS endpoint port on 127.0.0.1 (0: any free port)', '4566')
+    .option('--dynamodb-port <n>', 'DynamoDB endpoint port on 127.0.0.1 (0: any free port)', '4567')
     .option('--routes <json>', 'ingest routes (JSON list); default landing/{events,sales,orders}/ -> tables/<name>')
     .option('--maintenance-every <duration>', 'run the maintenance handler this often, e.g. 60s or 5m', '5m')
     .action(async (opts: DevOptions) => (await import('../commands/dev.js')).devCommand(opts, io));
