@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyCorpusTable } from '../packages/core/src/log/test-fixtures.js';
+import { copyCorpusTable } from '../packages/core/test/support/log-fixtures.js';
 import { writeCheckpoint } from '../packages/core/src/log/checkpoint-write.js';
 import { loadState } from '../packages/core/src/log/load.js';
 import { LocalStore } from '../packages/core/src/storage/local-store.js';

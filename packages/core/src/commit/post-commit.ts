@@ -6,7 +6,7 @@
 import { writeCheckpoint } from '../log/checkpoint-write.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { hasWriterFeature } from '../protocol/features.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 
 export interface PostCommitResult {
   checkpointed?: number;

@@ -24,7 +24,7 @@ import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { parseActions, serializeActions } from '../log/commit-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { Snapshot } from '../table/snapshot.js';
+import { Snapshot } from '../snapshot/snapshot.js';
 import { mapLimit } from '../util/concurrency.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';

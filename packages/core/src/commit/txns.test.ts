@@ -4,7 +4,7 @@ import { parseActions } from '../log/commit-file.js';
 import { commitPath } from '../log/file-names.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { loadSnapshot, writeDeltaTable } from '../table/delta-table.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { commitTransaction, TxnsAlreadyAppliedError, type CommitRequest } from './transaction.js';
 import { ConcurrentTransactionError } from '../errors.js';
 

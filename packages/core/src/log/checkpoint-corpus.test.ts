@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../storage/local-store.js';
-import { copyCorpusTable, CORPUS, summarize } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { classicCheckpointPath, LAST_CHECKPOINT, LOG_DIR, parseLogFile } from './file-names.js';
 import { loadState } from './load.js';

@@ -19,7 +19,7 @@ import { batchToActions } from './checkpoint-read.js';
 import { checkpointActionsJs } from './checkpoint-read-js.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { loadState } from './load.js';
-import { copyCorpusTable, CORPUS } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS } from '../../test/support/log-fixtures.js';
 
 const COLUMNS = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar'];
 

@@ -13,7 +13,7 @@ import type { Metadata } from '../protocol/actions.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { LocalStore } from '../storage/local-store.js';
 import { checkpointLayout, parseColumnList, statsTrees, type StatsNode } from './checkpoint-schema.js';
-import { copyCorpusTable, CORPUS } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { LAST_CHECKPOINT } from './file-names.js';
 import { loadState } from './load.js';

@@ -10,7 +10,7 @@ import type { Metadata } from '../protocol/actions.js';
 import { deltaTypeToArrow, mapType } from '../protocol/arrow-schema.js';
 import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
 import { parseSchemaString, type DataType, type StructField, type StructType } from '../protocol/schema.js';
-import { physicalName } from '../read/column-mapping.js';
+import { physicalName } from '../protocol/column-mapping.js';
 
 /** A node of the stats_parsed tree: a struct of (physical) fields, or a leaf of one Delta type. */
 export type StatsNode =

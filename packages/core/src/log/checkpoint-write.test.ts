@@ -5,7 +5,7 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { parseStatsValue } from '../protocol/scalar.js';
 import { findField, parseSchemaString, type StructType } from '../protocol/schema.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { clean, summarize } from './test-fixtures.js';
+import { clean, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { serializeActions } from './commit-file.js';
 import { classicCheckpointPath, commitPath, LAST_CHECKPOINT } from './file-names.js';

@@ -5,7 +5,7 @@ import { VersionNotFoundError } from '../errors.js';
 import type { Action } from '../protocol/actions.js';
 import { LocalStore } from '../storage/local-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { copyCorpusTable, summarize } from './test-fixtures.js';
+import { copyCorpusTable, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { cleanupExpiredLogs } from './cleanup.js';
 import { serializeActions } from './commit-file.js';

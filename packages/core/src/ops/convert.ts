@@ -23,7 +23,7 @@ import {
   type StructType,
 } from '../protocol/schema.js';
 import { listAll, type ObjectMeta, type ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { mapLimit } from '../util/concurrency.js';
 import { statsColumnsFromProperties } from '../write/stats-columns.js';
 import {

@@ -12,7 +12,7 @@ import { columnMappingMode } from '../protocol/features.js';
 import { requiredProtocol, validateProperties } from '../protocol/properties.js';
 import { isPrimitive, schemaToString, type StructType } from '../protocol/schema.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { assignColumnMapping } from '../write/column-mapping-assign.js';
 
 export interface CreateTableOptions extends CommitOptions {

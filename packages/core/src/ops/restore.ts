@@ -10,7 +10,7 @@ import type { Action, AddFile } from '../protocol/actions.js';
 import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
 import { assertWritable } from '../protocol/writer-features.js';
 import { locateFile } from '../read/locate.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { mapLimit } from '../util/concurrency.js';
 import { NotFoundError } from '../errors.js';
 

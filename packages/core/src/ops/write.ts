@@ -48,7 +48,7 @@ import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../rea
 import { streamDataFile, type FileScanContext } from '../read/file-scan.js';
 import { deltaFieldToArrow } from '../protocol/arrow-schema.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { assignColumnMapping } from '../write/column-mapping-assign.js';
 import { checkConstraints, tableConstraints } from '../write/constraints.js';
 import { DataFileWriter, type WrittenFiles } from '../write/data-files.js';

@@ -11,7 +11,7 @@ import { CorruptDataError } from '../errors.js';
 import { deltaFieldToArrow, deltaTypeToArrow } from '../protocol/arrow-schema.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { DataType, StructField } from '../protocol/schema.js';
-import { fieldId, PARQUET_FIELD_ID, physicalName } from './column-mapping.js';
+import { fieldId, PARQUET_FIELD_ID, physicalName } from '../protocol/column-mapping.js';
 
 /** Find the file's child field for a logical field. */
 export function matchField(fileFields: readonly arrow.Field[], target: StructField, mode: ColumnMappingMode): number {

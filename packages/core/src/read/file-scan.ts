@@ -17,7 +17,7 @@ import type { StructField, StructType } from '../protocol/schema.js';
 import { MissingDataFileError, NotFoundError } from '../errors.js';
 import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { physicalPath } from './column-mapping.js';
+import { physicalPath } from '../protocol/column-mapping.js';
 import { conformData, matchField } from './conform.js';
 import { locateFile, type FileLocation } from './locate.js';
 

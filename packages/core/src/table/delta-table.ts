@@ -21,8 +21,8 @@ import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
 import { Scan, type ScanOptions } from '../read/scan.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { storeForUri, type StorageOptions } from '../storage/registry.js';
-import { Snapshot } from './snapshot.js';
-import { readHistory, versionAtTimestamp, type HistoryEntry } from './timeline.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import { readHistory, versionAtTimestamp, type HistoryEntry } from '../snapshot/timeline.js';
 
 export type Timestamp = Date | string | number;
 

@@ -15,7 +15,7 @@ import {
 import { fileKey } from '../../log/replay.js';
 import type { Action, AddFile, RemoveFile } from '../../protocol/actions.js';
 import { assertWritable } from '../../protocol/writer-features.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { commitMetrics, optimizeMetrics, type Timings } from './metrics.js';
 import type { BinResult, OptimizeOptions, OptimizePlan, OptimizeResult } from './types.js';
 

@@ -5,7 +5,7 @@ import { DeltaTable } from '../../table/delta-table.js';
 import { commitOptimize } from './commit.js';
 import { runBins } from './optimize.js';
 import { planOptimize } from './plan.js';
-import { sampleBatch, smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { sampleBatch, smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import type { BinResult } from './types.js';
 
 async function exists(store: ObjectStore, logPath: string): Promise<boolean> {

@@ -3,7 +3,7 @@
  * optional time budget), then commit everything that was rewritten in one commit.
  */
 import type { ObjectStore } from '../../storage/object-store.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { commitOptimize } from './commit.js';
 import { executeBin } from './execute.js';
 import { planOptimize } from './plan.js';

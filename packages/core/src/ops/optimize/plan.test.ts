@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { commitOptimize } from './commit.js';
 import { executeBin } from './execute.js';
 import { packBins, planOptimize } from './plan.js';
-import { smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import type { BinResult, OptimizePlan } from './types.js';
 
 describe('planOptimize', () => {

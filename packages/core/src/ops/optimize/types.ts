@@ -8,7 +8,7 @@ import type { Expression } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 
 export const DEFAULT_TARGET_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_MIN_FILES_PER_BIN = 2;

@@ -3,11 +3,11 @@ import { describe, expect, test } from 'vitest';
 import { SnapshotScan } from '../../read/scan.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable, writeDeltaTable } from '../../table/delta-table.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { executeBin } from './execute.js';
 import { optimize } from './optimize.js';
 import { planOptimize } from './plan.js';
-import { rng, smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { rng, smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import { interleave, ordinalValues, rankCodes, sortByKey, zOrderPermutation } from './zorder.js';
 
 describe('Z-order keys', () => {

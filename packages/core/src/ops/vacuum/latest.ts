@@ -3,7 +3,7 @@
  * that a newer commit re-added (RESTORE brings back removed files by their old paths).
  */
 import { loadIncrement, loadState } from '../../log/load.js';
-import { Snapshot } from '../../table/snapshot.js';
+import { Snapshot } from '../../snapshot/snapshot.js';
 
 export async function latestSnapshot(snapshot: Snapshot): Promise<Snapshot> {
   const inc = await loadIncrement(snapshot.store, snapshot.state);

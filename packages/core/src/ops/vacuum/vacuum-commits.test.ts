@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commitTransaction } from '../../commit/transaction.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { commitInfoAt, rows } from './test-helpers.js';
+import { commitInfoAt, rows } from '../../../test/support/vacuum-tables.js';
 import { commitVacuumEnd } from './vacuum-commits.js';
 
 describe('VACUUM commits', () => {

@@ -4,7 +4,7 @@
  * metrics use Spark's names so `history` reads the same for both engines.
  */
 import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../commit/transaction.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { RetentionPlan } from './retention.js';
 
 export async function commitVacuumStart(

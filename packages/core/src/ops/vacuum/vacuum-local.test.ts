@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitTransaction } from '../../commit/transaction.js';
 import { MissingDataFileError } from '../../errors.js';
-import { copyCorpusTable } from '../../log/test-fixtures.js';
+import { copyCorpusTable } from '../../../test/support/log-fixtures.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { DAY, HOUR, ids, rejection, rows } from './test-helpers.js';
+import { DAY, HOUR, ids, rejection, rows } from '../../../test/support/vacuum-tables.js';
 import { vacuum } from './vacuum.js';
 
 const dirs: string[] = [];

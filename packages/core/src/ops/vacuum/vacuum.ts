@@ -9,7 +9,7 @@ import { runPostCommitHooks } from '../../commit/post-commit.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { assertReadable } from '../../protocol/features.js';
 import { assertWritable } from '../../protocol/writer-features.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { fullCandidates } from './candidates-full.js';
 import { liteCandidates } from './candidates-lite.js';
 import { deleteInBatches } from './delete-batches.js';

@@ -6,8 +6,8 @@
 import { chmod, cp, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddFile, RemoveFile } from '../protocol/actions.js';
-import type { TableState } from './replay.js';
+import type { AddFile, RemoveFile } from '../../src/protocol/actions.js';
+import type { TableState } from '../../src/log/replay.js';
 import { CORPUS } from '../../../../test/support/corpus.js';
 
 export { CORPUS };

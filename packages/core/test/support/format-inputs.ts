@@ -1,8 +1,8 @@
 /** Helpers for the formats tests: in-memory inputs, a GET-counting store, rows out of batches. */
 import type * as arrow from 'apache-arrow';
-import { batchToObjects, type JsonValue } from '../arrow/json-values.js';
-import { MemoryStore } from '../storage/memory-store.js';
-import type { ByteRange } from '../storage/object-store.js';
+import { batchToObjects, type JsonValue } from '../../src/arrow/json-values.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import type { ByteRange } from '../../src/storage/object-store.js';
 
 /** Chunks of a string or bytes, `size` bytes each. */
 export async function* chunksOf(data: string | Uint8Array, size = 7): AsyncGenerator<Uint8Array> {

@@ -3,8 +3,8 @@
  * statistics and partition values use each field's physical name (and, for `id`, the
  * Parquet field id), while users see logical names.
  */
-import type { ColumnMappingMode } from '../protocol/features.js';
-import type { DataType, StructField, StructType } from '../protocol/schema.js';
+import type { ColumnMappingMode } from './features.js';
+import type { DataType, StructField, StructType } from './schema.js';
 
 const PHYSICAL_NAME = 'delta.columnMapping.physicalName';
 const FIELD_ID = 'delta.columnMapping.id';

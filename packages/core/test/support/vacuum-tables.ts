@@ -1,10 +1,10 @@
 /** Test-only helpers for VACUUM tests: small tables, row reads and commit inspection. */
 import * as arrow from 'apache-arrow';
-import { commitPath } from '../../log/file-names.js';
-import { parseActions } from '../../log/commit-file.js';
-import type { CommitInfo } from '../../protocol/actions.js';
-import type { ObjectStore } from '../../storage/object-store.js';
-import type { DeltaTable } from '../../table/delta-table.js';
+import { commitPath } from '../../src/log/file-names.js';
+import { parseActions } from '../../src/log/commit-file.js';
+import type { CommitInfo } from '../../src/protocol/actions.js';
+import type { ObjectStore } from '../../src/storage/object-store.js';
+import type { DeltaTable } from '../../src/table/delta-table.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -3,11 +3,11 @@
  * included) and an order-free view of a table's rows for before/after comparisons.
  */
 import * as arrow from 'apache-arrow';
-import type { Snapshot } from '../../table/snapshot.js';
-import { SnapshotScan } from '../../read/scan.js';
-import { MemoryStore } from '../../storage/memory-store.js';
-import { DeltaTable, writeDeltaTable } from '../../table/delta-table.js';
-import type { WriteOptions } from '../write.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { SnapshotScan } from '../../src/read/scan.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import { DeltaTable, writeDeltaTable } from '../../src/table/delta-table.js';
+import type { WriteOptions } from '../../src/ops/write.js';
 
 /** A deterministic pseudo-random generator (tests must be reproducible). */
 export function rng(seed: number): () => number {
