@@ -54,9 +54,9 @@ export {
   writeDeltaTable,
   toEpochMillis,
 } from './table/delta-table.js';
-export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write.js';
-export type { CreateTableOptions } from './ops/create.js';
-export type { RestoreResult, RestoreMetrics } from './ops/restore.js';
+export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write/write.js';
+export type { CreateTableOptions } from './ops/create/create.js';
+export type { RestoreResult, RestoreMetrics } from './ops/restore/restore.js';
 export { optimize, planOptimize, executeBin, commitOptimize, runBins } from './ops/optimize/index.js';
 export type {
   BinContext,
@@ -73,24 +73,24 @@ export type {
 } from './ops/optimize/index.js';
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
 export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
-export { convertToDelta } from './ops/convert.js';
-export { TxnsAlreadyAppliedError } from './commit/transaction.js';
+export { convertToDelta } from './ops/convert/convert.js';
+export { TxnsAlreadyAppliedError } from './transaction/transaction.js';
 export { stageDataFiles, referenceDataFile, foldStagedSchema, layoutActions } from './write/stage.js';
 export type { StageLayout, StagedFiles } from './write/stage.js';
-export { runPostCommitHooks } from './commit/post-commit.js';
-export type { PostCommitResult } from './commit/post-commit.js';
-export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert.js';
+export { runPostCommitHooks } from './transaction/post-commit.js';
+export type { PostCommitResult } from './transaction/post-commit.js';
+export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert/convert.js';
 export { vacuum, VacuumDeleteError, DEFAULT_DELETED_FILE_RETENTION } from './ops/vacuum/index.js';
 export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';
 export type { WriteInput } from './write/input.js';
 export type { SchemaMode } from './write/schema-plan.js';
-export { commitTransaction, TableCreatedConcurrentlyError } from './commit/transaction.js';
-export type { CommitRequest, CommitOptions, CommitOutcome, ReadSet } from './commit/transaction.js';
-export { PutIfAbsentCoordinator, defaultCoordinator } from './commit/coordinator.js';
-export type { CommitCoordinator, CommitResult } from './commit/coordinator.js';
-export type { RetryPolicy } from './commit/backoff.js';
-export type { IsolationLevel } from './commit/conflicts.js';
-export { ENGINE_INFO } from './commit/engine-info.js';
+export { commitTransaction, TableCreatedConcurrentlyError } from './transaction/transaction.js';
+export type { CommitRequest, CommitOptions, CommitOutcome, ReadSet } from './transaction/transaction.js';
+export { PutIfAbsentCoordinator, defaultCoordinator } from './transaction/coordinator.js';
+export type { CommitCoordinator, CommitResult } from './transaction/coordinator.js';
+export type { RetryPolicy } from './transaction/backoff.js';
+export type { IsolationLevel } from './transaction/conflicts.js';
+export { ENGINE_INFO } from './transaction/engine-info.js';
 export { writeCheckpoint } from './log/checkpoint-write.js';
 export { readLastCheckpoint } from './log/segment.js';
 export type { LastCheckpointHint } from './log/segment.js';

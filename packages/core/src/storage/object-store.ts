@@ -5,7 +5,7 @@
  * Paths are keys relative to the store's root, `/`-separated and already URI-decoded
  * (`_delta_log/00000000000000000000.json`, `a=1/part-0.parquet`).
  */
-import type { CommitCoordinator } from '../commit/coordinator.js';
+import type { CommitCoordinator } from '../transaction/coordinator.js';
 
 export interface ObjectMeta {
   /** Key relative to the store root. */

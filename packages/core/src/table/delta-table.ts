@@ -4,14 +4,14 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError, TableNotFoundError } from '../errors.js';
-import type { CommitOptions } from '../commit/transaction.js';
+import type { CommitOptions } from '../transaction/transaction.js';
 import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-write.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
-import { createTable, type CreateTableOptions } from '../ops/create.js';
-import { restoreTable, type RestoreResult } from '../ops/restore.js';
+import { createTable, type CreateTableOptions } from '../ops/create/create.js';
+import { restoreTable, type RestoreResult } from '../ops/restore/restore.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
-import { writeTable, type WriteOptions, type WriteResult } from '../ops/write.js';
+import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/write.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { WriteInput } from '../write/input.js';

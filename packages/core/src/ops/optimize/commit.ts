@@ -4,8 +4,8 @@
  * while a concurrent delete/overwrite/OPTIMIZE of the same files does (typed conflict). A
  * failed commit deletes the new files (unless it may have landed).
  */
-import { commitTransaction, type CommitRequest } from '../../commit/transaction.js';
-import { runPostCommitHooks } from '../../commit/post-commit.js';
+import { commitTransaction, type CommitRequest } from '../../transaction/transaction.js';
+import { runPostCommitHooks } from '../../transaction/post-commit.js';
 import {
   CommitOutcomeUnknownError,
   ConcurrentDeleteReadError,

@@ -1,5 +1,5 @@
 /** Options, progress events and result of VACUUM. */
-import type { CommitOptions } from '../../commit/transaction.js';
+import type { CommitOptions } from '../../transaction/transaction.js';
 
 export type VacuumMode = 'lite' | 'full';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitTransaction } from '../../commit/transaction.js';
+import { commitTransaction } from '../../transaction/transaction.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import { commitInfoAt, rows } from '../../../test/support/vacuum-tables.js';

@@ -3,7 +3,7 @@
  * commits with only commitInfo (they never conflict), whose operation parameters and
  * metrics use Spark's names so `history` reads the same for both engines.
  */
-import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../commit/transaction.js';
+import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../transaction/transaction.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { RetentionPlan } from './retention.js';
 

@@ -4,7 +4,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitTransaction } from '../../commit/transaction.js';
+import { commitTransaction } from '../../transaction/transaction.js';
 import { MissingDataFileError } from '../../errors.js';
 import { copyCorpusTable } from '../../../test/support/log-fixtures.js';
 import { DeltaTable } from '../../table/delta-table.js';

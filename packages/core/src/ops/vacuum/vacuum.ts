@@ -5,7 +5,7 @@
  * the cutoff. Deletes are bracketed by `VACUUM START` / `VACUUM END` commits, as in Delta
  * Spark; a dry run only reports.
  */
-import { runPostCommitHooks } from '../../commit/post-commit.js';
+import { runPostCommitHooks } from '../../transaction/post-commit.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { assertReadable } from '../../protocol/features.js';
 import { assertWritable } from '../../protocol/writer-features.js';

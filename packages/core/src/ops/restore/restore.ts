@@ -3,16 +3,16 @@
  * files that version had and removing the ones it did not. Refuses when files it needs
  * were already deleted (VACUUM), naming one of them.
  */
-import { commitTransaction, type CommitOptions, type CommitOutcome } from '../commit/transaction.js';
-import { VersionNotFoundError } from '../errors.js';
-import { fileKey } from '../log/replay.js';
-import type { Action, AddFile } from '../protocol/actions.js';
-import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
-import { assertWritable } from '../protocol/writer-features.js';
-import { locateFile } from '../read/locate.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { mapLimit } from '../util/concurrency.js';
-import { NotFoundError } from '../errors.js';
+import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../transaction/transaction.js';
+import { VersionNotFoundError } from '../../errors.js';
+import { fileKey } from '../../log/replay.js';
+import type { Action, AddFile } from '../../protocol/actions.js';
+import { protocolsEqual, requiredProtocol } from '../../protocol/properties.js';
+import { assertWritable } from '../../protocol/writer-features.js';
+import { locateFile } from '../../read/locate.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { mapLimit } from '../../util/concurrency.js';
+import { NotFoundError } from '../../errors.js';
 
 export interface RestoreMetrics {
   numRestoredFiles: number;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchToObjects } from '../arrow/json-values.js';
-import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../errors.js';
-import { writeParquet } from '../parquet/writer.js';
-import { LocalStore } from '../storage/local-store.js';
-import { DeltaTable } from '../table/delta-table.js';
+import { batchToObjects } from '../../arrow/json-values.js';
+import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../../errors.js';
+import { writeParquet } from '../../parquet/writer.js';
+import { LocalStore } from '../../storage/local-store.js';
+import { DeltaTable } from '../../table/delta-table.js';
 import { convertToDelta } from './convert.js';
 
 const dirs: string[] = [];

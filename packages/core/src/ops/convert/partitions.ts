@@ -3,10 +3,10 @@
  * each file's directories (Hive-unescaped, `__HIVE_DEFAULT_PARTITION__` is null), checked to
  * be the same columns in the same order for every file, typed by the caller or inferred.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { HIVE_DEFAULT_PARTITION, unescapePartitionComponent } from '../protocol/paths.js';
-import { parsePartitionValue, serializePartitionValue } from '../protocol/scalar.js';
-import type { DataType } from '../protocol/schema.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { HIVE_DEFAULT_PARTITION, unescapePartitionComponent } from '../../protocol/paths.js';
+import { parsePartitionValue, serializePartitionValue } from '../../protocol/scalar.js';
+import type { DataType } from '../../protocol/schema.js';
 
 export interface PartitionColumn {
   name: string;

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
-import { constantData } from '../arrow/constant.js';
-import { filterBatch } from '../arrow/take.js';
+import { constantData } from '../../arrow/constant.js';
+import { filterBatch } from '../../arrow/take.js';
 import {
   commitTransaction,
   TableCreatedConcurrentlyError,
@@ -15,15 +15,15 @@ import {
   type CommitOutcome,
   type CommitRequest,
   type ReadSet,
-} from '../commit/transaction.js';
-import { runPostCommitHooks, type PostCommitResult } from '../commit/post-commit.js';
-import type { IsolationLevel } from '../commit/conflicts.js';
+} from '../../transaction/transaction.js';
+import { runPostCommitHooks, type PostCommitResult } from '../../transaction/post-commit.js';
+import type { IsolationLevel } from '../../transaction/conflicts.js';
 import {
   CommitOutcomeUnknownError,
   InvalidArgumentError,
   SchemaMismatchError,
   WriteNotAllowedError,
-} from '../errors.js';
+} from '../../errors.js';
 import {
   and,
   bind,
@@ -36,26 +36,26 @@ import {
   toSql,
   type BoundExpression,
   type Expression,
-} from '../expr/index.js';
-import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../protocol/actions.js';
-import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
-import { protocolsEqual, requiredProtocol, validateProperties } from '../protocol/properties.js';
-import type { Scalar } from '../protocol/scalar.js';
-import { isPrimitive, schemaToString, type DataType, type StructType } from '../protocol/schema.js';
-import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../protocol/writer-features.js';
-import type { ParquetCompression } from '../parquet/writer.js';
-import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../read/file-stats.js';
-import { streamDataFile, type FileScanContext } from '../read/file-scan.js';
-import { deltaFieldToArrow } from '../protocol/arrow-schema.js';
-import type { ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { assignColumnMapping } from '../write/column-mapping-assign.js';
-import { checkConstraints, tableConstraints } from '../write/constraints.js';
-import { DataFileWriter, type WrittenFiles } from '../write/data-files.js';
-import { openInput, type WriteInput } from '../write/input.js';
-import { splitByPartition } from '../write/partition-split.js';
-import { planSchema, type SchemaMode, type SchemaPlan } from '../write/schema-plan.js';
-import { statsColumnsFromProperties } from '../write/stats.js';
+} from '../../expr/index.js';
+import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../../protocol/actions.js';
+import { columnMappingMode, type ColumnMappingMode } from '../../protocol/features.js';
+import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import type { Scalar } from '../../protocol/scalar.js';
+import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
+import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
+import type { ParquetCompression } from '../../parquet/writer.js';
+import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
+import { streamDataFile, type FileScanContext } from '../../read/file-scan.js';
+import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { assignColumnMapping } from '../../write/column-mapping-assign.js';
+import { checkConstraints, tableConstraints } from '../../write/constraints.js';
+import { DataFileWriter, type WrittenFiles } from '../../write/data-files.js';
+import { openInput, type WriteInput } from '../../write/input.js';
+import { splitByPartition } from '../../write/partition-split.js';
+import { planSchema, type SchemaMode, type SchemaPlan } from '../../write/schema-plan.js';
+import { statsColumnsFromProperties } from '../../write/stats.js';
 
 export type WriteMode = 'append' | 'overwrite' | 'error' | 'ignore';
 
@@ -497,7 +497,7 @@ async function appendAfterConcurrentCreate(
   request: (base: Snapshot | undefined, rm: RemoveFile[], withLayout: boolean) => CommitRequest,
   opts: WriteOptions,
 ): Promise<CommitOutcome> {
-  const { loadSnapshot } = await import('../table/delta-table.js');
+  const { loadSnapshot } = await import('../../table/delta-table.js');
   const winner = await loadSnapshot(store);
   const cleanup = () => store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
   if (writeMode === 'error' || writeMode === 'ignore') {

@@ -4,16 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
-import { commitTransaction, TableCreatedConcurrentlyError, type CommitOptions } from '../commit/transaction.js';
-import { InvalidArgumentError, TableNotFoundError, WriteNotAllowedError } from '../errors.js';
-import type { Metadata } from '../protocol/actions.js';
-import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
-import { columnMappingMode } from '../protocol/features.js';
-import { requiredProtocol, validateProperties } from '../protocol/properties.js';
-import { isPrimitive, schemaToString, type StructType } from '../protocol/schema.js';
-import type { ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { assignColumnMapping } from '../write/column-mapping-assign.js';
+import { commitTransaction, TableCreatedConcurrentlyError, type CommitOptions } from '../../transaction/transaction.js';
+import { InvalidArgumentError, TableNotFoundError, WriteNotAllowedError } from '../../errors.js';
+import type { Metadata } from '../../protocol/actions.js';
+import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
+import { columnMappingMode } from '../../protocol/features.js';
+import { requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import { isPrimitive, schemaToString, type StructType } from '../../protocol/schema.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { assignColumnMapping } from '../../write/column-mapping-assign.js';
 
 export interface CreateTableOptions extends CommitOptions {
   /** Delta schema, or an Arrow schema to convert. */

@@ -5,12 +5,12 @@
  * group with non-null values has trustworthy bounds; nullCount only when every row group
  * has one. Arrays and maps get neither (Parquet counts their nulls per element).
  */
-import { constantData } from '../arrow/constant.js';
-import type { ParquetMetadata } from '../parquet/types.js';
-import { deltaTypeToArrow } from '../protocol/arrow-schema.js';
-import type { StructField, StructType } from '../protocol/schema.js';
-import { hasMinMax, selectStatsSchema, type StatsColumnsSpec } from '../write/stats-columns.js';
-import { createValueStats } from '../write/stats-values.js';
+import { constantData } from '../../arrow/constant.js';
+import type { ParquetMetadata } from '../../parquet/types.js';
+import { deltaTypeToArrow } from '../../protocol/arrow-schema.js';
+import type { StructField, StructType } from '../../protocol/schema.js';
+import { hasMinMax, selectStatsSchema, type StatsColumnsSpec } from '../../write/stats-columns.js';
+import { createValueStats } from '../../write/stats-values.js';
 
 interface Tree {
   [name: string]: string | Tree;

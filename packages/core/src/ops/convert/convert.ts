@@ -5,15 +5,15 @@
  * add per file, committed as Spark's `CONVERT` operation.
  */
 import { randomUUID } from 'node:crypto';
-import { commitTransaction, type CommitOptions } from '../commit/transaction.js';
-import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../errors.js';
-import { openParquetFile } from '../parquet/reader.js';
-import type { ParquetMetadata } from '../parquet/types.js';
-import type { Action, AddFile, Metadata } from '../protocol/actions.js';
-import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
-import { columnMappingMode } from '../protocol/features.js';
-import { encodePathForLog } from '../protocol/paths.js';
-import { requiredProtocol, validateProperties } from '../protocol/properties.js';
+import { commitTransaction, type CommitOptions } from '../../transaction/transaction.js';
+import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from '../../errors.js';
+import { openParquetFile } from '../../parquet/reader.js';
+import type { ParquetMetadata } from '../../parquet/types.js';
+import type { Action, AddFile, Metadata } from '../../protocol/actions.js';
+import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
+import { columnMappingMode } from '../../protocol/features.js';
+import { encodePathForLog } from '../../protocol/paths.js';
+import { requiredProtocol, validateProperties } from '../../protocol/properties.js';
 import {
   formatDataType,
   isPrimitive,
@@ -21,20 +21,20 @@ import {
   type DataType,
   type StructField,
   type StructType,
-} from '../protocol/schema.js';
-import { listAll, type ObjectMeta, type ObjectStore } from '../storage/object-store.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
-import { mapLimit } from '../util/concurrency.js';
-import { statsColumnsFromProperties } from '../write/stats-columns.js';
+} from '../../protocol/schema.js';
+import { listAll, type ObjectMeta, type ObjectStore } from '../../storage/object-store.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { mapLimit } from '../../util/concurrency.js';
+import { statsColumnsFromProperties } from '../../write/stats-columns.js';
 import {
   inferPartitionType,
   normalizePartitionValue,
   parsePartitionDirs,
   type PartitionColumn,
-} from './convert-partitions.js';
-import { statsFromFooter } from './convert-stats.js';
+} from './partitions.js';
+import { statsFromFooter } from './stats.js';
 
-export type { PartitionColumn } from './convert-partitions.js';
+export type { PartitionColumn } from './partitions.js';
 
 export interface ConvertOptions extends CommitOptions {
   /** Partition columns in directory order; omitted: taken from the `k=v` directories, types inferred. */
