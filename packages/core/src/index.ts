@@ -46,14 +46,8 @@ export { and, col, lit, not, or, parseExpression, bind, toSql, columnsOf } from 
 export type { Expression, StatsLookup, BoundExpression } from './expr/index.js';
 
 // Tables and reads
-export {
-  DeltaTable,
-  ChangeFeed,
-  loadSnapshot,
-  tryLoadSnapshot,
-  writeDeltaTable,
-  toEpochMillis,
-} from './table/delta-table.js';
+export { DeltaTable, ChangeFeed, writeDeltaTable, toEpochMillis } from './table/delta-table.js';
+export { loadSnapshot, tryLoadSnapshot } from './snapshot/load.js';
 export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write/write.js';
 export type { CreateTableOptions } from './ops/create/create.js';
 export type { RestoreResult, RestoreMetrics } from './ops/restore/restore.js';
@@ -87,7 +81,7 @@ export type { SchemaMode } from './write/schema-plan.js';
 export { commitTransaction, TableCreatedConcurrentlyError } from './transaction/transaction.js';
 export type { CommitRequest, CommitOptions, CommitOutcome, ReadSet } from './transaction/transaction.js';
 export { PutIfAbsentCoordinator, defaultCoordinator } from './transaction/coordinator.js';
-export type { CommitCoordinator, CommitResult } from './transaction/coordinator.js';
+export type { CommitCoordinator, CommitResult } from './storage/object-store.js';
 export type { RetryPolicy } from './transaction/backoff.js';
 export type { IsolationLevel } from './transaction/conflicts.js';
 export { ENGINE_INFO } from './transaction/engine-info.js';

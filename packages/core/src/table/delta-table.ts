@@ -3,7 +3,7 @@
  * refreshes it incrementally (only commits after the held version are listed and read).
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError, TableNotFoundError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { CommitOptions } from '../transaction/transaction.js';
 import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-write.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
@@ -15,13 +15,12 @@ import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/wr
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { WriteInput } from '../write/input.js';
-import { loadIncrement, loadState } from '../log/load.js';
-import { resolveSegment } from '../log/segment.js';
 import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
 import { Scan, type ScanOptions } from '../read/scan.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { storeForUri, type StorageOptions } from '../storage/registry.js';
-import { Snapshot } from '../snapshot/snapshot.js';
+import { loadSnapshot, refreshSnapshot, snapshotAtVersion, tryLoadSnapshot } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { readHistory, versionAtTimestamp, type HistoryEntry } from '../snapshot/timeline.js';
 
 export type Timestamp = Date | string | number;
@@ -89,19 +88,8 @@ export class DeltaTable {
 
   /** Bring the held snapshot to the latest version, reading only new commits. */
   async refresh(): Promise<Snapshot> {
-    const inc = await loadIncrement(this.store, this.current.state);
-    if (inc) {
-      this.current = new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
-    } else if (inc === undefined && !(await this.isLatest())) {
-      this.current = await loadSnapshot(this.store); // the log does not connect: reload
-    }
+    this.current = await refreshSnapshot(this.current);
     return this.current;
-  }
-
-  private async isLatest(): Promise<boolean> {
-    // loadIncrement listed newer log files but no contiguous commit; make sure there is no newer checkpoint-only state.
-    const { segment } = await resolveSegment(this.store);
-    return segment.version <= this.current.version;
   }
 
   /** A snapshot at a version or timestamp, without changing the held one. */
@@ -109,15 +97,7 @@ export class DeltaTable {
     if (tt.version !== undefined && tt.timestamp !== undefined) {
       throw new InvalidArgumentError('pass either version or timestamp, not both');
     }
-    if (tt.version !== undefined) {
-      if (tt.version === this.current.version) return this.current;
-      if (tt.version > this.current.version) {
-        const inc = await loadIncrement(this.store, this.current.state, tt.version);
-        if (inc && inc.state.version === tt.version)
-          return new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
-      }
-      return loadSnapshot(this.store, tt.version);
-    }
+    if (tt.version !== undefined) return snapshotAtVersion(this.current, tt.version);
     if (tt.timestamp !== undefined) {
       const version = await versionAtTimestamp(this.store, this.current, toEpochMillis(tt.timestamp));
       return this.snapshotAt({ version });
@@ -224,11 +204,6 @@ export class DeltaTable {
   }
 }
 
-export async function loadSnapshot(store: ObjectStore, version?: number): Promise<Snapshot> {
-  const { state, commits } = await loadState(store, version);
-  return new Snapshot(store, state, commits[commits.length - 1]);
-}
-
 /** Change feed rows as Arrow record batches. */
 export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
   constructor(
@@ -244,16 +219,6 @@ export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
     const batches: arrow.RecordBatch[] = [];
     for await (const b of this) batches.push(b);
     return new arrow.Table(batches);
-  }
-}
-
-/** The latest snapshot, or undefined when there is no table yet. */
-export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | undefined> {
-  try {
-    return await loadSnapshot(store);
-  } catch (err) {
-    if (err instanceof TableNotFoundError) return undefined;
-    throw err;
   }
 }
 

@@ -5,17 +5,7 @@
  */
 import { PreconditionFailedError } from '../errors.js';
 import { commitPath } from '../log/file-names.js';
-import type { ObjectStore } from '../storage/object-store.js';
-
-export type CommitResult = 'committed' | 'version-exists';
-
-export interface CommitCoordinator {
-  readonly name: string;
-  /** Atomically create commit `version` with `content`; 'version-exists' when another writer has it. */
-  commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult>;
-  /** Repair an interrupted commit protocol before reading or writing (no-op for put-if-absent). */
-  recover?(store: ObjectStore): Promise<void>;
-}
+import type { CommitCoordinator, CommitResult, ObjectStore } from '../storage/object-store.js';
 
 export class PutIfAbsentCoordinator implements CommitCoordinator {
   readonly name = 'put-if-absent';

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { writeDeltaTable, DeltaTable } from '../table/delta-table.js';
-import { PutIfAbsentCoordinator, type CommitCoordinator, type CommitResult } from './coordinator.js';
+import type { CommitCoordinator, CommitResult } from '../storage/object-store.js';
+import { PutIfAbsentCoordinator } from './coordinator.js';
 
 /** Lands the commit, then answers "version exists" — what a retried conditional put looks like. */
 class LandsButReportsExists implements CommitCoordinator {

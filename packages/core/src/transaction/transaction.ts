@@ -23,12 +23,12 @@ import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/featur
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { parseActions, serializeActions } from '../log/commit-file.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { CommitCoordinator, CommitResult, ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import { mapLimit } from '../util/concurrency.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
 import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';
-import { defaultCoordinator, type CommitCoordinator, type CommitResult } from './coordinator.js';
+import { defaultCoordinator } from './coordinator.js';
 import { ENGINE_INFO } from './engine-info.js';
 
 export interface ReadSet {

@@ -9,14 +9,14 @@ import type * as arrow from 'apache-arrow';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import type { AddFile, Metadata, Protocol } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
-import { protocolsEqual, requiredProtocol, validateProperties } from '../protocol/properties.js';
+import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
 import { isPrimitive, schemaToString, type StructField, type StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { openParquetFile } from '../parquet/reader.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
 import { encodePathForLog } from '../protocol/paths.js';
-import { checkConstraints, tableConstraints } from './constraints.js';
+import { checkConstraints, tableConstraints, validateTableProperties } from './constraints.js';
 import { DataFileWriter } from './data-files.js';
 import { openInput, type WriteInput } from './input.js';
 import { splitByPartition } from './partition-split.js';
@@ -174,7 +174,7 @@ export function layoutActions(
   const configuration: Record<string, string> = base
     ? { ...base.metadata.configuration }
     : { ...(create.properties ?? {}) };
-  if (!base) validateProperties(configuration, schema);
+  if (!base) validateTableProperties(configuration, schema);
   const protocol = requiredProtocol(configuration, schema, base?.protocol);
   const metaData: Metadata = base
     ? { ...base.metadata, schemaString: schemaToString(schema) }

@@ -13,7 +13,8 @@ import type { Action, AddFile, Metadata } from '../../protocol/actions.js';
 import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { encodePathForLog } from '../../protocol/paths.js';
-import { requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import { requiredProtocol } from '../../protocol/properties.js';
+import { validateTableProperties } from '../../write/constraints.js';
 import {
   formatDataType,
   isPrimitive,
@@ -26,12 +27,7 @@ import { listAll, type ObjectMeta, type ObjectStore } from '../../storage/object
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { statsColumnsFromProperties } from '../../write/stats-columns.js';
-import {
-  inferPartitionType,
-  normalizePartitionValue,
-  parsePartitionDirs,
-  type PartitionColumn,
-} from './partitions.js';
+import { inferPartitionType, normalizePartitionValue, parsePartitionDirs, type PartitionColumn } from './partitions.js';
 import { statsFromFooter } from './stats.js';
 
 export type { PartitionColumn } from './partitions.js';
@@ -105,7 +101,7 @@ export async function convertToDelta(store: ObjectStore, options: ConvertOptions
     ],
   };
   const configuration = { ...(options.properties ?? {}) };
-  validateProperties(configuration, schema);
+  validateTableProperties(configuration, schema);
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     throw new InvalidArgumentError(
       'convert cannot enable column mapping (the files carry no field ids); convert first, then enable it',

@@ -9,7 +9,8 @@ import { InvalidArgumentError, TableNotFoundError, WriteNotAllowedError } from '
 import type { Metadata } from '../../protocol/actions.js';
 import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
 import { columnMappingMode } from '../../protocol/features.js';
-import { requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import { requiredProtocol } from '../../protocol/properties.js';
+import { validateTableProperties } from '../../write/constraints.js';
 import { isPrimitive, schemaToString, type StructType } from '../../protocol/schema.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -45,7 +46,7 @@ export async function createTable(
       throw new InvalidArgumentError(`partition column ${p} must have a primitive type`);
   }
   const configuration = { ...(opts.properties ?? {}) };
-  validateProperties(configuration, schema);
+  validateTableProperties(configuration, schema);
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     const assigned = assignColumnMapping(schema, 0);
     schema = assigned.schema;

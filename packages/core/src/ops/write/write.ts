@@ -39,7 +39,7 @@ import {
 } from '../../expr/index.js';
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../../protocol/actions.js';
 import { columnMappingMode, type ColumnMappingMode } from '../../protocol/features.js';
-import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import { protocolsEqual, requiredProtocol } from '../../protocol/properties.js';
 import type { Scalar } from '../../protocol/scalar.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
@@ -48,9 +48,10 @@ import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../
 import { streamDataFile, type FileScanContext } from '../../read/file-scan.js';
 import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import { loadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
-import { checkConstraints, tableConstraints } from '../../write/constraints.js';
+import { checkConstraints, tableConstraints, validateTableProperties } from '../../write/constraints.js';
 import { DataFileWriter, type WrittenFiles } from '../../write/data-files.js';
 import { openInput, type WriteInput } from '../../write/input.js';
 import { splitByPartition } from '../../write/partition-split.js';
@@ -203,7 +204,7 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
     configuration['delta.columnMapping.maxColumnId'] = String(assigned.maxColumnId);
   }
   for (const tc of plan.typeChanges) recordTypeChange(schema, tc.path, tc.from, tc.to);
-  if (!base) validateProperties(configuration, schema);
+  if (!base) validateTableProperties(configuration, schema);
   const protocol = requiredProtocol(configuration, schema, base?.protocol);
   const protocolChanged = !base || !protocolsEqual(protocol, base.protocol);
   const metadata: Metadata | undefined = changed
@@ -497,7 +498,6 @@ async function appendAfterConcurrentCreate(
   request: (base: Snapshot | undefined, rm: RemoveFile[], withLayout: boolean) => CommitRequest,
   opts: WriteOptions,
 ): Promise<CommitOutcome> {
-  const { loadSnapshot } = await import('../../table/delta-table.js');
   const winner = await loadSnapshot(store);
   const cleanup = () => store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
   if (writeMode === 'error' || writeMode === 'ignore') {
