@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as arrow from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, writeParquet } from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
+import { writeParquet } from '@delta-serverless/core/internal';
 import { createIngestHandler, type IngestLogger, type IngestMetrics, type RouteConfig } from '@delta-serverless/lambda';
 import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
 import {

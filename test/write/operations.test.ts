@@ -11,7 +11,6 @@ import { describe, expect, test } from 'vitest';
 import {
   ConstraintViolationError,
   DeltaTable,
-  ENGINE_INFO,
   InvalidArgumentError,
   LocalStore,
   UnsupportedFeatureError,
@@ -20,6 +19,7 @@ import {
   writeDeltaTable,
   type StructType,
 } from '@delta-serverless/core';
+import { ENGINE_INFO } from '@delta-serverless/core/internal';
 import { openParquetFile } from '../../packages/core/src/parquet/reader.js';
 import {
   actionsOf,

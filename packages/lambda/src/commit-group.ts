@@ -14,16 +14,19 @@ import {
   CommitOutcomeUnknownError,
   SchemaMismatchError,
   TxnsAlreadyAppliedError,
-  commitTransaction,
-  foldStagedSchema,
-  layoutActions,
-  loadSnapshot,
-  runPostCommitHooks,
   type Action,
   type ObjectStore,
   type Snapshot,
   type StructType,
 } from '@delta-serverless/core';
+import {
+  commitTransaction,
+  foldStagedSchema,
+  layoutActions,
+  loadSnapshot,
+  runPostCommitHooks,
+  createEngine,
+} from '@delta-serverless/core/internal';
 import type { Route } from './routes.js';
 import type { StagedObject } from './stage-object.js';
 
@@ -125,7 +128,7 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
     ];
     try {
       const out = await commitTransaction(
-        store,
+        base?.engine ?? createEngine(store),
         base,
         {
           actions,
@@ -156,7 +159,7 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
         base = err.snapshot;
         result.conflicts++;
       } else if (err instanceof CommitConflictError && rebuild < (opts.maxRebuilds ?? 5)) {
-        base = await loadSnapshot(store); // created or altered concurrently: rebuild on what is there now
+        base = await loadSnapshot(base?.engine ?? createEngine(store)); // created or altered concurrently: rebuild on what is there now
         for (const o of pending.filter((x) => base!.txn(x.appId))) {
           outcomes.set(o.appId, { status: 'duplicate', version: base.version });
           await dropFiles(store, o);

@@ -4,7 +4,8 @@
  * outcome per object. Messages (SQS records) await the outcomes of their objects.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { preloadParquet, type Snapshot } from '@delta-serverless/core';
+import { type Snapshot } from '@delta-serverless/core';
+import { preloadParquet } from '@delta-serverless/core/internal';
 import { sourceAppId } from './app-id.js';
 import { commitGroup, type ObjectOutcome } from './commit-group.js';
 import { ObjectIngestError, SourceChangedError } from './errors.js';

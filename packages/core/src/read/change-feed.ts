@@ -106,7 +106,7 @@ export async function* readChangeFeed(latest: Snapshot, options: ChangeFeedOptio
   ]);
   const cols = { schema, mode, partitionColumns: new Set(latest.partitionColumns) };
   const ctx: FileScanContext = {
-    store,
+    engine: latest.engine,
     mode,
     readFields,
     outputSchema: new arrow.Schema(readFields.map((f) => deltaFieldToArrow(f))),

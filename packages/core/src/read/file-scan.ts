@@ -15,14 +15,15 @@ import type { Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructField, StructType } from '../protocol/schema.js';
 import { MissingDataFileError, NotFoundError } from '../errors.js';
-import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
+import type { ParquetFileReader, RowGroupInfo } from '../parquet/reader.js';
 import { physicalPath } from '../protocol/column-mapping.js';
 import { conformData, matchField } from './conform.js';
 import { locateFile, type FileLocation } from './locate.js';
 
 export interface FileScanContext {
-  store: ObjectStore;
+  /** The table's engine: its store (and others for absolute paths) and Parquet handler. */
+  engine: Engine;
   mode: ColumnMappingMode;
   /** Logical fields produced before filtering (output columns + filter-only columns). */
   readFields: readonly StructField[];
@@ -75,12 +76,12 @@ export async function* streamDataFile(
   metrics: FileScanMetrics,
 ): AsyncGenerator<arrow.RecordBatch> {
   const { add } = task;
-  const loc = locateFile(ctx.store, add.path);
+  const loc = locateFile(ctx.engine.store, add.path);
   const [file, deleted] = await Promise.all([
-    openDataFile(loc, add, ctx.version),
+    openDataFile(ctx.engine, loc, add, ctx.version),
     task.selector ??
       (add.deletionVector
-        ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path })
+        ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.engine.store), { dataFile: add.path })
         : undefined),
   ]);
   try {
@@ -164,12 +165,13 @@ export async function* streamDataFile(
 
 /** Open a data file; one the log lists but storage lacks is table damage, not a storage hiccup. */
 async function openDataFile(
+  engine: Engine,
   loc: FileLocation,
   add: ScanFileTask['add'],
   version: number | undefined,
 ): Promise<ParquetFileReader> {
   try {
-    return await openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined });
+    return await engine.parquet.open(loc.store, loc.key, { size: Number(add.size) || undefined });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
     const of = version === undefined ? '' : ` of version ${version}`;

@@ -117,7 +117,7 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
   async *[Symbol.asyncIterator](): AsyncIterator<arrow.RecordBatch> {
     const tasks = this.plan();
     const ctx: FileScanContext = {
-      store: this.snapshot.store,
+      engine: this.snapshot.engine,
       mode: this.cols.mode,
       readFields: this.readFields,
       outputSchema: this.schema,

@@ -5,19 +5,19 @@
 import { TableNotFoundError } from '../errors.js';
 import { loadIncrement, loadState } from '../log/load.js';
 import { resolveSegment } from '../log/segment.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
 import { Snapshot } from './snapshot.js';
 
 /** The snapshot at `version` (default: the latest). Throws TableNotFoundError when there is no table. */
-export async function loadSnapshot(store: ObjectStore, version?: number): Promise<Snapshot> {
-  const { state, commits } = await loadState(store, version);
-  return new Snapshot(store, state, commits[commits.length - 1]);
+export async function loadSnapshot(engine: Engine, version?: number): Promise<Snapshot> {
+  const { state, commits } = await loadState(engine, version);
+  return new Snapshot(engine, state, commits[commits.length - 1]);
 }
 
 /** The latest snapshot, or undefined when there is no table yet. */
-export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | undefined> {
+export async function tryLoadSnapshot(engine: Engine): Promise<Snapshot | undefined> {
   try {
-    return await loadSnapshot(store);
+    return await loadSnapshot(engine);
   } catch (err) {
     if (err instanceof TableNotFoundError) return undefined;
     throw err;
@@ -26,10 +26,10 @@ export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | un
 
 /** The latest snapshot, reading only the commits after `current` when the log connects. */
 export async function refreshSnapshot(current: Snapshot): Promise<Snapshot> {
-  const store = current.store;
-  const inc = await loadIncrement(store, current.state);
-  if (inc) return new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1]);
-  if (inc === undefined && !(await isLatest(current))) return loadSnapshot(store); // the log does not connect: reload
+  const inc = await loadIncrement(current.store, current.state);
+  if (inc) return new Snapshot(current.engine, inc.state, inc.commits[inc.commits.length - 1]);
+  // The log does not connect: reload.
+  if (inc === undefined && !(await isLatest(current))) return loadSnapshot(current.engine);
   return current;
 }
 
@@ -45,7 +45,7 @@ export async function snapshotAtVersion(current: Snapshot, version: number): Pro
   if (version > current.version) {
     const inc = await loadIncrement(current.store, current.state, version);
     if (inc && inc.state.version === version)
-      return new Snapshot(current.store, inc.state, inc.commits[inc.commits.length - 1]);
+      return new Snapshot(current.engine, inc.state, inc.commits[inc.commits.length - 1]);
   }
-  return loadSnapshot(current.store, version);
+  return loadSnapshot(current.engine, version);
 }

@@ -8,6 +8,7 @@ import { parseSchemaString, type StructType } from '../protocol/schema.js';
 import { parseStatsJson } from '../protocol/stats-json.js';
 import type { LoadedCommit } from '../log/load.js';
 import type { TableState } from '../log/replay.js';
+import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 export class Snapshot {
@@ -15,14 +16,18 @@ export class Snapshot {
   private filesCache?: AddFile[];
 
   constructor(
-    readonly store: ObjectStore,
+    /** The engine the table was loaded with: its store, Parquet handler, clock and ids. */
+    readonly engine: Engine,
     /** @internal */ readonly state: TableState,
     /** Commit of this version (file time and commitInfo), when it was read. */
     private readonly lastCommit: LoadedCommit | undefined,
   ) {}
 
+  get store(): ObjectStore {
+    return this.engine.store;
+  }
   get uri(): string {
-    return this.store.root;
+    return this.engine.store.root;
   }
   get version(): number {
     return this.state.version;

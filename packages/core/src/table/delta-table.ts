@@ -4,19 +4,25 @@
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
-import type { CommitOptions } from '../transaction/transaction.js';
+import type { CommitOptions } from '../transaction/index.js';
 import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-write.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
-import { createTable, type CreateTableOptions } from '../ops/create/create.js';
-import { restoreTable, type RestoreResult } from '../ops/restore/restore.js';
+import { createTable, type CreateTableOptions } from '../ops/create/index.js';
+import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
-import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/write.js';
+import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { WriteInput } from '../write/input.js';
 import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
 import { Scan, type ScanOptions } from '../read/scan.js';
+import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js';
+import {
+  convertToDelta as convertParquetDirectory,
+  type ConvertOptions,
+  type ConvertResult,
+} from '../ops/convert/index.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { storeForUri, type StorageOptions } from '../storage/registry.js';
 import { loadSnapshot, refreshSnapshot, snapshotAtVersion, tryLoadSnapshot } from '../snapshot/load.js';
@@ -31,10 +37,21 @@ export interface TimeTravel {
   timestamp?: Timestamp;
 }
 
-export interface OpenOptions extends TimeTravel {
+/** Where a table is and what engine reads and writes it. */
+export interface TableLocationOptions {
   /** Use this store instead of resolving one from the URI. */
   store?: ObjectStore;
   storageOptions?: StorageOptions;
+  /** Replace parts of the engine: the Parquet handler, the clock, the id source (tests pin the last two). */
+  engine?: EngineOptions;
+}
+
+export interface OpenOptions extends TimeTravel, TableLocationOptions {}
+
+/** The engine for a table URI (or store) and its options. */
+function engineFor(uri: string | ObjectStore, options: TableLocationOptions): Engine {
+  const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
+  return createEngine(store, options.engine);
 }
 
 export interface TableScanOptions extends ScanOptions, TimeTravel {}
@@ -50,7 +67,8 @@ export class DeltaTable {
   private current: Snapshot;
 
   private constructor(
-    readonly store: ObjectStore,
+    /** The store, Parquet handler, clock and id source this table uses. */
+    readonly engine: Engine,
     snapshot: Snapshot,
   ) {
     this.current = snapshot;
@@ -58,9 +76,9 @@ export class DeltaTable {
 
   /** Open a table; throws TableNotFoundError when there is none at the location. */
   static async open(uri: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
-    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-    const latest = await loadSnapshot(store, options.version);
-    const table = new DeltaTable(store, latest);
+    const engine = engineFor(uri, options);
+    const latest = await loadSnapshot(engine, options.version);
+    const table = new DeltaTable(engine, latest);
     if (options.timestamp !== undefined) table.current = await table.snapshotAt({ timestamp: options.timestamp });
     return table;
   }
@@ -68,15 +86,18 @@ export class DeltaTable {
   /** Create a table (version 0, no data). */
   static async create(
     uri: string | ObjectStore,
-    options: CreateTableOptions & Pick<OpenOptions, 'store' | 'storageOptions'>,
+    options: CreateTableOptions & TableLocationOptions,
   ): Promise<DeltaTable> {
-    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-    const snapshot = await createTable(store, () => tryLoadSnapshot(store), options);
-    return new DeltaTable(store, snapshot);
+    const engine = engineFor(uri, options);
+    const snapshot = await createTable(engine, () => tryLoadSnapshot(engine), options);
+    return new DeltaTable(engine, snapshot);
   }
 
+  get store(): ObjectStore {
+    return this.engine.store;
+  }
   get uri(): string {
-    return this.store.root;
+    return this.engine.store.root;
   }
   /** The snapshot this handle currently holds. */
   get snapshot(): Snapshot {
@@ -141,7 +162,7 @@ export class DeltaTable {
    */
   async write(data: WriteInput, options: WriteOptions = {}): Promise<WriteResult> {
     if ((options.mode ?? 'append') !== 'append') await this.refresh();
-    const result = await writeTable(this.store, this.current, data, options);
+    const result = await writeTable(this.engine, this.current, data, options);
     if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
     return result;
   }
@@ -189,13 +210,13 @@ export class DeltaTable {
         'this table requires v2 checkpoints, which delta-serverless does not write yet',
       );
     }
-    return writeCheckpoint(this.store, latest.state);
+    return writeCheckpoint(this.engine, latest.state);
   }
 
   /** Delete log files older than delta.logRetentionDuration that no version inside it needs. */
   async cleanupLogs(options: { now?: number } = {}): Promise<{ deleted: string[] }> {
     const latest = await this.refresh();
-    return cleanupExpiredLogs(this.store, latest.state, options);
+    return cleanupExpiredLogs(this.engine, latest.state, options);
   }
 
   /** Commit history, newest first. */
@@ -230,8 +251,19 @@ export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
 export async function writeDeltaTable(
   uri: string | ObjectStore,
   data: WriteInput,
-  options: WriteOptions & Pick<OpenOptions, 'store' | 'storageOptions'> = {},
+  options: WriteOptions & TableLocationOptions = {},
 ): Promise<WriteResult> {
-  const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-  return writeTable(store, await tryLoadSnapshot(store), data, options);
+  const engine = engineFor(uri, options);
+  return writeTable(engine, await tryLoadSnapshot(engine), data, options);
+}
+
+/**
+ * CONVERT TO DELTA: make the Parquet files under `uri` (Hive-partitioned `k=v/` or not) a
+ * Delta table in place, without rewriting them (like delta-rs convert_to_deltalake).
+ */
+export async function convertToDelta(
+  uri: string | ObjectStore,
+  options: ConvertOptions & TableLocationOptions = {},
+): Promise<ConvertResult> {
+  return convertParquetDirectory(engineFor(uri, options), options);
 }

@@ -25,10 +25,10 @@ export async function runPostCommitHooks(snapshot: Snapshot): Promise<PostCommit
   // v2Checkpoint tables need v2 checkpoints, which we do not write: leave them to Spark.
   if (hasWriterFeature(snapshot.protocol, 'v2Checkpoint')) return out;
   try {
-    await writeCheckpoint(snapshot.store, snapshot.state);
+    await writeCheckpoint(snapshot.engine, snapshot.state);
     out.checkpointed = snapshot.version;
     if (snapshot.properties['delta.enableExpiredLogCleanup'] !== 'false') {
-      const { deleted } = await cleanupExpiredLogs(snapshot.store, snapshot.state);
+      const { deleted } = await cleanupExpiredLogs(snapshot.engine, snapshot.state);
       out.cleanedUp = deleted.length;
     }
   } catch (err) {

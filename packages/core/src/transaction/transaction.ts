@@ -1,395 +1,253 @@
 /**
  * Optimistic transactions: commit at readVersion + 1; when another writer got there first,
- * read the winning commits, check for logical conflicts (commit/conflicts.ts) and for our
- * own txn having been applied, then retry at the next version with jittered backoff until
- * a deadline. Returns the new snapshot so callers never re-read the log after a commit.
+ * read the winning commits, check for logical conflicts (conflicts.ts) and for our own txn
+ * having been applied, then retry at the next version with jittered backoff until a
+ * deadline. Returns the new snapshot so callers never re-read the log after a commit.
+ *
+ * A `Transaction` is the three steps, each a method: `attempt` (one put-if-absent of the
+ * next version), `rebase` (read the winners, check them, move on top of them) and the
+ * retry loop in `commit` (backoff, deadline).
  */
-import { randomUUID } from 'node:crypto';
-import {
-  CommitConflictError,
-  CommitFailedError,
-  ConcurrentTransactionError,
-  CommitOutcomeUnknownError,
-  NotFoundError,
-  ProtocolChangedError,
-} from '../errors.js';
-import type { BoundExpression } from '../expr/index.js';
-import { commitPath } from '../log/file-names.js';
-import { readCommit, loadIncrement } from '../log/load.js';
-import { listLogFiles, type CommitFile } from '../log/segment.js';
+import { CommitFailedError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import { loadIncrement } from '../log/load.js';
+import { serializeActions } from '../log/commit-file.js';
 import { TableState } from '../log/replay.js';
-import type { Action, CommitInfo, Metadata, Txn } from '../protocol/actions.js';
+import type { Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
-import { parseActions, serializeActions } from '../log/commit-file.js';
-import type { CommitCoordinator, CommitResult, ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../snapshot/snapshot.js';
-import { mapLimit } from '../util/concurrency.js';
+import type { CommitCoordinator } from '../storage/object-store.js';
+import { stopwatch } from '../util/clock.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
-import { checkConflict, type ConflictContext, type IsolationLevel } from './conflicts.js';
+import { buildCommitInfo, orderActions } from './commit-info.js';
+import { checkConflict, type ConflictContext } from './conflicts.js';
 import { defaultCoordinator } from './coordinator.js';
-import { ENGINE_INFO } from './engine-info.js';
-
-export interface ReadSet {
-  /** The transaction depends on the whole table (overwrite, restore). */
-  wholeTable?: boolean;
-  /** Predicates over the data the transaction read (replaceWhere, partition overwrite). */
-  predicates?: BoundExpression[];
-  /** Log paths of files the transaction read. */
-  files?: readonly string[];
-}
-
-export interface CommitRequest {
-  /** Data and metadata actions (no commitInfo: it is built here). */
-  actions: Action[];
-  operation: string;
-  operationParameters?: Record<string, unknown>;
-  operationMetrics?: Record<string, number | string>;
-  /** Only adds, no reads: never conflicts with concurrent writers. */
-  isBlindAppend: boolean;
-  read?: ReadSet;
-  /** Idempotency: skip the commit if the table already has this appId at >= this version. */
-  txn?: { appId: string; version: number };
-  /**
-   * Several idempotency keys committed atomically with the actions (e.g. one per ingested
-   * source object). If the table already has any of them at >= its version, nothing is
-   * committed and TxnsAlreadyAppliedError names them, so the caller can drop their actions
-   * and commit the rest on top of the error's snapshot.
-   */
-  txns?: readonly { appId: string; version: number }[];
-  isolation?: IsolationLevel;
-  /** Free-form `commitInfo.userMetadata`. */
-  userMetadata?: string;
-}
-
-export interface CommitOptions {
-  coordinator?: CommitCoordinator;
-  retry?: Partial<RetryPolicy>;
-  /** Called once per lost race, with the winning version (metrics, logging). */
-  onConflict?: (winningVersion: number) => void;
-}
-
-export interface CommitOutcome {
-  /** The committed version, or the version read when the commit was skipped. */
-  version: number;
-  /** True when the txn (appId, version) was already in the table: nothing was committed. */
-  skipped: boolean;
-  /** Lost races resolved by retrying at a later version. */
-  conflictsRetried: number;
-  /** The table right after this commit (or the latest known state when skipped). */
-  snapshot: Snapshot;
-}
-
-/** Thrown when version 0 already exists while creating a table (another writer created it). */
-export class TableCreatedConcurrentlyError extends ProtocolChangedError {}
+import { TableCreatedConcurrentlyError, TxnsAlreadyAppliedError } from './errors.js';
+import { putCommit } from './put-commit.js';
+import type { CommitOptions, CommitOutcome, CommitRequest, TxnKey } from './types.js';
+import { readCommitsFrom, type Winner } from './winners.js';
 
 /**
- * Some of `CommitRequest.txns` are already in the table (a concurrent writer or an earlier
- * delivery committed them). Nothing was committed. `appIds` lists them; `snapshot` is the
- * latest state read, to rebuild the commit on without the dropped actions.
- */
-export class TxnsAlreadyAppliedError extends ConcurrentTransactionError {
-  constructor(
-    readonly appIds: readonly string[],
-    readonly snapshot: Snapshot,
-  ) {
-    super(
-      'ConcurrentTransaction',
-      snapshot.version,
-      `${appIds.length} of this commit's transaction ids are already in ${snapshot.uri} at version <= ${snapshot.version} ` +
-        `(${appIds.slice(0, 3).join(', ')}${appIds.length > 3 ? ', ...' : ''}); nothing was committed. ` +
-        'Drop the actions of those ids and commit the rest on the given snapshot.',
-    );
-  }
-}
-
-/** The requested txns that `lookup` already has at >= their version. */
-function appliedTxns(
-  txns: readonly { appId: string; version: number }[],
-  lookup: (appId: string) => Txn | undefined,
-): string[] {
-  return txns.filter((t) => (lookup(t.appId)?.version ?? -Infinity) >= t.version).map((t) => t.appId);
-}
-
-function quoteParams(params: Record<string, unknown> | undefined): Record<string, string> {
-  // Spark stores every operation parameter as a string (JSON for lists/objects).
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params ?? {})) {
-    if (v === undefined) continue;
-    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  }
-  return out;
-}
-
-function buildCommitInfo(
-  req: CommitRequest,
-  readVersion: number,
-  timestamp: number,
-  ict: number | undefined,
-  txnId: string,
-): CommitInfo {
-  const info: CommitInfo = {
-    timestamp,
-    ...(ict !== undefined ? { inCommitTimestamp: ict } : {}),
-    operation: req.operation,
-    operationParameters: quoteParams(req.operationParameters),
-    ...(readVersion >= 0 ? { readVersion } : {}),
-    isolationLevel: req.isolation ?? 'WriteSerializable',
-    isBlindAppend: req.isBlindAppend,
-    operationMetrics: Object.fromEntries(Object.entries(req.operationMetrics ?? {}).map(([k, v]) => [k, String(v)])),
-    engineInfo: ENGINE_INFO,
-    txnId,
-  };
-  if (req.userMetadata !== undefined) info.userMetadata = req.userMetadata;
-  return info;
-}
-
-function orderActions(commitInfo: CommitInfo, actions: Action[], txns: readonly Txn[]): Action[] {
-  const rank = (a: Action) =>
-    a.protocol ? 0 : a.metaData ? 1 : a.txn ? 2 : a.domainMetadata ? 3 : a.remove ? 4 : a.add ? 5 : 6;
-  const sorted = [...actions].sort((x, y) => rank(x) - rank(y));
-  return [{ commitInfo }, ...txns.map((txn) => ({ txn })), ...sorted];
-}
-
-/**
- * Commit `req` on top of `base` (undefined when creating the table at version 0).
- * `store` is the table's store.
+ * Commit `req` on top of `base` (undefined when creating the table at version 0) through
+ * `engine` (the table's store, clock and ids).
  */
 export async function commitTransaction(
-  store: ObjectStore,
+  engine: Engine,
   base: Snapshot | undefined,
   req: CommitRequest,
   opts: CommitOptions = {},
 ): Promise<CommitOutcome> {
-  const coordinator = opts.coordinator ?? store.commitCoordinator ?? defaultCoordinator;
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
-  const started = Date.now();
-  const readVersion = base ? base.version : -1;
+  const skipped = alreadyApplied(base, req);
+  if (skipped) return skipped;
+  return new Transaction(engine, base, req, opts).commit();
+}
 
-  if (req.txn && base) {
-    const applied = base.txn(req.txn.appId);
-    if (applied && applied.version >= req.txn.version)
-      return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
+/** The base already has our txn (skip), or some of our txns (TxnsAlreadyAppliedError). */
+function alreadyApplied(base: Snapshot | undefined, req: CommitRequest): CommitOutcome | undefined {
+  if (!base) return undefined;
+  const txn = req.txn;
+  const applied = txn && base.txn(txn.appId);
+  if (txn && applied && applied.version >= txn.version)
+    return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
+  const appliedIds = appliedTxns(req.txns ?? [], (id) => base.txn(id));
+  if (appliedIds.length > 0) throw new TxnsAlreadyAppliedError(appliedIds, base);
+  return undefined;
+}
+
+/** In-commit timestamp of the state a commit of ours produced (the next one must be later). */
+const ictByState = new WeakMap<TableState, number>();
+
+export class Transaction {
+  private readonly coordinator: CommitCoordinator;
+  private readonly policy: RetryPolicy;
+  private readonly elapsed = stopwatch();
+  private readonly readVersion: number;
+  private readonly metadata: Metadata | undefined;
+  private readonly conflictContext: ConflictContext | undefined;
+  private readonly txns: readonly TxnKey[];
+  private readonly txnActions: Txn[];
+  /** One id for every attempt: it lets us recognise our own commit if a store reports a landed put as "exists". */
+  private readonly txnId: string;
+  /** State known to be current as of `version - 1`; grows as winning commits are read. */
+  private state: TableState | undefined;
+  private version: number;
+  private conflicts = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly base: Snapshot | undefined,
+    private readonly req: CommitRequest,
+    private readonly opts: CommitOptions = {},
+  ) {
+    this.coordinator = opts.coordinator ?? engine.store.commitCoordinator ?? defaultCoordinator;
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.readVersion = base ? base.version : -1;
+    this.txns = req.txns ?? [];
+    const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
+    this.metadata = newMetadata ?? base?.metadata;
+    this.conflictContext = this.metadata && conflictContext(req, this.metadata, !!newMetadata, this.txns);
+    const lastUpdated = engine.clock.now();
+    this.txnActions = [...(req.txn ? [req.txn] : []), ...this.txns].map((t) => ({
+      appId: t.appId,
+      version: t.version,
+      lastUpdated,
+    }));
+    this.txnId = engine.ids.uuid();
+    this.state = base?.state;
+    this.version = this.readVersion + 1;
   }
-  const txns = req.txns ?? [];
-  if (txns.length > 0 && base) {
-    const applied = appliedTxns(txns, (id) => base.txn(id));
-    if (applied.length > 0) throw new TxnsAlreadyAppliedError(applied, base);
-  }
 
-  const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
-  const metadata: Metadata | undefined = newMetadata ?? base?.metadata;
-  const removed = new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path)));
-  const ctx: ConflictContext | undefined = metadata
-    ? {
-        isolation: req.isolation ?? 'WriteSerializable',
-        readWholeTable: !!req.read?.wholeTable,
-        readPredicates: req.read?.predicates ?? [],
-        readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
-        removedFiles: removed,
-        metadataChanged: !!newMetadata,
-        appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId)]),
-        columns: {
-          schema: parseSchemaString(metadata.schemaString),
-          mode: columnMappingMode(metadata),
-          partitionColumns: new Set(metadata.partitionColumns),
-        },
-      }
-    : undefined;
-
-  // State known to be current as of `version - 1`; grows as winning commits are read.
-  let state = base?.state;
-  let version = readVersion + 1;
-  let conflicts = 0;
-  const lastUpdated = Date.now();
-  const txnActions: Txn[] = [...(req.txn ? [req.txn] : []), ...txns].map((t) => ({
-    appId: t.appId,
-    version: t.version,
-    lastUpdated,
-  }));
-
-  // One id for every attempt: it lets us recognise our own commit if a store reports a
-  // landed conditional put as "exists" (e.g. the S3 SDK retrying a put whose response was lost).
-  const txnId = randomUUID();
-  for (let attempt = 0; ; attempt++) {
-    const now = Date.now();
-    const prevIct = state && metadata && inCommitTimestampsEnabled(metadata) ? lastIct(state) : undefined;
-    const ict = metadata && inCommitTimestampsEnabled(metadata) ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
-    const actions = orderActions(buildCommitInfo(req, readVersion, now, ict, txnId), req.actions, txnActions);
-    const content = serializeActions(actions);
-    const result = await attemptCommit(coordinator, store, version, content);
-    if (result === 'committed') {
-      const next = (state ?? new TableState()).clone();
-      next.apply(version, actions);
-      if (ict !== undefined) ictByState.set(next, ict);
-      return {
-        version,
-        skipped: false,
-        conflictsRetried: conflicts,
-        snapshot: new Snapshot(store, next, { version, lastModified: now, commitInfo: actions[0]!.commitInfo }),
-      };
+  /** Commit, retrying on lost races until the retry deadline (the caller checked the base's txns). */
+  async commit(): Promise<CommitOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const landed = await this.attempt();
+      if (landed) return landed;
+      this.lostRace();
+      // Back off before reading what won, then retry at once: sleeping after the read made every
+      // retry stale under sustained contention (writers starved for seconds).
+      await sleep(backoffDelay(attempt, this.policy));
+      const settled = await this.rebase();
+      if (settled) return settled;
+      this.checkDeadline();
     }
+  }
 
-    // Lost the race for `version`.
-    conflicts++;
-    opts.onConflict?.(version);
-    if (version === 0 || !ctx || !state) {
+  /** One put-if-absent of `version`; the outcome when it landed, undefined when another writer has it. */
+  async attempt(): Promise<CommitOutcome | undefined> {
+    const now = this.engine.clock.now();
+    const ictOn = !!this.metadata && inCommitTimestampsEnabled(this.metadata);
+    const prevIct = this.state && ictOn ? ictByState.get(this.state) : undefined;
+    const ict = ictOn ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
+    const commitInfo = buildCommitInfo(this.req, this.readVersion, now, ict, this.txnId);
+    const actions = orderActions(commitInfo, this.req.actions, this.txnActions);
+    const store = this.engine.store;
+    const result = await putCommit(this.coordinator, store, this.version, serializeActions(actions));
+    if (result !== 'committed') return undefined;
+    const next = (this.state ?? new TableState()).clone();
+    next.apply(this.version, actions);
+    if (ict !== undefined) ictByState.set(next, ict);
+    const snapshot = new Snapshot(this.engine, next, { version: this.version, lastModified: now, commitInfo });
+    return { version: this.version, skipped: false, conflictsRetried: this.conflicts, snapshot };
+  }
+
+  /** Count a lost race; creating a table can only lose to another creator. */
+  private lostRace(): void {
+    this.conflicts++;
+    this.opts.onConflict?.(this.version);
+    if (this.version === 0 || !this.conflictContext || !this.state) {
       throw new TableCreatedConcurrentlyError(
         'TableCreated',
         0,
-        `another writer created the table at ${store.root} concurrently`,
+        `another writer created the table at ${this.engine.store.root} concurrently`,
       );
     }
-    // Back off before reading what won, then retry at once: sleeping after the read made every
-    // retry stale under sustained contention (writers starved for seconds).
-    await sleep(backoffDelay(attempt, policy));
-    const winners = await readCommitsFrom(store, version);
+  }
+
+  /**
+   * Read the commits that won and move on top of them, or settle: one of them is ours (it
+   * landed after all), or it applied our txn (skip). Throws when a winner conflicts.
+   */
+  async rebase(): Promise<CommitOutcome | undefined> {
+    let state = this.state!;
+    const winners = await readCommitsFrom(this.engine.store, this.version);
     for (const w of winners) {
-      const winnerInfo = w.actions.find((a) => a.commitInfo)?.commitInfo;
-      if (winnerInfo?.txnId === txnId) {
-        const next = state.clone();
-        next.apply(w.version, w.actions);
-        return {
-          version: w.version,
-          skipped: false,
-          conflictsRetried: conflicts - 1,
-          snapshot: new Snapshot(store, next, { version: w.version, lastModified: Date.now(), commitInfo: winnerInfo }),
-        };
-      }
-      if (req.txn && w.actions.some((a) => a.txn?.appId === req.txn!.appId && a.txn.version >= req.txn!.version)) {
-        // Our own earlier attempt (or a duplicate writer) already applied this txn.
-        const inc = await loadIncrement(store, state);
-        const snap = inc
-          ? new Snapshot(store, inc.state, inc.commits[inc.commits.length - 1])
-          : new Snapshot(store, state, undefined);
-        return { version: snap.version, skipped: true, conflictsRetried: conflicts, snapshot: snap };
-      }
-      if (txns.length > 0) {
-        const inWinner = new Map(w.actions.filter((a) => a.txn).map((a) => [a.txn!.appId, a.txn!]));
-        if (appliedTxns(txns, (id) => inWinner.get(id)).length > 0) throw txnsApplied(store, state, winners, txns);
-      }
+      const settled = await this.settledBy(state, w, winners);
+      if (settled) return settled;
       // A commit with only commitInfo (VACUUM START/END) reads and changes nothing: no conflict.
-      if (req.actions.length > 0 || req.txn || txns.length > 0)
-        checkConflict(ctx, { version: w.version, actions: w.actions });
+      if (this.req.actions.length > 0 || this.req.txn || this.txns.length > 0)
+        checkConflict(this.conflictContext!, { version: w.version, actions: w.actions });
       const next = state.clone();
       next.apply(w.version, w.actions);
       state = next;
     }
-    version = state.version + 1;
-    const elapsed = Date.now() - started;
-    if (elapsed > policy.deadlineMs) {
-      throw new CommitFailedError(
-        `could not commit to ${store.root} within ${policy.deadlineMs} ms: lost ${conflicts} races to concurrent writers (last at version ${version - 1}). ` +
-          'Nothing was committed; retry later or raise the retry deadline.',
-      );
+    this.state = state;
+    this.version = state.version + 1;
+    return undefined;
+  }
+
+  /** The outcome when winner `w` is our own commit or already applied our txn(s). */
+  private async settledBy(
+    state: TableState,
+    w: Winner,
+    winners: readonly Winner[],
+  ): Promise<CommitOutcome | undefined> {
+    const winnerInfo = w.actions.find((a) => a.commitInfo)?.commitInfo;
+    if (winnerInfo?.txnId === this.txnId) {
+      const next = state.clone();
+      next.apply(w.version, w.actions);
+      const lastCommit = { version: w.version, lastModified: this.engine.clock.now(), commitInfo: winnerInfo };
+      const snapshot = new Snapshot(this.engine, next, lastCommit);
+      return { version: w.version, skipped: false, conflictsRetried: this.conflicts - 1, snapshot };
     }
+    const txn = this.req.txn;
+    if (txn && w.actions.some((a) => a.txn?.appId === txn.appId && a.txn.version >= txn.version)) {
+      // Our own earlier attempt (or a duplicate writer) already applied this txn.
+      const inc = await loadIncrement(this.engine.store, state);
+      const snap = inc
+        ? new Snapshot(this.engine, inc.state, inc.commits[inc.commits.length - 1])
+        : new Snapshot(this.engine, state, undefined);
+      return { version: snap.version, skipped: true, conflictsRetried: this.conflicts, snapshot: snap };
+    }
+    if (this.txns.length > 0) {
+      const inWinner = new Map(w.actions.filter((a) => a.txn).map((a) => [a.txn!.appId, a.txn!]));
+      if (appliedTxns(this.txns, (id) => inWinner.get(id)).length > 0) throw this.txnsApplied(state, winners);
+    }
+    return undefined;
+  }
+
+  /**
+   * Concurrent ingest of the same source objects: hand back the state after every winner read
+   * and all of our ids it has, so the caller drops exactly those and retries the rest.
+   */
+  private txnsApplied(state: TableState, winners: readonly Winner[]): TxnsAlreadyAppliedError {
+    const latest = state.clone();
+    for (const w of winners) if (w.version > latest.version) latest.apply(w.version, w.actions);
+    const last = winners[winners.length - 1]!;
+    const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
+    const lastCommit = { version: last.version, lastModified: this.engine.clock.now(), commitInfo };
+    const snapshot = new Snapshot(this.engine, latest, lastCommit);
+    return new TxnsAlreadyAppliedError(
+      appliedTxns(this.txns, (id) => latest.txns.get(id)),
+      snapshot,
+    );
+  }
+
+  private checkDeadline(): void {
+    const { deadlineMs } = this.policy;
+    if (this.elapsed() <= deadlineMs) return;
+    throw new CommitFailedError(
+      `could not commit to ${this.engine.store.root} within ${deadlineMs} ms: lost ${this.conflicts} races to ` +
+        `concurrent writers (last at version ${this.version - 1}). Nothing was committed; retry later or raise the retry deadline.`,
+    );
   }
 }
 
-/**
- * One put-if-absent. A failed put may still have landed (a lost response, a retried request):
- * look at the commit file before reporting, so callers never delete files a commit references.
- */
-async function attemptCommit(
-  coordinator: CommitCoordinator,
-  store: ObjectStore,
-  version: number,
-  content: Uint8Array,
-): Promise<CommitResult> {
-  try {
-    return await coordinator.commit(store, version, content);
-  } catch (err) {
-    if (err instanceof CommitConflictError) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    let found: Uint8Array | undefined;
-    try {
-      // A coordinator with a recovery step (DynamoDB) may have recorded the commit without the file.
-      if (coordinator.recover) await coordinator.recover(store);
-      found = await store.get(commitPath(version));
-    } catch (checkErr) {
-      if (!(checkErr instanceof NotFoundError)) {
-        throw new CommitOutcomeUnknownError(
-          version,
-          `writing commit ${version} of ${store.root} failed (${reason}) and checking whether it landed failed too ` +
-            `(${checkErr instanceof Error ? checkErr.message : String(checkErr)}). Read the table before retrying, or retry with txn.`,
-          { cause: err },
-        );
-      }
-    }
-    if (!found)
-      throw new CommitFailedError(
-        `writing commit ${version} of ${store.root} failed: ${reason}. Nothing was committed; retry the write.`,
-        { cause: err },
-      );
-    return sameBytes(found, content) ? 'committed' : 'version-exists';
-  }
+/** What the conflict rules need to know about this transaction. */
+function conflictContext(
+  req: CommitRequest,
+  metadata: Metadata,
+  metadataChanged: boolean,
+  txns: readonly TxnKey[],
+): ConflictContext {
+  return {
+    isolation: req.isolation ?? 'WriteSerializable',
+    readWholeTable: !!req.read?.wholeTable,
+    readPredicates: req.read?.predicates ?? [],
+    readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
+    removedFiles: new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path))),
+    metadataChanged,
+    appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId)]),
+    columns: {
+      schema: parseSchemaString(metadata.schemaString),
+      mode: columnMappingMode(metadata),
+      partitionColumns: new Set(metadata.partitionColumns),
+    },
+  };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * Concurrent ingest of the same source objects: hand back the state after every winner read
- * and all of our ids it has, so the caller drops exactly those and retries the rest.
- */
-function txnsApplied(
-  store: ObjectStore,
-  state: TableState,
-  winners: readonly { version: number; actions: Action[] }[],
-  txns: readonly { appId: string; version: number }[],
-): TxnsAlreadyAppliedError {
-  const latest = state.clone();
-  for (const w of winners) if (w.version > latest.version) latest.apply(w.version, w.actions);
-  const last = winners[winners.length - 1]!;
-  const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
-  const snapshot = new Snapshot(store, latest, { version: last.version, lastModified: Date.now(), commitInfo });
-  return new TxnsAlreadyAppliedError(
-    appliedTxns(txns, (id) => latest.txns.get(id)),
-    snapshot,
-  );
-}
-
-const ictByState = new WeakMap<TableState, number>();
-
-/** Winning commits read at once after a lost race. */
-const WINNER_READ_CONCURRENCY = 16;
-
-function lastIct(state: TableState): number | undefined {
-  return ictByState.get(state);
-}
-
-/** Commits from `fromVersion` to the latest, in order. */
-async function readCommitsFrom(
-  store: ObjectStore,
-  fromVersion: number,
-): Promise<{ version: number; actions: Action[] }[]> {
-  const files = (await listLogFiles(store, fromVersion))
-    .filter((f): f is CommitFile => f.kind === 'commit')
-    .sort((a, b) => a.version - b.version);
-  // The contiguous run from `fromVersion` (stop at a gap: a commit still being written), read
-  // in parallel: a writer that lost several races must catch up in one round trip, not one
-  // per winner, or it falls further behind while it reads.
-  let n = 0;
-  while (n < files.length && files[n]!.version === fromVersion + n) n++;
-  const out = await mapLimit(files.slice(0, n), WINNER_READ_CONCURRENCY, async (f) => ({
-    version: f.version,
-    actions: await readCommit(store, f),
-  }));
-  if (out.length === 0) {
-    // Listing can lag a put-if-absent: read the file directly. A coordinator may also report a
-    // commit another writer has not finished (DynamoDB protocol): none yet, back off and retry.
-    try {
-      out.push({
-        version: fromVersion,
-        actions: parseActions(await store.get(commitPath(fromVersion)), commitPath(fromVersion)),
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  }
-  return out;
+/** The requested txns that `lookup` already has at >= their version. */
+function appliedTxns(txns: readonly TxnKey[], lookup: (appId: string) => Txn | undefined): string[] {
+  return txns.filter((t) => (lookup(t.appId)?.version ?? -Infinity) >= t.version).map((t) => t.appId);
 }

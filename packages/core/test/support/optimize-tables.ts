@@ -7,7 +7,7 @@ import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { SnapshotScan } from '../../src/read/scan.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { DeltaTable, writeDeltaTable } from '../../src/table/delta-table.js';
-import type { WriteOptions } from '../../src/ops/write/write.js';
+import type { WriteOptions } from '../../src/ops/write/index.js';
 
 /** A deterministic pseudo-random generator (tests must be reproducible). */
 export function rng(seed: number): () => number {

@@ -13,15 +13,16 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   commitOptimize,
   planOptimize,
-  runBins,
   type BinContext,
   type BinResult,
   type OptimizeBin,
   type OptimizeOptions,
   type OptimizePlan,
+  type ObjectStore,
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import { createEngine, runBins } from '@delta-serverless/core/internal';
 import { OptimizeWorkerError } from '../errors.js';
 
 export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -112,7 +113,7 @@ export async function optimizeFanOut(snapshot: Snapshot, opts: FanOutOptions): P
   const groups = groupBins(plan.context, plan.bins, Math.max(1, opts.binsPerWorker ?? 1));
   const planningMs = Date.now() - started;
   if (plan.bins.length < (opts.minBinsToFanOut ?? 1)) {
-    const local = await runBins(snapshot.store, plan, opts, started);
+    const local = await runBins(snapshot.engine, plan, opts, () => Date.now() - started);
     const rewriteMs = Date.now() - started - planningMs;
     const result = await commitOptimize(snapshot, plan, local, { ...opts, timings: { planningMs, rewriteMs } });
     return { ...result, workers: 0, workersFailed: 0 };
@@ -147,7 +148,7 @@ export async function optimizeFanOut(snapshot: Snapshot, opts: FanOutOptions): P
 /** The worker's side: rewrite the requested bins (uncommitted) and return the results. */
 export async function runWorkerRequest(
   request: OptimizeWorkerRequest,
-  storeFor: (uri: string) => Parameters<typeof runBins>[0],
+  storeFor: (uri: string) => ObjectStore,
 ): Promise<OptimizeWorkerResponse> {
   if (request?.kind !== 'optimize-bins' || !request.context || !Array.isArray(request.bins)) {
     throw new OptimizeWorkerError([], 'optimize worker: the event is not an optimize-bins request');
@@ -162,7 +163,7 @@ export async function runWorkerRequest(
     binsDeferred: 0,
     numPartitions: 0,
   };
-  const results = await runBins(storeFor(request.context.tableRoot), plan, {
+  const results = await runBins(createEngine(storeFor(request.context.tableRoot)), plan, {
     maxConcurrentBins: request.maxConcurrentBins ?? 1,
   });
   return { results };

@@ -8,14 +8,12 @@
  */
 import {
   DeltaTable,
-  optimize,
-  readLastCheckpoint,
   TableNotFoundError,
-  vacuum,
   type ObjectStore,
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import { optimize, readLastCheckpoint, vacuum } from '@delta-serverless/core/internal';
 import { optimizeFanOut, type WorkerInvoker } from './fan-out.js';
 import type { TablePolicy } from './policy.js';
 

@@ -8,7 +8,7 @@ import { InvalidArgumentError, SchemaMismatchError, WriteNotAllowedError } from 
 import { writeParquet } from '../../parquet/writer.js';
 import { LocalStore } from '../../storage/local-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { convertToDelta } from './convert.js';
+import { convertToDelta } from '../../table/delta-table.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 /**
  * Rewrite one bin: stream its files (deletion vectors applied, column mapping resolved by
- * streamDataFile) into new files through DataFileWriter. Needs only the store and the plan's
+ * streamDataFile) into new files through DataFileWriter. Needs only the engine and the plan's
  * JSON context, so a remote worker can run it. Nothing is committed here.
  *
  * Memory: bin-packing holds one input batch plus one output row group per bin. Z-order holds
@@ -15,7 +15,8 @@ import type { AddFile } from '../../protocol/actions.js';
 import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
 import { parseSchemaString, type StructField } from '../../protocol/schema.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics } from '../../read/file-scan.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
+import { stopwatch } from '../../util/clock.js';
 import { DataFileWriter } from '../../write/data-files.js';
 import { statsColumnsFromProperties } from '../../write/stats.js';
 import type { BinContext, BinResult, OptimizeBin } from './types.js';
@@ -36,13 +37,13 @@ function arrowBytes(batch: arrow.RecordBatch): number {
 }
 
 /** Rewrite `bin` into new data files (dataChange false); the caller commits or deletes them. */
-export async function executeBin(store: ObjectStore, context: BinContext, bin: OptimizeBin): Promise<BinResult> {
-  const started = Date.now();
+export async function executeBin(engine: Engine, context: BinContext, bin: OptimizeBin): Promise<BinResult> {
+  const elapsed = stopwatch();
   const schema = parseSchemaString(context.schemaString);
   const dataFields: StructField[] = schema.fields.filter((f) => !context.partitionColumns.includes(f.name));
   const outputSchema = new arrow.Schema(dataFields.map((f) => deltaFieldToArrow(f)));
   const writer = new DataFileWriter({
-    store,
+    engine,
     schema,
     partitionColumns: context.partitionColumns,
     mode: context.columnMapping,
@@ -57,7 +58,7 @@ export async function executeBin(store: ObjectStore, context: BinContext, bin: O
     maxOpenFiles: 1,
   });
   const ctx: FileScanContext = {
-    store,
+    engine,
     mode: context.columnMapping,
     readFields: dataFields,
     outputSchema,
@@ -128,7 +129,7 @@ export async function executeBin(store: ObjectStore, context: BinContext, bin: O
         rowsDeletedByDv: bin.files.reduce((n, f) => n + Number(f.deletionVector?.cardinality ?? 0), 0),
         numDeletionVectorsRemoved: bin.files.filter((f) => f.deletionVector).length,
         zOrderRuns: runs,
-        durationMs: Date.now() - started,
+        durationMs: elapsed(),
       },
     };
   } catch (err) {

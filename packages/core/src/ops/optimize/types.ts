@@ -2,8 +2,8 @@
  * OPTIMIZE data shapes. A plan and its bin results are plain JSON (no class instances, no
  * bigint) so bins can be shipped to other workers (e.g. one Lambda per bin) and back.
  */
-import type { CommitOptions } from '../../transaction/transaction.js';
-import type { IsolationLevel } from '../../transaction/conflicts.js';
+import type { CommitOptions } from '../../transaction/index.js';
+import type { IsolationLevel } from '../../transaction/index.js';
 import type { Expression } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
