@@ -70,7 +70,12 @@ function prepare(
   const arrowFields = batch.schema.fields;
   const fields: StructField[] =
     deltaSchema?.fields ??
-    arrowFields.map((f) => ({ name: f.name, type: inferDeltaType(f.type, f.name), nullable: f.nullable, metadata: {} }));
+    arrowFields.map((f) => ({
+      name: f.name,
+      type: inferDeltaType(f.type, f.name),
+      nullable: f.nullable,
+      metadata: {},
+    }));
   const positions = matchFields(
     fields,
     arrowFields.map((f) => f.name),
