@@ -9,6 +9,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { commitTransaction, TxnsAlreadyAppliedError, type CommitRequest } from './index.js';
 import { ConcurrentTransactionError } from '../errors.js';
 import { createEngine } from '../engine/engine.js';
+import { fixedClock } from '../util/clock.js';
 
 async function table(name: string): Promise<{ store: MemoryStore; base: Snapshot }> {
   const store = new MemoryStore(`memory://${name}`);
@@ -36,15 +37,15 @@ async function txnLines(store: MemoryStore, version: number) {
 describe('CommitRequest.txns', () => {
   test('writes one txn action per id, with lastUpdated, in the same commit as the adds', async () => {
     const { store, base } = await table('txns-write');
-    const before = Date.now();
-    const out = await commitTransaction(createEngine(store), base, request(['a', 'b']));
+    const T = Date.UTC(2025, 5, 1);
+    const out = await commitTransaction(createEngine(store, { clock: fixedClock(T) }), base, request(['a', 'b']));
     expect(out.version).toBe(1);
     const txns = await txnLines(store, 1);
     expect(txns.map((t) => [t.appId, t.version])).toEqual([
       ['a', 1],
       ['b', 1],
     ]);
-    for (const t of txns) expect(t.lastUpdated).toBeGreaterThanOrEqual(before);
+    for (const t of txns) expect(t.lastUpdated).toBe(T);
     expect(out.snapshot.txn('a')?.version).toBe(1);
     expect((await loadSnapshot(createEngine(store))).txn('b')?.version).toBe(1);
   });
