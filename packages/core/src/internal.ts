@@ -6,7 +6,7 @@
  */
 
 // Engine and storage
-export { createEngine, withStore } from './engine/engine.js';
+export { createEngine } from './engine/engine.js';
 export { defaultParquetHandler } from './parquet/handler.js';
 export { listAll } from './storage/object-store.js';
 export { normaliseTableUri, uriScheme } from './storage/registry.js';

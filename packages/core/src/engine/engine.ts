@@ -38,7 +38,3 @@ export function createEngine(store: ObjectStore, options: EngineOptions = {}): E
   };
 }
 
-/** The same engine parts on another store (a file outside the table root, a scratch copy). */
-export function withStore(engine: Engine, store: ObjectStore): Engine {
-  return store === engine.store ? engine : { ...engine, store };
-}
