@@ -53,6 +53,7 @@ export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from '
 // Protocol
 export { parseSchemaString, schemaToString, dataTypeToJson, isPrimitive, findField } from './protocol/schema.js';
 export { deltaTypeToArrow, arrowTypeToDelta } from './protocol/arrow-schema.js';
+export { parseIntervalMs } from './protocol/intervals.js';
 export {
   SUPPORTED_READER_FEATURES,
   assertReadable,

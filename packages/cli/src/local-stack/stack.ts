@@ -51,6 +51,8 @@ export interface LocalStack {
   idle(timeoutMs?: number): Promise<void>;
   /** Messages waiting in the DLQ. */
   deadLetters(): Promise<number>;
+  /** The body of the last notification sent for `key` (to deliver it again, as SQS may). */
+  lastNotification(key: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,9 +96,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const queues = await createQueues(sqs, options.queueName ?? 'delta-ingest', options);
     await createLockTable(await clientsFor(env).dynamo(), lockTable);
     notifications.deliver = async (record) => {
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }),
-      );
+      const body = JSON.stringify({ Records: [record] });
+      notifications.sent.set(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), body);
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
     };
     return new RunningStack(
       { bucket, landingPrefix, lockTable, emulators, env, s3, sqs, ...queues },
@@ -151,6 +153,8 @@ class Notifications {
   /** Notifications arrive before the queue exists only if someone uploads during start-up. */
   deliver: (record: S3NotificationRecord) => Promise<void> = async () => undefined;
   readonly pending = new Set<Promise<void>>();
+  /** The body of the last notification sent per key. */
+  readonly sent = new Map<string, string>();
 
   constructor(
     private readonly bucket: string,
@@ -230,7 +234,7 @@ class RunningStack implements LocalStack {
     let running = false;
     this.timers.push(
       setInterval(() => {
-        if (running) return; // reserved concurrency 1
+        if (running) return; // one run at a time, as EventBridge Scheduler rarely overlaps
         running = true;
         const p = task()
           .catch((err: unknown) =>
@@ -260,6 +264,10 @@ class RunningStack implements LocalStack {
 
   deadLetters(): Promise<number> {
     return queueCounts(this.sqs, this.dlqUrl);
+  }
+
+  lastNotification(key: string): string | undefined {
+    return this.notifications.sent.get(key);
   }
 
   async stop(): Promise<void> {
