@@ -37,4 +37,3 @@ export function createEngine(store: ObjectStore, options: EngineOptions = {}): E
     ids: options.ids ?? randomIds,
   };
 }
-
