@@ -21,6 +21,7 @@ const CORE_LAYERS = [
   'formats',
   'log',
   'snapshot',
+  'manifest',
   'read',
   'write',
   'transaction',

@@ -47,6 +47,15 @@ export type {
   OptimizeResult,
 } from './ops/optimize/index.js';
 
+// Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
+export {
+  generateSymlinkManifest,
+  ManifestNotSupportedError,
+  MANIFEST_DIR,
+  SYMLINK_MANIFEST_PROPERTY,
+} from './manifest/index.js';
+export type { ManifestResult } from './manifest/index.js';
+
 // Expressions (filters, replaceWhere, OPTIMIZE where)
 export { and, col, lit, not, or, parseExpression, toSql } from './expr/index.js';
 export type { Expression } from './expr/index.js';

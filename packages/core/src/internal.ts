@@ -42,6 +42,16 @@ export { scanParquetDirectory, planConvert, commitConvert, type ConvertPlan } fr
 export { optimize, runBins } from './ops/optimize/index.js';
 export { vacuum, planVacuum, DEFAULT_DELETED_FILE_RETENTION, type VacuumPlan } from './ops/vacuum/index.js';
 
+// Symlink manifests' steps (the post-commit hook uses them)
+export {
+  updateSymlinkManifests,
+  symlinkManifestEnabled,
+  planFullManifest,
+  planIncrementalManifest,
+  executeManifestPlan,
+} from './manifest/index.js';
+export type { ManifestPlan, ManifestWrite } from './manifest/index.js';
+
 // Staged writes (the ingest Lambda)
 export { stageDataFiles, referenceDataFile, foldStagedSchema, layoutActions } from './write/stage.js';
 export type { StageLayout, StagedFiles } from './write/stage.js';

@@ -1,7 +1,7 @@
-/** RESTORE's commit: one transaction that depends on the whole table. */
+/** RESTORE's commit: one transaction that depends on the whole table, then the post-commit hooks. */
 import type { Action } from '../../protocol/actions.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { commitTransaction } from '../../transaction/index.js';
+import { commitTransaction, runPostCommitHooks } from '../../transaction/index.js';
 import type { RestoreOptions, RestorePlan, RestoreResult } from './types.js';
 
 export async function commitRestore(
@@ -40,5 +40,6 @@ export async function commitRestore(
     },
     opts,
   );
-  return { ...outcome, metrics: plan.metrics, restoredVersion: plan.restoredVersion };
+  const postCommit = outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
+  return { ...outcome, metrics: plan.metrics, restoredVersion: plan.restoredVersion, postCommit };
 }

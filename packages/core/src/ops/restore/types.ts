@@ -1,6 +1,6 @@
 /** RESTORE's options, plan and result. */
 import type { AddFile, Metadata, Protocol } from '../../protocol/actions.js';
-import type { CommitOptions, CommitOutcome } from '../../transaction/index.js';
+import type { CommitOptions, CommitOutcome, PostCommitResult } from '../../transaction/index.js';
 
 export interface RestoreMetrics {
   numRestoredFiles: number;
@@ -35,4 +35,6 @@ export interface RestorePlan {
 export interface RestoreResult extends CommitOutcome {
   metrics: RestoreMetrics;
   restoredVersion: number;
+  /** Manifest update and checkpoint after the commit (transaction/post-commit.ts). */
+  postCommit?: PostCommitResult;
 }
