@@ -9,10 +9,10 @@ import {
   storeForUri,
   writeDeltaTable,
   type WriteResult,
-  type InputFormat,
   type SchemaMode,
   type WriteMode,
 } from '@delta-serverless/core';
+import { type InputFormat } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { inputSize, readInputFiles, tableArrowSchema } from './input-files.js';
 import { meteredStore } from './metered-store.js';

@@ -3,14 +3,8 @@
  * partitioning, files and size, properties, CHECK constraints and the schema with each
  * column's nullability and column-level rules (generated, identity, default, invariant).
  */
-import {
-  DeltaTable,
-  dataTypeToJson,
-  formatDataType,
-  type DataType,
-  type Protocol,
-  type StructField,
-} from '@delta-serverless/core';
+import { DeltaTable, formatDataType, type DataType, type Protocol, type StructField } from '@delta-serverless/core';
+import { dataTypeToJson } from '@delta-serverless/core/internal';
 import { parseCount } from './scan.js';
 import { openOptions, type CommonOptions } from './common.js';
 import { counted, formatBytes } from '../output/format.js';
