@@ -89,3 +89,68 @@ describe('CSV delimiters', () => {
     ]);
   });
 });
+
+describe('engine advice in CLI words', () => {
+  async function csvTable(): Promise<{ dir: string; table: string }> {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.csv'), 'id,country\n1,NZ\n');
+    const t = path.join(dir, 't');
+    expect((await run('append', t, path.join(dir, 'a.csv'))).code).toBe(0);
+    return { dir, table: t };
+  }
+
+  function refused(r: { code: number; err: string }, ...said: string[]): void {
+    expect(r.code).toBe(1);
+    for (const s of said) expect(r.err).toContain(s);
+    expect(r.err).not.toMatch(SDK_WORDS);
+    expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+  }
+
+  test('a new column: --schema-mode merge, or --mode overwrite with --schema-mode overwrite', async () => {
+    const { dir, table: t } = await csvTable();
+    fs.writeFileSync(path.join(dir, 'b.csv'), 'id,country,extra\n2,AU,x\n');
+    const r = await run('append', t, path.join(dir, 'b.csv'));
+    refused(r, 'write with --schema-mode merge', 'write with --mode overwrite and --schema-mode overwrite');
+    expect((await run('append', t, path.join(dir, 'b.csv'), '--schema-mode', 'merge')).code).toBe(0);
+  });
+
+  test('--schema-mode overwrite without --mode overwrite; --replace-where without --mode overwrite', async () => {
+    const { dir, table: t } = await csvTable();
+    const a = path.join(dir, 'a.csv');
+    refused(
+      await run('append', t, a, '--schema-mode', 'overwrite'),
+      '--schema-mode overwrite',
+      'needs --mode overwrite',
+    );
+    refused(await run('append', t, a, '--replace-where', 'id = 1'), '--replace-where and', 'need --mode overwrite');
+  });
+
+  test('create over a table names --if-not-exists, which then succeeds', async () => {
+    const dir = tempDir();
+    const schema = path.join(dir, 's.json');
+    fs.writeFileSync(schema, '{"id": "long"}');
+    const t = path.join(dir, 't');
+    expect((await run('create', t, '--schema', schema)).code).toBe(0);
+    refused(await run('create', t, '--schema', schema), 'to keep it, pass --if-not-exists');
+    expect((await run('create', t, '--schema', schema, '--if-not-exists')).code).toBe(0);
+  });
+
+  test('an overwrite of an append-only table names the properties command that unsets it', async () => {
+    const { dir } = await csvTable();
+    const t2 = path.join(dir, 't2');
+    expect((await run('append', t2, path.join(dir, 'a.csv'), '--property', 'delta.appendOnly=true')).code).toBe(0);
+    refused(
+      await run('append', t2, path.join(dir, 'a.csv'), '--mode', 'overwrite'),
+      '`delta-serverless properties <table> unset delta.appendOnly`',
+    );
+  });
+
+  test('VACUUM with a short retention names --retain and --force', async () => {
+    const { table: t } = await csvTable();
+    refused(
+      await run('vacuum', t, '--retain', '1h', '--dry-run'),
+      '(--retain 168h)',
+      'turn the check off with --force',
+    );
+  });
+});

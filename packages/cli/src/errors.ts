@@ -49,14 +49,20 @@ export const cliWords: Say = (a) => {
       return '--format';
     case 'delimiter':
       return `--delimiter ${shellWord(a.value)}`;
+    case 'retentionHours':
+      return `--retain ${a.hours}h`;
     case 'schema':
-      return a.column
-        ? `create the table first (\`delta-serverless create <table> --schema <file.json>\`) giving column "${a.column}" a wider type (e.g. string)`
-        : 'create the table first with `delta-serverless create <table> --schema <file.json>`';
+      return a.purpose === 'widen'
+        ? `create the table first (\`delta-serverless create <table> --schema <file.json>\`) giving column "${a.column ?? ''}" a wider type (e.g. string)`
+        : 'create the table first with `delta-serverless create <table> --schema <file.json>` including it';
     case 'batchRows':
-      return 'split the input into smaller files';
+      return a.change === 'raise'
+        ? 'put rows with every key near the top of the file'
+        : 'split the input into smaller files';
     case 'txn':
-      return "check the table's history (`delta-serverless history <table>`) before running the command again";
+      return "Check the table's history (`delta-serverless history <table>`) before running the command again.";
+    case 'retryDeadline':
+      return '';
   }
 };
 

@@ -29,14 +29,20 @@ export type Advice =
   | { option: 'mode'; value: 'overwrite' }
   | { option: 'ifNotExists' }
   | { option: 'enforceRetention'; value: false }
+  | { option: 'retentionHours'; hours: number }
   | { option: 'replaceWhere' }
   | { option: 'partitionOverwrite'; value: 'dynamic' }
   | { option: 'partitionBy'; column?: string }
   | { option: 'format' }
   | { option: 'delimiter'; value: string }
-  | { option: 'schema'; column?: string }
-  | { option: 'batchRows' }
+  /** Read the input with a schema: one that `include`s a column, or `widen`s a column's type. */
+  | { option: 'schema'; purpose: 'include' | 'widen'; column?: string }
+  /** Rows per batch of text input: `raise` (columns are fixed from the first batch) or `lower`. */
+  | { option: 'batchRows'; change: 'raise' | 'lower' }
+  /** The outcome of a commit is unknown: how to retry safely (a sentence). */
   | { option: 'txn' }
+  /** Commit retries ran out of time: raising the deadline (empty where it cannot be raised). */
+  | { option: 'retryDeadline' }
   | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
   | { operation: 'unsetProperties'; keys: readonly string[] }
   | { operation: 'dropConstraint'; name: string };
@@ -47,16 +53,22 @@ export type Say = (advice: Advice) => string;
 const quoted = (v: string) =>
   `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n')}'`;
 
-/** The SDK's words: option names and method calls. */
-export const sdkWords: Say = (a) => {
-  if ('operation' in a) {
-    if (a.operation === 'setProperties')
+function sdkOperation(a: Extract<Advice, { operation: string }>): string {
+  switch (a.operation) {
+    case 'setProperties':
       return `setProperties({ ${Object.entries(a.properties)
         .map(([k, v]) => `${quoted(k)}: ${quoted(v)}`)
         .join(', ')} })`;
-    if (a.operation === 'unsetProperties') return `unsetProperties([${a.keys.map(quoted).join(', ')}])`;
-    return `dropConstraint(${quoted(a.name)})`;
+    case 'unsetProperties':
+      return `unsetProperties([${a.keys.map(quoted).join(', ')}])`;
+    case 'dropConstraint':
+      return `dropConstraint(${quoted(a.name)})`;
   }
+}
+
+/** The SDK's words: option names and method calls. */
+export const sdkWords: Say = (a) => {
+  if ('operation' in a) return sdkOperation(a);
   switch (a.option) {
     case 'schemaMode':
     case 'mode':
@@ -64,16 +76,28 @@ export const sdkWords: Say = (a) => {
       return `${a.option}: ${quoted(a.value)}`;
     case 'enforceRetention':
       return 'enforceRetention: false';
-    case 'delimiter':
-      return `csv: { delimiter: ${quoted(a.value)} }`;
+    case 'retentionHours':
+      return `retentionHours: ${a.hours}`;
     case 'ifNotExists':
       return 'ifNotExists: true';
+    case 'replaceWhere':
+      return 'replaceWhere';
     case 'partitionBy':
-      return a.column ? `partitionBy (with a type for ${a.column})` : 'partitionBy';
+      return a.column ? `partitionBy: [{ name: ${quoted(a.column)}, type }]` : 'partitionBy';
+    case 'format':
+      return "the format option ('parquet', 'csv' or 'ndjson')";
+    case 'delimiter':
+      return `csv: { delimiter: ${quoted(a.value)} }`;
     case 'schema':
-      return a.column ? `a schema giving column "${a.column}" a wider type (e.g. string)` : 'a schema';
-    default:
-      return a.option;
+      return a.purpose === 'include'
+        ? 'pass a schema that includes it'
+        : `pass a schema that gives column "${a.column ?? ''}" a wider type (e.g. string)`;
+    case 'batchRows':
+      return a.change === 'raise' ? 'raise batchRows' : 'use a smaller batchRows';
+    case 'txn':
+      return 'Read the table before retrying, or retry with txn.';
+    case 'retryDeadline':
+      return ' or raise the retry deadline (retry: { deadlineMs })';
   }
 };
 
