@@ -40,6 +40,17 @@ export { createTable, planCreate, commitCreate, type CreatePlan } from './ops/cr
 export { restoreTable, planRestore, checkRestoredFiles, commitRestore, type RestorePlan } from './ops/restore/index.js';
 export { scanParquetDirectory, planConvert, commitConvert, type ConvertPlan } from './ops/convert/index.js';
 export { optimize, runBins } from './ops/optimize/index.js';
+export {
+  addConstraint,
+  dropConstraint,
+  planAddConstraint,
+  planDropConstraint,
+  checkExistingRows,
+  commitConstraint,
+  type AddConstraintPlan,
+  type DropConstraintPlan,
+  type ConstraintPlan,
+} from './ops/constraints/index.js';
 export { vacuum, planVacuum, DEFAULT_DELETED_FILE_RETENTION, type VacuumPlan } from './ops/vacuum/index.js';
 
 // Symlink manifests' steps (the post-commit hook uses them)

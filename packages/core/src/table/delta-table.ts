@@ -9,6 +9,14 @@ import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-w
 import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { createTable, type CreateTableOptions } from '../ops/create/index.js';
 import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
+import {
+  addConstraint,
+  checkConstraintsOf,
+  dropConstraint,
+  type AddConstraintOptions,
+  type ConstraintResult,
+  type DropConstraintOptions,
+} from '../ops/constraints/index.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
 import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
@@ -183,6 +191,29 @@ export class DeltaTable {
       ...options,
       timestamp: target.timestamp !== undefined ? new Date(toEpochMillis(target.timestamp)).toISOString() : undefined,
     });
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /** The CHECK constraints of the held snapshot: name -> SQL expression. */
+  constraints(): Record<string, string> {
+    return checkConstraintsOf(this.current);
+  }
+
+  /**
+   * ALTER TABLE ADD CONSTRAINT: add CHECK constraint `name` (stored in lower case) once every
+   * existing row satisfies `expression`; upgrades the protocol (checkConstraints) if needed.
+   * Throws ConstraintViolationError, committing nothing, when some rows do not.
+   */
+  async addConstraint(name: string, expression: string, options: AddConstraintOptions = {}): Promise<ConstraintResult> {
+    const result = await addConstraint(await this.refresh(), name, expression, options);
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /** ALTER TABLE DROP CONSTRAINT [IF EXISTS] (`ifExists`): remove CHECK constraint `name` (any case). */
+  async dropConstraint(name: string, options: DropConstraintOptions = {}): Promise<ConstraintResult> {
+    const result = await dropConstraint(await this.refresh(), name, options);
     this.current = result.snapshot;
     return result;
   }
