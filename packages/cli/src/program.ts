@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { defineAlterCommands } from './definitions/alter.js';
 import { defineAwsCommands } from './definitions/aws.js';
 import { defineLocalCommands } from './definitions/local.js';
 import { defineMaintenanceCommands } from './definitions/maintenance.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: Io = processIo()): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   defineReadCommands(program, io);
   defineWriteCommands(program, io);
+  defineAlterCommands(program, io);
   defineMaintenanceCommands(program, io);
   defineAwsCommands(program, io);
   defineLocalCommands(program, io);

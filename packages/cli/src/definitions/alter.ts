@@ -1,0 +1,31 @@
+/** Commands that change a table's definition after creation: constraints (ALTER TABLE). */
+import { Argument, type Command } from 'commander';
+import type { Io } from '../io.js';
+import type { ConstraintsCommandOptions } from '../commands/constraints.js';
+import { load, storageOption } from './shared.js';
+
+export function defineAlterCommands(program: Command, io: Io): void {
+  program
+    .command('constraints')
+    .description('list CHECK constraints; add one (checked against the existing rows first) or drop one')
+    .argument('<table>', 'table path or URI')
+    .addArgument(new Argument('[action]', 'add NAME EXPR, or drop NAME (default: list)').choices(['add', 'drop']))
+    .argument('[args...]', "add: the constraint's NAME and its expression as one argument; drop: the NAME")
+    .option('--if-exists', 'drop: succeed without change when there is no such constraint')
+    .option('--json', 'list as JSON (name -> expression)')
+    .addOption(storageOption())
+    .addHelpText(
+      'after',
+      "\nExamples:\n  delta-serverless constraints ./t add positive_amount 'amount > 0'\n" +
+        '  delta-serverless constraints ./t drop positive_amount\n',
+    )
+    .action(async (uri: string, action: 'add' | 'drop' | undefined, args: string[], opts: ConstraintsCommandOptions) =>
+      (await load([uri], () => import('../commands/constraints.js'))).constraintsCommand(
+        uri,
+        action,
+        args,
+        opts,
+        io.out,
+      ),
+    );
+}
