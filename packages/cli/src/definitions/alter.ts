@@ -8,6 +8,7 @@ export function defineAlterCommands(program: Command, io: Io): void {
   program
     .command('constraints')
     .description('list CHECK constraints; add one (checked against the existing rows first) or drop one')
+    .usage('<table> [add <name> <expr> | drop <name>] [options]')
     .argument('<table>', 'table path or URI')
     .addArgument(new Argument('[action]', 'add NAME EXPR, or drop NAME (default: list)').choices(['add', 'drop']))
     .argument('[args...]', "add: the constraint's NAME and its expression as one argument; drop: the NAME")
