@@ -1,7 +1,7 @@
 /** `optimize <table> [--where EXPR] [--target-size 128MB] [--zorder a,b] [--max-bins N] [--time-budget 10m]`. */
 import { DeltaTable, InvalidArgumentError, type OptimizeResult } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
-import { formatBytes } from '../output/format.js';
+import { counted, formatBytes, formatCount } from '../output/format.js';
 import { createProgress } from '../output/progress.js';
 
 export interface OptimizeCommandOptions extends CommonOptions {
@@ -66,7 +66,7 @@ export function formatSummary(uri: string, r: OptimizeResult): string {
   if (r.noop) {
     return (
       `OPTIMIZE of ${uri}: nothing to do at version ${r.version} ` +
-      `(${m.totalConsideredFiles} file(s) considered, ${m.totalFilesSkipped} already large enough or alone in their partition)\n`
+      `(${counted(m.totalConsideredFiles, 'file')} considered, ${formatCount(m.totalFilesSkipped)} already large enough or alone in their partition)\n`
     );
   }
   const lines = [

@@ -2,7 +2,7 @@
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
 import { vacuum } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { formatBytes } from '../output/format.js';
+import { counted, formatBytes } from '../output/format.js';
 import { createProgress } from '../output/progress.js';
 
 export interface VacuumCommandOptions extends CommonOptions {
@@ -54,11 +54,11 @@ export async function vacuumCommand(
   if (r.dryRun) {
     for (const f of r.filesDeleted) out(`  ${f.path}  ${formatBytes(f.size)}\n`);
     if (r.filesDeletedTruncated) out(`  ... and ${r.numFilesDeleted - r.filesDeleted.length} more\n`);
-    out(`would delete ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes)\n`);
+    out(`would delete ${counted(r.numFilesDeleted, 'file')} (${formatBytes(r.bytesDeleted)})\n`);
     return;
   }
   out(
-    `deleted ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes) ` +
+    `deleted ${counted(r.numFilesDeleted, 'file')} (${formatBytes(r.bytesDeleted)}) ` +
       `in ${r.numDirectoriesScanned ?? 0} director${r.numDirectoriesScanned === 1 ? 'y' : 'ies'}; ` +
       `commits: VACUUM START ${r.startVersion}, VACUUM END ${r.endVersion}\n`,
   );

@@ -68,7 +68,8 @@ export function assertNoViolations(plan: AddConstraintPlan, check: ConstraintChe
   if (check.violations === 0) return;
   throw new ConstraintViolationError(
     plan.name,
-    `${check.violations} ${check.violations === 1 ? 'row' : 'rows'} of ${uri} violate the new CHECK constraint ` +
+    `${check.violations === 1 ? '1 row' : `${check.violations} rows`} of ${uri} ` +
+      `${check.violations === 1 ? 'violates' : 'violate'} the new CHECK constraint ` +
       `${plan.name} (${plan.expression}), e.g. ${JSON.stringify(check.example)}; nothing was committed. ` +
       'Change or remove those rows first, or give a condition they satisfy.',
   );
