@@ -4,7 +4,7 @@
  * `stats_parsed` / `partitionValues_parsed` columns stand in for missing JSON values.
  */
 import type * as arrow from 'apache-arrow';
-import { CorruptLogError, NotFoundError } from '../errors.js';
+import { CorruptDataError, CorruptDataFileError, CorruptLogError, DeltaError, NotFoundError } from '../errors.js';
 import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
 import type { StructType } from '../protocol/schema.js';
@@ -93,7 +93,7 @@ async function readParquetActions(
 ): Promise<Action[]> {
   try {
     const file = new StoreFile(store, path, size ?? (await store.head(path)).size);
-    if (file.size > JS_CHECKPOINT_BYTES) preloadParquet(); // wasm will decode it: load it while the footer arrives
+    if (file.size > JS_CHECKPOINT_BYTES) preloadParquet('decode'); // wasm will decode it: load it while the footer arrives
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
     const footer = await fetchFooter(file, file.size <= WHOLE_FILE_LIMIT ? file.size : undefined);
     const metadata = parseParquetFooter(footer.bytes, path);
@@ -103,8 +103,21 @@ async function readParquetActions(
     }
     return await arrowActions(await openFetchedParquetFile(file, footer.bytes, metadata), parsedStats);
   } catch (err) {
-    throw wrapMissing(err, path);
+    throw checkpointError(err, path);
   }
+}
+
+/** A damaged checkpoint names itself and says how readers can do without it. */
+function checkpointError(err: unknown, path: string): unknown {
+  if (err instanceof NotFoundError) return wrapMissing(err, path);
+  if (err instanceof DeltaError && !(err instanceof CorruptDataError)) return err;
+  const detail = err instanceof CorruptDataFileError ? err.message : `${path}: ${String(err)}`;
+  return new CorruptDataFileError(
+    path,
+    `checkpoint ${path} is damaged and cannot be read (${detail}). If the JSON commits it covers are still in ` +
+      '_delta_log, delete this checkpoint (and _last_checkpoint) so that readers replay those commits instead.',
+    { cause: err },
+  );
 }
 
 async function arrowActions(file: ParquetFileReader, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {

@@ -5,7 +5,7 @@
  * with a range, so on S3 each read is one ranged GET. One cached range (the footer,
  * fetched once at open) answers the decoders' footer reads without another request.
  */
-import { CorruptDataError } from '../errors.js';
+import { CorruptDataFileError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 /** What `Blob.slice()` returns, as far as parquet-wasm uses it. */
@@ -68,7 +68,8 @@ export class StoreFile {
   private check(bytes: Uint8Array, start: number, end: number): Uint8Array {
     this.bytesFetched += bytes.length;
     if (bytes.length !== end - start) {
-      throw new CorruptDataError(
+      throw new CorruptDataFileError(
+        this.path,
         `${this.path}: expected ${end - start} bytes at offset ${start} but the store returned ${bytes.length}; ` +
           'the file is shorter than its recorded size (truncated or replaced). Check the object in storage.',
       );
