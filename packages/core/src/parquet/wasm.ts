@@ -84,8 +84,11 @@ function compiledModule(): Promise<WebAssembly.Module> {
 /** A new instance with its own glue and memory. */
 async function newInstance(): Promise<WasmInstance> {
   const id = ++instances;
-  const glueUrl = `${pathToFileURL(locate(GLUE_FILE_BESIDE, GLUE_FILE_PACKAGE)).href}?instance=${id}`;
-  const [module, glue] = await Promise.all([compiledModule(), import(glueUrl) as Promise<ParquetWasm>]);
+  const loadGlue = async () => {
+    const url = `${pathToFileURL(locate(GLUE_FILE_BESIDE, GLUE_FILE_PACKAGE)).href}?instance=${id}`;
+    return (await import(url)) as ParquetWasm;
+  };
+  const [module, glue] = await Promise.all([compiledModule(), loadGlue()]);
   return instantiate(glue, module, id);
 }
 
