@@ -54,7 +54,10 @@ export function buildProgram(io: Io = defaultIo): Command {
     .description('print the rows of a table')
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'read this version (time travel)')
-    .option('--timestamp <t>', 'read the version current at this time (ISO-8601)')
+    .option(
+      '--timestamp <t>',
+      'read the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .option('--columns <a,b>', 'comma-separated columns to return')
     .option('--where <expr>', 'row filter, e.g. "id > 3 AND country = \'NZ\'"')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
@@ -143,7 +146,10 @@ export function buildProgram(io: Io = defaultIo): Command {
     .description("restore the table's data to an earlier version, as a new commit")
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'version to restore')
-    .option('--timestamp <t>', 'restore the version current at this time')
+    .option(
+      '--timestamp <t>',
+      'restore the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
 

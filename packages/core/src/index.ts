@@ -103,6 +103,16 @@ export { Scan, SnapshotScan } from './read/scan.js';
 export type { ScanOptions, ScanMetrics } from './read/scan.js';
 export type { ChangeFeedOptions } from './read/change-feed.js';
 
+// Strict parsing of the numbers users type (versions, counts, timestamps)
+export {
+  parseVersion,
+  parseCount,
+  parsePositiveCount,
+  parseTimestamp,
+  checkVersion,
+  checkEpochMillis,
+} from './util/numbers.js';
+
 // Arrow helpers users need to consume results
 export { batchToRows, batchToObjects, encodeValue } from './arrow/json-values.js';
 export { projectBatch } from './arrow/project.js';

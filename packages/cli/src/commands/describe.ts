@@ -1,4 +1,4 @@
-import { DeltaTable, dataTypeToJson, formatDataType, type StructType } from '@delta-serverless/core';
+import { DeltaTable, dataTypeToJson, formatDataType, parseVersion, type StructType } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface DescribeCommandOptions extends CommonOptions {
@@ -24,7 +24,7 @@ export async function describeCommand(
 ): Promise<void> {
   const table = await DeltaTable.open(uri, {
     ...openOptions(opts),
-    version: opts.version !== undefined ? Number(opts.version) : undefined,
+    version: opts.version !== undefined ? parseVersion(opts.version, '--version') : undefined,
   });
   const s = table.snapshot;
   const info = {

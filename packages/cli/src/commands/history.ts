@@ -1,5 +1,4 @@
-import { DeltaTable } from '@delta-serverless/core';
-import { parseCount } from './scan.js';
+import { DeltaTable, parseCount } from '@delta-serverless/core';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface HistoryCommandOptions extends CommonOptions {

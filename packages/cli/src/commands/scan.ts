@@ -1,4 +1,11 @@
-import { DeltaTable, InvalidArgumentError, type StructType } from '@delta-serverless/core';
+import {
+  DeltaTable,
+  InvalidArgumentError,
+  parseCount,
+  parseTimestamp,
+  parseVersion,
+  type StructType,
+} from '@delta-serverless/core';
 import { rowWriter, type RowFormat } from '../output/rows.js';
 import { openOptions, type CommonOptions } from './common.js';
 
@@ -25,8 +32,8 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
   const scan = table.scan({
     columns,
     filter: opts.where,
-    version: opts.version !== undefined ? parseCount(opts.version, '--version') : undefined,
-    timestamp: opts.timestamp,
+    version: opts.version !== undefined ? parseVersion(opts.version, '--version') : undefined,
+    timestamp: opts.timestamp !== undefined ? parseTimestamp(opts.timestamp, '--timestamp') : undefined,
   });
   const arrowSchema = await scan.schema();
   const snapshot = (await scan.prepare()).snapshot;
@@ -42,11 +49,4 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
     if (seen >= limit) break;
   }
   writer.end();
-}
-
-export function parseCount(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got ${v})`);
-  return n;
 }
