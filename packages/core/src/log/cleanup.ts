@@ -18,6 +18,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Sidecar } from '../protocol/actions.js';
 import { floorToUtcDay, MS_PER_DAY, tableDurationMs } from '../protocol/intervals.js';
 import { decodeUriPath } from '../protocol/paths.js';
+import { assertLogWritable } from '../protocol/writer-features.js';
 import { openParquetFile } from '../parquet/reader.js';
 import type { ObjectMeta, ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
@@ -58,6 +59,7 @@ export async function cleanupExpiredLogs(
   state: TableState,
   options: CleanupOptions = {},
 ): Promise<CleanupResult> {
+  if (state.protocol) assertLogWritable(state.protocol); // deleting log files is a write
   const config = state.metadata?.configuration ?? {};
   const now = options.now ?? Date.now();
   const retention = options.retentionMs ?? tableDurationMs(config, 'delta.logRetentionDuration', DEFAULT_LOG_RETENTION);

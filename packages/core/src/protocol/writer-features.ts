@@ -61,6 +61,19 @@ export function assertWritable(protocol: Protocol): void {
   }
 }
 
+/**
+ * Features whose data writes we refuse but whose log actions a checkpoint or log cleanup keeps
+ * as they are (row tracking's baseRowId, clustering domains...): operations that rewrite only
+ * the log may run on such tables. Unknown features, and catalog-managed tables, are refused.
+ */
+const LOG_ONLY_OK = new Set(Object.keys(REFUSED_REASONS).filter((f) => f !== 'catalogManaged'));
+
+/** Throws unless this engine may rewrite the table's log (checkpoint, log cleanup). */
+export function assertLogWritable(protocol: Protocol): void {
+  if (protocol.minWriterVersion < 7) return assertWritable(protocol);
+  assertWritable({ ...protocol, writerFeatures: protocol.writerFeatures?.filter((f) => !LOG_ONLY_OK.has(f)) });
+}
+
 /** Legacy writer versions 4 and 6 only require generated/identity columns when the schema uses them. */
 export function assertWritableSchema(protocol: Protocol, schemaString: string): void {
   if (protocol.minWriterVersion >= 7) return;
