@@ -22,6 +22,7 @@ import type { Action, CommitInfo, Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
+import { assertRemovesAllowed } from '../protocol/writer-features.js';
 import { parseActions, serializeActions } from '../log/commit-file.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { Snapshot } from '../table/snapshot.js';
@@ -177,6 +178,8 @@ export async function commitTransaction(
     const applied = appliedTxns(txns, (id) => base.txn(id));
     if (applied.length > 0) throw new TxnsAlreadyAppliedError(applied, base);
   }
+
+  if (base) assertRemovesAllowed(base.protocol, base.metadata, req.actions, req.operation);
 
   const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
   const metadata: Metadata | undefined = newMetadata ?? base?.metadata;

@@ -3,7 +3,7 @@
  * implement is refused before any data is written, naming the feature.
  */
 import { UnsupportedFeatureError, WriteNotAllowedError } from '../errors.js';
-import type { Metadata, Protocol } from './actions.js';
+import type { Action, Metadata, Protocol } from './actions.js';
 import { hasWriterFeature } from './features.js';
 
 /** Writer features whose requirements our write path meets. */
@@ -98,4 +98,19 @@ export function assertNotAppendOnly(protocol: Protocol, metadata: Metadata, oper
       `${operation} would remove data, but the table is append-only (delta.appendOnly=true). Only appends are allowed; unset the property to allow this.`,
     );
   }
+}
+
+/**
+ * Every commit that removes data (a remove with dataChange) from an append-only table is
+ * refused, whatever the operation (RESTORE, overwrite, replaceWhere, DELETE...), as Delta Spark
+ * refuses it in its transaction. Rearranging files (OPTIMIZE: dataChange false) is allowed.
+ */
+export function assertRemovesAllowed(
+  protocol: Protocol,
+  metadata: Metadata,
+  actions: readonly Action[],
+  operation: string,
+): void {
+  if (actions.some((a) => a.remove && a.remove.dataChange !== false))
+    assertNotAppendOnly(protocol, metadata, operation);
 }
