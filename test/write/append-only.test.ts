@@ -60,6 +60,7 @@ describe('append-only tables', () => {
       commitTransaction(snap.store, snap, {
         actions: [{ remove: { path: f.path, deletionTimestamp: Date.now(), dataChange: true } }],
         operation: 'DELETE',
+        isBlindAppend: false,
       }),
     ).rejects.toThrow(/DELETE would remove data/);
     expect((await DeltaTable.open(dir)).version).toBe(0);

@@ -72,7 +72,8 @@ export type {
   OptimizeResult,
 } from './ops/optimize/index.js';
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
-export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
+export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions, TextEncoding } from './formats/index.js';
+export { TEXT_ENCODINGS } from './formats/index.js';
 export { convertToDelta } from './ops/convert.js';
 export { TxnsAlreadyAppliedError } from './commit/transaction.js';
 export { stageDataFiles, referenceDataFile, foldStagedSchema, layoutActions } from './write/stage.js';

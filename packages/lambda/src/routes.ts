@@ -5,6 +5,7 @@
  * The longest matching prefix wins.
  */
 import { readFileSync } from 'node:fs';
+import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core';
 import { IngestConfigError } from './errors.js';
 import type { SourceObject } from './events.js';
 
@@ -38,6 +39,8 @@ export interface RouteConfig {
   /** 'merge' lets objects add columns; 'strict' (default) fails an object whose schema differs. */
   schemaMode?: 'merge' | 'strict';
   csv?: CsvRouteOptions;
+  /** Text encoding of CSV/NDJSON objects: 'utf-8' (default; invalid bytes fail the object), 'latin1' or 'windows-1252' (converted). */
+  encoding?: TextEncoding;
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
@@ -50,6 +53,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   compression?: 'auto' | 'gzip' | 'none';
   partitionBy: string[];
   csv?: CsvRouteOptions;
+  encoding?: TextEncoding;
   timePartition?: TimePartition;
 }
 
@@ -61,6 +65,7 @@ const ROUTE_KEYS = new Set([
   'partitionBy',
   'schemaMode',
   'csv',
+  'encoding',
   'timePartition',
   'mode',
 ]);
@@ -131,6 +136,7 @@ function validateRoute(raw: unknown, i: number): Route {
     partitionBy: [...partitions],
     schemaMode: oneOf(i, 'schemaMode', r['schemaMode'], ['merge', 'strict'] as const) ?? 'strict',
     csv: csv as CsvRouteOptions | undefined,
+    encoding: oneOf(i, 'encoding', r['encoding'], TEXT_ENCODINGS),
     timePartition,
     mode,
   };

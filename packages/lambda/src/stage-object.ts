@@ -88,6 +88,7 @@ export async function stageObject(ctx: StageContext, obj: SourceObject, appId: s
     compression: ctx.route.compression ?? 'auto',
     schema,
     csv: ctx.route.csv,
+    encoding: ctx.route.encoding,
     batchRows: ctx.batchRows,
   });
   const files = await stageDataFiles(ctx.store, withTimePartition(batches, ctx.route), layout);

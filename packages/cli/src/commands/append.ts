@@ -26,6 +26,7 @@ export interface AppendCommandOptions extends CommonOptions {
   delimiter?: string;
   /** false with --no-header. */
   header?: boolean;
+  encoding?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
@@ -65,6 +66,7 @@ export async function appendCommand(
     format: opts.format as InputFormat | undefined,
     delimiter: opts.delimiter,
     header: opts.header,
+    encoding: opts.encoding,
     schema,
   });
   const result = await writeDeltaTable(uri, input, {

@@ -26,6 +26,8 @@ export interface InputFileOptions {
   delimiter?: string;
   /** commander's `--no-header` sets this to false. */
   header?: boolean;
+  /** Text encoding of CSV/NDJSON files (default utf-8). */
+  encoding?: string;
   schema?: arrow.Schema;
 }
 
@@ -59,6 +61,7 @@ export async function* readInputFiles(
   const read: ReadInputOptions = {
     format: opts.format,
     schema: opts.schema,
+    encoding: opts.encoding,
     csv: {
       ...(opts.delimiter !== undefined ? { delimiter: unescapeDelimiter(opts.delimiter) } : {}),
       ...(opts.header === false ? { header: false } : {}),

@@ -12,6 +12,7 @@ import { inferTextType } from './infer.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { drainGroups } from './drain.js';
 import { guardText } from './text-guard.js';
+import { utf8Text, type TextEncoding } from './encoding.js';
 
 export interface CsvOptions {
   /** First record holds the column names (default true); without it columns are the target's, by position, or `_c0`, `_c1`... */
@@ -30,6 +31,8 @@ export interface CsvReadOptions {
   schema?: arrow.Schema;
   csv?: CsvOptions;
   batchRows: number;
+  /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
+  encoding?: TextEncoding;
 }
 
 // A record larger than this is an error rather than unbounded buffering (an unclosed quote).
@@ -61,7 +64,8 @@ export async function* readCsv(
     if (chunk !== null) lineQueue.push(parser.info.lines);
     return push(chunk, encoding);
   };
-  pipeline(Readable.from(guardText(chunks, key, 'CSV'), { objectMode: false }), parser, () => undefined);
+  const text = utf8Text(guardText(chunks, key, 'CSV'), key, 'CSV', opts.encoding);
+  pipeline(Readable.from(text, { objectMode: false }), parser, () => undefined);
 
   let names: string[] | undefined;
   let cols: (string | null)[][] = [];

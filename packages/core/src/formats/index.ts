@@ -8,6 +8,7 @@ import { InputFormatError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { readCsv, type CsvOptions } from './csv.js';
+import { checkEncoding } from './encoding.js';
 import { detectFormat, type InputFormat } from './detect.js';
 import { gunzipChunks, sniffGzip } from './gzip.js';
 import { readNdjson } from './ndjson.js';
@@ -15,6 +16,7 @@ import { readObjectChunks } from './object-stream.js';
 import { readParquetInput } from './parquet.js';
 
 export type { CsvOptions } from './csv.js';
+export { TEXT_ENCODINGS, type TextEncoding } from './encoding.js';
 export { detectFormat, type DetectedFormat, type InputFormat } from './detect.js';
 
 export const DEFAULT_BATCH_ROWS = 65_536;
@@ -30,6 +32,11 @@ export interface ReadInputOptions {
    */
   schema?: arrow.Schema;
   csv?: CsvOptions;
+  /**
+   * Text encoding of CSV and NDJSON input: `utf-8` (default; invalid bytes are an error naming
+   * the line), `latin1` (ISO-8859-1) or `windows-1252`, converted to UTF-8.
+   */
+  encoding?: string;
   /** Maximum rows per batch (default 65536); CSV/NDJSON types are inferred from the first batch. */
   batchRows?: number;
   /** Bytes per ranged GET when streaming from a store (default 8 MiB). */
@@ -100,8 +107,10 @@ export async function* readInputStream(
     return;
   }
   if (gzip) source = gunzipChunks(source, key);
-  if (options.format === 'csv') yield* readCsv(source, { key, schema: options.schema, csv: options.csv, batchRows });
-  else if (options.format === 'ndjson') yield* readNdjson(source, { key, schema: options.schema, batchRows });
+  const encoding = checkEncoding(options.encoding, key);
+  if (options.format === 'csv')
+    yield* readCsv(source, { key, schema: options.schema, csv: options.csv, batchRows, encoding });
+  else if (options.format === 'ndjson') yield* readNdjson(source, { key, schema: options.schema, batchRows, encoding });
   else
     throw new InputFormatError(
       key,

@@ -11,11 +11,14 @@ import { inferJsonType } from './infer.js';
 import { parseJsonLine } from './json-line.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { guardText } from './text-guard.js';
+import { utf8Text, type TextEncoding } from './encoding.js';
 
 export interface NdjsonReadOptions {
   key: string;
   schema?: arrow.Schema;
   batchRows: number;
+  /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
+  encoding?: TextEncoding;
 }
 
 // A longer line is an error rather than unbounded buffering.
@@ -102,7 +105,7 @@ export async function* readNdjson(
   };
 
   try {
-    for await (const chunk of guardText(chunks, key, 'NDJSON')) {
+    for await (const chunk of utf8Text(guardText(chunks, key, 'NDJSON'), key, 'NDJSON', opts.encoding)) {
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });

@@ -1,12 +1,13 @@
 /**
- * The ingest Lambda given a damaged Parquet object beside a good one in the same batch (real
- * handler, embedded S3 over HTTP): the damaged object's decode traps parquet-wasm; only its
- * message fails, with an error naming it, the good object commits, and the warm handler ingests
- * the next batch normally.
+ * Hostile objects through the ingest Lambda (real handler, embedded S3 over HTTP), each beside
+ * a good object in the same batch: only the bad object's message fails, with the error the CLI
+ * and the SDK give for the same bytes, and the rest of the batch commits.
+ * - a damaged Parquet object (its decode traps parquet-wasm): the warm handler carries on;
+ * - CSV with invalid UTF-8: refused naming the line, unless the route declares its encoding.
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, expect, test } from 'vitest';
-import { createIngestHandler } from '@delta-serverless/lambda';
+import { createIngestHandler, type RouteConfig } from '@delta-serverless/lambda';
 import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 import { sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
 import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
@@ -45,8 +46,8 @@ const notify = (o: Awaited<ReturnType<typeof upload>>) => JSON.stringify({ Recor
 const failed = (res: unknown) =>
   ((res as { batchItemFailures?: { itemIdentifier: string }[] }).batchItemFailures ?? []).map((f) => f.itemIdentifier);
 
-test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; the handler carries on', async () => {
-  const [landing, t] = await Promise.all([newBucket('landing'), newS3Table('tables/corrupt')]);
+async function setup(route: Partial<RouteConfig> = {}) {
+  const [landing, t] = await Promise.all([newBucket('landing'), newS3Table('tables/hostile')]);
   const opts = storageOptions('conditional');
   const errors: Record<string, unknown>[] = [];
   const quiet = () => undefined;
@@ -58,12 +59,19 @@ test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; 
   };
   const metrics = { addMetric: quiet, publishStoredMetrics: quiet };
   const handler = createIngestHandler({
-    routes: [{ prefix: `s3://${landing}/in/`, table: t.uri }],
+    routes: [{ prefix: `s3://${landing}/in/`, table: t.uri, ...route }],
     clients: newClients(opts),
     storageOptions: opts,
     logger,
     metrics,
   });
+  return { landing, t, errors, handler };
+}
+
+const reason = (e: Record<string, unknown>) => String(e['reason'] ?? e['message']);
+
+test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; the handler carries on', async () => {
+  const { landing, t, errors, handler } = await setup();
   const bad = await upload(landing, 'in/bad.parquet', await trappingFlip(await sampleParquet(5_000)));
   const good = await upload(landing, 'in/good.csv', 'id,name,amount\n1,a,1.5\n2,b,2.5\n');
   const started = Date.now();
@@ -72,7 +80,7 @@ test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; 
   expect(failed(res)).toEqual(['b1-0']);
   expect(errors).toHaveLength(1);
   expect(errors[0]!['key']).toBe('in/bad.parquet');
-  expect(String(errors[0]!['reason'] ?? errors[0]!['message'])).toMatch(/bad\.parquet: the decoder trapped on it/);
+  expect(reason(errors[0]!)).toMatch(/bad\.parquet: the decoder trapped on it/);
   const table = await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') });
   expect(await readIds(table)).toEqual([1, 2]);
   // Nothing of the damaged object was left behind: one data file, good.csv's.
@@ -82,4 +90,24 @@ test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; 
   const next = await upload(landing, 'in/next.parquet', await sampleParquet(3));
   expect(failed(await handler(sqsEvent([notify(next)], 'b2'), { awsRequestId: 'r2' }))).toEqual([]);
   expect((await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).length).toBe(5);
+});
+
+const LATIN1_CSV = Buffer.from('id,name,amount\n1,caf\xe9,1.5\n', 'latin1');
+
+test('CSV with invalid UTF-8 fails only its message, naming the line; good objects commit', async () => {
+  const { landing, t, errors, handler } = await setup();
+  const bad = await upload(landing, 'in/latin1.csv', LATIN1_CSV);
+  const good = await upload(landing, 'in/good.csv', 'id,name,amount\n2,b,2.5\n');
+  const res = await handler(sqsEvent([notify(bad), notify(good)], 'u1'), { awsRequestId: 'u1' });
+  expect(failed(res)).toEqual(['u1-0']);
+  expect(reason(errors[0]!)).toMatch(/in\/latin1\.csv: line 2: the CSV text is not valid UTF-8/);
+  expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([2]);
+});
+
+test('a route declaring encoding latin1 converts the same object', async () => {
+  const { landing, t, handler } = await setup({ encoding: 'latin1' });
+  const obj = await upload(landing, 'in/latin1.csv', LATIN1_CSV);
+  expect(failed(await handler(sqsEvent([notify(obj)], 'l1'), { awsRequestId: 'l1' }))).toEqual([]);
+  const rows = (await (await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') })).toArrow()).toArray();
+  expect(rows.map((r) => r!.toJSON())).toEqual([{ id: 1n, name: 'café', amount: 1.5 }]);
 });
