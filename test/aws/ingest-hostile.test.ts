@@ -3,7 +3,8 @@
  * a good object in the same batch: only the bad object's message fails, with the error the CLI
  * and the SDK give for the same bytes, and the rest of the batch commits.
  * - a damaged Parquet object (its decode traps parquet-wasm): the warm handler carries on;
- * - CSV with invalid UTF-8: refused naming the line, unless the route declares its encoding.
+ * - CSV with invalid UTF-8: refused naming the line, unless the route declares its encoding;
+ * - a small CSV with 20,000 columns: refused before its data is read, naming the column limit.
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, expect, test } from 'vitest';
@@ -11,6 +12,7 @@ import { createIngestHandler, type RouteConfig } from '@delta-serverless/lambda'
 import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 import { sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
 import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
+import { wideCsv } from '../support/wide-inputs.js';
 import { newClients, newS3Table, openStore, readIds, storageOptions } from './support/tables.js';
 import { DeltaTable } from '@delta-serverless/core';
 
@@ -110,4 +112,14 @@ test('a route declaring encoding latin1 converts the same object', async () => {
   expect(failed(await handler(sqsEvent([notify(obj)], 'l1'), { awsRequestId: 'l1' }))).toEqual([]);
   const rows = (await (await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') })).toArrow()).toArray();
   expect(rows.map((r) => r!.toJSON())).toEqual([{ id: 1n, name: 'café', amount: 1.5 }]);
+});
+
+test('a small CSV with 20,000 columns fails only its message, naming the column limit', async () => {
+  const { landing, t, errors, handler } = await setup();
+  const wide = await upload(landing, 'in/wide.csv', wideCsv(20_000, 2));
+  const good = await upload(landing, 'in/good.csv', 'id,name,amount\n7,g,7.5\n');
+  const res = await handler(sqsEvent([notify(wide), notify(good)], 'w1'), { awsRequestId: 'w1' });
+  expect(failed(res)).toEqual(['w1-0']);
+  expect(reason(errors[0]!)).toMatch(/in\/wide\.csv: the object has 20000 columns, more than the limit of 10000/);
+  expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([7]);
 });

@@ -10,6 +10,7 @@ import { DeltaError, DeltaTable, LocalStore, readInputObject, writeDeltaTable } 
 import { main } from '../../packages/cli/src/program.js';
 import { sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
 import { removeTempDirs, tempDir } from '../read/support.js';
+import { wideCsv, wideEmptyParquet, wideNdjson } from '../support/wide-inputs.js';
 
 afterAll(removeTempDirs);
 
@@ -62,4 +63,19 @@ describe('same input, same outcome: CLI and SDK', () => {
     expect(cli.error).toMatch(/^bad\.parquet: the decoder trapped on it/);
     expect(await viaSdk(file)).toEqual(cli);
   });
+
+  it.each([
+    ['wide.csv', () => wideCsv(20_000, 2)],
+    ['wide.ndjson', () => wideNdjson(20_000, 2)],
+    ['wide.parquet', () => wideEmptyParquet(20_000)],
+  ] as const)(
+    '%s with 20,000 columns: refused naming the limit; --max-columns / maxColumns move it',
+    async (name, make) => {
+      const file = input(name, make());
+      const cli = await viaCli(file);
+      expect(cli.error).toMatch(/the object has 20000 .* more than the limit of 10000 \(maxColumns/);
+      expect(await viaSdk(file)).toEqual(cli);
+      expect((await viaCli(file, ['--max-columns', '100'])).error).toMatch(/more than the limit of 100 /);
+    },
+  );
 });

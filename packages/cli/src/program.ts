@@ -100,6 +100,7 @@ export function buildProgram(io: Io = defaultIo): Command {
     )
     .option('--delimiter <char>', 'CSV field delimiter (default , ; tab for .tsv; "\\t" or tab for a tab)')
     .option('--no-header', "CSV files have no header row (columns by position: the table's, else _c0, _c1, ...)")
+    .option('--max-columns <n>', 'refuse input files with more columns than this (default 10000)')
     .option(
       '--encoding <name>',
       'text encoding of CSV/NDJSON files: utf-8 (default; invalid bytes are refused), latin1 or windows-1252 (converted)',

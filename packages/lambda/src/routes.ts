@@ -41,6 +41,8 @@ export interface RouteConfig {
   csv?: CsvRouteOptions;
   /** Text encoding of CSV/NDJSON objects: 'utf-8' (default; invalid bytes fail the object), 'latin1' or 'windows-1252' (converted). */
   encoding?: TextEncoding;
+  /** Most columns an object may have (default 10,000); a wider object fails alone before its data is read. */
+  maxColumns?: number;
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
@@ -54,6 +56,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   partitionBy: string[];
   csv?: CsvRouteOptions;
   encoding?: TextEncoding;
+  maxColumns?: number;
   timePartition?: TimePartition;
 }
 
@@ -66,12 +69,20 @@ const ROUTE_KEYS = new Set([
   'schemaMode',
   'csv',
   'encoding',
+  'maxColumns',
   'timePartition',
   'mode',
 ]);
 
 function fail(i: number, msg: string): never {
   throw new IngestConfigError(`ingest route ${i}: ${msg}`);
+}
+
+function positiveInteger(i: number, name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    fail(i, `${name} must be a whole number of at least 1 (got ${JSON.stringify(v)})`);
+  return v;
 }
 
 function oneOf<T extends string>(i: number, name: string, v: unknown, allowed: readonly T[]): T | undefined {
@@ -137,6 +148,7 @@ function validateRoute(raw: unknown, i: number): Route {
     schemaMode: oneOf(i, 'schemaMode', r['schemaMode'], ['merge', 'strict'] as const) ?? 'strict',
     csv: csv as CsvRouteOptions | undefined,
     encoding: oneOf(i, 'encoding', r['encoding'], TEXT_ENCODINGS),
+    maxColumns: positiveInteger(i, 'maxColumns', r['maxColumns']),
     timePartition,
     mode,
   };

@@ -89,6 +89,7 @@ export async function stageObject(ctx: StageContext, obj: SourceObject, appId: s
     schema,
     csv: ctx.route.csv,
     encoding: ctx.route.encoding,
+    maxColumns: ctx.route.maxColumns,
     batchRows: ctx.batchRows,
   });
   const files = await stageDataFiles(ctx.store, withTimePartition(batches, ctx.route), layout);

@@ -6,6 +6,7 @@
  */
 import {
   InvalidArgumentError,
+  parsePositiveCount,
   writeDeltaTable,
   type InputFormat,
   type SchemaMode,
@@ -27,6 +28,7 @@ export interface AppendCommandOptions extends CommonOptions {
   /** false with --no-header. */
   header?: boolean;
   encoding?: string;
+  maxColumns?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
@@ -67,6 +69,7 @@ export async function appendCommand(
     delimiter: opts.delimiter,
     header: opts.header,
     encoding: opts.encoding,
+    maxColumns: opts.maxColumns !== undefined ? parsePositiveCount(opts.maxColumns, '--max-columns') : undefined,
     schema,
   });
   const result = await writeDeltaTable(uri, input, {

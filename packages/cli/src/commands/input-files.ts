@@ -28,6 +28,8 @@ export interface InputFileOptions {
   header?: boolean;
   /** Text encoding of CSV/NDJSON files (default utf-8). */
   encoding?: string;
+  /** Most columns an input file may have (default 10,000). */
+  maxColumns?: number;
   schema?: arrow.Schema;
 }
 
@@ -62,6 +64,7 @@ export async function* readInputFiles(
     format: opts.format,
     schema: opts.schema,
     encoding: opts.encoding,
+    maxColumns: opts.maxColumns,
     csv: {
       ...(opts.delimiter !== undefined ? { delimiter: unescapeDelimiter(opts.delimiter) } : {}),
       ...(opts.header === false ? { header: false } : {}),

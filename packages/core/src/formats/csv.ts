@@ -13,6 +13,7 @@ import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { drainGroups } from './drain.js';
 import { guardText } from './text-guard.js';
 import { utf8Text, type TextEncoding } from './encoding.js';
+import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
 
 export interface CsvOptions {
   /** First record holds the column names (default true); without it columns are the target's, by position, or `_c0`, `_c1`... */
@@ -33,12 +34,16 @@ export interface CsvReadOptions {
   batchRows: number;
   /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
   encoding?: TextEncoding;
+  /** Most columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 // A record larger than this is an error rather than unbounded buffering (an unclosed quote).
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-/** Parse CSV text chunks into record batches of at most `batchRows` rows. */
+/** Parse CSV text chunks into record batches of at most `batchRows` rows (fewer for wide rows: limits.ts). */
 export async function* readCsv(
   chunks: AsyncIterable<Uint8Array>,
   opts: CsvReadOptions,
@@ -70,6 +75,7 @@ export async function* readCsv(
   let names: string[] | undefined;
   let cols: (string | null)[][] = [];
   let lines = new Int32Array(0);
+  let limit = batchRows; // rows per batch, once the width is known
   let plan: ColumnPlan | undefined;
   let inferredRows = 0;
   let n = 0;
@@ -101,8 +107,10 @@ export async function* readCsv(
         const line = lineQueue[queueHead++]!;
         if (!names) {
           names = columnNames(record, csv.header ?? true, opts.schema);
-          cols = names.map(() => new Array<string | null>(batchRows));
-          lines = new Int32Array(batchRows);
+          assertColumnCount(names.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS, key);
+          limit = rowsPerBatch(batchRows, names.length, opts.cellsPerBatch);
+          cols = names.map(() => []); // grown as rows arrive: memory follows the data
+          lines = new Int32Array(limit);
           if (csv.header ?? true) continue;
         }
         for (let c = 0; c < record.length; c++) {
@@ -110,7 +118,7 @@ export async function* readCsv(
           cols[c]![n] = (onlyEmptyIsNull ? v === '' : nullSet.has(v)) ? null : v;
         }
         lines[n++] = line;
-        if (n === batchRows) {
+        if (n === limit) {
           yield flush();
           yielded = true;
           n = 0;

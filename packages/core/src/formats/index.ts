@@ -9,6 +9,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { readCsv, type CsvOptions } from './csv.js';
 import { checkEncoding } from './encoding.js';
+import { checkCellsPerBatch, checkMaxColumns } from './limits.js';
 import { detectFormat, type InputFormat } from './detect.js';
 import { gunzipChunks, sniffGzip } from './gzip.js';
 import { readNdjson } from './ndjson.js';
@@ -39,6 +40,16 @@ export interface ReadInputOptions {
   encoding?: string;
   /** Maximum rows per batch (default 65536); CSV/NDJSON types are inferred from the first batch. */
   batchRows?: number;
+  /**
+   * Most columns an object may have (Parquet: leaf columns); default 10,000. A wider object is
+   * refused before its data is read (formats/limits.ts).
+   */
+  maxColumns?: number;
+  /**
+   * Most values (rows x columns) per batch, default 1,048,576: wide objects get fewer than
+   * `batchRows` rows per batch, so memory follows the data (formats/limits.ts).
+   */
+  cellsPerBatch?: number;
   /** Bytes per ranged GET when streaming from a store (default 8 MiB). */
   chunkBytes?: number;
   /** Name of the object in error messages (readInputStream; readInputObject uses the key). */
@@ -61,11 +72,13 @@ export async function* readInputObject(
     );
   }
   const batchRows = checkBatchRows(options.batchRows, key);
+  const maxColumns = checkMaxColumns(options.maxColumns, key);
+  const cellsPerBatch = checkCellsPerBatch(options.cellsPerBatch, key);
   if (format === 'parquet') {
     if (options.compression === 'gzip' || (options.compression !== 'none' && detected?.gzip)) {
       throw gzipParquet(key);
     }
-    yield* readParquetInput(store, key, { schema: options.schema, batchRows });
+    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
     return;
   }
   const csv =
@@ -94,6 +107,8 @@ export async function* readInputStream(
 ): AsyncGenerator<arrow.RecordBatch> {
   const key = options.key ?? '<input stream>';
   const batchRows = checkBatchRows(options.batchRows, key);
+  const maxColumns = checkMaxColumns(options.maxColumns, key);
+  const cellsPerBatch = checkCellsPerBatch(options.cellsPerBatch, key);
   let source = chunks;
   let gzip = options.compression === 'gzip';
   if (options.compression === undefined || options.compression === 'auto') {
@@ -103,14 +118,15 @@ export async function* readInputStream(
   }
   if (options.format === 'parquet') {
     if (gzip) throw gzipParquet(key);
-    yield* readParquetInput(await bufferStream(source, key), key, { schema: options.schema, batchRows });
+    const store = await bufferStream(source, key);
+    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
     return;
   }
   if (gzip) source = gunzipChunks(source, key);
   const encoding = checkEncoding(options.encoding, key);
-  if (options.format === 'csv')
-    yield* readCsv(source, { key, schema: options.schema, csv: options.csv, batchRows, encoding });
-  else if (options.format === 'ndjson') yield* readNdjson(source, { key, schema: options.schema, batchRows, encoding });
+  const text = { key, schema: options.schema, batchRows, encoding, maxColumns, cellsPerBatch };
+  if (options.format === 'csv') yield* readCsv(source, { ...text, csv: options.csv });
+  else if (options.format === 'ndjson') yield* readNdjson(source, text);
   else
     throw new InputFormatError(
       key,

@@ -12,6 +12,7 @@ import { parseJsonLine } from './json-line.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { guardText } from './text-guard.js';
 import { utf8Text, type TextEncoding } from './encoding.js';
+import { assertColumnCount, CELLS_PER_BATCH, DEFAULT_MAX_COLUMNS } from './limits.js';
 
 export interface NdjsonReadOptions {
   key: string;
@@ -19,6 +20,10 @@ export interface NdjsonReadOptions {
   batchRows: number;
   /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
   encoding?: TextEncoding;
+  /** Most columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 // A longer line is an error rather than unbounded buffering.
@@ -26,25 +31,33 @@ const MAX_LINE_CHARS = 64 * 1024 * 1024;
 
 type Row = Record<string, unknown>;
 
-/** Parse NDJSON text chunks into record batches of at most `batchRows` rows. */
+/**
+ * Parse NDJSON text chunks into record batches of at most `batchRows` rows, and at most
+ * CELLS_PER_BATCH keys in all (wide rows get shorter batches: limits.ts).
+ */
 export async function* readNdjson(
   chunks: AsyncIterable<Uint8Array>,
   opts: NdjsonReadOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
   const { key, batchRows } = opts;
-  const rows: Row[] = new Array<Row>(batchRows);
-  const lines = new Int32Array(batchRows);
+  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const budget = opts.cellsPerBatch ?? CELLS_PER_BATCH;
+  const rows: Row[] = []; // grown as rows arrive: memory follows the data
+  const lines = new Int32Array(Math.min(batchRows, budget));
   let n = 0;
+  let cells = 0; // keys in the rows of the current batch
+  let lastKeys = 0;
   let plan: ColumnPlan | undefined;
   let known: Map<string, number> | undefined; // input key -> input column index
   let names: string[] = [];
   let inferredRows = 0;
   let yielded = false;
-  let column: unknown[] = new Array<unknown>(batchRows);
+  let column: unknown[] = [];
 
   const flush = (): arrow.RecordBatch => {
     if (!plan) {
       names = keysOf(rows, n, opts.schema);
+      assertColumnCount(names.length, maxColumns, key, 'distinct keys (columns)');
       known = new Map(names.map((k, i) => [k, i]));
       plan = planColumns(key, names, opts.schema, (i) => inferJsonType(valuesOf(i), n));
       inferredRows = n;
@@ -100,9 +113,15 @@ export async function* readNdjson(
         lineNo,
       );
     }
+    const keys = countKeys(value as Row);
+    assertColumnCount(keys, maxColumns, key, `keys (columns) on line ${lineNo}`);
+    cells += keys;
+    lastKeys = keys;
     rows[n] = value as Row;
     lines[n++] = lineNo;
   };
+  // Full when another row like the last would pass the cell budget.
+  const full = () => n === batchRows || n === lines.length || cells + lastKeys > budget;
 
   try {
     for await (const chunk of utf8Text(guardText(chunks, key, 'NDJSON'), key, 'NDJSON', opts.encoding)) {
@@ -127,10 +146,11 @@ export async function* readNdjson(
         }
         take(stripCr(line));
         start = nl + 1;
-        if (n === batchRows) {
+        if (full()) {
           yield flush();
           yielded = true;
           n = 0;
+          cells = 0;
         }
       }
       rest += text.slice(start);
@@ -188,6 +208,12 @@ function checkKeys(
       }
     }
   }
+}
+
+function countKeys(row: Row): number {
+  let k = 0;
+  for (const _ in row) k++;
+  return k;
 }
 
 function isBlank(s: string): boolean {

@@ -8,8 +8,12 @@ import { castData } from '../arrow/cast.js';
 import { emptyBatch, nullData } from '../arrow/constant.js';
 import { batchOf, sameType } from '../arrow/data-utils.js';
 import { DeltaError, InputFormatError } from '../errors.js';
-import { openParquetFile } from '../parquet/reader.js';
+import { StoreFile } from '../parquet/blob.js';
+import { DEFAULT_FOOTER_PREFETCH, fetchFooter, WHOLE_FILE_BYTES } from '../parquet/footer.js';
+import { parseParquetFooter } from '../parquet/metadata.js';
+import { openFetchedParquetFile, type ParquetFileReader } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
 import { planColumns, type ColumnPlan } from './target.js';
 
 export interface ParquetInputOptions {
@@ -17,6 +21,10 @@ export interface ParquetInputOptions {
   batchRows: number;
   /** Object size when known (saves a HEAD). */
   size?: number;
+  /** Most leaf columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 /** Stream a Parquet object's rows as record batches conformed to `schema` (when given). */
@@ -25,10 +33,11 @@ export async function* readParquetInput(
   key: string,
   opts: ParquetInputOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const reader = await openParquetFile(store, key, { size: opts.size }).catch((err: unknown) => {
+  const reader = await open(store, key, opts).catch((err: unknown) => {
     throw parquetError(err, key);
   });
   try {
+    const leaves = reader.metadata.leaves.length;
     const fileSchema = reader.arrowSchema();
     const plan = opts.schema
       ? planColumns(
@@ -40,7 +49,9 @@ export async function* readParquetInput(
       : undefined;
     let any = false;
     try {
-      for await (const batch of reader.readBatches({ batchSize: opts.batchRows })) {
+      for await (const batch of reader.readBatches({
+        batchSize: rowsPerBatch(opts.batchRows, leaves, opts.cellsPerBatch),
+      })) {
         any = true;
         yield plan ? conform(batch, plan) : batch;
       }
@@ -51,6 +62,16 @@ export async function* readParquetInput(
   } finally {
     reader.close();
   }
+}
+
+/** Open the object, refusing one with too many columns from its footer alone (before the decoder sees it). */
+async function open(store: ObjectStore, key: string, opts: ParquetInputOptions): Promise<ParquetFileReader> {
+  const size = opts.size ?? (await store.head(key)).size;
+  const file = new StoreFile(store, key, size);
+  const footer = await fetchFooter(file, size <= WHOLE_FILE_BYTES ? size : DEFAULT_FOOTER_PREFETCH);
+  const metadata = parseParquetFooter(footer.bytes, key);
+  assertColumnCount(metadata.leaves.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS, key, 'leaf columns');
+  return openFetchedParquetFile(file, footer.bytes, metadata);
 }
 
 function conform(batch: arrow.RecordBatch, plan: ColumnPlan | undefined): arrow.RecordBatch {

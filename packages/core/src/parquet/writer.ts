@@ -68,7 +68,7 @@ export async function writeParquet(
     batches.map((b) => conformBatch(b, schema)),
   );
   const inst = await parquetWasm('encode');
-  const props = writerProperties(inst, opts);
+  const props = writerProperties(inst, opts, schema);
   const wasmTable = toWasm(inst, table);
   let bytes: Uint8Array;
   try {
@@ -86,7 +86,8 @@ export async function createParquetWriter(
   opts: ParquetWriteOptions = {},
 ): Promise<ParquetStreamWriter> {
   const inst = await parquetWasm('encode');
-  return new StreamWriter(inst, parquetSchemaFor(schema), writerProperties(inst, opts));
+  const normalized = parquetSchemaFor(schema);
+  return new StreamWriter(inst, normalized, writerProperties(inst, opts, normalized));
 }
 
 class StreamWriter implements ParquetStreamWriter {
@@ -260,7 +261,20 @@ function emptyBatch(schema: arrow.Schema): arrow.RecordBatch {
   );
 }
 
-function writerProperties(inst: WasmInstance, opts: ParquetWriteOptions): WriterProperties {
+/**
+ * Most leaf columns of a file that get dictionary encoding. parquet-wasm's writer allocates
+ * about 75 KB of wasm memory per dictionary-encoded column (and its time grows with them): a
+ * 20,000-column file took 1.6 GB. Past this many leaves, only the first DICTIONARY_COLUMNS
+ * top-level primitive columns are dictionary-encoded; the others are written plain.
+ */
+export const DICTIONARY_COLUMNS = 256;
+
+function leafCount(type: arrow.DataType): number {
+  const children = type.children ?? [];
+  return children.length === 0 ? 1 : children.reduce((n, c) => n + leafCount(c.type), 0);
+}
+
+function writerProperties(inst: WasmInstance, opts: ParquetWriteOptions, schema: arrow.Schema): WriterProperties {
   const pw = inst.pw;
   const compression = {
     snappy: pw.Compression.SNAPPY,
@@ -276,5 +290,10 @@ function writerProperties(inst: WasmInstance, opts: ParquetWriteOptions): Writer
   let builder = new pw.WriterPropertiesBuilder().setCompression(compression).setMaxRowGroupSize(rowGroupSize);
   const kv = Object.entries(opts.keyValueMetadata ?? {});
   if (kv.length > 0) builder = builder.setKeyValueMetadata(new Map(kv));
+  if (schema.fields.reduce((n, f) => n + leafCount(f.type), 0) > DICTIONARY_COLUMNS) {
+    builder = builder.setDictionaryEnabled(false);
+    const primitive = schema.fields.filter((f) => (f.type.children ?? []).length === 0);
+    for (const f of primitive.slice(0, DICTIONARY_COLUMNS)) builder = builder.setColumnDictionaryEnabled(f.name, true);
+  }
   return builder.build();
 }
