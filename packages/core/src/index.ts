@@ -2,7 +2,14 @@
 export * from './errors.js';
 
 // Storage
-export type { ObjectStore, ObjectMeta, ByteRange, PutOptions, ListOptions } from './storage/object-store.js';
+export type {
+  ObjectStore,
+  ObjectMeta,
+  ByteRange,
+  PutOptions,
+  ListOptions,
+  IncompleteWrite,
+} from './storage/object-store.js';
 export { listAll } from './storage/object-store.js';
 export { LocalStore } from './storage/local-store.js';
 export { MemoryStore, concatBytes } from './storage/memory-store.js';

@@ -19,6 +19,8 @@ import { retainedFiles } from './retained-files.js';
 import { planRetention } from './retention.js';
 import type { VacuumFile, VacuumOptions, VacuumResult } from './types.js';
 import { commitVacuumEnd, commitVacuumStart } from './vacuum-commits.js';
+import { abandonedWrites, existing } from './leftovers.js';
+import type { IncompleteWrite } from '../../storage/object-store.js';
 
 /** Vacuum the table of `snapshot` (brought to its latest version first). */
 export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): Promise<VacuumResult> {
@@ -38,8 +40,9 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
   const retained = retainedFiles(latest.state, root, plan.cutoff);
   let candidates: VacuumFile[];
   let directories: number;
+  let leftovers: IncompleteWrite[] = [];
   if (mode === 'lite') {
-    candidates = liteCandidates(latest.state, root, plan.cutoff, retained);
+    candidates = await existing(latest.store, liteCandidates(latest.state, root, plan.cutoff, retained));
     directories = countDirectories(candidates);
   } else {
     const partitionColumns = [...latest.partitionColumns, ...physicalPartitionNames(latest)];
@@ -52,6 +55,7 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
     );
     candidates = full.candidates;
     directories = full.directories;
+    leftovers = await abandonedWrites(latest.store, plan.cutoff);
   }
   candidates.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let bytes = 0;
@@ -68,6 +72,8 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
     cutoffTimestamp: plan.cutoff,
     retentionMs: plan.retentionMs,
     readVersion: latest.version,
+    incompleteWrites: leftovers.slice(0, maxListed),
+    numIncompleteWrites: leftovers.length,
   };
   if (options.dryRun) return base;
 
@@ -85,6 +91,7 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
         onProgress: options.onProgress,
       },
     );
+    if (leftovers.length > 0) await latest.store.discardIncompleteWrites?.(leftovers);
   } catch (err) {
     // Record the failure, then surface the delete error (not a failure to record it).
     await commitVacuumEnd(start.snapshot, 'FAILED', undefined, options.commitOptions).catch(() => undefined);
