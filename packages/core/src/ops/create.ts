@@ -14,6 +14,7 @@ import { isPrimitive, schemaToString, type StructType } from '../protocol/schema
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Snapshot } from '../table/snapshot.js';
 import { assignColumnMapping } from '../write/column-mapping-assign.js';
+import { assertColumnNames, assertDataColumn } from '../protocol/schema-rules.js';
 
 export interface CreateTableOptions extends CommitOptions {
   /** Delta schema, or an Arrow schema to convert. */
@@ -37,7 +38,9 @@ export async function createTable(
 ): Promise<Snapshot> {
   let schema = isDeltaSchema(opts.schema) ? opts.schema : arrowSchemaToDelta(opts.schema);
   if (schema.fields.length === 0) throw new InvalidArgumentError('a table needs at least one column');
+  assertColumnNames(schema);
   const partitionBy = [...(opts.partitionBy ?? [])];
+  assertDataColumn(schema, partitionBy);
   for (const p of partitionBy) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f) throw new InvalidArgumentError(`partition column ${p} is not in the schema`);

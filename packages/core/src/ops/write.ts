@@ -43,6 +43,7 @@ import { protocolsEqual, requiredProtocol, validateProperties } from '../protoco
 import type { Scalar } from '../protocol/scalar.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../protocol/schema.js';
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../protocol/writer-features.js';
+import { assertColumnNames, assertDataColumn } from '../protocol/schema-rules.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../read/file-stats.js';
 import { streamDataFile, type FileScanContext } from '../read/file-scan.js';
@@ -184,6 +185,8 @@ function prepare(base: Snapshot | undefined, inputSchema: arrow.Schema, opts: Wr
         "to change partitioning overwrite with schemaMode 'overwrite'",
     );
   }
+  if (!base || plan.changed || overwriteSchema) assertColumnNames(schema);
+  assertDataColumn(schema, partitionColumns);
   for (const p of partitionColumns) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f)
