@@ -20,25 +20,33 @@ import { optimizeCommand } from './commands/optimize.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
+import { safeSink } from './output/stdio.js';
 
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   /** stdout is a terminal: draw progress bars (else progress prints as plain lines). */
   tty?: boolean;
+  /** The reader of `out` went away (a closed pipe): commands that only print may stop. */
+  outClosed?: () => boolean;
 }
 
-const defaultIo: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  tty: process.stdout.isTTY === true,
-};
+/** Created on first use: a test importing the program must not hook the process's streams. */
+let stdio: Io | undefined;
+function processIo(): Io {
+  if (!stdio) {
+    const stdout = safeSink(process.stdout);
+    const stderr = safeSink(process.stderr);
+    stdio = { out: stdout.write, err: stderr.write, tty: process.stdout.isTTY === true, outClosed: stdout.closed };
+  }
+  return stdio;
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function buildProgram(io: Io = defaultIo): Command {
+export function buildProgram(io: Io = processIo()): Command {
   const program = new Command('delta-serverless')
     .description('Delta Lake tables on local disk and S3: read, inspect, write and maintain')
     .showHelpAfterError()
@@ -63,7 +71,7 @@ export function buildProgram(io: Io = defaultIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
     .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
     .addOption(storage())
-    .action((uri: string, opts) => scanCommand(uri, opts, io.out));
+    .action((uri: string, opts) => scanCommand(uri, opts, io.out, io.outClosed));
 
   program
     .command('history')
@@ -239,7 +247,7 @@ export function buildProgram(io: Io = defaultIo): Command {
 }
 
 /** Run the CLI; resolves to the process exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = buildProgram(io);
   // Subcommands copy settings when created, so each needs the override too (else commander
   // calls process.exit(1) on a bad subcommand flag instead of letting us return 2).

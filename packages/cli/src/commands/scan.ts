@@ -18,7 +18,13 @@ export interface ScanCommandOptions extends CommonOptions {
   limit?: string;
 }
 
-export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s: string) => void): Promise<void> {
+/** `closed` says the reader of `out` is gone (`| head`): the scan stops early, quietly. */
+export async function scanCommand(
+  uri: string,
+  opts: ScanCommandOptions,
+  out: (s: string) => void,
+  closed: () => boolean = () => false,
+): Promise<void> {
   if (!['table', 'ndjson', 'csv'].includes(opts.format))
     throw new InvalidArgumentError(`--format must be table, ndjson or csv (got ${opts.format})`);
   const table = await DeltaTable.open(uri, openOptions(opts));
@@ -46,7 +52,7 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
   for await (const batch of scan) {
     writer.write(batch);
     seen += batch.numRows;
-    if (seen >= limit) break;
+    if (seen >= limit || closed()) break;
   }
   writer.end();
 }
