@@ -19,9 +19,9 @@ import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import '@delta-serverless/aws';
 import { DeltaTable, writeDeltaTable, type StorageOptions } from '@delta-serverless/core';
-import { startMoto, type Moto } from '../services/moto.js';
+import { startMoto, type MotoServer } from '../services/moto.js';
 
-let moto: Moto;
+let moto: MotoServer;
 let s3: S3Client;
 let storageOptions: StorageOptions;
 const BUCKET = 'leftovers';

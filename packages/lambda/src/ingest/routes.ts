@@ -6,6 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core';
+import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
 import type { SourceObject } from './events.js';
@@ -47,6 +48,8 @@ export interface RouteConfig {
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
+  /** Keep the table registered in this Glue database (synced when a commit changes the metadata). */
+  catalog?: CatalogConfig;
 }
 
 export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | 'schemaMode' | 'mode'>> {
@@ -59,6 +62,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   encoding?: TextEncoding;
   maxColumns?: number;
   timePartition?: TimePartition;
+  catalog?: CatalogConfig;
 }
 
 const ROUTE_KEYS = new Set([
@@ -73,6 +77,7 @@ const ROUTE_KEYS = new Set([
   'maxColumns',
   'timePartition',
   'mode',
+  'catalog',
 ]);
 
 function fail(i: number, msg: string): never {
@@ -152,6 +157,7 @@ function validateRoute(raw: unknown, i: number): Route {
     maxColumns: positiveInteger(i, 'maxColumns', r['maxColumns']),
     timePartition,
     mode,
+    ...(r['catalog'] !== undefined ? { catalog: parseCatalogConfig(r['catalog'], 'catalog', (m) => fail(i, m)) } : {}),
   };
 }
 
@@ -172,6 +178,10 @@ export function parseRoutes(config: unknown): Route[] {
     if (other && JSON.stringify(other.partitionBy) !== JSON.stringify(r.partitionBy))
       throw new IngestConfigError(
         `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but partition it differently`,
+      );
+    if (other && JSON.stringify(other.catalog) !== JSON.stringify(r.catalog))
+      throw new IngestConfigError(
+        `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but name different catalog registrations`,
       );
     byTable.set(r.table, r);
   }
