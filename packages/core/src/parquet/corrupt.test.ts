@@ -119,4 +119,22 @@ describe('damaged Parquet pages', () => {
     expect(isTrap(new CorruptDataFileError('a', 'a: the decoder trapped on it (unreachable)'))).toBe(true);
     expect(isTrap(new CorruptDataFileError('a', 'a: cannot read Parquet data: bad page'))).toBe(false);
   });
+
+  it('a read a decoder starts and then drops never becomes an unhandled rejection', async () => {
+    const store = new MemoryStore();
+    await store.put('t.parquet', new Uint8Array(10)); // shorter than the size below: reads fail
+    const file = new StoreFile(store, 't.parquet', 100);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      void file.asyncBuffer().slice(0, 50); // started, never awaited (hyparquet's prefetch)
+      void file.blob().slice(0, 50).arrayBuffer();
+      await expect(file.asyncBuffer().slice(Number.NaN, 4)).rejects.toThrow(/bytes \[NaN, 4\).*metadata is damaged/);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
 });
