@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
-import { writeParquet } from '@delta-serverless/core';
+import { writeParquet } from '@delta-serverless/core/internal';
 import { wideCsv, wideNdjson } from '../test/support/wide-inputs.js';
 import { median, printTable } from './lib/timing.js';
 

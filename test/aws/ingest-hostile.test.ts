@@ -10,7 +10,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, expect, test } from 'vitest';
 import { createIngestHandler, type RouteConfig } from '@delta-serverless/lambda';
 import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
-import { sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
+import { sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
 import { wideCsv } from '../support/wide-inputs.js';
 import { newClients, newS3Table, openStore, readIds, storageOptions } from './support/tables.js';

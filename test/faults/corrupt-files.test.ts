@@ -8,16 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  convertToDelta,
-  CorruptDataFileError,
-  DeltaTable,
-  LocalStore,
-  readInputObject,
-  writeDeltaTable,
-} from '@delta-serverless/core';
+import { convertToDelta, CorruptDataFileError, DeltaTable, LocalStore, writeDeltaTable } from '@delta-serverless/core';
+import { readInputObject } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
-import { pageArea, prng, sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
+import { pageArea, prng, sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { removeTempDirs, tempDir } from '../read/support.js';
 
 afterAll(removeTempDirs);

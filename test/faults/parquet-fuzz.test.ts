@@ -13,16 +13,16 @@ import {
   DeltaError,
   DeltaTable,
   MemoryStore,
-  serializeActions,
   writeDeltaTable,
   type Action,
   type ObjectStore,
 } from '@delta-serverless/core';
+import { createEngine, serializeActions } from '@delta-serverless/core/internal';
 import { readCheckpoint } from '../../packages/core/src/log/checkpoint-read.js';
 import { parseLogFile } from '../../packages/core/src/log/file-names.js';
 import type { CheckpointFile } from '../../packages/core/src/log/segment.js';
 import { openParquetFile } from '../../packages/core/src/parquet/reader.js';
-import { flipBit, prng } from '../../packages/core/src/parquet/test-fixtures.js';
+import { flipBit, prng } from '../../packages/core/test/support/parquet-damage.js';
 
 const FLIPS = 1_000;
 const ROWS = 1_000;
@@ -87,7 +87,7 @@ it(`${FLIPS} seeded bit flips in data files and checkpoints: every read returns 
   const checkpoint = '_delta_log/00000000000000000001.checkpoint.parquet';
   const cp = async (store: ObjectStore) => {
     const file = parseLogFile({ path: checkpoint, size: (await store.head(checkpoint)).size, lastModified: 0 });
-    return readCheckpoint(store, { version: 1, files: [file as CheckpointFile] });
+    return readCheckpoint(createEngine(store), { version: 1, files: [file as CheckpointFile] });
   };
   const targets: { store: ObjectStore; path: string; read: () => Promise<unknown> }[] = [
     { store: a, path: dataFile, read: () => readFile(a, dataFile) },

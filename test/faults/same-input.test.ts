@@ -6,9 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeltaError, DeltaTable, LocalStore, readInputObject, writeDeltaTable } from '@delta-serverless/core';
+import { DeltaError, DeltaTable, LocalStore, writeDeltaTable } from '@delta-serverless/core';
+import { readInputObject } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
-import { sampleParquet, trappingFlip } from '../../packages/core/src/parquet/test-fixtures.js';
+import { sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { removeTempDirs, tempDir } from '../read/support.js';
 import { wideCsv, wideEmptyParquet, wideNdjson } from '../support/wide-inputs.js';
 

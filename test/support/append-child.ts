@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LocalStore, readInputObject, writeDeltaTable } from '@delta-serverless/core';
+import { LocalStore, writeDeltaTable } from '@delta-serverless/core';
+import { readInputObject } from '@delta-serverless/core/internal';
 
 const [table, file] = process.argv.slice(2) as [string, string];
 process.on('exit', () => {

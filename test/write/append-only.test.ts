@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { commitTransaction, DeltaTable, WriteNotAllowedError, writeDeltaTable } from '@delta-serverless/core';
+import { DeltaTable, WriteNotAllowedError, writeDeltaTable } from '@delta-serverless/core';
+import { commitTransaction } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
 import { tempDirs } from './helpers.js';
 
@@ -57,7 +58,7 @@ describe('append-only tables', () => {
     const snap = (await DeltaTable.open(dir)).snapshot;
     const f = snap.files()[0]!;
     await expect(
-      commitTransaction(snap.store, snap, {
+      commitTransaction(snap.engine, snap, {
         actions: [{ remove: { path: f.path, deletionTimestamp: Date.now(), dataChange: true } }],
         operation: 'DELETE',
         isBlindAppend: false,

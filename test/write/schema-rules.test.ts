@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { DeltaTable, InvalidArgumentError, readInputStream, writeDeltaTable } from '@delta-serverless/core';
+import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-serverless/core';
+import { readInputStream } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
 import { tempDirs } from './helpers.js';
 

@@ -7,15 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import {
-  commitPath,
-  DeltaTable,
-  LocalStore,
-  serializeActions,
-  UnsupportedFeatureError,
-  writeCheckpoint,
-  writeDeltaTable,
-} from '@delta-serverless/core';
+import { DeltaTable, LocalStore, UnsupportedFeatureError, writeDeltaTable } from '@delta-serverless/core';
+import { commitPath, serializeActions, writeCheckpoint } from '@delta-serverless/core/internal';
 import { runMaintenance } from '../../packages/lambda/src/maintenance/run.js';
 import { main } from '../../packages/cli/src/program.js';
 import { tempDirs } from './helpers.js';
@@ -63,7 +56,7 @@ describe('a table with an unknown writer feature', () => {
     const ops: [string, () => Promise<unknown>][] = [
       ['append', () => t.append(arrow.tableFromArrays({ id: BigInt64Array.from([9n]) }))],
       ['checkpoint', () => t.checkpoint()],
-      ['writeCheckpoint', () => writeCheckpoint(t.store, t.snapshot.state)],
+      ['writeCheckpoint', () => writeCheckpoint(t.snapshot.engine, t.snapshot.state)],
       ['cleanupLogs', () => t.cleanupLogs({ now: far })],
       ['vacuum lite', () => t.vacuum({ retentionHours: 0, enforceRetention: false })],
       ['vacuum full', () => t.vacuum({ mode: 'full', retentionHours: 0, enforceRetention: false })],

@@ -16,7 +16,8 @@
  * | `AWS_VIRTUAL_HOSTED_STYLE_REQUEST` | `true` forces virtual-hosted addressing on a custom endpoint |
  * | `AWS_MAX_ATTEMPTS` | SDK attempts per request (default 5) |
  */
-import { InvalidArgumentError, parsePositiveCount, type StorageOptions } from '@delta-serverless/core';
+import { InvalidArgumentError, type StorageOptions } from '@delta-serverless/core';
+import { parsePositiveCount } from '@delta-serverless/core/internal';
 
 export type LockingProvider = 'conditional' | 'dynamodb';
 

@@ -1,4 +1,5 @@
-import { DeltaTable, parseCount } from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
+import { parseCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface HistoryCommandOptions extends CommonOptions {

@@ -1,5 +1,6 @@
 /** `optimize <table> [--where EXPR] [--target-size 128MB] [--zorder a,b] [--max-bins N] [--time-budget 10m]`. */
-import { DeltaTable, InvalidArgumentError, parsePositiveCount, type OptimizeResult } from '@delta-serverless/core';
+import { DeltaTable, InvalidArgumentError, type OptimizeResult } from '@delta-serverless/core';
+import { parsePositiveCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { createProgress, formatBytes } from './progress.js';
 

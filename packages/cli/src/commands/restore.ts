@@ -1,5 +1,6 @@
 /** `restore <table> --version N | --timestamp T`. */
-import { DeltaTable, InvalidArgumentError, parseTimestamp, parseVersion } from '@delta-serverless/core';
+import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
+import { parseTimestamp, parseVersion } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface RestoreCommandOptions extends CommonOptions {

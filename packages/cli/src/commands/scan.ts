@@ -1,11 +1,5 @@
-import {
-  DeltaTable,
-  InvalidArgumentError,
-  parseCount,
-  parseTimestamp,
-  parseVersion,
-  type StructType,
-} from '@delta-serverless/core';
+import { DeltaTable, InvalidArgumentError, type StructType } from '@delta-serverless/core';
+import { parseCount, parseTimestamp, parseVersion } from '@delta-serverless/core/internal';
 import { rowWriter, type RowFormat } from '../output/rows.js';
 import { openOptions, type CommonOptions } from './common.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputFormatError } from '../errors.js';
-import { prng } from '../parquet/test-fixtures.js';
+import { prng } from '../../test/support/parquet-damage.js';
 import { readInputStream } from './index.js';
 import { utf8Text } from './encoding.js';
 

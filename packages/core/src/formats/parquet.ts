@@ -8,10 +8,8 @@ import { castData } from '../arrow/cast.js';
 import { emptyBatch, nullData } from '../arrow/constant.js';
 import { batchOf, sameType } from '../arrow/data-utils.js';
 import { DeltaError, InputFormatError } from '../errors.js';
-import { StoreFile } from '../parquet/blob.js';
-import { DEFAULT_FOOTER_PREFETCH, fetchFooter, WHOLE_FILE_BYTES } from '../parquet/footer.js';
-import { parseParquetFooter } from '../parquet/metadata.js';
-import { openFetchedParquetFile, type ParquetFileReader } from '../parquet/reader.js';
+import { defaultParquetHandler } from '../parquet/handler.js';
+import type { ParquetFileReader } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
 import { planColumns, type ColumnPlan } from './target.js';
@@ -66,12 +64,9 @@ export async function* readParquetInput(
 
 /** Open the object, refusing one with too many columns from its footer alone (before the decoder sees it). */
 async function open(store: ObjectStore, key: string, opts: ParquetInputOptions): Promise<ParquetFileReader> {
-  const size = opts.size ?? (await store.head(key)).size;
-  const file = new StoreFile(store, key, size);
-  const footer = await fetchFooter(file, size <= WHOLE_FILE_BYTES ? size : DEFAULT_FOOTER_PREFETCH);
-  const metadata = parseParquetFooter(footer.bytes, key);
-  assertColumnCount(metadata.leaves.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS, key, 'leaf columns');
-  return openFetchedParquetFile(file, footer.bytes, metadata);
+  const file = await defaultParquetHandler.openFile(store, key, { size: opts.size });
+  assertColumnCount(file.metadata.leaves.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS, key, 'leaf columns');
+  return file.arrow();
 }
 
 function conform(batch: arrow.RecordBatch, plan: ColumnPlan | undefined): arrow.RecordBatch {

@@ -11,7 +11,15 @@ import { StoreFile } from './blob.js';
 import { fetchFooter } from './footer.js';
 import { readObjectRows } from './object-rows.js';
 import { openParquetFile } from './reader.js';
-import { flipBit, isTrap, pageArea, prng, readAll, sampleParquet, trappingFlip } from './test-fixtures.js';
+import {
+  flipBit,
+  isTrap,
+  pageArea,
+  prng,
+  readAll,
+  sampleParquet,
+  trappingFlip,
+} from '../../test/support/parquet-damage.js';
 import { parquetWasm } from './wasm.js';
 import { createParquetWriter, writeParquet } from './writer.js';
 

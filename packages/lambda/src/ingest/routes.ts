@@ -5,7 +5,7 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core';
+import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
 import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
