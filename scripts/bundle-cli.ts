@@ -1,8 +1,8 @@
 /**
  * Bundle the CLI with esbuild: `packages/cli/dist/bundle/cli.mjs`, a small entry (commander and
  * the command definitions), and under `chunks/` what the commands import when they run: the
- * engine, the AWS SDK (only for s3:// tables), the local stack. parquet-wasm's `.wasm` goes
- * beside the chunk that compiles it, as in the Lambda bundles. `packages/cli/bin/delta-serverless`
+ * engine, the AWS SDK (only for s3:// tables), the local stack. parquet-wasm's `.wasm` and glue go
+ * beside the chunk that loads them, as in the Lambda bundles. `packages/cli/bin/delta-serverless`
  * runs the entry.
  *
  *   pnpm bundle:cli        (run by `pnpm install` and `pnpm build`)
@@ -17,7 +17,7 @@ import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_CJS_BANNER, parquetWasmModule, REPO_ROOT, WASM_FILE } from './bundle-lambdas.js';
+import { ESM_CJS_BANNER, GLUE_FILE, GLUE_FILE_BESIDE, parquetWasmDir, REPO_ROOT, WASM_FILE } from './bundle-lambdas.js';
 
 export const CLI_BUNDLE_DIR = join(REPO_ROOT, 'packages/cli/dist/bundle');
 
@@ -47,12 +47,17 @@ export async function bundleCli(outDir = CLI_BUNDLE_DIR): Promise<{ outFile: str
     metafile: true,
     logLevel: 'warning',
   });
-  // core/src/parquet/wasm.ts compiles the .wasm from beside its own module: the chunk holding it.
-  const wasm = parquetWasmModule(Object.keys(result.metafile.inputs));
+  // core/src/parquet/wasm.ts compiles the .wasm and imports parquet-wasm's glue from beside its
+  // own module: the chunk holding it.
+  const wasmDir = parquetWasmDir(Object.keys(result.metafile.inputs));
   const loader = Object.entries(result.metafile.outputs).find(([, o]) =>
     Object.keys(o.inputs).some((i) => i.endsWith('packages/core/src/parquet/wasm.ts')),
   );
-  if (wasm && loader) await copyFile(wasm, join(REPO_ROOT, dirname(loader[0]), WASM_FILE));
+  if (wasmDir && loader) {
+    const beside = join(REPO_ROOT, dirname(loader[0]));
+    await copyFile(join(wasmDir, WASM_FILE), join(beside, WASM_FILE));
+    await copyFile(join(wasmDir, GLUE_FILE), join(beside, GLUE_FILE_BESIDE));
+  }
   const outFile = join(outDir, 'cli.mjs');
   return { outFile, bytes: (await stat(outFile)).size };
 }

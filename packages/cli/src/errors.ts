@@ -63,6 +63,10 @@ export const cliWords: Say = (a) => {
       return "Check the table's history (`delta-serverless history <table>`) before running the command again.";
     case 'retryDeadline':
       return '';
+    case 'maxColumns':
+      return '--max-columns';
+    case 'encoding':
+      return '--encoding latin1 or --encoding windows-1252';
   }
 };
 

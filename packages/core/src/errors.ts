@@ -17,7 +17,8 @@ export type DeltaErrorCode =
   | 'EXPRESSION'
   | 'SCHEMA_MISMATCH'
   | 'CONFLICT'
-  | 'COMMIT_FAILED';
+  | 'COMMIT_FAILED'
+  | 'INTERNAL';
 
 /**
  * Something a message tells the user to do: pass an option, or run an operation. Messages name
@@ -43,6 +44,10 @@ export type Advice =
   | { option: 'txn' }
   /** Commit retries ran out of time: raising the deadline (empty where it cannot be raised). */
   | { option: 'retryDeadline' }
+  /** The most columns an input object may have. */
+  | { option: 'maxColumns' }
+  /** Declaring a text input's encoding (one of the non-UTF-8 ones it can convert). */
+  | { option: 'encoding' }
   | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
   | { operation: 'unsetProperties'; keys: readonly string[] }
   | { operation: 'dropConstraint'; name: string };
@@ -98,6 +103,10 @@ export const sdkWords: Say = (a) => {
       return 'Read the table before retrying, or retry with txn.';
     case 'retryDeadline':
       return ' or raise the retry deadline (retry: { deadlineMs })';
+    case 'maxColumns':
+      return 'maxColumns';
+    case 'encoding':
+      return `encoding: 'latin1' or 'windows-1252'`;
   }
 };
 
@@ -179,10 +188,36 @@ export class CorruptLogError extends DeltaError {
   }
 }
 
+/**
+ * The Parquet engine (parquet-wasm) failed inside while encoding our own data (a wasm trap):
+ * not the data's fault. The operation was abandoned, nothing was committed, and the engine
+ * was replaced by a fresh instance; retrying is safe.
+ */
+export class ParquetEngineError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INTERNAL', message, options);
+  }
+}
+
 /** A data file or deletion vector could not be read as the log describes it. */
 export class CorruptDataError extends DeltaError {
   constructor(message: Message, options?: { cause?: unknown }) {
     super('CORRUPT_DATA', message, options);
+  }
+}
+
+/**
+ * A Parquet file (data file, checkpoint, ingest input) cannot be decoded: damaged pages, a bad
+ * footer, a truncated object. `path` names the file. Nothing was committed from it; the
+ * process and the Parquet decoder stay usable.
+ */
+export class CorruptDataFileError extends CorruptDataError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -92,6 +92,7 @@ export type {
   ByteRange,
   CommitCoordinator,
   CommitResult,
+  IncompleteWrite,
   ListOptions,
   ObjectMeta,
   ObjectStore,

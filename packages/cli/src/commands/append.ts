@@ -12,7 +12,7 @@ import {
   type SchemaMode,
   type WriteMode,
 } from '@delta-serverless/core';
-import { type InputFormat } from '@delta-serverless/core/internal';
+import { parsePositiveCount, type InputFormat } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { inputSize, readInputFiles, tableArrowSchema } from './input-files.js';
 import { meteredStore } from './metered-store.js';
@@ -31,6 +31,8 @@ export interface AppendCommandOptions extends CommonOptions {
   delimiter?: string;
   /** false with --no-header. */
   header?: boolean;
+  encoding?: string;
+  maxColumns?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
@@ -72,6 +74,8 @@ export async function appendCommand(
     format: opts.format as InputFormat | undefined,
     delimiter: opts.delimiter,
     header: opts.header,
+    encoding: opts.encoding,
+    maxColumns: opts.maxColumns !== undefined ? parsePositiveCount(opts.maxColumns, '--max-columns') : undefined,
     schema,
     meter: tty ? progress : undefined,
   });

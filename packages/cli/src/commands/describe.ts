@@ -4,8 +4,7 @@
  * column's nullability and column-level rules (generated, identity, default, invariant).
  */
 import { DeltaTable, formatDataType, type DataType, type Protocol, type StructField } from '@delta-serverless/core';
-import { dataTypeToJson } from '@delta-serverless/core/internal';
-import { parseCount } from './scan.js';
+import { dataTypeToJson, parseVersion } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { counted, formatBytes } from '../output/format.js';
 import { renderTable } from '../output/table.js';
@@ -130,7 +129,7 @@ export async function describeCommand(
 ): Promise<void> {
   const table = await DeltaTable.open(uri, {
     ...openOptions(opts),
-    version: opts.version !== undefined ? parseCount(opts.version, '--version') : undefined,
+    version: opts.version !== undefined ? parseVersion(opts.version, '--version') : undefined,
   });
   if (!opts.json) return describeText(table, out);
   const s = table.snapshot;

@@ -1,6 +1,6 @@
 /** `history <table> [--limit N] [--json]`: the commits, newest first. */
 import { DeltaTable, type HistoryEntry } from '@delta-serverless/core';
-import { parseCount } from './scan.js';
+import { parseCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { formatCount } from '../output/format.js';
 import { renderTable, type TableColumn } from '../output/table.js';

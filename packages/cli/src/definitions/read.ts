@@ -12,14 +12,17 @@ export function defineReadCommands(program: Command, io: Io): void {
     .description('print the rows of a table')
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'read this version (time travel)')
-    .option('--timestamp <t>', 'read the version current at this time (ISO-8601)')
+    .option(
+      '--timestamp <t>',
+      'read the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .option('--columns <a,b>', 'comma-separated columns to return')
     .option('--where <expr>', 'row filter, e.g. "id > 3 AND country = \'NZ\'"')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
     .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
     .addOption(storageOption())
     .action(async (uri: string, opts: ScanCommandOptions) =>
-      (await load([uri], () => import('../commands/scan.js'))).scanCommand(uri, opts, io.out),
+      (await load([uri], () => import('../commands/scan.js'))).scanCommand(uri, opts, io.out, io.outClosed),
     );
 
   program

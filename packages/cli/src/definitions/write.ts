@@ -25,6 +25,11 @@ function defineAppend(program: Command, io: Io): void {
     )
     .option('--delimiter <char>', 'CSV field delimiter (default: , or, when the header has none, ; tab or |)')
     .option('--no-header', "CSV files have no header row (columns by position: the table's, else _c0, _c1, ...)")
+    .option('--max-columns <n>', 'refuse input files with more columns than this (default 10000)')
+    .option(
+      '--encoding <name>',
+      'text encoding of CSV/NDJSON files: utf-8 (default; invalid bytes are refused), latin1 or windows-1252 (converted)',
+    )
     .addOption(new Option('--mode <mode>', 'append or overwrite').choices(['append', 'overwrite']).default('append'))
     .option('--partition-by <a,b>', 'partition columns (new tables)')
     .addOption(
@@ -87,7 +92,10 @@ export function defineWriteCommands(program: Command, io: Io): void {
     .description("restore the table's data to an earlier version, as a new commit")
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'version to restore')
-    .option('--timestamp <t>', 'restore the version current at this time')
+    .option(
+      '--timestamp <t>',
+      'restore the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .addOption(storageOption())
     .action(async (uri: string, opts: RestoreCommandOptions) =>
       (await load([uri], () => import('../commands/restore.js'))).restoreCommand(uri, opts, io.out),

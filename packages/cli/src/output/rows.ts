@@ -37,9 +37,25 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * Control characters that a terminal would act on: C0 (ESC starts escape sequences), DEL, C1,
+ * and the bidirectional overrides/isolates that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text for the human table: control characters shown escaped (`\n`, `\x1b`, `\u202e`), never sent raw. */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
+}
+
 function tableCell(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return escapeControl(typeof v === 'object' ? JSON.stringify(v) : String(v));
 }
 
 /** The line under the table: the row count, and how to see the rest when it shows fewer. */
@@ -72,7 +88,7 @@ export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit
   if (format !== 'table') return textWriter(format, names, schema, out, limit);
   const rows: string[][] = [];
   const columns = schema.fields.map((f) => ({
-    header: f.name,
+    header: escapeControl(f.name),
     align: isNumeric(f.type) ? ('right' as const) : ('left' as const),
     maxWidth: 60,
   }));
