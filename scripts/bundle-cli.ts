@@ -13,11 +13,18 @@
  * bench/cli-startup.ts measures both against `node -e 0`. The embedded emulators of `dev`/`demo`
  * (fauxqs, dynalite) are loaded from node_modules at run time, as from source.
  */
+import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ESM_CJS_BANNER, GLUE_FILE, GLUE_FILE_BESIDE, parquetWasmDir, REPO_ROOT, WASM_FILE } from './bundle-lambdas.js';
+
+/** The CLI package's version, built into the bundle (`--version`). */
+function cliPackageVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string })
+    .version;
+}
 
 export const CLI_BUNDLE_DIR = join(REPO_ROOT, 'packages/cli/dist/bundle');
 
@@ -44,6 +51,7 @@ export async function bundleCli(outDir = CLI_BUNDLE_DIR): Promise<{ outFile: str
     sourcesContent: false,
     legalComments: 'linked',
     banner: { js: ESM_CJS_BANNER },
+    define: { __DS_CLI_VERSION__: JSON.stringify(cliPackageVersion()) },
     metafile: true,
     logLevel: 'warning',
   });

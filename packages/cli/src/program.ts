@@ -15,8 +15,12 @@ import { processIo, type Io } from './io.js';
 
 export type { Io } from './io.js';
 
-/** The package's version: from the first package.json above this module (in src/, dist/ or the bundle). */
+/** Set by scripts/bundle-cli.ts (esbuild `define`) in the bundle; undefined when run from source. */
+declare const __DS_CLI_VERSION__: string | undefined;
+
+/** The package's version: built into the bundle, else from the first package.json above this module. */
 export function cliVersion(): string {
+  if (typeof __DS_CLI_VERSION__ === 'string') return __DS_CLI_VERSION__;
   for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
     const file = new URL('package.json', dir);
     if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
