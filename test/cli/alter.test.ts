@@ -74,3 +74,48 @@ describe('constraints', () => {
     expect((await run('constraints', t, '--if-exists')).err).toContain('--if-exists goes with');
   });
 });
+
+describe('properties', () => {
+  test('list, set (with a protocol upgrade), unset; bad values and unknown delta.* keys refused', async () => {
+    const t = await table();
+    expect(await run('properties', t)).toEqual({ code: 0, out: 'no properties (version 0)\n', err: '' });
+    expect((await run('properties', t, 'set', 'delta.enableDeletionVectors=true', 'team.owner=a=b')).out).toBe(
+      'version 1: set delta.enableDeletionVectors=true, team.owner=a=b; ' +
+        'protocol upgraded to reader 3, writer 7 (deletionVectors)\n',
+    );
+    expect((await run('properties', t)).out).toBe('delta.enableDeletionVectors = true\nteam.owner = a=b\n');
+    expect(JSON.parse((await run('properties', t, '--json')).out)).toEqual({
+      'delta.enableDeletionVectors': 'true',
+      'team.owner': 'a=b',
+    });
+    expect((await run('describe', t)).out).toContain('reader: deletionVectors');
+
+    const bad = await run('properties', t, 'set', 'delta.appendOnly=maybe');
+    expect(bad).toMatchObject({ code: 1, out: '' });
+    expect(bad.err).toContain('table property delta.appendOnly="maybe" must be true or false');
+    expect((await run('properties', t, 'set', 'delta.appendOnyl=true')).err).toContain(
+      'unknown table property delta.appendOnyl',
+    );
+    expect((await run('properties', t, 'set', 'delta.constraints.pos=id > 0')).err).toContain(
+      "add it with `delta-serverless constraints <table> add pos 'id > 0'`",
+    );
+    expect((await run('properties', t, 'set', 'novalue')).err).toContain('"novalue" is not key=value');
+
+    expect((await run('properties', t, 'unset', 'team.owner')).out).toBe('version 2: unset team.owner\n');
+    expect((await run('properties', t, 'unset', 'team.owner')).err).toContain('the table has no property team.owner');
+    expect((await run('properties', t, 'unset', 'team.owner', '--if-exists')).out).toBe(
+      'the table has none of 1 property given; nothing changed (version 2)\n',
+    );
+    expect((await DeltaTable.open(t)).version).toBe(2);
+  });
+
+  test("an append-only table's error names the command that unsets it, and that command works", async () => {
+    const t = await table();
+    const csv = path.join(path.dirname(t), 'a.csv');
+    expect((await run('properties', t, 'set', 'delta.appendOnly=true')).code).toBe(0);
+    const refused = await run('append', t, csv, '--mode', 'overwrite');
+    expect(refused.err).toContain('`delta-serverless properties <table> unset delta.appendOnly`');
+    expect((await run('properties', t, 'unset', 'delta.appendOnly')).code).toBe(0);
+    expect((await run('append', t, csv, '--mode', 'overwrite')).code).toBe(0);
+  });
+});

@@ -22,6 +22,8 @@ function operationWords(a: Extract<Advice, { operation: string }>): string {
         .join(' ')}\``;
     case 'unsetProperties':
       return `\`delta-serverless properties <table> unset ${a.keys.map(shellWord).join(' ')}\``;
+    case 'addConstraint':
+      return `\`delta-serverless constraints <table> add ${shellWord(a.name)} ${shellWord(a.expression)}\``;
     case 'dropConstraint':
       return `\`delta-serverless constraints <table> drop ${shellWord(a.name)}\``;
   }

@@ -50,6 +50,7 @@ export type Advice =
   | { option: 'encoding' }
   | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
   | { operation: 'unsetProperties'; keys: readonly string[] }
+  | { operation: 'addConstraint'; name: string; expression: string }
   | { operation: 'dropConstraint'; name: string };
 
 /** Words for an Advice in one interface. */
@@ -66,6 +67,8 @@ function sdkOperation(a: Extract<Advice, { operation: string }>): string {
         .join(', ')} })`;
     case 'unsetProperties':
       return `unsetProperties([${a.keys.map(quoted).join(', ')}])`;
+    case 'addConstraint':
+      return `addConstraint(${quoted(a.name)}, ${quoted(a.expression)})`;
     case 'dropConstraint':
       return `dropConstraint(${quoted(a.name)})`;
   }

@@ -27,6 +27,7 @@ export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/w
 export type { CreateTableOptions } from './ops/create/index.js';
 export type { RestoreOptions, RestoreResult, RestoreMetrics } from './ops/restore/index.js';
 export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert/index.js';
+export type { SetPropertiesResult, UnsetPropertiesOptions, UnsetPropertiesResult } from './ops/properties/index.js';
 export type {
   AddConstraintOptions,
   ConstraintCheck,

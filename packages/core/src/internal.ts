@@ -41,6 +41,16 @@ export { restoreTable, planRestore, checkRestoredFiles, commitRestore, type Rest
 export { scanParquetDirectory, planConvert, commitConvert, type ConvertPlan } from './ops/convert/index.js';
 export { optimize, runBins } from './ops/optimize/index.js';
 export {
+  setTableProperties,
+  planSetProperties,
+  commitSetProperties,
+  unsetTableProperties,
+  planUnsetProperties,
+  commitUnsetProperties,
+  type SetPropertiesPlan,
+  type UnsetPropertiesPlan,
+} from './ops/properties/index.js';
+export {
   addConstraint,
   dropConstraint,
   planAddConstraint,

@@ -10,6 +10,12 @@ import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { createTable, type CreateTableOptions } from '../ops/create/index.js';
 import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
 import {
+  setTableProperties,
+  unsetTableProperties,
+  type UnsetPropertiesOptions,
+  type UnsetPropertiesResult,
+} from '../ops/properties/index.js';
+import {
   addConstraint,
   checkConstraintsOf,
   dropConstraint,
@@ -206,6 +212,24 @@ export class DeltaTable {
       ...options,
       timestamp: target.timestamp !== undefined ? new Date(toEpochMillis(target.timestamp)).toISOString() : undefined,
     });
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /**
+   * ALTER TABLE SET TBLPROPERTIES: e.g. `{ 'delta.enableDeletionVectors': 'true' }` (upgrades
+   * the protocol to reader 3 / writer 7 with deletionVectors). Known delta.* values are
+   * validated and unknown delta.* keys refused; other keys are free-form.
+   */
+  async setProperties(properties: Record<string, string>, options: CommitOptions = {}): Promise<Snapshot> {
+    const outcome = await setTableProperties(await this.refresh(), properties, options);
+    this.current = outcome.snapshot;
+    return outcome.snapshot;
+  }
+
+  /** ALTER TABLE UNSET TBLPROPERTIES [IF EXISTS] (`ifExists`); the protocol never goes down. */
+  async unsetProperties(keys: readonly string[], options: UnsetPropertiesOptions = {}): Promise<UnsetPropertiesResult> {
+    const result = await unsetTableProperties(await this.refresh(), keys, options);
     this.current = result.snapshot;
     return result;
   }
