@@ -71,6 +71,26 @@ export type {
   OptimizeProgress,
   OptimizeResult,
 } from './ops/optimize/index.js';
+export { planDml, executeDml, commitDml, runDmlFiles } from './ops/dml/index.js';
+export type {
+  DmlContext,
+  DmlCounters,
+  DmlFile,
+  DmlGroupInvoker,
+  DmlMetrics,
+  DmlOperation,
+  DmlOptions,
+  DmlOutcome,
+  DmlPlan,
+  DmlProgress,
+  DmlResult,
+  DmlWorkers,
+  SkippingMetrics,
+  DmlStatement,
+} from './ops/dml/index.js';
+export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/delete.js';
+export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/update.js';
+export { parseSetClause } from './ops/update/assign.js';
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
 export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
 export { convertToDelta } from './ops/convert.js';

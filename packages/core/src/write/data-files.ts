@@ -33,6 +33,8 @@ export interface DataFileOptions {
   prefix?: string;
   /** Most files open at once (partitions written concurrently); the largest closes first. */
   maxOpenFiles?: number;
+  /** File name prefix: `part` for data files (default), `cdc` for change data files. */
+  fileNamePrefix?: string;
 }
 
 interface OpenFile {
@@ -132,7 +134,7 @@ export class DataFileWriter {
           ? `${randomPrefix()}/`
           : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
     const n = String(this.fileCounter++).padStart(5, '0');
-    const name = `part-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
+    const name = `${this.opts.fileNamePrefix ?? 'part'}-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
     const rowBytes = arrowByteSize(slice.batch) / slice.batch.numRows;
     const byteCap = this.opts.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;

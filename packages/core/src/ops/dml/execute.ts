@@ -1,0 +1,169 @@
+/**
+ * Execute a DELETE/UPDATE over a group of files (all of a local run, or one worker's share):
+ * scan each file for matching rows, then either mark them in a deletion vector (merged with
+ * the file's existing one) or rewrite the file copy-on-write. Files stream one at a time per
+ * lane, `concurrency` lanes at once. Nothing is committed here; on failure every object
+ * written so far is deleted.
+ */
+import { loadDeletionVector, storeDvReader, type DeletedRows } from '../../protocol/deletion-vectors/index.js';
+import type { AddFile } from '../../protocol/actions.js';
+import type { FileScanMetrics } from '../../read/file-scan.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { DeletionVectorWriter } from '../../write/deletion-vectors.js';
+import { emptyCounters } from './counters.js';
+import { RewriteLane } from './lane.js';
+import { rewriteFile, writeUpdatedRows } from './rewrite.js';
+import { findMatches } from './scan-matches.js';
+import { compileStatement, type CompiledStatement } from './statement.js';
+import { physicalRowCount, wideStats } from './stats.js';
+import type { DmlContext, DmlCounters, DmlFile, DmlResult } from './types.js';
+
+export interface ExecuteOptions {
+  /** Files processed at once (default 2). */
+  concurrency?: number;
+  /** Called after each file with the rows it matched. */
+  onFileDone?: (matchedRows: number) => void;
+}
+
+interface Run {
+  store: ObjectStore;
+  stmt: CompiledStatement;
+  dv?: DeletionVectorWriter;
+  counters: DmlCounters;
+  scan: FileScanMetrics;
+  removed: AddFile[];
+  readds: AddFile[];
+}
+
+/** Mark `matched` rows of `add` deleted: a merged deletion vector, or a plain remove when no row is left. */
+async function markRows(run: Run, add: AddFile, matched: DeletedRows): Promise<void> {
+  const c = run.counters;
+  const existing = add.deletionVector
+    ? await loadDeletionVector(add.deletionVector, storeDvReader(run.store), { dataFile: add.path })
+    : undefined;
+  const merged = existing ? existing.union(matched) : matched;
+  const physical = await physicalRowCount(run.store, add);
+  run.removed.push(add);
+  if (merged.cardinality >= physical) {
+    c.numRemovedFiles++;
+    c.numRemovedBytes += Number(add.size) || 0;
+    if (add.deletionVector) c.numDeletionVectorsRemoved++;
+    return;
+  }
+  const deletionVector = await run.dv!.add(merged);
+  run.readds.push({ ...add, deletionVector, stats: wideStats(add.stats, physical), dataChange: true });
+  if (add.deletionVector) c.numDeletionVectorsUpdated++;
+  else c.numDeletionVectorsAdded++;
+}
+
+async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<number> {
+  const { stmt, counters: c } = run;
+  const started = Date.now();
+  const matched = file.allRowsMatch ? undefined : await findMatches(run.store, stmt, file.add, run.scan);
+  if (!file.allRowsMatch) c.numScannedFiles++;
+  c.scanTimeMs += Date.now() - started;
+  if (matched && matched.cardinality === 0) return 0;
+  c.numTouchedFiles++;
+  const rewriteStarted = Date.now();
+  let hits: number;
+  if (stmt.context.deletionVectors && matched) {
+    await markRows(run, file.add, matched);
+    if (stmt.context.operation === 'UPDATE') await writeUpdatedRows(run.store, stmt, lane, file.add, matched, run.scan);
+    hits = matched.cardinality;
+  } else {
+    const counts = await rewriteFile(run.store, stmt, lane, file.add, matched, run.scan);
+    run.removed.push(file.add);
+    c.numRemovedFiles++;
+    c.numRemovedBytes += Number(file.add.size) || 0;
+    if (file.add.deletionVector) c.numDeletionVectorsRemoved++;
+    c.numCopiedRows += counts.copied;
+    hits = counts.matched;
+  }
+  c.numMatchedRows += hits;
+  c.rewriteTimeMs += Date.now() - rewriteStarted;
+  return hits;
+}
+
+/** Run `files` through `lanes`, each lane taking the next file when it is done with one. */
+async function runLanes(
+  run: Run,
+  files: readonly DmlFile[],
+  lanes: RewriteLane[],
+  opts: ExecuteOptions,
+): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  await Promise.all(
+    lanes.map(async (lane) => {
+      while (!failure && next < files.length) {
+        const file = files[next++]!;
+        try {
+          opts.onFileDone?.(await processFile(run, lane, file));
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    }),
+  );
+  if (failure) throw failure.err;
+}
+
+/** Scan `files` and produce the actions of their change (uncommitted). */
+export async function executeDml(
+  store: ObjectStore,
+  context: DmlContext,
+  files: readonly DmlFile[],
+  opts: ExecuteOptions = {},
+): Promise<DmlResult> {
+  const stmt = compileStatement(context);
+  const run: Run = {
+    store,
+    stmt,
+    dv: context.deletionVectors
+      ? new DeletionVectorWriter({
+          store,
+          prefixLength: context.dvPrefixLength,
+          inlineMaxBytes: context.inlineDvMaxBytes,
+        })
+      : undefined,
+    counters: emptyCounters(),
+    scan: { rowGroupsRead: 0, rowGroupsSkipped: 0, rowsRead: 0, rowsDeleted: 0, bytesRead: 0 },
+    removed: [],
+    readds: [],
+  };
+  const lanes = Array.from(
+    { length: Math.max(1, Math.min(opts.concurrency ?? 2, files.length)) },
+    () => new RewriteLane(store, stmt),
+  );
+  try {
+    await runLanes(run, files, lanes, opts);
+    const outputs = [];
+    for (const lane of lanes) outputs.push(await lane.finish());
+    const dvFiles = (await run.dv?.finish()) ?? { files: [], bytes: 0 };
+    const adds = outputs.flatMap((o) => o.adds);
+    const cdc = outputs.flatMap((o) => o.cdc);
+    const c = run.counters;
+    c.numAddedFiles = adds.length;
+    c.numAddedBytes = outputs.reduce((n, o) => n + o.addedBytes, 0);
+    c.numAddedChangeFiles = cdc.length;
+    c.changeFileBytes = outputs.reduce((n, o) => n + o.changeBytes, 0);
+    c.numDeletionVectorFiles = dvFiles.files.length;
+    c.deletionVectorBytes = dvFiles.bytes;
+    c.bytesRead = run.scan.bytesRead;
+    return {
+      removed: run.removed,
+      added: [...run.readds, ...adds],
+      cdc,
+      written: [
+        ...adds.map((a) => decodeURIComponent(a.path)),
+        ...cdc.map((f) => decodeURIComponent(f.path)),
+        ...dvFiles.files,
+      ],
+      counters: c,
+    };
+  } catch (err) {
+    await Promise.all(lanes.map((l) => l.abort(err)));
+    await run.dv?.abort();
+    throw err;
+  }
+}
