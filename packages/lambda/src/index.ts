@@ -39,5 +39,11 @@ export {
   type FanOutOptions,
   type FanOutResult,
 } from './maintenance/fan-out.js';
+export {
+  lambdaDmlInvoker,
+  runDmlWorkerRequest,
+  isDmlWorkerRequest,
+  type DmlWorkerRequest,
+} from './maintenance/dml-worker.js';
 export { runMaintenance, type MaintenanceReport, type TableReport, type StepReport } from './maintenance/run.js';
 export { MaintenanceConfigError, OptimizeWorkerError } from './errors.js';

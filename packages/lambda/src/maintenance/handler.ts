@@ -7,11 +7,12 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createS3Store, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
-import { storeForUri, type ObjectStore, type StorageOptions } from '@delta-serverless/core';
+import { storeForUri, type DmlResult, type ObjectStore, type StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { lambdaInvoker, runWorkerRequest, type OptimizeWorkerResponse, type WorkerInvoker } from './fan-out.js';
+import { isDmlWorkerRequest, runDmlWorkerRequest } from './dml-worker.js';
 import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
 import { runMaintenance, type MaintenanceReport } from './run.js';
 
@@ -84,12 +85,18 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
   };
 }
 
-export type OptimizeWorkerHandler = (event: unknown, context?: Partial<Context>) => Promise<OptimizeWorkerResponse>;
+export type OptimizeWorkerHandler = (
+  event: unknown,
+  context?: Partial<Context>,
+) => Promise<OptimizeWorkerResponse | DmlResult>;
 
-/** Build the optimize worker: rewrites the bins it is sent, commits nothing. */
+/** Build the optimize worker: rewrites the OPTIMIZE bins or DELETE/UPDATE files it is sent, commits nothing. */
 export function createOptimizeWorkerHandler(
   config: { clients?: AwsClients; storageOptions?: StorageOptions } = {},
 ): OptimizeWorkerHandler {
   const storeFor = tableStores(config.clients, config.storageOptions);
-  return (event) => runWorkerRequest(event as Parameters<typeof runWorkerRequest>[0], storeFor);
+  return (event) =>
+    isDmlWorkerRequest(event)
+      ? runDmlWorkerRequest(event, storeFor)
+      : runWorkerRequest(event as Parameters<typeof runWorkerRequest>[0], storeFor);
 }

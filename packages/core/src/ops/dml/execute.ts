@@ -98,7 +98,8 @@ async function runLanes(
       while (!failure && next < files.length) {
         const file = files[next++]!;
         try {
-          opts.onFileDone?.(await processFile(run, lane, file));
+          const hits = await processFile(run, lane, file);
+          opts.onFileDone?.(hits);
         } catch (err) {
           failure ??= { err };
         }
