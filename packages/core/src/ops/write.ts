@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { constantData } from '../arrow/constant.js';
-import { filterBatch } from '../arrow/take.js';
 import {
   commitTransaction,
   TableCreatedConcurrentlyError,
@@ -45,13 +44,14 @@ import { isPrimitive, schemaToString, type DataType, type StructType } from '../
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../protocol/writer-features.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../read/file-stats.js';
-import { streamDataFile, type FileScanContext } from '../read/file-scan.js';
 import { deltaFieldToArrow } from '../protocol/arrow-schema.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { Snapshot } from '../table/snapshot.js';
 import { assignColumnMapping } from '../write/column-mapping-assign.js';
 import { checkConstraints, tableConstraints } from '../write/constraints.js';
+import { ChangeDataWriter, type WrittenChangeData } from '../write/change-data.js';
 import { DataFileWriter, type WrittenFiles } from '../write/data-files.js';
+import { deleteForReplaceWhere, replaceWhereFeedsInserts, type ReplaceWhereDeletion } from './dml/replace-where.js';
 import { openInput, type WriteInput } from '../write/input.js';
 import { splitByPartition } from '../write/partition-split.js';
 import { planSchema, type SchemaMode, type SchemaPlan } from '../write/schema-plan.js';
@@ -336,6 +336,11 @@ export async function writeTable(
         )
       : undefined;
   const dynamic = overwrite && opts.partitionOverwrite === 'dynamic';
+  // A replaceWhere on data columns deletes rows inside files (ops/dml/replace-where.ts).
+  const dataReplace =
+    base && overwrite && replaceWhere && !columnsOfBound(replaceWhere).every((c) => cols.partitionColumns.has(c))
+      ? opts.replaceWhere!
+      : undefined;
   if (dynamic && prep.partitionColumns.length === 0)
     throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
 
@@ -350,6 +355,18 @@ export async function writeTable(
     compression: codecOf(prep.configuration, opts.compression),
     stats: statsColumnsFromProperties(prep.configuration),
   });
+  const inserts =
+    dataReplace && replaceWhereFeedsInserts(base!)
+      ? new ChangeDataWriter({
+          store,
+          schema: prep.schema,
+          partitionColumns: prep.partitionColumns,
+          mode: prep.mode,
+          targetFileSize: DEFAULT_TARGET_FILE_SIZE,
+          rowGroupSize: opts.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+          compression: codecOf(prep.configuration, opts.compression),
+        })
+      : undefined;
   const written = new Map<string, ReadonlyMap<string, Scalar>>();
   const sink = async (batch: arrow.RecordBatch) => {
     for (const slice of splitByPartition(batch, prep.schema, prep.partitionColumns, prep.mode)) {
@@ -362,7 +379,8 @@ export async function writeTable(
   const removes: RemoveFile[] = [];
   const read: ReadSet = {};
   const now = Date.now();
-  let rewritten = 0;
+  let deletion: ReplaceWhereDeletion | undefined;
+  let changes: WrittenChangeData | undefined;
   try {
     for await (const raw of stream.batches) {
       const batch = prep.plan.conform(raw);
@@ -377,22 +395,21 @@ export async function writeTable(
         }
       }
       await sink(batch);
+      await inserts?.write(batch, 'insert');
     }
     // What this write replaces.
     if (base && overwrite) {
-      if (replaceWhere) {
-        const partitionOnly = [...new Set(columnsOfBound(replaceWhere))].every((c) => cols.partitionColumns.has(c));
+      if (replaceWhere && dataReplace) {
+        read.predicates = [replaceWhere];
+        deletion = await deleteForReplaceWhere(base, dataReplace);
+        removes.push(...deletion.removes);
+        read.files = deletion.readFiles;
+      } else if (replaceWhere) {
         read.predicates = [replaceWhere];
         for (const add of base.files()) {
           const pv = parsePartitionValues(cols, add.partitionValues);
           if (!mayMatch(replaceWhere, fileStatsLookup(cols, pv, base.fileStats(add)))) continue;
-          if (partitionOnly) {
-            if (partitionPredicateMatches(replaceWhere, cols, add)) removes.push(removeOf(add, now));
-            continue;
-          }
-          // Data predicate: keep the rows of this file that the predicate does not select.
-          rewritten += await rewriteExcluding(base, add, replaceWhere, prep, sink);
-          removes.push(removeOf(add, now));
+          if (partitionPredicateMatches(replaceWhere, cols, add)) removes.push(removeOf(add, now));
         }
         read.files = removes.map((r) => r.path);
       } else if (dynamic) {
@@ -409,10 +426,20 @@ export async function writeTable(
       }
     }
     files = await writer.finish();
+    changes = await inserts?.finish();
   } catch (err) {
     await writer.abort(err);
+    await inserts?.abort(err);
+    await store.deleteMany(deletion?.written ?? []).catch(() => undefined);
     throw err;
   }
+  const extraAdds = deletion?.adds ?? [];
+  const cdc = [...(deletion?.cdc ?? []), ...(changes?.cdc ?? [])];
+  const ownFiles = () => [
+    ...files.adds.map((a) => decodeURIComponent(a.path)),
+    ...(changes?.cdc ?? []).map((c) => decodeURIComponent(c.path)),
+    ...(deletion?.written ?? []),
+  ];
 
   const metrics: WriteMetrics = {
     numFiles: files.adds.length,
@@ -420,7 +447,7 @@ export async function writeTable(
     numOutputBytes: files.numOutputBytes,
     numRemovedFiles: removes.length,
     numRemovedBytes: removes.reduce((n, r) => n + Number(r.size ?? 0), 0),
-    numRewrittenFiles: rewritten,
+    numRewrittenFiles: deletion?.rewrittenFiles ?? 0,
   };
   const request = (snapshotBase: Snapshot | undefined, rm: RemoveFile[], withLayout: boolean): CommitRequest => ({
     actions: [
@@ -428,6 +455,8 @@ export async function writeTable(
       ...(withLayout && prep.metadata ? [{ metaData: prep.metadata }] : []),
       ...rm.map((remove) => ({ remove })),
       ...files.adds.map((add) => ({ add })),
+      ...extraAdds.map((add) => ({ add })),
+      ...cdc.map((c) => ({ cdc: c })),
     ] as Action[],
     operation: 'WRITE',
     operationParameters: {
@@ -446,6 +475,9 @@ export async function writeTable(
       numOutputRows: metrics.numOutputRows,
       numOutputBytes: metrics.numOutputBytes,
       ...(overwrite ? { numRemovedFiles: rm.length, numRemovedBytes: metrics.numRemovedBytes } : {}),
+      ...(deletion
+        ? { numDeletedRows: deletion.deletedRows, numCopiedRows: deletion.copiedRows, numAddedChangeFiles: cdc.length }
+        : {}),
     },
     isBlindAppend: !overwrite,
     read: snapshotBase ? read : undefined,
@@ -461,8 +493,7 @@ export async function writeTable(
   } catch (err) {
     if (!(err instanceof TableCreatedConcurrentlyError)) {
       // When the commit may have landed, its files must stay (at worst they are orphans).
-      if (!(err instanceof CommitOutcomeUnknownError))
-        await store.deleteMany(files.adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
+      if (!(err instanceof CommitOutcomeUnknownError)) await store.deleteMany(ownFiles()).catch(() => undefined);
       throw err;
     }
     // Another writer created the table first: if its layout accepts our files, append them.
@@ -563,39 +594,4 @@ function partitionsPredicate(prep: Prepared, written: Map<string, ReadonlyMap<st
     ),
   );
   return terms.length === 1 ? terms[0]! : or(...terms);
-}
-
-/** Read one file and send the rows `pred` does not select back into the write. Returns 1. */
-async function rewriteExcluding(
-  base: Snapshot,
-  add: AddFile,
-  pred: BoundExpression,
-  prep: Prepared,
-  sink: (b: arrow.RecordBatch) => Promise<void>,
-): Promise<number> {
-  const fields = base.schema.fields;
-  const ctx: FileScanContext = {
-    store: base.store,
-    mode: base.columnMapping,
-    readFields: fields,
-    outputSchema: new arrow.Schema(fields.map((f) => deltaFieldToArrow(f))),
-    batchSize: 65_536,
-    tableSchema: base.schema,
-  };
-  const metrics = { rowGroupsRead: 0, rowGroupsSkipped: 0, rowsRead: 0, rowsDeleted: 0, bytesRead: 0 };
-  const task = {
-    add,
-    partitionValues: parsePartitionValues(
-      { schema: base.schema, mode: base.columnMapping, partitionColumns: new Set(base.partitionColumns) },
-      add.partitionValues,
-    ),
-  };
-  for await (const batch of streamDataFile(ctx, task, metrics)) {
-    const selected = evaluatePredicate(pred, batch);
-    const keep = new Uint8Array(selected.length);
-    for (let i = 0; i < keep.length; i++) keep[i] = 1 - selected[i]!;
-    const rest = filterBatch(batch, keep);
-    if (rest.numRows > 0) await sink(prep.plan.conform(rest));
-  }
-  return 1;
 }
