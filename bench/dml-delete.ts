@@ -11,6 +11,8 @@
  * for each rewrite lane to fill whole 524,288-row output row groups). `DML_BENCH=memory` runs
  * only this part.
  */
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
 import type { Harness, Params, Variant, ChildResult } from './lib/harness.js';
 import { field } from './lib/harness.js';
 import { mb, median, ms, printTable, ratio, startTimer } from './lib/timing.js';
@@ -33,7 +35,7 @@ interface DmlParams extends Params {
   predicate: string;
 }
 
-function sizes(dir: string, fs: typeof import('node:fs'), path: typeof import('node:path')): Map<string, number> {
+function sizes(dir: string, fs: typeof NodeFs, path: typeof NodePath): Map<string, number> {
   const out = new Map<string, number>();
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
