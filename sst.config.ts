@@ -20,13 +20,16 @@ export default $config({
     const { createQueues } = await import('./infra/queues.js');
     const { createIngest } = await import('./infra/ingest.js');
     const { createMaintenance } = await import('./infra/maintenance.js');
+    const { configPlacement } = await import('./infra/environment.js');
 
     const settings = resolveSettings($app.stage);
+    // Routes and policies go in the environment, or in S3 objects when they would not fit in 4 KB.
+    const placement = configPlacement(settings, $app.name);
     const { bucket } = createStorage(settings);
     const { lockTable } = createLockTable();
     const { queue, dlq } = createQueues(settings, bucket);
-    const { ingest } = createIngest(settings, { bucket, lockTable, queue });
-    const { maintenance, worker } = createMaintenance(settings, { bucket, lockTable });
+    const { ingest } = createIngest(settings, { bucket, lockTable, queue }, placement.ingest);
+    const { maintenance, worker } = createMaintenance(settings, { bucket, lockTable }, placement.maintenance);
 
     return {
       bucket: bucket.name,

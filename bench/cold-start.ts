@@ -17,6 +17,9 @@
  * COLD_START_COMPARE=<path to another build's ingest index.mjs> (`pnpm bundle` in a checkout
  * of an older commit, its .wasm beside it) adds `ingest-compare`, alternating with the rest on
  * the same table: an A/B of two builds under the same machine noise.
+ * COLD_START_SOURCEMAPS=1 adds `ingest-sourcemaps`: the same bundle built with its source map,
+ * run with `node --enable-source-maps` (what readable stack traces would cost every cold start;
+ * infra/README.md, Bundling).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -71,10 +74,17 @@ interface ColdRun {
   wall: number;
 }
 
-function runChild(file: string, events: [unknown, unknown], runner: string, env: NodeJS.ProcessEnv): Promise<ColdRun> {
+function runChild(
+  file: string,
+  events: [unknown, unknown],
+  runner: string,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [runner, file, JSON.stringify(events[0]), JSON.stringify(events[1])], {
+    const args = [...nodeArgs, runner, file, JSON.stringify(events[0]), JSON.stringify(events[1])];
+    const child = spawn(process.execPath, args, {
       cwd: DATA_DIR,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +123,12 @@ export async function main(h: Harness): Promise<void> {
 
   const t0 = performance.now();
   const ingest = await bundleLambda({ name: 'ingest', entry: LAMBDA_ENTRIES.ingest }, join(dir, 'bundles'));
+  const withMaps = process.env.COLD_START_SOURCEMAPS === '1';
+  const mapped = withMaps
+    ? await bundleLambda({ name: 'ingest', entry: LAMBDA_ENTRIES.ingest }, join(dir, 'bundles-mapped'), {
+        sourcemap: true,
+      })
+    : undefined;
   const sdkBundle = join(dir, 'bundles', 'sdk-put', 'index.mjs');
   await build({
     entryPoints: [sdkEntry],
@@ -154,11 +170,12 @@ export async function main(h: Harness): Promise<void> {
   const runs: Record<string, ColdRun[]> = {
     'ingest-bundle': [],
     ...(compare ? { 'ingest-compare': [] } : {}),
+    ...(mapped ? { 'ingest-sourcemaps': [] } : {}),
     'sdk-put-bundle': [],
     'sdk-put-node_modules': [],
   };
   const names = Object.keys(runs);
-  const ingestChildren = compare ? 2 : 1;
+  const ingestChildren = 1 + (compare ? 1 : 0) + (mapped ? 1 : 0);
   let versions = -1;
   try {
     // Two landing objects per ingest child (cold + warm invocation), the warm-up child included.
@@ -178,10 +195,11 @@ export async function main(h: Harness): Promise<void> {
     const launch = (name: string, i: number) =>
       name.startsWith('ingest-')
         ? runChild(
-            name === 'ingest-compare' ? compare! : ingest.outFile,
+            name === 'ingest-compare' ? compare! : name === 'ingest-sourcemaps' ? mapped!.outFile : ingest.outFile,
             [sqsEvent([landed[nextObject++]!]), sqsEvent([landed[nextObject++]!])],
             runner,
             env,
+            name === 'ingest-sourcemaps' ? ['--enable-source-maps'] : [],
           )
         : runChild(
             name === 'sdk-put-bundle' ? sdkBundle : sdkEntry,
@@ -250,7 +268,8 @@ export async function main(h: Harness): Promise<void> {
   console.log(
     `\ningest-bundle: first commit ${done.toFixed(0)} ms after process start (goal < 400 ms: ${done < 400 ? 'met' : 'NOT met'}); ` +
       `${(done / base).toFixed(2)}x the bundled SDK PutObject, ${(done / med('sdk-put-node_modules', 'done')).toFixed(2)}x the unbundled one` +
-      (compare ? `; ${(done / med('ingest-compare', 'done')).toFixed(2)}x ingest-compare (${compare})` : ''),
+      (compare ? `; ${(done / med('ingest-compare', 'done')).toFixed(2)}x ingest-compare (${compare})` : '') +
+      (mapped ? `; ingest-sourcemaps is ${(med('ingest-sourcemaps', 'done') / done).toFixed(2)}x ingest-bundle` : ''),
   );
   console.log(
     `bundle sizes: ingest index.mjs ${kib(sizes.ingestCode)} (gzip ${kib(sizes.ingestCodeGzip)}), ` +

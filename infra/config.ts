@@ -9,11 +9,12 @@
  */
 import type { TablePolicy } from '../packages/lambda/src/maintenance/policy-types.js';
 import { InfraConfigError } from './errors.js';
+import { checkSchedule } from './schedule.js';
 
 /**
  * An upload prefix that feeds one table. Besides `prefix` and `table` (relative here, turned
  * into the `s3://` URIs the ingest handler expects), the keys are those of the handler's route
- * (packages/lambda/src/routes.ts), passed through unchanged.
+ * (packages/lambda/src/ingest/routes.ts), passed through unchanged.
  */
 export interface IngestRouteConfig {
   /** Key prefix below the landing prefix, ending in `/` (e.g. `events/`). */
@@ -59,12 +60,40 @@ export interface IngestSettings extends FunctionSize {
   reservedConcurrency?: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * Days the ingest queue keeps a message (SQS allows 1-14; the default is 4). Its DLQ keeps
+   * 14, counted from the first enqueue. Must stay below the txn retention of ingested tables.
+   */
+  queueRetentionDays: number;
 }
 
 export interface WorkerSettings extends FunctionSize {
   /** Optional reserved concurrency: caps the OPTIMIZE fan-out account-wide. */
   reservedConcurrency?: number;
 }
+
+export interface MaintenanceFunctionSettings extends FunctionSize {
+  /**
+   * Optional reserved concurrency (opt-in: it fails the deploy on accounts whose concurrency
+   * quota leaves less than 100 unreserved). Overlapping runs are safe without it: each table is
+   * maintained under a lease (packages/lambda/src/maintenance/lease.ts).
+   */
+  reservedConcurrency?: number;
+}
+
+export interface AlarmSettings {
+  /** Alarm when the oldest ingest message is older than this (long before the queue drops it). */
+  backlogAgeHours: number;
+  /** SNS topic the alarms notify (optional: without it they only change state). */
+  topicArn?: string;
+}
+
+/**
+ * Where the functions find their routes and maintenance policies: in an environment variable,
+ * or in an S3 object of the data bucket under `configPrefix` (Lambda allows 4 KB of
+ * environment variables per function). `auto`: the environment when it fits, else the object.
+ */
+export type ConfigSource = 'auto' | 'environment' | 'object';
 
 export interface Settings {
   stage: string;
@@ -87,8 +116,14 @@ export interface Settings {
   /** With versioning on: days before noncurrent versions expire. */
   noncurrentVersionExpirationDays: number;
   ingest: IngestSettings;
-  maintenanceFunction: FunctionSize;
+  maintenanceFunction: MaintenanceFunctionSettings;
   worker: WorkerSettings;
+  /** CloudWatch alarms on the ingest queues (a stuck backlog, dead letters). */
+  alarms: AlarmSettings;
+  /** See ConfigSource. */
+  configSource: ConfigSource;
+  /** Key prefix of the configuration objects. Ends in `/`; must not overlap the landing or tables prefix. */
+  configPrefix: string;
   /** Deploy the bundles of `pnpm bundle` (dist/lambda) instead of letting SST bundle. */
   prebuiltBundles: boolean;
 }
@@ -119,11 +154,23 @@ export const DEFAULTS: Omit<Settings, 'stage'> = {
     maxBatchingWindowSeconds: 5,
     maxConcurrency: 5,
     maxReceiveCount: 5,
+    queueRetentionDays: 14,
   },
   maintenanceFunction: { memoryMb: 1024, timeoutSeconds: 900 },
   worker: { memoryMb: 2048, timeoutSeconds: 900 },
+  alarms: { backlogAgeHours: 24 },
+  configSource: 'auto',
+  configPrefix: 'config/',
   prebuiltBundles: false,
 };
+
+/**
+ * `delta.setTransactionRetentionDuration` of the tables the ingest function creates
+ * (packages/lambda/src/ingest/commit-group.ts, tested equal), in days.
+ */
+export const INGEST_TXN_RETENTION_DAYS = 30;
+/** SQS's longest retention: the DLQ keeps messages this long (counted from the first enqueue). */
+export const MAX_QUEUE_RETENTION_DAYS = 14;
 
 /** Per-stage changes to DEFAULTS. */
 export const STAGE_OVERRIDES: Record<string, SettingsOverride> = {
@@ -131,9 +178,12 @@ export const STAGE_OVERRIDES: Record<string, SettingsOverride> = {
 };
 
 /** A partial Settings: nested function settings may be partial too. */
-export type SettingsOverride = Partial<Omit<Settings, 'stage' | 'ingest' | 'maintenanceFunction' | 'worker'>> & {
+export type SettingsOverride = Partial<
+  Omit<Settings, 'stage' | 'ingest' | 'maintenanceFunction' | 'worker' | 'alarms'>
+> & {
   ingest?: Partial<IngestSettings>;
-  maintenanceFunction?: Partial<FunctionSize>;
+  alarms?: Partial<AlarmSettings>;
+  maintenanceFunction?: Partial<MaintenanceFunctionSettings>;
   worker?: Partial<WorkerSettings>;
 };
 
@@ -164,12 +214,52 @@ function mergeSettings(base: Settings, o: SettingsOverride): Settings {
     ingest: { ...base.ingest, ...o.ingest },
     maintenanceFunction: { ...base.maintenanceFunction, ...o.maintenanceFunction },
     worker: { ...base.worker, ...o.worker },
+    alarms: { ...base.alarms, ...o.alarms },
   };
 }
 
 /** Visibility timeout of the ingest queue: 6x the function timeout plus the batching window. */
 export function ingestVisibilityTimeoutSeconds(s: Settings): number {
   return VISIBILITY_TIMEOUT_FACTOR * s.ingest.timeoutSeconds + s.ingest.maxBatchingWindowSeconds;
+}
+
+/** How long the ingest queue keeps a message (SQS's default would be 4 days). */
+export function ingestQueueRetentionSeconds(s: Settings): number {
+  return s.ingest.queueRetentionDays * 24 * 60 * 60;
+}
+
+/** The DLQ keeps messages as long as SQS allows: it counts from the first enqueue in the ingest queue. */
+export const DLQ_RETENTION_SECONDS = MAX_QUEUE_RETENTION_DAYS * 24 * 60 * 60;
+
+/** A CloudWatch alarm on one of the ingest queues. */
+export interface QueueAlarm {
+  name: string;
+  queue: 'ingest' | 'dead-letter';
+  metricName: 'ApproximateAgeOfOldestMessage' | 'ApproximateNumberOfMessagesVisible';
+  threshold: number;
+  description: string;
+}
+
+/** Alarms that make a stuck backlog or dead letters visible before anything is dropped. */
+export function queueAlarms(s: Settings): QueueAlarm[] {
+  return [
+    {
+      name: 'IngestBacklogAge',
+      queue: 'ingest',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      threshold: s.alarms.backlogAgeHours * 3600,
+      description:
+        `the oldest upload event has waited over ${s.alarms.backlogAgeHours} h; ` +
+        `the queue drops it after ${s.ingest.queueRetentionDays} days`,
+    },
+    {
+      name: 'IngestDeadLetters',
+      queue: 'dead-letter',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      threshold: 0,
+      description: 'uploads failed ingestion and wait in the dead-letter queue (inspect, fix, redrive)',
+    },
+  ];
 }
 
 /** Key prefix of a table: `<tablesPrefix><table>/`. */
@@ -215,17 +305,50 @@ export function maintenanceTablesEnv(bucket: string, s: Settings): string {
 
 /** Throw InfraConfigError naming the first invalid setting. */
 export function validateSettings(s: Settings): void {
-  checkPrefix('landingPrefix', s.landingPrefix);
-  checkPrefix('tablesPrefix', s.tablesPrefix);
-  // Overlap would make table writes trigger ingest notifications (a loop) or expose tables to ingest reads.
-  if (s.landingPrefix.startsWith(s.tablesPrefix) || s.tablesPrefix.startsWith(s.landingPrefix)) {
-    throw new InfraConfigError(
-      `landingPrefix "${s.landingPrefix}" and tablesPrefix "${s.tablesPrefix}" overlap; use disjoint prefixes such as "landing/" and "tables/"`,
-    );
-  }
+  checkPrefixes(s);
   if (s.landingSuffix !== undefined && !/^[^*]+$/.test(s.landingSuffix)) {
     throw new InfraConfigError(`landingSuffix "${s.landingSuffix}" must be a non-empty literal suffix without "*"`);
   }
+  checkRoutes(s);
+  checkTables(s);
+  checkSchedule(s.maintenanceSchedule);
+  checkInt('tmpExpirationDays', s.tmpExpirationDays, 1, 3650);
+  checkInt('abortMultipartDays', s.abortMultipartDays, 1, 3650);
+  checkInt('noncurrentVersionExpirationDays', s.noncurrentVersionExpirationDays, 1, 3650);
+  checkSize('ingest', s.ingest);
+  checkSize('maintenanceFunction', s.maintenanceFunction);
+  checkSize('worker', s.worker);
+  checkIngest(s);
+  if (s.worker.reservedConcurrency !== undefined)
+    checkInt('worker.reservedConcurrency', s.worker.reservedConcurrency, 1, 1000);
+  if (s.maintenanceFunction.reservedConcurrency !== undefined)
+    checkInt('maintenanceFunction.reservedConcurrency', s.maintenanceFunction.reservedConcurrency, 1, 1000);
+  if (!['auto', 'environment', 'object'].includes(s.configSource)) {
+    throw new InfraConfigError(`configSource "${String(s.configSource)}" must be "auto", "environment" or "object"`);
+  }
+}
+
+/** Landing, tables and config prefixes: well-formed and pairwise disjoint. */
+function checkPrefixes(s: Settings): void {
+  const prefixes: [string, string][] = [
+    ['landingPrefix', s.landingPrefix],
+    ['tablesPrefix', s.tablesPrefix],
+    ['configPrefix', s.configPrefix],
+  ];
+  for (const [name, p] of prefixes) checkPrefix(name, p);
+  // Overlap would make table writes trigger ingest notifications (a loop) or expose tables to ingest reads.
+  prefixes.forEach(([a, pa], i) => {
+    for (const [b, pb] of prefixes.slice(i + 1)) {
+      if (pa.startsWith(pb) || pb.startsWith(pa)) {
+        throw new InfraConfigError(
+          `${a} "${pa}" and ${b} "${pb}" overlap; use disjoint prefixes such as "landing/", "tables/" and "config/"`,
+        );
+      }
+    }
+  });
+}
+
+function checkRoutes(s: Settings): void {
   const routePrefixes: string[] = [];
   for (const r of s.routes) {
     checkPrefix(`route prefix`, r.prefix);
@@ -241,6 +364,9 @@ export function validateSettings(s: Settings): void {
     }
     routePrefixes.push(r.prefix);
   }
+}
+
+function checkTables(s: Settings): void {
   const seen = new Set<string>();
   for (const m of s.maintenance) {
     checkTableName(m.table);
@@ -256,15 +382,9 @@ export function validateSettings(s: Settings): void {
       }
     }
   }
-  if (!/^(rate|cron)\(.+\)$/.test(s.maintenanceSchedule)) {
-    throw new InfraConfigError(`maintenanceSchedule "${s.maintenanceSchedule}" must be "rate(...)" or "cron(...)"`);
-  }
-  checkInt('tmpExpirationDays', s.tmpExpirationDays, 1, 3650);
-  checkInt('abortMultipartDays', s.abortMultipartDays, 1, 3650);
-  checkInt('noncurrentVersionExpirationDays', s.noncurrentVersionExpirationDays, 1, 3650);
-  checkSize('ingest', s.ingest);
-  checkSize('maintenanceFunction', s.maintenanceFunction);
-  checkSize('worker', s.worker);
+}
+
+function checkIngest(s: Settings): void {
   const i = s.ingest;
   checkInt('ingest.maxBatchingWindowSeconds', i.maxBatchingWindowSeconds, 0, 300);
   // SQS event sources take up to 10 messages per batch unless a batching window is set.
@@ -277,8 +397,14 @@ export function validateSettings(s: Settings): void {
         'throttled batches would go back to the queue and count towards the DLQ. Raise it or leave it unset',
     );
   }
-  if (s.worker.reservedConcurrency !== undefined)
-    checkInt('worker.reservedConcurrency', s.worker.reservedConcurrency, 1, 1000);
+  // Below the txn retention: a message must not outlive the record that it was ingested.
+  checkInt('ingest.queueRetentionDays', i.queueRetentionDays, 1, MAX_QUEUE_RETENTION_DAYS);
+  checkInt('alarms.backlogAgeHours', s.alarms.backlogAgeHours, 1, i.queueRetentionDays * 24 - 1);
+  if (
+    s.alarms.topicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/.test(s.alarms.topicArn)
+  )
+    throw new InfraConfigError(`alarms.topicArn "${s.alarms.topicArn}" is not an SNS topic ARN`);
   const visibility = ingestVisibilityTimeoutSeconds(s);
   if (visibility > MAX_VISIBILITY_TIMEOUT_SECONDS) {
     throw new InfraConfigError(

@@ -6,9 +6,9 @@ import type { Settings } from './config.js';
 
 /** Handler source files (repository-relative); each exports `handler`. */
 export const LAMBDA_ENTRIES = {
-  ingest: 'packages/lambda/src/handlers/ingest.ts',
-  maintenance: 'packages/lambda/src/handlers/maintenance.ts',
-  'optimize-worker': 'packages/lambda/src/handlers/optimize-worker.ts',
+  ingest: 'packages/lambda/src/functions/ingest.ts',
+  maintenance: 'packages/lambda/src/functions/maintenance.ts',
+  'optimize-worker': 'packages/lambda/src/functions/optimize-worker.ts',
 } as const;
 
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;
@@ -48,22 +48,15 @@ export function functionCode(name: LambdaName, s: Settings): FunctionCode {
     nodejs: {
       format: 'esm',
       minify: true,
-      sourcemap: true,
+      // No source maps: Node maps stack traces only with --enable-source-maps, which parses the
+      // map at every cold start and maps every error's stack (the ingest bundle's first commit
+      // came 1.55x later on Node 22: bench/RESULTS.md, section 8, ingest-sourcemaps).
+      sourcemap: false,
       // packages/core compiles parquet-wasm's .wasm from the installed package when it is not
       // beside the bundle (core/src/parquet/wasm.ts), so the package ships installed.
       install: { 'parquet-wasm': PARQUET_WASM_VERSION },
       // Workspace packages bundle from their TypeScript sources (no `pnpm build` first).
       esbuild: { conditions: ['source'] },
     },
-  };
-}
-
-/** Environment every function shares: commits through the DynamoDB lock table. */
-export function engineEnvironment(lockTableName: string, s: Settings): Record<string, string> {
-  return {
-    AWS_S3_LOCKING_PROVIDER: 'dynamodb',
-    DELTA_DYNAMO_TABLE_NAME: lockTableName,
-    // SST maps stack traces itself; our own bundles ship a .map file next to index.mjs.
-    ...(s.prebuiltBundles ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
   };
 }

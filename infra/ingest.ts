@@ -1,9 +1,12 @@
 /**
  * The ingest function: consumes the ingest queue (S3 ObjectCreated events of the landing
- * prefix) and commits each upload to its route's table exactly once.
+ * prefix) and commits each upload to its route's table exactly once. Its routes live in its
+ * environment, or in an S3 object when they do not fit (infra/environment.ts).
  */
-import { ingestRoutesEnv, type Settings } from './config.js';
-import { ARCHITECTURE, engineEnvironment, functionCode, RUNTIME } from './handlers.js';
+import type { Settings } from './config.js';
+import { assertFits, configObjectKey, ingestConfig, ingestEnvironment, type Placement } from './environment.js';
+import { ingestFunction } from './functions.js';
+import { ARCHITECTURE, functionCode, RUNTIME } from './handlers.js';
 import { ingestStatements } from './permissions.js';
 
 export interface IngestDeps {
@@ -12,22 +15,35 @@ export interface IngestDeps {
   queue: sst.aws.Queue;
 }
 
-/** Create the ingest function and its SQS event source mapping. */
-export function createIngest(settings: Settings, { bucket, lockTable, queue }: IngestDeps) {
+/** Create the ingest function, its configuration object (if any) and its SQS event source mapping. */
+export function createIngest(settings: Settings, { bucket, lockTable, queue }: IngestDeps, placement: Placement) {
   const i = settings.ingest;
+  const configKey =
+    placement === 'object' ? bucket.name.apply((b) => configObjectKey(settings, ingestConfig(settings, b))) : undefined;
+  if (configKey) {
+    new aws.s3.BucketObjectv2('IngestRoutesObject', {
+      bucket: bucket.name,
+      key: configKey,
+      content: bucket.name.apply((b) => ingestConfig(settings, b).json),
+      contentType: 'application/json',
+    });
+  }
   const fn = new sst.aws.Function('IngestFunction', {
     ...functionCode('ingest', settings),
     runtime: RUNTIME,
     architecture: ARCHITECTURE,
-    memory: `${i.memoryMb} MB`,
-    timeout: `${i.timeoutSeconds} seconds`,
-    ...(i.reservedConcurrency !== undefined ? { concurrency: { reserved: i.reservedConcurrency } } : {}),
-    environment: $resolve([bucket.name, lockTable.name]).apply(([b, t]) => ({
-      ...engineEnvironment(t, settings),
-      DELTA_INGEST_ROUTES: ingestRoutesEnv(b, settings),
-    })),
-    permissions: $resolve([bucket.arn, lockTable.arn, queue.arn]).apply(([bucketArn, lockTableArn, queueArn]) =>
-      ingestStatements(settings, { bucketArn, lockTableArn, queueArn }),
+    ...ingestFunction(settings),
+    environment: $resolve([bucket.name, lockTable.name]).apply(([b, t]) =>
+      assertFits(
+        'ingest',
+        ingestEnvironment(settings, { bucket: b, lockTable: t, worker: '' }, placement),
+        $app.name,
+        $app.stage,
+      ),
+    ),
+    permissions: $resolve([bucket.arn, lockTable.arn, queue.arn, configKey ?? '']).apply(
+      ([bucketArn, lockTableArn, queueArn, key]) =>
+        ingestStatements(settings, { bucketArn, lockTableArn, queueArn, configKey: key || undefined }),
     ),
   });
   // Our own mapping (not queue.subscribe): SST's subscriber cannot set maximum concurrency.

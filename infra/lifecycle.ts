@@ -13,7 +13,7 @@ export interface LifecycleRule {
   id: string;
   status: 'Enabled';
   filter: { prefix: string };
-  expiration?: { days: number };
+  expiration?: { days: number } | { expiredObjectDeleteMarker: true };
   abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
   noncurrentVersionExpiration?: { noncurrentDays: number };
 }
@@ -35,12 +35,16 @@ export function lifecycleRules(s: Settings): LifecycleRule[] {
     abortIncompleteMultipartUpload: { daysAfterInitiation: s.abortMultipartDays },
   });
   if (s.versioning) {
-    // VACUUM deletes files on purpose; with versioning the bytes would otherwise stay forever.
+    // VACUUM deletes files on purpose; with versioning the bytes would otherwise stay forever
+    // (a delete only adds a delete marker). Noncurrent versions expire, and so do the delete
+    // markers left once their noncurrent versions are gone (each would otherwise stay, and be
+    // listed by every ListObjectVersions).
     rules.push({
       id: 'expire-noncurrent-versions',
       status: 'Enabled',
       filter: { prefix: '' },
       noncurrentVersionExpiration: { noncurrentDays: s.noncurrentVersionExpirationDays },
+      expiration: { expiredObjectDeleteMarker: true },
     });
   }
   return rules;

@@ -1,9 +1,20 @@
 /**
  * Scheduled maintenance: a CronV2 runs the maintenance function (checkpoint, OPTIMIZE, VACUUM
- * per table policy), which fans OPTIMIZE bins out to the optimize worker.
+ * per table policy), which fans OPTIMIZE bins out to the optimize worker. No reserved
+ * concurrency unless configured: overlapping runs are kept apart per table by a lease in the
+ * table's store (packages/lambda/src/maintenance/lease.ts). Async retries are off.
  */
-import { maintenanceTablesEnv, type Settings } from './config.js';
-import { ARCHITECTURE, engineEnvironment, functionCode, RUNTIME } from './handlers.js';
+import type { Settings } from './config.js';
+import {
+  assertFits,
+  configObjectKey,
+  maintenanceConfig,
+  maintenanceEnvironment,
+  workerEnvironment,
+  type Placement,
+} from './environment.js';
+import { maintenanceFunction, workerFunction } from './functions.js';
+import { ARCHITECTURE, functionCode, RUNTIME } from './handlers.js';
 import { maintenanceStatements, workerStatements } from './permissions.js';
 
 export interface MaintenanceDeps {
@@ -11,43 +22,51 @@ export interface MaintenanceDeps {
   lockTable: sst.aws.Dynamo;
 }
 
-/** Create the optimize worker, the maintenance function and its schedule. */
-export function createMaintenance(settings: Settings, { bucket, lockTable }: MaintenanceDeps) {
-  const w = settings.worker;
+/** Create the optimize worker, the maintenance function (and its configuration object) and its schedule. */
+export function createMaintenance(settings: Settings, { bucket, lockTable }: MaintenanceDeps, placement: Placement) {
   const worker = new sst.aws.Function('OptimizeWorker', {
     ...functionCode('optimize-worker', settings),
     runtime: RUNTIME,
     architecture: ARCHITECTURE,
-    memory: `${w.memoryMb} MB`,
-    timeout: `${w.timeoutSeconds} seconds`,
-    ...(w.reservedConcurrency !== undefined ? { concurrency: { reserved: w.reservedConcurrency } } : {}),
-    environment: lockTable.name.apply((t) => engineEnvironment(t, settings)),
-    permissions: $resolve([bucket.arn, lockTable.arn]).apply(([bucketArn, lockTableArn]) =>
-      workerStatements(settings, { bucketArn, lockTableArn }),
-    ),
+    ...workerFunction(settings),
+    environment: workerEnvironment(),
+    permissions: bucket.arn.apply((bucketArn) => workerStatements(settings, { bucketArn })),
   });
-  const m = settings.maintenanceFunction;
+  const configKey =
+    placement === 'object'
+      ? bucket.name.apply((b) => configObjectKey(settings, maintenanceConfig(settings, b)))
+      : undefined;
+  if (configKey) {
+    new aws.s3.BucketObjectv2('MaintenanceTablesObject', {
+      bucket: bucket.name,
+      key: configKey,
+      content: bucket.name.apply((b) => maintenanceConfig(settings, b).json),
+      contentType: 'application/json',
+    });
+  }
   const fn = new sst.aws.Function('MaintenanceFunction', {
     ...functionCode('maintenance', settings),
     runtime: RUNTIME,
     architecture: ARCHITECTURE,
-    memory: `${m.memoryMb} MB`,
-    timeout: `${m.timeoutSeconds} seconds`,
-    // One run at a time: two overlapping runs would compete for the same tables' commits.
-    concurrency: { reserved: 1 },
-    environment: $resolve([bucket.name, lockTable.name, worker.name]).apply(([b, t, wn]) => ({
-      ...engineEnvironment(t, settings),
-      DELTA_MAINTENANCE_TABLES: maintenanceTablesEnv(b, settings),
-      DELTA_OPTIMIZE_WORKER_FUNCTION: wn,
-    })),
-    permissions: $resolve([bucket.arn, lockTable.arn, worker.arn]).apply(([bucketArn, lockTableArn, workerArn]) =>
-      maintenanceStatements(settings, { bucketArn, lockTableArn, workerArn }),
+    // retries: 0 makes SST create the function's EventInvokeConfig (maximumRetryAttempts 0).
+    ...maintenanceFunction(settings),
+    environment: $resolve([bucket.name, lockTable.name, worker.name]).apply(([b, t, w]) =>
+      assertFits(
+        'maintenance',
+        maintenanceEnvironment(settings, { bucket: b, lockTable: t, worker: w }, placement),
+        $app.name,
+        $app.stage,
+      ),
+    ),
+    permissions: $resolve([bucket.arn, lockTable.arn, worker.arn, configKey ?? '']).apply(
+      ([bucketArn, lockTableArn, workerArn, key]) =>
+        maintenanceStatements(settings, { bucketArn, lockTableArn, workerArn, configKey: key || undefined }),
     ),
   });
   const cron = new sst.aws.CronV2('Maintenance', {
     function: fn,
     schedule: settings.maintenanceSchedule,
-    // The next scheduled run repeats the work; retries would only queue behind reserved concurrency 1.
+    // The schedule's own retry policy; the function's async retries are off too (above).
     retries: 0,
   });
   return { maintenance: fn, worker, cron };

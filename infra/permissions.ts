@@ -8,8 +8,11 @@
  * - S3Store: GetObject (ranged), HeadObject (authorised by s3:GetObject), PutObject (conditional
  *   and multipart: s3:PutObject covers Create/UploadPart/Complete), AbortMultipartUpload (a failed
  *   streaming upload), ListObjectsV2 (s3:ListBucket), DeleteObjects (s3:DeleteObject per key).
+ * - The ingest source reader: GetObject/HeadObject with the event's VersionId on a versioned
+ *   bucket, which S3 authorises by s3:GetObjectVersion.
  * - DynamoDB coordinator: GetItem (previous entry), PutItem (claim a version), UpdateItem (mark
  *   complete, also during recovery), Query (newest entry, on every log load).
+ * test/aws/iam-calls.test.ts runs the handlers and checks every request they make against these.
  */
 import { ingestTables, maintenanceTables, tableKeyPrefix, type Settings } from './config.js';
 
@@ -21,6 +24,8 @@ export interface Statement {
 }
 
 export const TABLE_READ_ACTIONS = ['s3:GetObject'];
+/** Reading an object version by its id (GetObject/HeadObject with VersionId). */
+export const VERSION_READ_ACTIONS = ['s3:GetObjectVersion'];
 export const TABLE_WRITE_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
 export const TABLE_DELETE_ACTIONS = ['s3:DeleteObject'];
 /** Everything the DynamoDB coordinator calls: commit and recovery. */
@@ -30,11 +35,6 @@ export const LOCK_TABLE_COMMIT_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:Query',
 ];
-/**
- * A worker never claims a version (no PutItem) but loads snapshots, and loading runs recovery:
- * completing a half-done commit of another writer needs UpdateItem.
- */
-export const LOCK_TABLE_READ_RECOVER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 /** What Lambda's SQS event source does with the function's role (nothing else on the queue). */
 export const EVENT_SOURCE_SQS_ACTIONS = [
   'sqs:ReceiveMessage',
@@ -47,25 +47,33 @@ export interface IngestArns {
   bucketArn: string;
   lockTableArn: string;
   queueArn: string;
+  /** Object key of the routes, when they live in an S3 object (infra/environment.ts). */
+  configKey?: string;
 }
 
 export interface MaintenanceArns {
   bucketArn: string;
   lockTableArn: string;
   workerArn: string;
+  /** Object key of the policies, when they live in an S3 object. */
+  configKey?: string;
 }
 
 export interface WorkerArns {
   bucketArn: string;
-  lockTableArn: string;
 }
 
 /** Ingest: read uploads, read/write/delete its routed tables, commit, consume the queue. */
 export function ingestStatements(s: Settings, arns: IngestArns): Statement[] {
   const tables = tableObjects(arns.bucketArn, s, ingestTables(s));
   return compact([
-    // Uploads are read only: ingest never deletes or rewrites what landed.
-    { actions: TABLE_READ_ACTIONS, resources: [`${arns.bucketArn}/${s.landingPrefix}*`] },
+    // Uploads are read only: ingest never deletes or rewrites what landed. On a versioned
+    // bucket every read names the event's version (s3:GetObjectVersion).
+    {
+      actions: [...TABLE_READ_ACTIONS, ...(s.versioning ? VERSION_READ_ACTIONS : [])],
+      resources: [`${arns.bucketArn}/${s.landingPrefix}*`],
+    },
+    configObject(arns.bucketArn, arns.configKey),
     // Delete: temp commit files of a lost race, log cleanup after checkpoints.
     { actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, ...TABLE_DELETE_ACTIONS], resources: tables },
     listBucket(arns.bucketArn),
@@ -82,21 +90,24 @@ export function maintenanceStatements(s: Settings, arns: MaintenanceArns): State
       resources: tableObjects(arns.bucketArn, s, maintenanceTables(s)),
     },
     listBucket(arns.bucketArn),
+    configObject(arns.bucketArn, arns.configKey),
     { actions: LOCK_TABLE_COMMIT_ACTIONS, resources: [arns.lockTableArn] },
     // Exactly the worker (unqualified ARN: the handler invokes $LATEST by name).
     { actions: ['lambda:InvokeFunction'], resources: [arns.workerArn] },
   ]);
 }
 
-/** Optimize worker: read the bins' files and write compacted ones; the maintenance function commits. */
+/**
+ * Optimize worker: read the bins' files, write compacted ones, delete its own output when a
+ * bin fails; the maintenance function commits. No DynamoDB: it never opens a snapshot.
+ */
 export function workerStatements(s: Settings, arns: WorkerArns): Statement[] {
   return compact([
     {
-      actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+      actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS, ...TABLE_DELETE_ACTIONS],
       resources: tableObjects(arns.bucketArn, s, maintenanceTables(s)),
     },
     listBucket(arns.bucketArn),
-    { actions: LOCK_TABLE_READ_RECOVER_ACTIONS, resources: [arns.lockTableArn] },
   ]);
 }
 
@@ -143,6 +154,11 @@ export function ingestQueuePolicy(queueArn: string, bucketArn: string, accountId
  */
 function listBucket(bucketArn: string): Statement {
   return { actions: ['s3:ListBucket'], resources: [bucketArn] };
+}
+
+/** GetObject on exactly the configuration object (none when the configuration is in the environment). */
+function configObject(bucketArn: string, key: string | undefined): Statement {
+  return { actions: TABLE_READ_ACTIONS, resources: key ? [`${bucketArn}/${key}`] : [] };
 }
 
 function tableObjects(bucketArn: string, s: Settings, tables: string[]): string[] {

@@ -1,11 +1,16 @@
 /**
- * The ingest queue, its dead-letter queue, the queue policy (only the data bucket may send)
- * and the bucket notification (ObjectCreated under the landing prefix -> queue).
+ * The ingest queue, its dead-letter queue, the queue policy (only the data bucket may send),
+ * the bucket notification (ObjectCreated under the landing prefix -> queue) and the alarms
+ * on a stuck backlog and on dead letters.
  */
-import { ingestVisibilityTimeoutSeconds, type Settings } from './config.js';
+import {
+  DLQ_RETENTION_SECONDS,
+  ingestQueueRetentionSeconds,
+  queueAlarms,
+  ingestVisibilityTimeoutSeconds,
+  type Settings,
+} from './config.js';
 import { ingestQueuePolicy } from './permissions.js';
-
-const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60; // SQS maximum: time to inspect and redrive
 
 /** Create the queues and wire the bucket's notifications to the ingest queue. */
 export function createQueues(settings: Settings, bucket: sst.aws.Bucket) {
@@ -19,6 +24,12 @@ export function createQueues(settings: Settings, bucket: sst.aws.Bucket) {
   const queue = new sst.aws.Queue('Ingest', {
     visibilityTimeout: `${ingestVisibilityTimeoutSeconds(settings)} seconds`,
     dlq: { queue: dlq.arn, retry: settings.ingest.maxReceiveCount },
+    transform: {
+      queue: (args) => {
+        // Not SQS's 4-day default: a stuck backlog would be dropped silently after 4 days.
+        args.messageRetentionSeconds = ingestQueueRetentionSeconds(settings);
+      },
+    },
   });
   const accountId = aws.getCallerIdentityOutput({}).accountId;
   const policy = new aws.sqs.QueuePolicy('IngestQueuePolicy', {
@@ -45,5 +56,20 @@ export function createQueues(settings: Settings, bucket: sst.aws.Bucket) {
     // S3 validates the destination when the notification is created: the policy must exist first.
     { dependsOn: [policy] },
   );
+  for (const alarm of queueAlarms(settings)) {
+    new aws.cloudwatch.MetricAlarm(alarm.name, {
+      alarmDescription: alarm.description,
+      namespace: 'AWS/SQS',
+      metricName: alarm.metricName,
+      dimensions: { QueueName: (alarm.queue === 'ingest' ? queue : dlq).nodes.queue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: alarm.threshold,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: settings.alarms.topicArn ? [settings.alarms.topicArn] : [],
+    });
+  }
   return { queue, dlq };
 }

@@ -1,8 +1,13 @@
 /**
  * Bundle the Lambda handlers with esbuild: one self-contained ESM file per function,
- * `<out>/<name>/index.mjs` (+ `.map`), with parquet-wasm's `.wasm` copied beside it.
+ * `<out>/<name>/index.mjs`, with parquet-wasm's `.wasm` copied beside it.
  *
- *   pnpm bundle [--out dir] [--existing-only] [name...]
+ *   pnpm bundle [--out dir] [--existing-only] [--sourcemap] [name...]
+ *
+ * No source map by default: the directory is deployed as it is, and Node uses a map only
+ * with --enable-source-maps, which costs every cold start (infra/README.md). The build is
+ * deterministic, so `--sourcemap` on the same commit gives the map of a deployed bundle, to
+ * read a production stack trace locally.
  *
  * Workspace packages bundle from their TypeScript sources (`source` condition); nothing is
  * external but Node's builtins. The banner gives the ESM bundle a `require`, `__filename` and
@@ -52,7 +57,11 @@ export function defaultEntries(): LambdaEntry[] {
 }
 
 /** Bundle one entry into `<outRoot>/<name>/index.mjs` and copy parquet-wasm's module beside it. */
-export async function bundleLambda(entry: LambdaEntry, outRoot: string): Promise<BundleResult> {
+export async function bundleLambda(
+  entry: LambdaEntry,
+  outRoot: string,
+  opts: { sourcemap?: boolean } = {},
+): Promise<BundleResult> {
   const outDir = join(outRoot, entry.name);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
@@ -67,7 +76,7 @@ export async function bundleLambda(entry: LambdaEntry, outRoot: string): Promise
     target: 'node20',
     conditions: ['source'],
     minify: true,
-    sourcemap: 'linked',
+    sourcemap: opts.sourcemap ? 'linked' : false,
     sourcesContent: false,
     legalComments: 'linked',
     banner: { js: ESM_CJS_BANNER },
@@ -90,6 +99,7 @@ export async function bundleLambdas(opts: {
   outDir?: string;
   entries?: LambdaEntry[];
   existingOnly?: boolean;
+  sourcemap?: boolean;
 }): Promise<{ built: BundleResult[]; missing: string[] }> {
   const outRoot = resolve(REPO_ROOT, opts.outDir ?? BUNDLE_DIR);
   const built: BundleResult[] = [];
@@ -102,7 +112,7 @@ export async function bundleLambdas(opts: {
       missing.push(entry.name);
       continue;
     }
-    built.push(await bundleLambda(entry, outRoot));
+    built.push(await bundleLambda(entry, outRoot, { sourcemap: opts.sourcemap }));
   }
   return { built, missing };
 }
@@ -124,11 +134,13 @@ function parquetWasmModule(inputs: string[]): string | undefined {
 async function main(argv: string[]): Promise<void> {
   let outDir: string | undefined;
   let existingOnly = false;
+  let sourcemap = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') outDir = argv[++i];
     else if (a === '--existing-only') existingOnly = true;
+    else if (a === '--sourcemap') sourcemap = true;
     else names.push(a);
   }
   const all = defaultEntries();
@@ -136,7 +148,7 @@ async function main(argv: string[]): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`unknown lambda ${unknown.join(', ')}; known: ${all.map((e) => e.name).join(', ')}`);
   const entries = names.length > 0 ? all.filter((e) => names.includes(e.name)) : all;
-  const { built, missing } = await bundleLambdas({ outDir, entries, existingOnly });
+  const { built, missing } = await bundleLambdas({ outDir, entries, existingOnly, sourcemap });
   for (const b of built) {
     const wasm = b.wasmBytes !== undefined ? ` + ${kb(b.wasmBytes)} ${WASM_FILE}` : '';
     console.log(`${relative(REPO_ROOT, b.outFile)}  ${kb(b.bytes)}${wasm}`);

@@ -5,12 +5,12 @@
  * coordinators. Logs and EMF metrics are captured by injected doubles.
  */
 import { gzipSync } from 'node:zlib';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as arrow from 'apache-arrow';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DeltaTable, writeParquet } from '@delta-serverless/core';
-import { createIngestHandler, type IngestLogger, type IngestMetrics, type RouteConfig } from '@delta-serverless/lambda';
-import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
+import { createIngestHandler, type RouteConfig } from '@delta-serverless/lambda';
+import { listKeys, newBucket } from '../services/index.js';
+import { csv, failures, notification, Recorder, sqsEvent, upload, type Uploaded } from './support/ingest.js';
 import {
   logVersions,
   newClients,
@@ -21,71 +21,6 @@ import {
   type Mode,
   type S3Table,
 } from './support/tables.js';
-import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
-
-class Recorder implements IngestLogger, IngestMetrics {
-  readonly logs: { level: string; message: string; extra: Record<string, unknown> }[] = [];
-  readonly metrics: { name: string; value: number }[] = [];
-  debug = (message: string, extra: Record<string, unknown>) => void this.logs.push({ level: 'debug', message, extra });
-  info = (message: string, extra: Record<string, unknown>) => void this.logs.push({ level: 'info', message, extra });
-  warn = (message: string, extra: Record<string, unknown>) => void this.logs.push({ level: 'warn', message, extra });
-  error = (message: string, extra: Record<string, unknown>) => void this.logs.push({ level: 'error', message, extra });
-  addMetric(name: string, _unit: unknown, value: number): void {
-    this.metrics.push({ name, value });
-  }
-  publishStoredMetrics(): void {}
-  sum(name: string): number {
-    return this.metrics.filter((m) => m.name === name).reduce((n, m) => n + m.value, 0);
-  }
-}
-
-interface Uploaded {
-  bucket: string;
-  key: string;
-  eTag: string;
-  size: number;
-}
-
-let s3: S3Client;
-const upload = async (bucket: string, key: string, body: Uint8Array | string): Promise<Uploaded> => {
-  const buf = Buffer.from(body);
-  await minio().putObject(bucket, key, buf, buf.length);
-  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-  return { bucket, key, eTag: head.ETag!.replace(/"/g, ''), size: buf.length };
-};
-
-// The record S3 sends (key form-encoded), built by the local stack's notification emulation.
-const notification = (objs: Uploaded[]) => JSON.stringify({ Records: objs.map((o) => objectCreatedRecord(o)) });
-
-let msgCounter = 0;
-/** An SQS event with one message per body; returns it with the messageIds. */
-function sqsEvent(bodies: string[]): { event: unknown; ids: string[] } {
-  const ids = bodies.map(() => `msg-${++msgCounter}`);
-  return {
-    ids,
-    event: {
-      Records: bodies.map((body, i) => ({
-        messageId: ids[i],
-        receiptHandle: `rh-${ids[i]}`,
-        body,
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: String(Date.now()),
-          SenderId: 'AIDA',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-        awsRegion: 'us-east-1',
-      })),
-    },
-  };
-}
-
-const failures = (res: unknown): string[] =>
-  ((res as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures ?? []).map((f) => f.itemIdentifier);
 
 interface Setup {
   landing: string;
@@ -118,8 +53,6 @@ async function rows(t: S3Table, mode: Mode, columns?: string[]): Promise<Record<
 
 const ids = (rs: Record<string, unknown>[]) => rs.map((r) => Number(r['id']));
 
-const csv = (from: number, n: number) =>
-  'id,name,amount\n' + Array.from({ length: n }, (_, i) => `${from + i},n${from + i},${from + i}.5`).join('\n') + '\n';
 const ndjson = (from: number, n: number, extra = '') =>
   Array.from({ length: n }, (_, i) => `{"id":${from + i},"name":"n${from + i}","amount":${from + i}.5${extra}}`).join(
     '\n',
@@ -140,10 +73,6 @@ async function parquet(from: number, n: number): Promise<Uint8Array> {
     }),
   );
 }
-
-beforeAll(() => {
-  s3 = new S3Client(s3Config());
-});
 
 describe.each(['conditional', 'dynamodb'] as const)('ingest handler (%s)', (mode) => {
   test('CSV, NDJSON, gzip NDJSON and Parquet objects -> one commit with every row, one txn per object', async () => {

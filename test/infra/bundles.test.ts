@@ -94,6 +94,8 @@ describe('lambda bundles', () => {
       expect(r, b.name).toEqual({ handler: 'function', exports: ['handler'] });
       // Any handler that pulls in the engine's Parquet path ships the module beside it.
       if (b.wasmBytes !== undefined) expect(b.wasmBytes).toBeGreaterThan(1_000_000);
+      // No source map is deployed (Node would parse it at every cold start with --enable-source-maps).
+      expect(existsSync(`${b.outFile}.map`), b.name).toBe(false);
     }
   });
 

@@ -13,18 +13,17 @@ const LOCK = 'arn:aws:dynamodb:eu-west-1:123456789012:table/ds-LockTable';
 const QUEUE = 'arn:aws:sqs:eu-west-1:123456789012:ds-Ingest';
 const WORKER = 'arn:aws:lambda:eu-west-1:123456789012:function:ds-OptimizeWorker';
 
-const settings: Settings = resolveSettings('test', {
-  DS_CONFIG: JSON.stringify({
-    routes: [
-      { prefix: 'sales/', table: 'sales' },
-      { prefix: 'clicks/', table: 'web/clicks' },
-    ],
-    maintenance: [{ table: 'sales' }, { table: 'archive' }],
-  }),
+const CONFIG = JSON.stringify({
+  routes: [
+    { prefix: 'sales/', table: 'sales' },
+    { prefix: 'clicks/', table: 'web/clicks' },
+  ],
+  maintenance: [{ table: 'sales' }, { table: 'archive' }],
 });
+const settings: Settings = resolveSettings('test', { DS_CONFIG: CONFIG });
 const ingest = ingestStatements(settings, { bucketArn: BUCKET, lockTableArn: LOCK, queueArn: QUEUE });
 const maintenance = maintenanceStatements(settings, { bucketArn: BUCKET, lockTableArn: LOCK, workerArn: WORKER });
-const worker = workerStatements(settings, { bucketArn: BUCKET, lockTableArn: LOCK });
+const worker = workerStatements(settings, { bucketArn: BUCKET });
 const all: [string, Statement[]][] = [
   ['ingest', ingest],
   ['maintenance', maintenance],
@@ -58,6 +57,7 @@ describe('least-privilege statements', () => {
     '%s: every resource names the bucket, a configured prefix, the lock table, queue or worker',
     (_n, sts) => {
       const objectPrefixes = [
+        `${BUCKET}/config/`,
         `${BUCKET}/landing/`,
         `${BUCKET}/tables/sales/`,
         `${BUCKET}/tables/web/clicks/`,
@@ -116,13 +116,44 @@ describe('least-privilege statements', () => {
     expect(allows(maintenance, 'dynamodb:PutItem', LOCK)).toBe(true);
   });
 
-  it('the worker reads and writes table files but never deletes, claims versions or invokes', () => {
+  it('the worker reads, writes and deletes (its failed output) table files; no DynamoDB, no invoke', () => {
     expect(allows(worker, 's3:PutObject', `${BUCKET}/tables/sales/part-9.parquet`)).toBe(true);
     expect(allows(worker, 's3:GetObject', `${BUCKET}/tables/sales/part-1.parquet`)).toBe(true);
-    expect(actionsOf(worker)).not.toContain('s3:DeleteObject');
-    expect(actionsOf(worker)).not.toContain('dynamodb:PutItem');
+    expect(allows(worker, 's3:DeleteObject', `${BUCKET}/tables/sales/part-9.parquet`)).toBe(true);
+    expect(allows(worker, 's3:DeleteObject', `${BUCKET}/landing/sales/a.csv`)).toBe(false);
+    expect(actionsOf(worker).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
     expect(actionsOf(worker)).not.toContain('lambda:InvokeFunction');
-    expect(allows(worker, 'dynamodb:Query', LOCK)).toBe(true);
+  });
+
+  it('versioned bucket: ingest may read the upload version its event names (s3:GetObjectVersion)', () => {
+    const upload = `${BUCKET}/landing/sales/2026/a.parquet`;
+    expect(allows(ingest, 's3:GetObjectVersion', upload)).toBe(false);
+    const versioned = resolveSettings('test', {
+      DS_CONFIG: JSON.stringify({ ...JSON.parse(CONFIG), versioning: true }),
+    });
+    const sts = ingestStatements(versioned, { bucketArn: BUCKET, lockTableArn: LOCK, queueArn: QUEUE });
+    expect(allows(sts, 's3:GetObjectVersion', upload)).toBe(true);
+    expect(allows(sts, 's3:GetObjectVersion', `${BUCKET}/tables/sales/part-1.parquet`)).toBe(false);
+  });
+
+  it('configuration objects: GetObject on exactly that key, only when there is one', () => {
+    const key = 'config/ingest-routes-0123456789abcdef.json';
+    const withKey = ingestStatements(settings, {
+      bucketArn: BUCKET,
+      lockTableArn: LOCK,
+      queueArn: QUEUE,
+      configKey: key,
+    });
+    expect(allows(withKey, 's3:GetObject', `${BUCKET}/${key}`)).toBe(true);
+    expect(allows(withKey, 's3:GetObject', `${BUCKET}/config/other.json`)).toBe(false);
+    expect(allows(ingest, 's3:GetObject', `${BUCKET}/${key}`)).toBe(false);
+    const m = maintenanceStatements(settings, {
+      bucketArn: BUCKET,
+      lockTableArn: LOCK,
+      workerArn: WORKER,
+      configKey: key,
+    });
+    expect(allows(m, 's3:GetObject', `${BUCKET}/${key}`)).toBe(true);
   });
 
   it('ListBucket is on the bucket ARN only (object ARNs do not authorise it)', () => {

@@ -11,10 +11,11 @@ import {
   VISIBILITY_TIMEOUT_FACTOR,
 } from '../../infra/config.js';
 import { InfraConfigError } from '../../infra/errors.js';
-import { ARCHITECTURE, engineEnvironment, functionCode, PARQUET_WASM_VERSION, RUNTIME } from '../../infra/handlers.js';
+import { engineEnvironment } from '../../infra/environment.js';
+import { ARCHITECTURE, functionCode, PARQUET_WASM_VERSION, RUNTIME } from '../../infra/handlers.js';
 import { lifecycleRules } from '../../infra/lifecycle.js';
 import { LOCK_TABLE_SCHEMA } from '../../infra/lock-table-schema.js';
-import { matchRoute, parseRoutes } from '../../packages/lambda/src/routes.js';
+import { matchRoute, parseRoutes } from '../../packages/lambda/src/ingest/routes.js';
 import { parsePolicies } from '../../packages/lambda/src/maintenance/policy.js';
 
 const cfg = (o: object) => ({ DS_CONFIG: JSON.stringify(o) });
@@ -70,6 +71,12 @@ describe('settings', () => {
     ['batch over 10 without window', { ingest: { batchSize: 50, maxBatchingWindowSeconds: 0 } }, /batchSize/],
     ['reference-mode routes', { routes: [{ prefix: 'r/', table: 'r', mode: 'reference' }] }, /reference/],
     ['bad schedule', { maintenanceSchedule: 'every hour' }, /maintenanceSchedule/],
+    ['config prefix inside the tables', { configPrefix: 'tables/config/' }, /configPrefix .* overlap/],
+    ['queue retention over SQS maximum', { ingest: { queueRetentionDays: 15 } }, /ingest.queueRetentionDays/],
+    ['backlog alarm after the queue drops', { alarms: { backlogAgeHours: 14 * 24 } }, /alarms.backlogAgeHours/],
+    ['alarm topic that is not an SNS ARN', { alarms: { topicArn: 'my-topic' } }, /SNS topic ARN/],
+    ['maintenance reserved concurrency 0', { maintenanceFunction: { reservedConcurrency: 0 } }, /reservedConcurrency/],
+    ['unknown config source', { configSource: 'ssm' }, /configSource/],
   ])('rejects %s', (_name, override, message) => {
     expect(() => resolveSettings('dev', cfg(override))).toThrow(InfraConfigError);
     expect(() => resolveSettings('dev', cfg(override))).toThrow(message);
@@ -97,7 +104,7 @@ describe('settings', () => {
     const routes = parseRoutes(JSON.parse(ingestRoutesEnv('b1', s)));
     expect(matchRoute(routes, { bucket: 'b1', key: 'landing/sales/2026/a.csv' })?.table).toBe('s3://b1/tables/sales');
     expect(matchRoute(routes, { bucket: 'b1', key: 'tables/sales/_delta_log/0.json' })).toBeUndefined();
-    expect(engineEnvironment('locks', s)).toEqual({
+    expect(engineEnvironment('locks')).toEqual({
       AWS_S3_LOCKING_PROVIDER: 'dynamodb',
       DELTA_DYNAMO_TABLE_NAME: 'locks',
     });
@@ -115,7 +122,9 @@ describe('lifecycle rules', () => {
       'tables/sales/_delta_log/.tmp/',
       'tables/a/b/_delta_log/.tmp/',
     ]);
-    expect(rules.every((r) => r.expiration === undefined || r.expiration.days === s.tmpExpirationDays)).toBe(true);
+    expect(
+      rules.every((r) => !r.expiration || !('days' in r.expiration) || r.expiration.days === s.tmpExpirationDays),
+    ).toBe(true);
     expect(rules.find((r) => r.abortIncompleteMultipartUpload)).toMatchObject({
       filter: { prefix: '' },
       abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
@@ -124,10 +133,13 @@ describe('lifecycle rules', () => {
     expect(rules.some((r) => r.noncurrentVersionExpiration)).toBe(false);
   });
 
-  it('with versioning on, noncurrent versions expire (VACUUM must free space)', () => {
+  it('with versioning on, noncurrent versions and then their delete markers expire (VACUUM must free space)', () => {
     const rules = lifecycleRules(resolveSettings('dev', cfg({ versioning: true })));
-    expect(rules.find((r) => r.noncurrentVersionExpiration)?.noncurrentVersionExpiration).toEqual({
-      noncurrentDays: 7,
+    const rule = rules.find((r) => r.noncurrentVersionExpiration)!;
+    expect(rule).toMatchObject({
+      filter: { prefix: '' },
+      noncurrentVersionExpiration: { noncurrentDays: 7 },
+      expiration: { expiredObjectDeleteMarker: true },
     });
   });
 });
@@ -180,7 +192,7 @@ describe('function code', () => {
     expect(core.dependencies['parquet-wasm']).toBe(PARQUET_WASM_VERSION);
     const code = functionCode('ingest', resolveSettings('dev', {}));
     expect(code).toMatchObject({
-      handler: 'packages/lambda/src/handlers/ingest.handler',
+      handler: 'packages/lambda/src/functions/ingest.handler',
       nodejs: { install: { 'parquet-wasm': PARQUET_WASM_VERSION }, esbuild: { conditions: ['source'] } },
     });
   });
@@ -191,6 +203,15 @@ describe('function code', () => {
       bundle: 'dist/lambda/optimize-worker',
       handler: 'index.handler',
     });
-    expect(engineEnvironment('t', s).NODE_OPTIONS).toBe('--enable-source-maps');
+  });
+
+  it('ships no source maps: Node would parse them at every cold start', () => {
+    const code = functionCode('ingest', resolveSettings('dev', {}));
+    expect(code).toMatchObject({ nodejs: { sourcemap: false } });
+    // Nothing sets --enable-source-maps, in either mode.
+    for (const prebuilt of [{}, { DS_PREBUILT_BUNDLES: '1' }]) {
+      const s = resolveSettings('dev', prebuilt);
+      expect(JSON.stringify(functionCode('maintenance', s))).not.toMatch(/source-maps/);
+    }
   });
 });

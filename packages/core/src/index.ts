@@ -22,6 +22,7 @@ export {
   columnMappingMode,
 } from './protocol/features.js';
 export type { ColumnMappingMode } from './protocol/features.js';
+export { parseIntervalMs } from './protocol/intervals.js';
 export {
   DeletedRows,
   z85Encode,

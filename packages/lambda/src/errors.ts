@@ -39,6 +39,30 @@ export class ObjectIngestError extends DeltaError {
   }
 }
 
+/**
+ * Work for a message did not finish before the invocation's deadline (its commit kept losing
+ * races, or the store was too slow): the message fails while the function can still report it,
+ * and SQS redelivers it. Whatever did commit is skipped on redelivery.
+ */
+export class IngestDeadlineError extends DeltaError {
+  constructor(message: string) {
+    super('COMMIT_FAILED', message);
+  }
+}
+
+/**
+ * An upload's event is older than the table's transaction retention: the table may have
+ * forgotten that the upload was ingested, so ingesting it could duplicate its rows.
+ */
+export class StaleEventError extends DeltaError {
+  constructor(
+    readonly uri: string,
+    message: string,
+  ) {
+    super('PRECONDITION_FAILED', message);
+  }
+}
+
 /** The maintenance configuration (DELTA_MAINTENANCE_TABLES) is invalid. */
 export class MaintenanceConfigError extends DeltaError {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 /** @delta-serverless/lambda: Lambda handlers for Delta tables on S3. */
-export { createIngestHandler, type IngestHandler, type IngestHandlerConfig } from './ingest.js';
+export { createIngestHandler, type IngestHandler, type IngestHandlerConfig } from './ingest/handler.js';
 export {
   parseEvent,
   parseBody,
@@ -7,22 +7,37 @@ export {
   type SourceObject,
   type EventMessage,
   type ParsedEvent,
-} from './events.js';
-export { loadRoutes, parseRoutes, matchRoute, type Route, type RouteConfig, type TimePartition } from './routes.js';
-export { sourceAppId, versionToken, APP_ID_PREFIX } from './app-id.js';
-export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './commit-group.js';
+} from './ingest/events.js';
+export {
+  loadRoutes,
+  loadRoutesFrom,
+  parseRoutes,
+  matchRoute,
+  type Route,
+  type RouteConfig,
+  type TimePartition,
+} from './ingest/routes.js';
+export { sourceAppId, versionToken, APP_ID_PREFIX } from './ingest/app-id.js';
+export { INGEST_TABLE_PROPERTIES, type ObjectOutcome } from './ingest/commit-group.js';
 export { METRICS_NAMESPACE, type IngestLogger, type IngestMetrics } from './observability.js';
-export { IngestConfigError, MalformedEventError, ObjectIngestError, SourceChangedError } from './errors.js';
+export {
+  IngestConfigError,
+  IngestDeadlineError,
+  MalformedEventError,
+  ObjectIngestError,
+  SourceChangedError,
+  StaleEventError,
+} from './errors.js';
 export {
   createMaintenanceHandler,
-  createOptimizeWorkerHandler,
-  tableStores,
   type MaintenanceHandler,
   type MaintenanceHandlerConfig,
-  type OptimizeWorkerHandler,
 } from './maintenance/handler.js';
+export { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from './maintenance/worker-handler.js';
+export { tableStores } from './maintenance/stores.js';
 export {
   loadPolicies,
+  loadPoliciesFrom,
   parsePolicies,
   type TablePolicy,
   type OptimizePolicy,
@@ -45,5 +60,20 @@ export {
   isDmlWorkerRequest,
   type DmlWorkerRequest,
 } from './maintenance/dml-worker.js';
-export { runMaintenance, type MaintenanceReport, type TableReport, type StepReport } from './maintenance/run.js';
+export {
+  runMaintenance,
+  DEFAULT_MAX_BINS,
+  type MaintenanceReport,
+  type TableReport,
+  type StepReport,
+} from './maintenance/run.js';
+export {
+  acquireLease,
+  claimLease,
+  lastLeaseTime,
+  LEASE_DIR,
+  type HeldLease,
+  type LeaseResult,
+  type LeaseState,
+} from './maintenance/lease.js';
 export { MaintenanceConfigError, OptimizeWorkerError } from './errors.js';

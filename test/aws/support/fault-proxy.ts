@@ -7,7 +7,8 @@
  *   500 InternalError, 403 AccessDenied, ...), without reaching the server;
  * - `drop-request`: the connection is cut after part of the request: the server never sees it;
  * - `drop-response`: forwarded, the server's full response is read (the write is applied), and
- *   the connection is cut before the client gets a byte — the nasty case of a lost response.
+ *   the connection is cut before the client gets a byte — the nasty case of a lost response;
+ * - `hang`: never answered (a stuck connection) until the proxy stops.
  *
  * Every request is logged with its classification and what was done to it.
  */
@@ -18,7 +19,8 @@ export type FaultAction =
   | { kind: 'pass' }
   | { kind: 'status'; status: number; code: string; message?: string }
   | { kind: 'drop-request' }
-  | { kind: 'drop-response' };
+  | { kind: 'drop-response' }
+  | { kind: 'hang' };
 
 export const PASS: FaultAction = { kind: 'pass' };
 export const SLOW_DOWN: FaultAction = {
@@ -35,6 +37,7 @@ export const INTERNAL: FaultAction = {
 };
 export const DROP_REQUEST: FaultAction = { kind: 'drop-request' };
 export const DROP_RESPONSE: FaultAction = { kind: 'drop-response' };
+export const HANG: FaultAction = { kind: 'hang' };
 
 /** What a request is, for deciders: `s3:<Op>` / `dynamodb:<Op>` and, for S3, the key. */
 export interface RequestInfo {
@@ -48,10 +51,14 @@ export interface RequestInfo {
   op: string;
   /** Coarse kind: `commit-put`, `temp-put`, `data-put`, `log-get`, `list`, `PutItem`, ... */
   kind: string;
+  /** The request's query string, without `?` (S3: `versionId=...`, `uploads`, `delete`, ...). */
+  query: string;
 }
 
 export interface LogEntry extends RequestInfo {
   action: FaultAction['kind'];
+  /** The request body of a DeleteObjects (its keys), for checks of what was deleted. */
+  body?: string;
   /** Status the server (or, for `status`, the proxy) answered; with `drop-response` the client never got it. */
   status?: number;
 }
@@ -69,7 +76,7 @@ export interface FaultProxy {
 function classify(service: 's3' | 'dynamodb', method: string, url: URL, target: string | undefined): RequestInfo {
   if (service === 'dynamodb') {
     const op = (target ?? '').split('.').pop() ?? 'unknown';
-    return { seq: 0, service, method, op, kind: op };
+    return { seq: 0, service, method, op, kind: op, query: url.search.slice(1) };
   }
   const parts = url.pathname.split('/').slice(1);
   const key = parts.length > 1 ? decodeURIComponent(parts.slice(1).join('/')) : undefined;
@@ -83,7 +90,7 @@ function classify(service: 's3' | 'dynamodb', method: string, url: URL, target: 
   else if (method === 'GET' && /_delta_log\//.test(key)) kind = 'log-get';
   else if (method === 'GET') kind = 'data-get';
   else if (method === 'POST' && url.searchParams.has('delete')) kind = 'delete-objects';
-  return { seq: 0, service, method, key, op: method, kind };
+  return { seq: 0, service, method, key, op: method, kind, query: url.search.slice(1) };
 }
 
 function errorBody(
@@ -133,6 +140,10 @@ export async function startFaultProxy(
       req.on('end', cut);
       return;
     }
+    if (action.kind === 'hang') {
+      req.resume(); // read the request, never answer: stop() closes the connection
+      return;
+    }
     if (action.kind === 'status') {
       req.resume();
       req.on('end', () => {
@@ -164,6 +175,10 @@ export async function startFaultProxy(
       },
     );
     fwd.on('error', () => req.socket.destroy());
+    if (info.kind === 'delete-objects') {
+      entry.body = '';
+      req.on('data', (c: Buffer) => (entry.body += c.toString('utf8')));
+    }
     req.pipe(fwd);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

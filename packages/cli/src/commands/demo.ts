@@ -6,11 +6,11 @@
  * travel, the maintenance handler's OPTIMIZE and a VACUUM dry run, and stops.
  */
 import { gzipSync } from 'node:zlib';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeltaTable } from '@delta-serverless/core';
 import { createIngestHandler, createMaintenanceHandler } from '@delta-serverless/lambda';
-import { objectCreatedRecord, startLocalStack, type LocalStack } from '../local-stack/index.js';
+import { startLocalStack, type LocalStack } from '../local-stack/index.js';
 import { describeCommand } from './describe.js';
 import { historyCommand } from './history.js';
 import { scanCommand } from './scan.js';
@@ -95,25 +95,14 @@ export async function demoCommand(opts: DemoOptions, out: (s: string) => void): 
     out('uploaded 2026-11-01.csv, 2026-11-02.ndjson, 2026-11-03.ndjson.gz, "2026-11-01 again.csv",\n');
     out('         broken.ndjson.gz (corrupt), "2026-11-04 with channel.ndjson" (a new column)\n');
 
-    step('duplicates: the same bytes uploaded again, and an SQS redelivery of an old notification');
+    step('duplicates: two old notifications delivered again (SQS delivers at least once)');
     const t = await DeltaTable.open(table);
     const before = t.version;
     const rowsBefore = (await t.toArrow({ columns: ['id'] })).numRows;
-    await upload(s3, stack, 'sales/2026-11-02.ndjson', ndjson('2026-11-02', 500, 500)); // same ETag
-    const first = await s3.send(
-      new HeadObjectCommand({ Bucket: stack.bucket, Key: `${stack.landingPrefix}sales/2026-11-01.csv` }),
-    );
-    const redelivered = JSON.stringify({
-      Records: [
-        objectCreatedRecord({
-          bucket: stack.bucket,
-          key: `${stack.landingPrefix}sales/2026-11-01.csv`,
-          size: first.ContentLength ?? 0,
-          eTag: first.ETag ?? '',
-        }),
-      ],
-    });
-    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: redelivered }));
+    for (const key of ['sales/2026-11-01.csv', 'sales/2026-11-02.ndjson']) {
+      const body = stack.lastNotification(`${stack.landingPrefix}${key}`)!;
+      await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: body }));
+    }
     await stack.idle(30_000);
     await t.refresh();
     const rowsAfter = (await t.toArrow({ columns: ['id'] })).numRows;

@@ -51,6 +51,8 @@ export interface LocalStack {
   idle(timeoutMs?: number): Promise<void>;
   /** Messages waiting in the DLQ. */
   deadLetters(): Promise<number>;
+  /** The body of the last notification sent for `key` (to deliver it again, as SQS may). */
+  lastNotification(key: string): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -129,10 +131,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     await createLockTable(await clients.dynamo(), lockTable);
+    const sent = new Map<string, string>();
     deliver = async (record) => {
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Records: [record] }) }),
-      );
+      const body = JSON.stringify({ Records: [record] });
+      sent.set(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), body);
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
     };
 
     const stack: LocalStack = {
@@ -168,7 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         let running = false;
         timers.push(
           setInterval(() => {
-            if (running) return; // reserved concurrency 1
+            if (running) return; // one run at a time, as EventBridge Scheduler rarely overlaps
             running = true;
             const p = task()
               .catch((err: unknown) =>
@@ -194,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
       },
       deadLetters: () => queueCounts(sqs, dlqUrl),
+      lastNotification: (key) => sent.get(key),
       async stop() {
         for (const t of timers) clearInterval(t);
         await Promise.all([...pollers.map((p) => p.stop()), ...scheduled]);

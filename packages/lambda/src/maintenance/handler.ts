@@ -1,23 +1,27 @@
 /**
- * The scheduled maintenance Lambda and its optimize worker. The maintenance function runs
+ * The scheduled maintenance Lambda (its optimize worker: worker-handler.ts). It runs
  * every configured table (maintenance/run.ts) within its own deadline and, when a worker
- * function is configured, fans large OPTIMIZE plans out to it. It never throws for one
- * table's failure: the report lists every table's outcome, and failures are logged as errors
- * and counted in metrics (an alarm on TablesFailed sees them).
+ * function is configured, fans large OPTIMIZE plans out to it. Each table is maintained under
+ * its lease (lease.ts), so overlapping runs never work on the same table: the second finds it
+ * `busy`. It never throws for one table's failure: the report lists every table's outcome,
+ * and failures are logged as errors and counted in metrics (an alarm on TablesFailed sees them).
  */
+import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { createS3Store, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
-import { storeForUri, type DmlResult, type ObjectStore, type StorageOptions } from '@delta-serverless/core';
+import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
+import type { StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
-import { lambdaInvoker, runWorkerRequest, type OptimizeWorkerResponse, type WorkerInvoker } from './fan-out.js';
-import { isDmlWorkerRequest, runDmlWorkerRequest } from './dml-worker.js';
-import { loadPolicies, parsePolicies, type TablePolicy } from './policy.js';
+import { describeError } from '../observability.js';
+import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
+import { loadPolicies, loadPoliciesFrom, parsePolicies, type TablePolicy } from './policy.js';
+import { configSource } from '../config-file.js';
 import { runMaintenance, type MaintenanceReport } from './run.js';
+import { tableStores } from './stores.js';
 
 export interface MaintenanceHandlerConfig {
-  /** Table policies (validated here); default: DELTA_MAINTENANCE_TABLES / _FILE. */
+  /** Table policies (validated here); default: DELTA_MAINTENANCE_TABLES / _FILE (an s3:// file: at the first run). */
   tables?: readonly (TablePolicy | string)[];
   clients?: AwsClients;
   storageOptions?: StorageOptions;
@@ -33,20 +37,26 @@ export interface MaintenanceHandlerConfig {
   metrics?: IngestMetrics;
 }
 
-/** Opens table stores: s3:// through the AWS package (shared clients), anything else through core. */
-export function tableStores(clients?: AwsClients, storageOptions?: StorageOptions): (uri: string) => ObjectStore {
-  return (uri) =>
-    /^s3a?:\/\//.test(uri) ? createS3Store(uri, { clients, storageOptions }) : storeForUri(uri, storageOptions);
-}
-
 export type MaintenanceHandler = (event?: unknown, context?: Partial<Context>) => Promise<MaintenanceReport>;
 
 /** Build the maintenance handler; the next run resumes at the first table this one deferred. */
 export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}): MaintenanceHandler {
-  const policies = config.tables ? parsePolicies(config.tables) : loadPolicies();
+  const fromS3 = !config.tables && configSource('DELTA_MAINTENANCE_TABLES', process.env)?.kind === 's3';
+  const eager = config.tables ? parsePolicies(config.tables) : fromS3 ? undefined : loadPolicies();
+  let loading: Promise<TablePolicy[]> | undefined;
+  const s3 = () => config.clients?.s3 ?? clientsFor(resolveAwsConfig(config.storageOptions)).s3;
+  // An s3:// policies file is read at the first run; a failed read is retried at the next one.
+  const policies = (): TablePolicy[] | Promise<TablePolicy[]> =>
+    eager ??
+    (loading ??= loadPoliciesFrom(process.env, s3).catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    }));
   const logger = config.logger ?? defaultLogger('delta-maintenance');
   const metrics = config.metrics ?? defaultMetrics('delta-maintenance');
-  const storeFor = tableStores(config.clients, config.storageOptions);
+  const storeFor = tableStores(config.clients, config.storageOptions, (err, paths, root) =>
+    logger.error('delete failed', { table: root, files: paths.length, first: paths[0], ...describeError(err) }),
+  );
   const workerName = process.env['DELTA_OPTIMIZE_WORKER_FUNCTION'];
   const invokeWorker =
     config.invokeWorker ??
@@ -57,27 +67,34 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
 
   return async (_event, context) => {
     const budget = context?.getRemainingTimeInMillis?.() ?? config.defaultBudgetMs ?? 14 * 60_000;
-    const deadline = Date.now() + budget - (config.safetyMarginMs ?? 60_000);
+    const started = Date.now();
     try {
-      const report = await runMaintenance(policies, {
+      const report = await runMaintenance(await policies(), {
         storeFor,
-        deadline,
+        deadline: started + budget - (config.safetyMarginMs ?? 60_000),
         invokeWorker,
         startAt: resumeAt,
         minStepMs: config.minStepMs,
         now: config.now,
+        // Until the invocation's hard end: a run that dies frees its tables then.
+        lease: { owner: context?.awsRequestId ?? randomUUID(), expiresAt: started + budget },
         onStep: (table, step) => logger.info('maintenance step', { table, ...step }),
+        onWorkerError: (err, bins) =>
+          logger.warn('optimize worker failed; its bins wait', { bins, ...describeError(err) }),
+        onLateWorker: (bins, deleted, err) =>
+          logger.warn('optimize worker answered after the commit; its files were deleted', {
+            bins,
+            deleted,
+            ...(err ? describeError(err) : {}),
+          }),
       });
       resumeAt = report.resumeAt;
-      for (const t of report.tables) {
-        if (t.status === 'failed') logger.error('maintenance failed for table', { table: t.table, error: t.error });
-        else if (t.status !== 'ok')
-          logger.warn(`maintenance ${t.status} for table (the next run continues)`, { table: t.table });
-      }
+      logReport(logger, report);
       const count = (s: string) => report.tables.filter((t) => t.status === s).length;
       metrics.addMetric('TablesMaintained', MetricUnit.Count, count('ok') + count('partial'));
       metrics.addMetric('TablesFailed', MetricUnit.Count, count('failed'));
       metrics.addMetric('TablesDeferred', MetricUnit.Count, count('deferred'));
+      metrics.addMetric('TablesBusy', MetricUnit.Count, count('busy'));
       return report;
     } finally {
       metrics.publishStoredMetrics();
@@ -85,18 +102,12 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
   };
 }
 
-export type OptimizeWorkerHandler = (
-  event: unknown,
-  context?: Partial<Context>,
-) => Promise<OptimizeWorkerResponse | DmlResult>;
-
-/** Build the optimize worker: rewrites the OPTIMIZE bins or DELETE/UPDATE files it is sent, commits nothing. */
-export function createOptimizeWorkerHandler(
-  config: { clients?: AwsClients; storageOptions?: StorageOptions } = {},
-): OptimizeWorkerHandler {
-  const storeFor = tableStores(config.clients, config.storageOptions);
-  return (event) =>
-    isDmlWorkerRequest(event)
-      ? runDmlWorkerRequest(event, storeFor)
-      : runWorkerRequest(event as Parameters<typeof runWorkerRequest>[0], storeFor);
+function logReport(logger: IngestLogger, report: MaintenanceReport): void {
+  for (const t of report.tables) {
+    if (t.status === 'failed') logger.error('maintenance failed for table', { table: t.table, error: t.error });
+    else if (t.status === 'busy')
+      logger.info('table left to another maintenance run that holds its lease', { table: t.table, heldBy: t.heldBy });
+    else if (t.status !== 'ok')
+      logger.warn(`maintenance ${t.status} for table (the next run continues)`, { table: t.table });
+  }
 }

@@ -9,7 +9,7 @@ export interface OptimizePolicy {
   /** Partition predicate, e.g. "day >= '2026-11-01'". */
   where?: string;
   minFilesPerBin?: number;
-  /** Bins per run (the rest waits for the next run). */
+  /** Bins per run (default 64; the rest waits for the next run). */
   maxBins?: number;
   /** Fan the bins out to optimize-worker invocations when the plan has at least this many (default 4). */
   fanOutMinBins?: number;

@@ -1,9 +1,10 @@
 /**
  * Which tables the scheduled maintenance looks after, and how: env DELTA_MAINTENANCE_TABLES
- * (JSON) or a file named by DELTA_MAINTENANCE_TABLES_FILE. Validated at cold start, so a bad
+ * (JSON) or a file or s3:// object named by DELTA_MAINTENANCE_TABLES_FILE. Validated at cold start, so a bad
  * configuration fails the first invocation loudly instead of skipping tables quietly.
  */
-import { readFileSync } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { MaintenanceConfigError } from '../errors.js';
 
 export type { OptimizePolicy, TablePolicy, VacuumPolicy } from './policy-types.js';
@@ -70,11 +71,9 @@ export function parsePolicies(raw: unknown): TablePolicy[] {
   return raw.map(parseOne);
 }
 
-/** Policies from DELTA_MAINTENANCE_TABLES or DELTA_MAINTENANCE_TABLES_FILE. */
-export function loadPolicies(env: NodeJS.ProcessEnv = process.env): TablePolicy[] {
-  const file = env['DELTA_MAINTENANCE_TABLES_FILE'];
-  const text = file ? readFileSync(file, 'utf8') : env['DELTA_MAINTENANCE_TABLES'];
-  if (!text) fail('not set: give a JSON list of tables (or DELTA_MAINTENANCE_TABLES_FILE)');
+const failConfig = (message: string): never => fail(message);
+
+function parsePoliciesText(text: string): TablePolicy[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -82,4 +81,21 @@ export function loadPolicies(env: NodeJS.ProcessEnv = process.env): TablePolicy[
     fail(`is not valid JSON (${(err as Error).message})`);
   }
   return parsePolicies(raw);
+}
+
+const NOT_SET = 'not set: give a JSON list of tables (or DELTA_MAINTENANCE_TABLES_FILE, a file or s3:// object)';
+
+/** Policies from DELTA_MAINTENANCE_TABLES or a local DELTA_MAINTENANCE_TABLES_FILE. */
+export function loadPolicies(env: NodeJS.ProcessEnv = process.env): TablePolicy[] {
+  const src = configSource('DELTA_MAINTENANCE_TABLES', env);
+  if (!src) fail(NOT_SET);
+  if (src.kind === 's3') fail(`${src.source} is an S3 object: load it with loadPoliciesFrom`);
+  return parsePoliciesText(readLocalConfig(src, failConfig));
+}
+
+/** Policies from DELTA_MAINTENANCE_TABLES or DELTA_MAINTENANCE_TABLES_FILE, a local file or an s3:// object. */
+export async function loadPoliciesFrom(env: NodeJS.ProcessEnv, s3: () => S3Client): Promise<TablePolicy[]> {
+  const src = configSource('DELTA_MAINTENANCE_TABLES', env);
+  if (!src) fail(NOT_SET);
+  return parsePoliciesText(await readConfig(src, s3, failConfig));
 }

@@ -3,8 +3,11 @@
  * (fanned out to workers when the plan is large), VACUUM and log cleanup, in that order.
  * Time-budget aware: no step starts once the deadline is near, OPTIMIZE gets the remaining
  * budget (it commits the bins done and leaves the rest), and the tables not reached are
- * reported as deferred; the next run starts with them (a warm Lambda remembers where it
- * stopped). One table's failure is recorded and the others go on.
+ * reported as deferred. With leases, tables go least recently maintained first (the lease
+ * log says when a run last took each one), so the next run starts with the deferred ones
+ * even in a new container; without, a warm Lambda remembers where it stopped. A table whose
+ * lease another run holds is left to that run (`busy`). One table's failure is recorded and
+ * the others go on.
  */
 import {
   DeltaTable,
@@ -16,8 +19,9 @@ import {
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
-import { optimizeFanOut, type WorkerInvoker } from './fan-out.js';
-import type { TablePolicy } from './policy.js';
+import { optimizeFanOut, type FanOutOptions, type WorkerInvoker } from './fan-out.js';
+import { acquireLease, lastLeaseTime } from './lease.js';
+import type { OptimizePolicy, TablePolicy, VacuumPolicy } from './policy.js';
 
 export interface StepReport {
   step: 'checkpoint' | 'optimize' | 'vacuum' | 'cleanupLogs';
@@ -29,10 +33,15 @@ export interface StepReport {
 
 export interface TableReport {
   table: string;
-  /** `skipped`: no table at the URI yet (the first upload creates it). */
-  status: 'ok' | 'failed' | 'deferred' | 'partial' | 'skipped';
+  /**
+   * `skipped`: no table at the URI yet (the first upload creates it); `busy`: another run
+   * holds the table's lease.
+   */
+  status: 'ok' | 'failed' | 'deferred' | 'partial' | 'skipped' | 'busy';
   steps: StepReport[];
   error?: { name: string; message: string };
+  /** With `busy`: who holds the lease, and until when (ISO time). */
+  heldBy?: { owner: string; until: string };
 }
 
 export interface MaintenanceOptions {
@@ -44,11 +53,19 @@ export interface MaintenanceOptions {
   minStepMs?: number;
   /** Fan OPTIMIZE out to workers (absent: bins run in this process). */
   invokeWorker?: WorkerInvoker;
+  /** A worker failed or missed the deadline; one that answers too late has its files deleted. */
+  onWorkerError?: FanOutOptions['onWorkerError'];
+  onLateWorker?: FanOutOptions['onLateWorker'];
   /** Clock for VACUUM and log cleanup (tests). */
   now?: () => number;
   /** Start with the table at this index (the first one deferred last time). */
   startAt?: number;
   onStep?: (table: string, step: StepReport) => void;
+  /**
+   * Hold each table's lease while maintaining it (lease.ts): `owner` names this run,
+   * `expiresAt` is when it can no longer be running (the invocation's hard end). Absent: no lease.
+   */
+  lease?: { owner: string; expiresAt: number };
 }
 
 export interface MaintenanceReport {
@@ -58,10 +75,17 @@ export interface MaintenanceReport {
 }
 
 const DEFAULT_MIN_STEP_MS = 20_000;
+/** OPTIMIZE bins per run unless a policy says otherwise: bounds one run's work and commit size. */
+export const DEFAULT_MAX_BINS = 64;
 
-function interval(snapshot: Snapshot): number {
-  const n = Number(snapshot.properties['delta.checkpointInterval'] ?? 10);
-  return Number.isInteger(n) && n > 0 ? n : 10;
+interface TableRun {
+  policy: TablePolicy;
+  opts: MaintenanceOptions;
+  report: TableReport;
+  table: DeltaTable;
+  minStep: number;
+  left: () => number;
+  record: (s: StepReport) => void;
 }
 
 async function timed(
@@ -73,101 +97,136 @@ async function timed(
   return { step, ms: Date.now() - started, ...r };
 }
 
+function interval(snapshot: Snapshot): number {
+  const n = Number(snapshot.properties['delta.checkpointInterval'] ?? 10);
+  return Number.isInteger(n) && n > 0 ? n : 10;
+}
+
+/** Open the table, take its lease, run its steps, release the lease. */
 async function maintainTable(policy: TablePolicy, opts: MaintenanceOptions, report: TableReport): Promise<void> {
-  const minStep = opts.minStepMs ?? DEFAULT_MIN_STEP_MS;
-  const left = () => opts.deadline - Date.now();
-  const record = (s: StepReport) => {
-    report.steps.push(s);
-    opts.onStep?.(policy.table, s);
-  };
   const table = await DeltaTable.open(opts.storeFor(policy.table));
-
-  if (policy.checkpoint !== false) {
-    record(
-      await timed('checkpoint', async () => {
-        const snap = await table.refresh();
-        const last = await readLastCheckpoint(table.store);
-        const behind = snap.version - (last?.version ?? -1);
-        if (snap.version === 0 || behind < interval(snap))
-          return { outcome: `not due (${behind} versions since the last)` };
-        const r = await table.checkpoint();
-        return { outcome: `checkpoint at version ${r.version}` };
-      }),
-    );
+  const lease = opts.lease ? await acquireLease(table.store, opts.lease) : undefined;
+  if (lease && !lease.acquired) {
+    report.status = 'busy';
+    if (lease.holder)
+      report.heldBy = { owner: lease.holder.owner, until: new Date(lease.holder.expiresAt).toISOString() };
+    return;
   }
-
-  if (policy.optimize !== false) {
-    if (left() < minStep) {
-      report.status = 'partial';
-      return;
-    }
-    const p = policy.optimize ?? {};
-    record(
-      await timed('optimize', async () => {
-        const snap = await table.refresh();
-        const base = {
-          targetSize: p.targetSize,
-          zOrderBy: p.zOrderBy,
-          where: p.where,
-          minFilesPerBin: p.minFilesPerBin,
-          maxBins: p.maxBins,
-          timeBudgetMs: Math.max(0, left() - minStep),
-        };
-        const invoke = opts.invokeWorker;
-        const r: OptimizeResult & { workers?: number; workersFailed?: number } = invoke
-          ? await optimizeFanOut(snap, {
-              ...base,
-              invoke,
-              binsPerWorker: p.binsPerWorker,
-              maxWorkers: p.maxWorkers,
-              minBinsToFanOut: p.fanOutMinBins ?? 4,
-            })
-          : await optimize(snap, base);
-        if (r.partial) report.status = 'partial';
-        const m = r.metrics;
-        return {
-          outcome: r.noop ? 'nothing to compact' : `committed version ${r.version}${r.partial ? ' (partial)' : ''}`,
-          metrics: {
-            numFilesRemoved: m.numFilesRemoved,
-            numFilesAdded: m.numFilesAdded,
-            numBins: m.numBins,
-            binsNotRun: m.binsNotRun,
-            ...(r.workers !== undefined ? { workers: r.workers, workersFailed: r.workersFailed ?? 0 } : {}),
-          },
-        };
-      }),
-    );
+  const run: TableRun = {
+    policy,
+    opts,
+    report,
+    table,
+    minStep: opts.minStepMs ?? DEFAULT_MIN_STEP_MS,
+    left: () => opts.deadline - Date.now(),
+    record: (s) => {
+      report.steps.push(s);
+      opts.onStep?.(policy.table, s);
+    },
+  };
+  try {
+    if (policy.checkpoint !== false) run.record(await checkpointStep(run));
+    if (policy.optimize !== false && startable(run)) run.record(await optimizeStep(run, policy.optimize ?? {}));
+    if (policy.vacuum !== false && startable(run)) run.record(await vacuumStep(run, policy.vacuum ?? {}));
+    if (policy.cleanupLogs !== false && run.left() >= run.minStep) run.record(await cleanupStep(run));
+  } finally {
+    if (lease?.acquired) await lease.lease.release();
   }
+}
 
-  if (policy.vacuum !== false) {
-    if (left() < minStep) {
-      report.status = 'partial';
-      return;
-    }
-    const v = policy.vacuum ?? {};
-    record(
-      await timed('vacuum', async () => {
-        const r = await vacuum(await table.refresh(), {
-          retentionHours: v.retentionHours,
-          mode: v.mode ?? 'lite',
-          ...(opts.now ? { now: opts.now() } : {}),
-        });
-        return {
-          outcome: `deleted ${r.numFilesDeleted} files`,
-          metrics: { numFilesDeleted: r.numFilesDeleted, bytesDeleted: r.bytesDeleted },
-        };
-      }),
-    );
-  }
+/** A step may start; else the table is left `partial` for the next run. */
+function startable(run: TableRun): boolean {
+  if (run.left() >= run.minStep) return true;
+  run.report.status = 'partial';
+  return false;
+}
 
-  if (policy.cleanupLogs !== false && left() >= minStep) {
-    record(
-      await timed('cleanupLogs', async () => {
-        const r = await table.cleanupLogs(opts.now ? { now: opts.now() } : {});
-        return { outcome: `deleted ${r.deleted.length} log files`, metrics: { logFilesDeleted: r.deleted.length } };
-      }),
-    );
-  }
+function checkpointStep(run: TableRun): Promise<StepReport> {
+  return timed('checkpoint', async () => {
+    const snap = await run.table.refresh();
+    const last = await readLastCheckpoint(run.table.store);
+    const behind = snap.version - (last?.version ?? -1);
+    if (snap.version === 0 || behind < interval(snap))
+      return { outcome: `not due (${behind} versions since the last)` };
+    const r = await run.table.checkpoint();
+    return { outcome: `checkpoint at version ${r.version}` };
+  });
+}
+
+function optimizeStep(run: TableRun, p: OptimizePolicy): Promise<StepReport> {
+  return timed('optimize', async () => {
+    const snap = await run.table.refresh();
+    const base = {
+      targetSize: p.targetSize,
+      zOrderBy: p.zOrderBy,
+      where: p.where,
+      minFilesPerBin: p.minFilesPerBin,
+      maxBins: p.maxBins ?? DEFAULT_MAX_BINS,
+      timeBudgetMs: Math.max(0, run.left() - run.minStep),
+    };
+    const invoke = run.opts.invokeWorker;
+    const r: OptimizeResult & { workers?: number; workersFailed?: number } = invoke
+      ? await optimizeFanOut(snap, {
+          ...base,
+          invoke,
+          binsPerWorker: p.binsPerWorker,
+          maxWorkers: p.maxWorkers,
+          minBinsToFanOut: p.fanOutMinBins ?? 4,
+          onWorkerError: run.opts.onWorkerError,
+          onLateWorker: run.opts.onLateWorker,
+        })
+      : await optimize(snap, base);
+    if (r.partial) run.report.status = 'partial';
+    const m = r.metrics;
+    return {
+      outcome: r.noop ? 'nothing to compact' : `committed version ${r.version}${r.partial ? ' (partial)' : ''}`,
+      metrics: {
+        numFilesRemoved: m.numFilesRemoved,
+        numFilesAdded: m.numFilesAdded,
+        numBins: m.numBins,
+        binsNotRun: m.binsNotRun,
+        ...(r.workers !== undefined ? { workers: r.workers, workersFailed: r.workersFailed ?? 0 } : {}),
+      },
+    };
+  });
+}
+
+function vacuumStep(run: TableRun, v: VacuumPolicy): Promise<StepReport> {
+  return timed('vacuum', async () => {
+    const r = await vacuum(await run.table.refresh(), {
+      retentionHours: v.retentionHours,
+      mode: v.mode ?? 'lite',
+      ...(run.opts.now ? { now: run.opts.now() } : {}),
+    });
+    return {
+      outcome: `deleted ${r.numFilesDeleted} files`,
+      metrics: { numFilesDeleted: r.numFilesDeleted, bytesDeleted: r.bytesDeleted },
+    };
+  });
+}
+
+function cleanupStep(run: TableRun): Promise<StepReport> {
+  return timed('cleanupLogs', async () => {
+    const r = await run.table.cleanupLogs(run.opts.now ? { now: run.opts.now() } : {});
+    return { outcome: `deleted ${r.deleted.length} log files`, metrics: { logFilesDeleted: r.deleted.length } };
+  });
+}
+
+/**
+ * The order to visit the tables in: from `startAt` round, then (with leases) stably by when a
+ * run last took each table's lease, never-maintained tables first. A table whose lease time
+ * cannot be read keeps its place at the front (its own step reports the error).
+ */
+async function visitOrder(policies: readonly TablePolicy[], opts: MaintenanceOptions): Promise<number[]> {
+  const n = policies.length;
+  const start = n === 0 ? 0 : (opts.startAt ?? 0) % n;
+  const rotated = Array.from({ length: n }, (_, i) => (start + i) % n);
+  if (!opts.lease) return rotated;
+  const last = await Promise.all(
+    rotated.map((i) => lastLeaseTime(opts.storeFor(policies[i]!.table)).catch(() => undefined)),
+  );
+  const when = new Map(rotated.map((i, k) => [i, last[k] ?? -Infinity]));
+  return [...rotated].sort((a, b) => (when.get(a)! === when.get(b)! ? 0 : when.get(a)! < when.get(b)! ? -1 : 1));
 }
 
 /** Maintain every table in turn, within the deadline. */
@@ -176,9 +235,7 @@ export async function runMaintenance(
   opts: MaintenanceOptions,
 ): Promise<MaintenanceReport> {
   const minStep = opts.minStepMs ?? DEFAULT_MIN_STEP_MS;
-  const n = policies.length;
-  const start = n === 0 ? 0 : (opts.startAt ?? 0) % n;
-  const order = Array.from({ length: n }, (_, i) => (start + i) % n);
+  const order = await visitOrder(policies, opts);
   const reports = new Map<number, TableReport>();
   let resumeAt: number | undefined;
   for (const i of order) {

@@ -34,6 +34,16 @@ export function formEncodeKey(key: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/**
+ * A sequencer as S3 gives one per write of a key: hex, growing, never repeated — also across
+ * restarts of the local stack (a repeated sequencer would read as a redelivery of an old upload).
+ */
+let lastSequence = 0;
+export function nextSequencer(): string {
+  lastSequence = Math.max(lastSequence + 1, Date.now() * 1000);
+  return lastSequence.toString(16).toUpperCase().padStart(16, '0');
+}
+
 /** The notification record S3 sends for a created object (`key` as stored; it is form-encoded here). */
 export function objectCreatedRecord(o: {
   bucket: string;
@@ -57,7 +67,7 @@ export function objectCreatedRecord(o: {
         key: formEncodeKey(o.key),
         size: o.size,
         eTag: o.eTag.replace(/"/g, ''),
-        sequencer: o.sequencer ?? Date.now().toString(16).toUpperCase().padStart(16, '0'),
+        sequencer: o.sequencer ?? nextSequencer(),
       },
     },
   };
@@ -77,7 +87,6 @@ export function addObjectCreatedNotifications(
   region: string,
   onCreated: (record: S3NotificationRecord) => void,
 ): void {
-  let sequence = 0;
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode < 200 || reply.statusCode >= 300 || request.routeOptions.url !== '/:bucket/*') return;
     const params = request.params as Record<string, string | undefined>;
@@ -100,7 +109,7 @@ export function addObjectCreatedNotifications(
         eTag: head.etag,
         region,
         eventName: name,
-        sequencer: (++sequence).toString(16).toUpperCase().padStart(16, '0'),
+        sequencer: nextSequencer(),
       }),
     );
   });

@@ -19,7 +19,7 @@ export interface TableRef {
   snapshot: Snapshot | undefined;
 }
 
-export class TableCache {
+export class WarmTables {
   private readonly tables = new Map<string, DeltaTable>();
   private readonly stores = new Map<string, ObjectStore>();
 

@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { decodeS3Key, parseEvent } from './events.js';
-import { MalformedEventError } from './errors.js';
+import { MalformedEventError } from '../errors.js';
 
 const s3Record = (key: string, extra: Record<string, unknown> = {}) => ({
   eventVersion: '2.1',
   eventSource: 'aws:s3',
   eventName: 'ObjectCreated:Put',
+  eventTime: '2026-01-02T03:04:05.678Z',
   s3: {
     bucket: { name: 'landing' },
     object: { key, size: 12, eTag: 'abc123', sequencer: '0055AED6DCD90281E5', ...extra },
@@ -40,6 +41,7 @@ describe('parseEvent', () => {
         eTag: 'abc123',
         versionId: 'v1',
         sequencer: '0055AED6DCD90281E5',
+        eventTime: Date.UTC(2026, 0, 2, 3, 4, 5, 678),
       },
       {
         bucket: 'landing',
@@ -48,6 +50,7 @@ describe('parseEvent', () => {
         eTag: 'abc123',
         versionId: undefined,
         sequencer: '0055AED6DCD90281E5',
+        eventTime: Date.UTC(2026, 0, 2, 3, 4, 5, 678),
       },
     ]);
   });
@@ -83,6 +86,7 @@ describe('parseEvent', () => {
     const eb = {
       version: '0',
       id: 'eb-1',
+      time: '2026-03-04T05:06:07Z',
       source: 'aws.s3',
       'detail-type': 'Object Created',
       detail: {
@@ -99,6 +103,7 @@ describe('parseEvent', () => {
       eTag: 'e1',
       versionId: 'v9',
       sequencer: '01',
+      eventTime: Date.UTC(2026, 2, 4, 5, 6, 7),
     });
     const direct = parseEvent(eb);
     expect(direct.kind).toBe('eventbridge');

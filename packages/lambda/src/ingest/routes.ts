@@ -4,8 +4,9 @@
  * and validated there, so a bad configuration fails loudly before any message is consumed.
  * The longest matching prefix wins.
  */
-import { readFileSync } from 'node:fs';
-import { IngestConfigError } from './errors.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { configSource, readConfig, readLocalConfig } from '../config-file.js';
+import { IngestConfigError } from '../errors.js';
 import type { SourceObject } from './events.js';
 
 export type InputFormatName = 'csv' | 'ndjson' | 'parquet';
@@ -159,27 +160,15 @@ export function parseRoutes(config: unknown): Route[] {
   return routes;
 }
 
-/** Routes from `DELTA_INGEST_ROUTES` (JSON) or `DELTA_INGEST_ROUTES_FILE` (a JSON file). */
-export function loadRoutes(env: NodeJS.ProcessEnv = process.env): Route[] {
-  const inline = env['DELTA_INGEST_ROUTES'];
-  const file = env['DELTA_INGEST_ROUTES_FILE'];
-  let text: string;
-  let source: string;
-  if (inline) {
-    text = inline;
-    source = 'DELTA_INGEST_ROUTES';
-  } else if (file) {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new IngestConfigError(`DELTA_INGEST_ROUTES_FILE=${file} cannot be read: ${(err as Error).message}`);
-    }
-    source = file;
-  } else {
-    throw new IngestConfigError(
-      'no ingest routes: set DELTA_INGEST_ROUTES to a JSON list like [{"prefix":"s3://landing/events/","table":"s3://lake/tables/events"}] or DELTA_INGEST_ROUTES_FILE to a file holding it',
-    );
-  }
+const NO_ROUTES =
+  'no ingest routes: set DELTA_INGEST_ROUTES to a JSON list like [{"prefix":"s3://landing/events/","table":"s3://lake/tables/events"}] ' +
+  'or DELTA_INGEST_ROUTES_FILE to a file or s3:// object holding it';
+
+const failConfig = (message: string): never => {
+  throw new IngestConfigError(message);
+};
+
+function parseRoutesText(text: string, source: string): Route[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -187,6 +176,21 @@ export function loadRoutes(env: NodeJS.ProcessEnv = process.env): Route[] {
     throw new IngestConfigError(`${source} is not valid JSON: ${(err as Error).message}`);
   }
   return parseRoutes(parsed);
+}
+
+/** Routes from DELTA_INGEST_ROUTES or a local DELTA_INGEST_ROUTES_FILE (loadRoutesFrom also reads s3:// files). */
+export function loadRoutes(env: NodeJS.ProcessEnv = process.env): Route[] {
+  const src = configSource('DELTA_INGEST_ROUTES', env);
+  if (!src) throw new IngestConfigError(NO_ROUTES);
+  if (src.kind === 's3') throw new IngestConfigError(`${src.source} is an S3 object: load it with loadRoutesFrom`);
+  return parseRoutesText(readLocalConfig(src, failConfig), src.source);
+}
+
+/** Routes from DELTA_INGEST_ROUTES or DELTA_INGEST_ROUTES_FILE, a local file or an s3:// object. */
+export async function loadRoutesFrom(env: NodeJS.ProcessEnv, s3: () => S3Client): Promise<Route[]> {
+  const src = configSource('DELTA_INGEST_ROUTES', env);
+  if (!src) throw new IngestConfigError(NO_ROUTES);
+  return parseRoutesText(await readConfig(src, s3, failConfig), src.source);
 }
 
 /** The route of an object: the longest prefix match on bucket and key, or undefined. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { IngestConfigError } from './errors.js';
+import { IngestConfigError } from '../errors.js';
 import { loadRoutes, matchRoute, parseRoutes } from './routes.js';
 
 describe('routes', () => {

@@ -4,7 +4,7 @@
  * body), direct S3 notifications, and EventBridge "Object Created" events (direct or via
  * SQS). S3 notification keys are form-encoded (`+` is a space, then `%XX`).
  */
-import { MalformedEventError } from './errors.js';
+import { MalformedEventError } from '../errors.js';
 
 /** One uploaded object version, as the event described it. */
 export interface SourceObject {
@@ -15,7 +15,10 @@ export interface SourceObject {
   /** Without quotes. */
   eTag?: string;
   versionId?: string;
+  /** S3's per-key write order (hex); unique per upload of a key, repeated by redeliveries. */
   sequencer?: string;
+  /** When S3 recorded the upload (epoch ms), from the event. */
+  eventTime?: number;
 }
 
 /** One unit of acknowledgement: an SQS record, or the whole event for direct invocations. */
@@ -54,6 +57,11 @@ const unquote = (etag: unknown): string | undefined =>
 
 const optString = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
 const optNumber = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+/** An ISO-8601 event time as epoch ms (undefined when absent or unparsable). */
+const optTime = (x: unknown): number | undefined => {
+  const ms = typeof x === 'string' ? Date.parse(x) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+};
 
 /** Source objects of an S3 notification document (`{Records: [...]}`); `ignored` when it has none to ingest. */
 function fromS3Notification(doc: Json): { objects: SourceObject[]; ignored?: string } {
@@ -83,6 +91,7 @@ function fromS3Notification(doc: Json): { objects: SourceObject[]; ignored?: str
       eTag: unquote(obj['eTag']),
       versionId: optString(obj['versionId']),
       sequencer: optString(obj['sequencer']),
+      eventTime: optTime(r['eventTime']),
     });
   }
   return objects.length === 0 && skipped.length > 0
@@ -109,6 +118,7 @@ function fromEventBridge(doc: Json): { objects: SourceObject[]; ignored?: string
         eTag: unquote(obj['etag']),
         versionId: optString(obj['version-id']),
         sequencer: optString(obj['sequencer']),
+        eventTime: optTime(doc['time']),
       },
     ],
   };

@@ -13,7 +13,7 @@ import {
   type ObjectMeta,
   type ObjectStore,
 } from '@delta-serverless/core';
-import { SourceChangedError } from './errors.js';
+import { SourceChangedError } from '../errors.js';
 import type { SourceObject } from './events.js';
 
 interface SdkError {

@@ -5,7 +5,7 @@
  * configuration is reported in that invocation's logs (and the module import never throws).
  */
 import type { Context } from 'aws-lambda';
-import { createIngestHandler, type IngestHandler } from '../ingest.js';
+import { createIngestHandler, type IngestHandler } from '../ingest/handler.js';
 
 let built: IngestHandler | undefined;
 

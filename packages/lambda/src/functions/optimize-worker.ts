@@ -3,7 +3,7 @@
  * bins the maintenance function sends it and returns the new files; it commits nothing.
  */
 import type { Context } from 'aws-lambda';
-import { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from '../maintenance/handler.js';
+import { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from '../maintenance/worker-handler.js';
 
 let built: OptimizeWorkerHandler | undefined;
 
