@@ -21,6 +21,7 @@ export default $config({
     const { createIngest } = await import('./infra/ingest.js');
     const { createMaintenance } = await import('./infra/maintenance.js');
     const { configPlacement } = await import('./infra/environment.js');
+    const { createCatalog } = await import('./infra/catalog.js');
 
     const settings = resolveSettings($app.stage);
     // Routes and policies go in the environment, or in S3 objects when they would not fit in 4 KB.
@@ -30,6 +31,7 @@ export default $config({
     const { queue, dlq } = createQueues(settings, bucket);
     const { ingest } = createIngest(settings, { bucket, lockTable, queue }, placement.ingest);
     const { maintenance, worker } = createMaintenance(settings, { bucket, lockTable }, placement.maintenance);
+    const { database } = createCatalog(settings, { ingest, maintenance });
 
     return {
       bucket: bucket.name,
@@ -41,6 +43,7 @@ export default $config({
       optimizeWorkerFunction: worker.name,
       landingPrefix: settings.landingPrefix,
       tablesPrefix: settings.tablesPrefix,
+      glueDatabase: database.name,
     };
   },
 });

@@ -31,16 +31,26 @@ export interface IngestRouteConfig {
   timePartition?: { column: string; from: string; granularity: 'day' | 'hour' };
   /** Only 'rewrite': a 'reference' route needs uploads under the table root, outside the landing prefix. */
   mode?: 'rewrite';
+  /** Register the table in the deployment's Glue database and keep it in sync (infra/catalog.ts). */
+  catalog?: CatalogRef;
 }
+
+/**
+ * A table's Glue registration in the deployment's database (`catalogDatabase`): `true`, or
+ * `{ name }` for a Glue table name other than the default (the table's last path segment).
+ */
+export type CatalogRef = true | { name?: string };
 
 /**
  * What the scheduled maintenance does to one table: the maintenance handler's own policy
  * type (packages/lambda/src/maintenance/policy-types.ts), with a table name below the tables prefix
  * instead of a URI.
  */
-export type MaintenancePolicyConfig = Omit<TablePolicy, 'table'> & {
+export type MaintenancePolicyConfig = Omit<TablePolicy, 'table' | 'catalog'> & {
   /** Table name below the tables prefix. */
   table: string;
+  /** Sync the table's Glue registration in each run (the deployment's database). */
+  catalog?: CatalogRef;
 };
 
 /** Memory and timeout of a function. */
@@ -126,6 +136,8 @@ export interface Settings {
   configPrefix: string;
   /** Deploy the bundles of `pnpm bundle` (dist/lambda) instead of letting SST bundle. */
   prebuiltBundles: boolean;
+  /** Glue database of the tables with `catalog` (default `delta_serverless_<stage>`). */
+  catalogDatabase?: string;
 }
 
 /** The AWS recommendation: queue visibility timeout >= 6x the consumer's timeout (+ batching window). */
@@ -287,6 +299,18 @@ export function allTables(s: Settings): string[] {
   return unique([...ingestTables(s), ...maintenanceTables(s)]);
 }
 
+/** The Glue database of the deployment: `catalogDatabase`, else `delta_serverless_<stage>`. */
+export function catalogDatabaseName(s: Settings): string {
+  return s.catalogDatabase ?? `delta_serverless_${s.stage.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`;
+}
+
+/** A `catalog` setting as the handlers take it: `{ database, name? }`. */
+function catalogEnv(s: Settings, ref: CatalogRef | undefined): { catalog?: { database: string; name?: string } } {
+  if (ref === undefined) return {};
+  const name = ref === true ? undefined : ref.name;
+  return { catalog: { database: catalogDatabaseName(s), ...(name !== undefined ? { name } : {}) } };
+}
+
 /** Value of the ingest function's DELTA_INGEST_ROUTES: `s3://` URIs of the upload prefixes and tables. */
 export function ingestRoutesEnv(bucket: string, s: Settings): string {
   return JSON.stringify(
@@ -294,13 +318,16 @@ export function ingestRoutesEnv(bucket: string, s: Settings): string {
       ...r,
       prefix: `s3://${bucket}/${s.landingPrefix}${r.prefix}`,
       table: tableUri(bucket, s, r.table),
+      ...catalogEnv(s, r.catalog),
     })),
   );
 }
 
 /** Value of the maintenance function's DELTA_MAINTENANCE_TABLES: policies with table URIs. */
 export function maintenanceTablesEnv(bucket: string, s: Settings): string {
-  return JSON.stringify(s.maintenance.map((m) => ({ ...m, table: tableUri(bucket, s, m.table) })));
+  return JSON.stringify(
+    s.maintenance.map((m) => ({ ...m, table: tableUri(bucket, s, m.table), ...catalogEnv(s, m.catalog) })),
+  );
 }
 
 /** Throw InfraConfigError naming the first invalid setting. */
@@ -312,6 +339,11 @@ export function validateSettings(s: Settings): void {
   checkRoutes(s);
   checkTables(s);
   checkSchedule(s.maintenanceSchedule);
+  if (!/^[a-z0-9_]{1,255}$/.test(catalogDatabaseName(s))) {
+    throw new InfraConfigError(
+      `catalogDatabase "${catalogDatabaseName(s)}" must be 1-255 lowercase letters, digits and underscores (Athena accepts no others)`,
+    );
+  }
   checkInt('tmpExpirationDays', s.tmpExpirationDays, 1, 3650);
   checkInt('abortMultipartDays', s.abortMultipartDays, 1, 3650);
   checkInt('noncurrentVersionExpirationDays', s.noncurrentVersionExpirationDays, 1, 3650);

@@ -8,6 +8,7 @@ export function servicesEnv(s: ServiceInfo): Record<string, string> {
     DS_TEST_CONDITIONAL_WRITES: String(s.conditionalWrites),
     AWS_ENDPOINT_URL_S3: s.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: s.dynamoEndpoint,
+    AWS_ENDPOINT_URL_GLUE: s.glueEndpoint,
     AWS_REGION: s.region,
     AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,
@@ -26,6 +27,7 @@ export function servicesFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceIn
     tier: tier as Tier,
     s3Endpoint: s3,
     dynamoEndpoint: dynamo,
+    glueEndpoint: env['AWS_ENDPOINT_URL_GLUE'] ?? '',
     region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
     credentials: {
       accessKeyId: env['AWS_ACCESS_KEY_ID'] ?? '',

@@ -1,4 +1,5 @@
 /** External tier: servers someone else runs (docker-compose MinIO + DynamoDB Local, real AWS). */
+import { startMoto } from './moto.js';
 import type { Services } from './types.js';
 
 function required(name: string): string {
@@ -17,21 +18,27 @@ function required(name: string): string {
  * Reads endpoints and credentials from the environment: AWS_ENDPOINT_URL_S3,
  * AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION (or AWS_DEFAULT_REGION), AWS_ACCESS_KEY_ID,
  * AWS_SECRET_ACCESS_KEY; optional AWS_ENDPOINT_URL_SQS, and DS_TEST_CONDITIONAL_WRITES=false for
- * a store that ignores If-None-Match. Starts and stops nothing.
+ * a store that ignores If-None-Match. AWS_ENDPOINT_URL_GLUE names a Glue endpoint; without it
+ * moto's server is started for Glue (the only thing started).
  */
 export async function startExternal(): Promise<Services> {
   const region = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  const glueEndpoint = process.env['AWS_ENDPOINT_URL_GLUE'];
+  const moto = glueEndpoint ? undefined : await startMoto();
   const services: Services = {
     tier: 'external',
     s3Endpoint: required('AWS_ENDPOINT_URL_S3'),
     dynamoEndpoint: required('AWS_ENDPOINT_URL_DYNAMODB'),
+    glueEndpoint: glueEndpoint ?? moto!.endpoint,
     region: region ?? required('AWS_REGION'),
     credentials: {
       accessKeyId: required('AWS_ACCESS_KEY_ID'),
       secretAccessKey: required('AWS_SECRET_ACCESS_KEY'),
     },
     conditionalWrites: process.env['DS_TEST_CONDITIONAL_WRITES'] !== 'false',
-    stop: async () => undefined,
+    stop: async () => {
+      await moto?.stop();
+    },
   };
   const sqs = process.env['AWS_ENDPOINT_URL_SQS'];
   if (sqs) services.sqsEndpoint = sqs;

@@ -15,7 +15,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = performance.now();
   const services = await startTier(tier);
   const ms = Math.round(performance.now() - started);
-  console.log(`[services] ${tier}: S3 ${services.s3Endpoint}, DynamoDB ${services.dynamoEndpoint} (${ms} ms)`);
+  console.log(
+    `[services] ${tier}: S3 ${services.s3Endpoint}, DynamoDB ${services.dynamoEndpoint}, Glue ${services.glueEndpoint} (${ms} ms)`,
+  );
 
   const info = serviceInfo(services);
   project.provide('dsServices', info);

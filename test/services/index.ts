@@ -54,6 +54,15 @@ export function dynamoConfig(s: ServiceInfo = services()): {
   return { endpoint: s.dynamoEndpoint, region: s.region, credentials: { ...s.credentials } };
 }
 
+/** AWS SDK v3 GlueClient options for the services (moto's server unless external). */
+export function glueConfig(s: ServiceInfo = services()): {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+} {
+  return { endpoint: s.glueEndpoint, region: s.region, credentials: { ...s.credentials } };
+}
+
 let minioCache: { endpoint: string; client: MinioClient } | undefined;
 let dynamoCache: { endpoint: string; client: DynamoDBClient } | undefined;
 

@@ -16,6 +16,8 @@ export interface ServiceInfo {
   /** SQS endpoint where the tier has one (embedded: fauxqs). */
   sqsEndpoint?: string;
   dynamoEndpoint: string;
+  /** Glue endpoint: moto's server (embedded and real tiers) or AWS_ENDPOINT_URL_GLUE (external). */
+  glueEndpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** True when the S3 endpoint honours `If-None-Match: *` on PutObject (412 if the key exists). */
@@ -41,6 +43,7 @@ export function serviceInfo(s: ServiceInfo): ServiceInfo {
     tier: s.tier,
     s3Endpoint: s.s3Endpoint,
     dynamoEndpoint: s.dynamoEndpoint,
+    glueEndpoint: s.glueEndpoint,
     region: s.region,
     credentials: { accessKeyId: s.credentials.accessKeyId, secretAccessKey: s.credentials.secretAccessKey },
     conditionalWrites: s.conditionalWrites,

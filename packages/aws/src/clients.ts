@@ -7,9 +7,11 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsConfig } from './config.js';
+import { loadGlueSdk } from './catalog/glue-sdk.js';
 import { loadDynamoSdk } from './dynamodb-sdk.js';
 import { countRequests, RequestCounter } from './request-counter.js';
 
@@ -20,8 +22,10 @@ export interface AwsClients {
    * use S3 (conditional-write commits) never load the DynamoDB SDK.
    */
   dynamo(): Promise<DynamoDBClient>;
+  /** The Glue client, created on first call: only catalog sync loads the Glue SDK. */
+  glue(): Promise<GlueClient>;
   counter: RequestCounter;
-  /** Close both clients' sockets (the DynamoDB one only if it was created). */
+  /** Close the clients' sockets (DynamoDB and Glue only if they were created). */
   destroy(): void;
 }
 
@@ -62,12 +66,20 @@ export function createClients(config: AwsConfig, counter = new RequestCounter())
       countRequests(client as never, counter, 'dynamodb:');
       return client;
     }));
+  let glue: Promise<GlueClient> | undefined;
+  const glueClient = () =>
+    (glue ??= loadGlueSdk().then(({ GlueClient }) => {
+      const client = new GlueClient({ ...common, endpoint: config.glueEndpoint, requestHandler: handler() });
+      countRequests(client as never, counter, 'glue:');
+      return client;
+    }));
   countRequests(s3 as never, counter, 's3:');
   const destroy = () => {
     s3.destroy();
     void dynamo?.then((c) => c.destroy());
+    void glue?.then((c) => c.destroy());
   };
-  return { s3, dynamo: dynamoClient, counter, destroy };
+  return { s3, dynamo: dynamoClient, glue: glueClient, counter, destroy };
 }
 
 /** Shared clients for a configuration (one set per distinct config in the process). */

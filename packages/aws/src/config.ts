@@ -8,6 +8,7 @@
  * | `AWS_REGION` (`AWS_DEFAULT_REGION`) | region |
  * | `AWS_ENDPOINT_URL_S3` (`AWS_ENDPOINT_URL`) | custom S3 endpoint (MinIO, Ceph, emulators): path-style |
  * | `AWS_ENDPOINT_URL_DYNAMODB` | custom DynamoDB endpoint |
+ * | `AWS_ENDPOINT_URL_GLUE` | custom Glue endpoint (moto's server, for catalog sync tests) |
  * | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | static credentials (else the default chain) |
  * | `AWS_S3_LOCKING_PROVIDER` | `dynamodb` selects the lock table; otherwise S3 conditional writes |
  * | `DELTA_DYNAMO_TABLE_NAME` | lock table name (default `delta_log`) |
@@ -23,6 +24,7 @@ export interface AwsConfig {
   region: string;
   s3Endpoint?: string;
   dynamoEndpoint?: string;
+  glueEndpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   lockingProvider: LockingProvider;
   lockTableName: string;
@@ -58,6 +60,7 @@ export function resolveAwsConfig(options: StorageOptions = {}, env: NodeJS.Proce
     region: get('AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
     s3Endpoint,
     dynamoEndpoint: get('AWS_ENDPOINT_URL_DYNAMODB'),
+    glueEndpoint: get('AWS_ENDPOINT_URL_GLUE'),
     credentials:
       accessKeyId && secretAccessKey
         ? { accessKeyId, secretAccessKey, sessionToken: get('AWS_SESSION_TOKEN') }

@@ -19,3 +19,4 @@ export { RequestCounter, countRequests } from './request-counter.js';
 export { getTable, clearTableCache } from './table-cache.js';
 export { parseS3Uri, formatS3Uri, type S3Location } from './s3-uri.js';
 export { AccessDeniedError } from './errors.js';
+export * from './catalog/index.js';

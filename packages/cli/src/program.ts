@@ -22,6 +22,8 @@ import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
 import { changesCommand } from './commands/changes.js';
 import { deleteCommand, updateCommand } from './commands/dml.js';
+import { catalogShowCommand, catalogSyncCommand } from './commands/catalog.js';
+import { generateManifestCommand } from './commands/generate-manifest.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -223,6 +225,34 @@ export function buildProgram(io: Io = defaultIo): Command {
     .action((uri: string, opts) => cleanupLogsCommand(uri, opts, io.out));
 
   program
+    .command('generate-manifest')
+    .description(
+      'write _symlink_format_manifest/ (one manifest of live files per partition) for Presto / Redshift Spectrum',
+    )
+    .argument('<table>', 'table path or URI')
+    .addOption(storage())
+    .action((uri: string, opts) => generateManifestCommand(uri, opts, io.out));
+
+  const catalog = program
+    .command('catalog')
+    .description('register the table in the AWS Glue Data Catalog (Athena, Trino, Spark/EMR find it by name)');
+  const catalogTarget = (cmd: Command) =>
+    cmd
+      .argument('<table>', 'table URI (s3://bucket/path)')
+      .requiredOption('--database <db>', 'Glue database')
+      .option('--name <name>', "Glue table name (default: the table's name, else the last path segment)")
+      .option('--catalog-id <id>', 'Data Catalog ID (account) when it is not your own')
+      .addOption(storage());
+  catalogTarget(catalog.command('sync'))
+    .description('create or update the Glue table from the Delta log (no write when it already matches)')
+    .option('--create-database', 'create the Glue database if it does not exist')
+    .action((uri: string, opts) => catalogSyncCommand(uri, opts, io.out));
+  catalogTarget(catalog.command('show'))
+    .description('print the Glue table and whether it is in sync with the Delta log')
+    .option('--json', 'print as JSON')
+    .action((uri: string, opts) => catalogShowCommand(uri, opts, io.out));
+
+  program
     .command('create-lock-table')
     .description("create the DynamoDB lock table (Delta Spark's schema, on-demand, TTL on expireTime)")
     .option('--table-name <name>', 'lock table name (default: DELTA_DYNAMO_TABLE_NAME or delta_log)')
@@ -263,7 +293,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const program = buildProgram(io);
   // Subcommands copy settings when created, so each needs the override too (else commander
   // calls process.exit(1) on a bad subcommand flag instead of letting us return 2).
-  for (const cmd of [program, ...program.commands]) cmd.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program)) cmd.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -135,3 +135,17 @@ export type { ParquetFileReader, ReadBatchesOptions, OpenParquetOptions } from '
 export { writeParquet, createParquetWriter } from './parquet/writer.js';
 export { preloadParquet } from './parquet/wasm.js';
 export type { ParquetWriteOptions, ParquetCompression } from './parquet/writer.js';
+
+// Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
+export {
+  generateSymlinkManifest,
+  updateSymlinkManifests,
+  symlinkManifestEnabled,
+  planFullManifest,
+  planIncrementalManifest,
+  executeManifestPlan,
+  ManifestNotSupportedError,
+  MANIFEST_DIR,
+  SYMLINK_MANIFEST_PROPERTY,
+} from './manifest/index.js';
+export type { ManifestPlan, ManifestWrite, ManifestResult } from './manifest/index.js';

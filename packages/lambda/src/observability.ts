@@ -18,7 +18,8 @@ export type IngestMetric =
   | 'DuplicatesSkipped'
   | 'ObjectsFailed'
   | 'ObjectsIngested'
-  | 'ObjectsSuperseded';
+  | 'ObjectsSuperseded'
+  | 'CatalogSyncFailed';
 
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
 
@@ -32,6 +33,7 @@ const UNITS: Record<IngestMetric, Unit> = {
   ObjectsFailed: MetricUnit.Count,
   ObjectsIngested: MetricUnit.Count,
   ObjectsSuperseded: MetricUnit.Count,
+  CatalogSyncFailed: MetricUnit.Count,
 };
 
 /** What the handler needs of a logger (Powertools Logger fits; so does a test double). */

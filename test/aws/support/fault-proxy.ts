@@ -1,5 +1,5 @@
 /**
- * A small HTTP proxy for fault injection in front of the S3 or DynamoDB endpoint. For each
+ * A small HTTP proxy for fault injection in front of the S3, DynamoDB or Glue endpoint. For each
  * request a decider picks what happens:
  *
  * - `pass`: forwarded unchanged (the Host header too, so SigV4 signatures stay valid);
@@ -43,7 +43,7 @@ export const HANG: FaultAction = { kind: 'hang' };
 export interface RequestInfo {
   /** 1-based, over all requests through this proxy. */
   seq: number;
-  service: 's3' | 'dynamodb';
+  service: Service;
   method: string;
   /** S3 object key (decoded, without the bucket); undefined for bucket-level requests. */
   key?: string;
@@ -65,6 +65,9 @@ export interface LogEntry extends RequestInfo {
 
 export type Decider = (req: RequestInfo) => FaultAction;
 
+/** JSON protocols (DynamoDB, Glue) name the operation in X-Amz-Target; S3 is REST. */
+export type Service = 's3' | 'dynamodb' | 'glue';
+
 export interface FaultProxy {
   endpoint: string;
   log: LogEntry[];
@@ -73,8 +76,8 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-function classify(service: 's3' | 'dynamodb', method: string, url: URL, target: string | undefined): RequestInfo {
-  if (service === 'dynamodb') {
+function classify(service: Service, method: string, url: URL, target: string | undefined): RequestInfo {
+  if (service !== 's3') {
     const op = (target ?? '').split('.').pop() ?? 'unknown';
     return { seq: 0, service, method, op, kind: op, query: url.search.slice(1) };
   }
@@ -93,10 +96,13 @@ function classify(service: 's3' | 'dynamodb', method: string, url: URL, target: 
   return { seq: 0, service, method, key, op: method, kind, query: url.search.slice(1) };
 }
 
-function errorBody(
-  service: 's3' | 'dynamodb',
-  a: Extract<FaultAction, { kind: 'status' }>,
-): { type: string; body: string } {
+function errorBody(service: Service, a: Extract<FaultAction, { kind: 'status' }>): { type: string; body: string } {
+  if (service === 'glue') {
+    return {
+      type: 'application/x-amz-json-1.1',
+      body: JSON.stringify({ __type: a.code, message: a.message ?? a.code }),
+    };
+  }
   if (service === 'dynamodb') {
     const type = `com.amazonaws.dynamodb.v20120810#${a.code}`;
     return { type: 'application/x-amz-json-1.0', body: JSON.stringify({ __type: type, message: a.message ?? a.code }) };
@@ -110,7 +116,7 @@ function errorBody(
 /** Starts a proxy on 127.0.0.1 in front of `upstream` (an http:// endpoint). */
 export async function startFaultProxy(
   upstream: string,
-  service: 's3' | 'dynamodb',
+  service: Service,
   decide: Decider = () => PASS,
 ): Promise<FaultProxy> {
   const up = new URL(upstream);

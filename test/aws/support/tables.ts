@@ -36,6 +36,7 @@ export function storageOptions(mode: Mode, lockTable?: string, extra: StorageOpt
   const opts: StorageOptions = {
     AWS_ENDPOINT_URL_S3: s.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: s.dynamoEndpoint,
+    AWS_ENDPOINT_URL_GLUE: s.glueEndpoint,
     AWS_REGION: s.region,
     AWS_ACCESS_KEY_ID: s.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s.credentials.secretAccessKey,

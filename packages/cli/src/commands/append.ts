@@ -83,4 +83,5 @@ export async function appendCommand(
       (result.conflictsRetried ? `; ${result.conflictsRetried} concurrent commit(s) retried` : '') +
       '\n',
   );
+  if (result.postCommit?.manifestError) out(`warning: ${result.postCommit.manifestError.message}\n`);
 }

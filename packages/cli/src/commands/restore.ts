@@ -24,4 +24,5 @@ export async function restoreCommand(
     `restored to version ${r.restoredVersion} as version ${r.version}: ${m.numRestoredFiles} file(s) restored (${m.restoredFilesSize} bytes), ` +
       `${m.numRemovedFiles} removed (${m.removedFilesSize} bytes); table now has ${m.numOfFilesAfterRestore} file(s), ${m.tableSizeAfterRestore} bytes\n`,
   );
+  if (r.postCommit?.manifestError) out(`warning: ${r.postCommit.manifestError.message}\n`);
 }

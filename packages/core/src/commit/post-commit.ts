@@ -1,14 +1,16 @@
 /**
- * After a commit: write a checkpoint every `delta.checkpointInterval` versions (default 10)
- * and then remove expired log files (metadata cleanup). Failures here never fail the
+ * After a commit: update symlink manifests when the table asks for them
+ * (manifest/hook.ts), write a checkpoint every `delta.checkpointInterval` versions (default
+ * 10) and then remove expired log files (metadata cleanup). Failures here never fail the
  * commit that triggered them; they are reported to the caller.
  */
 import { writeCheckpoint } from '../log/checkpoint-write.js';
+import { runManifestHook, type ManifestHookResult } from '../manifest/post-commit.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { Snapshot } from '../table/snapshot.js';
 
-export interface PostCommitResult {
+export interface PostCommitResult extends ManifestHookResult {
   checkpointed?: number;
   cleanedUp?: number;
   error?: Error;
@@ -20,7 +22,7 @@ export function checkpointInterval(snapshot: Snapshot): number {
 }
 
 export async function runPostCommitHooks(snapshot: Snapshot): Promise<PostCommitResult> {
-  const out: PostCommitResult = {};
+  const out: PostCommitResult = await runManifestHook(snapshot);
   if (snapshot.version === 0 || snapshot.version % checkpointInterval(snapshot) !== 0) return out;
   // v2Checkpoint tables need v2 checkpoints, which we do not write: leave them to Spark.
   if (hasWriterFeature(snapshot.protocol, 'v2Checkpoint')) return out;

@@ -3,6 +3,7 @@
  * files that version had and removing the ones it did not. Refuses when files it needs
  * were already deleted (VACUUM), naming one of them.
  */
+import { runPostCommitHooks, type PostCommitResult } from '../commit/post-commit.js';
 import { commitTransaction, type CommitOptions, type CommitOutcome } from '../commit/transaction.js';
 import { VersionNotFoundError } from '../errors.js';
 import { fileKey } from '../log/replay.js';
@@ -26,6 +27,8 @@ export interface RestoreMetrics {
 export interface RestoreResult extends CommitOutcome {
   metrics: RestoreMetrics;
   restoredVersion: number;
+  /** Manifest update and checkpoint after the commit (commit/post-commit.ts). */
+  postCommit?: PostCommitResult;
 }
 
 export async function restoreTable(
@@ -105,5 +108,6 @@ export async function restoreTable(
     },
     opts,
   );
-  return { ...outcome, metrics, restoredVersion: target.version };
+  const postCommit = outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
+  return { ...outcome, metrics, restoredVersion: target.version, postCommit };
 }

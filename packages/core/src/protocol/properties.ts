@@ -64,6 +64,7 @@ const KNOWN: Record<string, Validator> = {
   'delta.enableRowTracking': bool,
   'delta.universalFormat.enabledFormats': () => undefined,
   'delta.enableIcebergCompatV2': bool,
+  'delta.compatibility.symlinkFormatManifest.enabled': bool,
 };
 
 /** Properties that turn on behaviour this engine does not write yet. */
@@ -101,6 +102,16 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
     if (problem) throw new InvalidArgumentError(`table property ${key}=${JSON.stringify(value)} ${problem}`);
     if (NOT_YET[key] && value === 'true')
       throw new InvalidArgumentError(`table property ${key}=true is rejected: ${NOT_YET[key]}`);
+  }
+  if (
+    props['delta.compatibility.symlinkFormatManifest.enabled'] === 'true' &&
+    props['delta.enableDeletionVectors'] === 'true'
+  ) {
+    // Delta Spark refuses the same pair: manifests cannot hide the rows a deletion vector deletes.
+    throw new InvalidArgumentError(
+      'delta.compatibility.symlinkFormatManifest.enabled=true and delta.enableDeletionVectors=true cannot be set together: ' +
+        'engines reading through symlink manifests would return rows that deletion vectors delete. Turn one of them off.',
+    );
   }
   const statsCols = props['delta.dataSkippingStatsColumns'];
   if (statsCols) {

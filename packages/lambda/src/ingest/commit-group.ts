@@ -26,6 +26,7 @@ import {
   type Action,
   type CommitOutcome,
   type ObjectStore,
+  type PostCommitResult,
   type Snapshot,
   type StructType,
 } from '@delta-serverless/core';
@@ -54,6 +55,10 @@ export interface GroupCommitResult {
   outcomes: Map<string, ObjectOutcome>;
   /** The version committed (undefined when nothing was). */
   version?: number;
+  /** That commit created the table or changed its metadata (schema evolution). */
+  metadataChanged?: boolean;
+  /** Post-commit hooks of that commit (symlink manifests, checkpoint): errors to report. */
+  postCommit?: PostCommitResult;
   snapshot?: Snapshot;
   conflicts: number;
   latencyMs: number;
@@ -124,8 +129,13 @@ export async function commitGroup(opts: CommitGroupOptions): Promise<GroupCommit
     try {
       const out = await commitOnce(opts, attempt, schema, left, () => result.conflicts++);
       for (const o of attempt.pending) outcomes.set(o.appId, { status: 'committed', version: out.outcome.version });
-      Object.assign(result, { version: out.outcome.version, snapshot: out.outcome.snapshot, ...out.totals });
-      await postCommit(opts, out.outcome.snapshot);
+      Object.assign(result, {
+        version: out.outcome.version,
+        snapshot: out.outcome.snapshot,
+        metadataChanged: out.metadataChanged,
+        ...out.totals,
+      });
+      result.postCommit = await postCommit(opts, out.outcome.snapshot);
       break;
     } catch (err) {
       const next = await afterFailedCommit(opts, attempt, err, rebuild, outcomes);
@@ -178,7 +188,11 @@ async function commitOnce(
   schema: StructType,
   leftMs: number | undefined,
   onConflict: () => void,
-): Promise<{ outcome: CommitOutcome; totals: { rows: number; files: number; bytes: number } }> {
+): Promise<{
+  outcome: CommitOutcome;
+  metadataChanged: boolean;
+  totals: { rows: number; files: number; bytes: number };
+}> {
   const { base, pending } = attempt;
   const layout = layoutActions(base ? { protocol: base.protocol, metadata: base.metadata } : undefined, schema, {
     partitionColumns: opts.partitionColumns,
@@ -208,7 +222,7 @@ async function commitOnce(
     },
     { onConflict, ...(leftMs !== undefined ? { retry: { deadlineMs: leftMs } } : {}) },
   );
-  return { outcome, totals: { rows, files: adds.length, bytes } };
+  return { outcome, metadataChanged: !!layout.metaData, totals: { rows, files: adds.length, bytes } };
 }
 
 /**
@@ -246,10 +260,11 @@ async function afterFailedCommit(
 }
 
 /** Checkpoint and log cleanup after the commit, when the invocation has time for them. */
-async function postCommit(opts: CommitGroupOptions, snapshot: Snapshot): Promise<void> {
-  if (opts.deadline !== undefined && opts.deadline - Date.now() < POST_COMMIT_MIN_MS) return;
+async function postCommit(opts: CommitGroupOptions, snapshot: Snapshot): Promise<PostCommitResult | undefined> {
+  if (opts.deadline !== undefined && opts.deadline - Date.now() < POST_COMMIT_MIN_MS) return undefined;
   const hooks = await runPostCommitHooks(snapshot);
   if (hooks.error) opts.onPostCommitError?.(hooks.error);
+  return hooks;
 }
 
 function deadlineError(opts: CommitGroupOptions, conflicts: number): Error {

@@ -9,6 +9,7 @@ import { IngestDeadlineError, SourceChangedError, StaleEventError } from '../err
 import { describeError, emit } from '../observability.js';
 import { commitGroup, type GroupCommitResult, type ObjectOutcome } from './commit-group.js';
 import type { Item, RunContext } from './run.js';
+import type { Route } from './routes.js';
 import { stageLayout, stageObject, type StagedObject } from './stage-object.js';
 
 /** Clock skew allowed between S3's event time and ours when checking an event against the txn retention. */
@@ -66,7 +67,26 @@ export async function runGroup(ctx: RunContext, table: string, items: Item[]): P
     return outcomes;
   }
   recordCommit(ctx, table, items, res, outcomes);
+  if (res.postCommit?.manifestError)
+    ctx.logger.warn('symlink manifests not updated', { table, ...describeError(res.postCommit.manifestError) });
+  const route = todo[0]!.route;
+  if (route.catalog && res.metadataChanged && res.snapshot) await syncAfterCommit(ctx, route, res.snapshot);
   return outcomes;
+}
+
+/** Keep the Glue registration in step with a commit that changed the metadata; never throws. */
+async function syncAfterCommit(ctx: RunContext, route: Route, snapshot: Snapshot): Promise<void> {
+  if (!ctx.syncCatalog || !route.catalog) return;
+  try {
+    const r = await ctx.syncCatalog(snapshot, route.catalog);
+    ctx.logger.info('catalog synced', { table: route.table, ...r });
+  } catch (err) {
+    emit(ctx.metrics, 'CatalogSyncFailed', 1);
+    ctx.logger.warn('catalog sync failed; the next sync (maintenance run) repairs it', {
+      table: route.table,
+      ...describeError(err),
+    });
+  }
 }
 
 /** Exactly once, first line: ids the table already has are acknowledged without reading. */

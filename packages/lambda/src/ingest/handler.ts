@@ -15,6 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
 import type { Context, SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { catalogSyncer } from '../catalog-sync.js';
 import { IngestDeadlineError, ObjectIngestError } from '../errors.js';
 import { parseEvent } from './events.js';
 import { startRun, type MessageResult } from './run.js';
@@ -107,6 +108,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
       throw err;
     }));
   const processor = new BatchProcessor(EventType.SQS);
+  const syncCatalog = catalogSyncer(config.clients, config.storageOptions);
 
   return async (event, context) => {
     const parsed = parseEvent(event);
@@ -121,6 +123,7 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
         stageConcurrency: config.stageConcurrency ?? 4,
         invocationId: context?.awsRequestId,
         deadline: deadlines.work,
+        syncCatalog,
       },
       parsed.messages,
     );

@@ -5,6 +5,7 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
 import type { SourceObject } from './events.js';
@@ -42,6 +43,8 @@ export interface RouteConfig {
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
+  /** Keep the table registered in this Glue database (synced when a commit changes the metadata). */
+  catalog?: CatalogConfig;
 }
 
 export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | 'schemaMode' | 'mode'>> {
@@ -52,6 +55,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   partitionBy: string[];
   csv?: CsvRouteOptions;
   timePartition?: TimePartition;
+  catalog?: CatalogConfig;
 }
 
 const ROUTE_KEYS = new Set([
@@ -64,6 +68,7 @@ const ROUTE_KEYS = new Set([
   'csv',
   'timePartition',
   'mode',
+  'catalog',
 ]);
 
 function fail(i: number, msg: string): never {
@@ -134,6 +139,7 @@ function validateRoute(raw: unknown, i: number): Route {
     csv: csv as CsvRouteOptions | undefined,
     timePartition,
     mode,
+    ...(r['catalog'] !== undefined ? { catalog: parseCatalogConfig(r['catalog'], 'catalog', (m) => fail(i, m)) } : {}),
   };
 }
 
@@ -154,6 +160,10 @@ export function parseRoutes(config: unknown): Route[] {
     if (other && JSON.stringify(other.partitionBy) !== JSON.stringify(r.partitionBy))
       throw new IngestConfigError(
         `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but partition it differently`,
+      );
+    if (other && JSON.stringify(other.catalog) !== JSON.stringify(r.catalog))
+      throw new IngestConfigError(
+        `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but name different catalog registrations`,
       );
     byTable.set(r.table, r);
   }

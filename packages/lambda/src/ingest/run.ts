@@ -5,6 +5,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { sourceAppId } from './app-id.js';
+import type { CatalogSyncer } from '../catalog-sync.js';
 import type { ObjectOutcome } from './commit-group.js';
 import { ObjectIngestError } from '../errors.js';
 import type { EventMessage, SourceObject } from './events.js';
@@ -23,6 +24,8 @@ export interface RunContext {
   invocationId?: string;
   /** Epoch ms after which no object is read and no commit attempted (undefined: no deadline). */
   deadline?: number;
+  /** Glue sync of routes with `catalog` (after commits that change the metadata). */
+  syncCatalog?: CatalogSyncer;
 }
 
 /** One upload of the batch, with every message that announced it. */

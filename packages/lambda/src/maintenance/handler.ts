@@ -12,6 +12,7 @@ import { clientsFor, resolveAwsConfig, type AwsClients } from '@delta-serverless
 import type { StorageOptions } from '@delta-serverless/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { catalogSyncer } from '../catalog-sync.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { describeError } from '../observability.js';
 import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
@@ -73,6 +74,7 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
         storeFor,
         deadline: started + budget - (config.safetyMarginMs ?? 60_000),
         invokeWorker,
+        syncCatalog: catalogSyncer(config.clients, config.storageOptions),
         startAt: resumeAt,
         minStepMs: config.minStepMs,
         now: config.now,

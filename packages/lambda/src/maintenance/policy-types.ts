@@ -35,4 +35,9 @@ export interface TablePolicy {
   vacuum?: VacuumPolicy | false;
   /** Delete expired log files (default true). */
   cleanupLogs?: boolean;
+  /**
+   * Keep the table registered in this Glue database: each run syncs it (one GetTable when
+   * nothing changed), before the other steps.
+   */
+  catalog?: { database: string; name?: string; catalogId?: string };
 }

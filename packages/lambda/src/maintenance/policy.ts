@@ -4,6 +4,7 @@
  * configuration fails the first invocation loudly instead of skipping tables quietly.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { parseCatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { MaintenanceConfigError } from '../errors.js';
 
@@ -26,12 +27,13 @@ function parseOne(raw: unknown, i: number): TablePolicy {
   if (!raw || typeof raw !== 'object') fail(`entry ${i} must be a table URI or an object with "table"`);
   const o = raw as Record<string, unknown>;
   if (typeof o['table'] !== 'string' || o['table'] === '') fail(`entry ${i} has no "table" URI`);
-  const known = new Set(['table', 'checkpoint', 'optimize', 'vacuum', 'cleanupLogs']);
+  const known = new Set(['table', 'checkpoint', 'optimize', 'vacuum', 'cleanupLogs', 'catalog']);
   const extra = Object.keys(o).find((k) => !known.has(k));
   if (extra) fail(`entry ${i} (${o['table']}) has an unknown key "${extra}"; known: ${[...known].join(', ')}`);
   const policy: TablePolicy = { table: o['table'] };
   if (o['checkpoint'] !== undefined) policy.checkpoint = o['checkpoint'] === true;
   if (o['cleanupLogs'] !== undefined) policy.cleanupLogs = o['cleanupLogs'] === true;
+  if (o['catalog'] !== undefined) policy.catalog = parseCatalogConfig(o['catalog'], `entry ${i} catalog`, fail);
   if (o['optimize'] === false) policy.optimize = false;
   else if (o['optimize'] !== undefined) {
     const p = o['optimize'] as Record<string, unknown>;

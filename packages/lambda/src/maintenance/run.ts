@@ -19,12 +19,13 @@ import {
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import type { CatalogSyncer } from '../catalog-sync.js';
 import { optimizeFanOut, type FanOutOptions, type WorkerInvoker } from './fan-out.js';
 import { acquireLease, lastLeaseTime } from './lease.js';
 import type { OptimizePolicy, TablePolicy, VacuumPolicy } from './policy.js';
 
 export interface StepReport {
-  step: 'checkpoint' | 'optimize' | 'vacuum' | 'cleanupLogs';
+  step: 'catalog' | 'checkpoint' | 'optimize' | 'vacuum' | 'cleanupLogs';
   /** What happened, for logs: "skipped: not due", "committed version 12", ... */
   outcome: string;
   ms: number;
@@ -58,6 +59,8 @@ export interface MaintenanceOptions {
   onLateWorker?: FanOutOptions['onLateWorker'];
   /** Clock for VACUUM and log cleanup (tests). */
   now?: () => number;
+  /** Glue sync of tables whose policy has `catalog`. */
+  syncCatalog?: CatalogSyncer;
   /** Start with the table at this index (the first one deferred last time). */
   startAt?: number;
   onStep?: (table: string, step: StepReport) => void;
@@ -102,6 +105,19 @@ function interval(snapshot: Snapshot): number {
   return Number.isInteger(n) && n > 0 ? n : 10;
 }
 
+/** Glue registration in step with the log (one GetTable when nothing changed). */
+function catalogStep(
+  table: DeltaTable,
+  catalog: NonNullable<TablePolicy['catalog']>,
+  sync: CatalogSyncer,
+): Promise<StepReport> {
+  return timed('catalog', async () => {
+    const r = await sync(table, catalog);
+    const changes = r.changes.length > 0 ? `: ${r.changes.join(', ')}` : '';
+    return { outcome: `${r.action} ${r.database}.${r.name} (version ${r.version})${changes}` };
+  });
+}
+
 /** Open the table, take its lease, run its steps, release the lease. */
 async function maintainTable(policy: TablePolicy, opts: MaintenanceOptions, report: TableReport): Promise<void> {
   const table = await DeltaTable.open(opts.storeFor(policy.table));
@@ -125,6 +141,7 @@ async function maintainTable(policy: TablePolicy, opts: MaintenanceOptions, repo
     },
   };
   try {
+    if (policy.catalog && opts.syncCatalog) run.record(await catalogStep(table, policy.catalog, opts.syncCatalog));
     if (policy.checkpoint !== false) run.record(await checkpointStep(run));
     if (policy.optimize !== false && startable(run)) run.record(await optimizeStep(run, policy.optimize ?? {}));
     if (policy.vacuum !== false && startable(run)) run.record(await vacuumStep(run, policy.vacuum ?? {}));
