@@ -131,6 +131,20 @@ describe('deletion vectors', () => {
     expect(await ids(table)).toEqual([...Array(30).keys()].map((i) => i + 10));
   });
 
+  test('tables that keep symlink manifests are changed copy-on-write, never with vectors', async () => {
+    const dir = await fourFiles();
+    const table = await DeltaTable.open(dir);
+    await table.setProperties({ 'delta.compatibility.symlinkFormatManifest.enabled': 'true' });
+    const r = await table.delete('id = 7');
+    expect(r.metrics).toMatchObject({ numDeletionVectorsAdded: 0, numAddedFiles: 1, numRemovedFiles: 1 });
+    await expect(table.delete('id = 8', { deletionVectors: true })).rejects.toThrow(/manifest/);
+    const manifests = fs.readdirSync(path.join(dir, '_symlink_format_manifest'), { recursive: true });
+    expect(manifests.length).toBeGreaterThan(0);
+    await expect(table.setProperties({ 'delta.enableDeletionVectors': 'true' })).rejects.toThrow(
+      /cannot be set together/,
+    );
+  });
+
   test('setProperties enables deletion vectors on an existing table (protocol 3/7)', async () => {
     const dir = await fourFiles();
     const table = await DeltaTable.open(dir);

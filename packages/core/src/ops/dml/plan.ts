@@ -41,8 +41,18 @@ export function deletionVectorsWritable(snapshot: Snapshot): boolean {
   );
 }
 
+/** Tables that keep symlink manifests: a deletion vector would make manifest readers see deleted rows. */
+const MANIFEST_PROPERTY = 'delta.compatibility.symlinkFormatManifest.enabled';
+
 function useDeletionVectors(snapshot: Snapshot, opt: boolean | undefined): boolean {
   const writable = deletionVectorsWritable(snapshot);
+  if (snapshot.properties[MANIFEST_PROPERTY] === 'true') {
+    if (opt === true)
+      throw new InvalidArgumentError(
+        `deletionVectors: true on a table with ${MANIFEST_PROPERTY}=true: engines reading through the manifest would return the deleted rows; leave deletionVectors unset (copy-on-write)`,
+      );
+    return false;
+  }
   if (opt === true && !writable)
     throw new InvalidArgumentError(
       'deletionVectors: true needs a table with delta.enableDeletionVectors=true (set the property with ' +

@@ -19,6 +19,13 @@ const FIXED: [RegExp, string][] = [
   [/^delta\.(minReaderVersion|minWriterVersion)$/, 'protocol versions follow from the features the properties need'],
 ];
 
+/** Properties whose validity depends on each other: checked on the table's configuration after the change. */
+const CROSS_CHECKED = ['delta.compatibility.symlinkFormatManifest.enabled', 'delta.enableDeletionVectors'];
+
+function pick(props: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]!]));
+}
+
 export async function setTableProperties(
   latest: Snapshot,
   properties: Readonly<Record<string, string>>,
@@ -36,6 +43,7 @@ export async function setTableProperties(
   }
   validateProperties(properties, latest.schema);
   const configuration = { ...latest.properties, ...properties };
+  validateProperties(pick(configuration, CROSS_CHECKED), latest.schema);
   const metadata: Metadata = { ...latest.metadata, configuration };
   const protocol = requiredProtocol(configuration, latest.schema, latest.protocol);
   const actions: Action[] = [{ metaData: metadata }];
