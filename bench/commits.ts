@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { field, type Harness, type Params, type Runs, type Variant } from './lib/harness.js';
-import { importArrow, importCore, timed } from './lib/libs.js';
+import { importArrow, importCoreWithInternal, timed } from './lib/libs.js';
 import { median, printTable } from './lib/timing.js';
 
 export const description = '200 sequential 10-row appends: commits/s with and without checkpoints';
@@ -20,7 +20,7 @@ async function run(p: Params, mode: 'checkpoints' | 'no-checkpoints' | 'reopen')
   await importArrow();
   const { makeBatch } = await import('./lib/data.js');
   const { DATA_DIR } = await import('./lib/paths.js');
-  const { value: core, ms: importMs } = await timed(importCore);
+  const { value: core, ms: importMs } = await timed(importCoreWithInternal);
   const dir = join(DATA_DIR, 'out', `commits-${mode}-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const store = new core.LocalStore(dir);
@@ -40,7 +40,7 @@ async function run(p: Params, mode: 'checkpoints' | 'no-checkpoints' | 'reopen')
     latencies.push(performance.now() - c0);
   }
   const ms = performance.now() - t0;
-  const final = await core.loadSnapshot(store);
+  const final = await core.loadSnapshot(core.createEngine(store));
   rmSync(dir, { recursive: true, force: true });
   if (final.version !== commits) throw new Error(`commits: ended at version ${final.version}, expected ${commits}`);
   latencies.sort((a, b) => a - b);

@@ -47,7 +47,7 @@ async function setup(p: Params) {
   const landed = JSON.parse(readFileSync(objectsFile, 'utf8')) as Landed;
   const env = await import('./lib/s3-env.js');
   const aws = await env.importAws();
-  const core = await import('@delta-serverless/core');
+  const core = { ...(await import('@delta-serverless/core')), ...(await import('@delta-serverless/core/internal')) };
   const options = env.storageOptionsFor('conditional');
   const run = `${process.pid}-${Date.now()}`;
   const tableUri = `s3://${env.BENCH_BUCKET}/${prefix}/tables/run-${run}`;

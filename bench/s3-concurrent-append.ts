@@ -154,10 +154,10 @@ export async function main(h: Harness): Promise<void> {
   const { startS3Bench } = await import('./lib/s3-services.js');
   const { runGang } = await import('./lib/s3-spawn.js');
   const { BENCH_BUCKET, storageOptionsFor } = await import('./lib/s3-env.js');
-  const { importArrow, importCore } = await import('./lib/libs.js');
+  const { importArrow, importCoreWithInternal } = await import('./lib/libs.js');
   await importArrow();
   const { makeBatch } = await import('./lib/data.js');
-  const core = await importCore();
+  const core = await importCoreWithInternal();
   const durationMs = (SECONDS ?? (h.quick ? 4 : 15)) * 1000;
   const rounds = process.env.S3_BENCH_ROUNDS ? Number(process.env.S3_BENCH_ROUNDS) : h.quick ? 1 : 2;
   const bench = await startS3Bench();
@@ -192,7 +192,7 @@ export async function main(h: Harness): Promise<void> {
           for (const r of res)
             for (const [k, c] of Object.entries(JSON.parse(String(r.kinds)) as Record<string, number>))
               kinds[k] = (kinds[k] ?? 0) + c;
-          const final = await core.loadSnapshot(store());
+          const final = await core.loadSnapshot(core.createEngine(store()));
           if (final.version !== commits || final.numFiles !== commits + 1) {
             throw new Error(
               `s3-concurrent-append: ${uri} is at version ${final.version} with ${final.numFiles} files after ${commits} commits (expected ${commits} / ${commits + 1})`,

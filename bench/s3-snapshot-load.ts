@@ -25,7 +25,7 @@ async function load(p: Params, coordinator: Coordinator, latency: boolean) {
   const store = s.store((p.prefix as string | undefined) ?? PREFIX);
   s.reset();
   const stop = startTimer();
-  const snap = await s.core.loadSnapshot(store);
+  const snap = await s.core.loadSnapshot(s.core.createEngine(store));
   const t = stop();
   if (snap.version !== LAST_VERSION || snap.numFiles !== EXPECTED_FILES) {
     throw new Error(

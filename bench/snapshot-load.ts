@@ -7,7 +7,7 @@
  * Goals: < 1.5 s and <= 3 waves.
  */
 import type { Harness, Params, Variant } from './lib/harness.js';
-import { importCore, timed } from './lib/libs.js';
+import { importCoreWithInternal, timed } from './lib/libs.js';
 import { printFresh, printWarm, summarize } from './lib/report.js';
 import { printTable, startTimer } from './lib/timing.js';
 
@@ -27,11 +27,11 @@ interface LoadParams extends Params {
 
 async function load(p: Params) {
   const { dir, latencyMs } = p as LoadParams;
-  const { value: core, ms: importMs } = await timed(importCore);
+  const { value: core, ms: importMs } = await timed(importCoreWithInternal);
   const { InstrumentedStore } = await import('./lib/store.js');
   const store = new InstrumentedStore(new core.LocalStore(dir), latencyMs);
   const stop = startTimer();
-  const snap = await core.loadSnapshot(store);
+  const snap = await core.loadSnapshot(core.createEngine(store));
   const t = stop();
   if (snap.version !== LAST_VERSION || snap.numFiles !== EXPECTED_FILES) {
     throw new Error(
@@ -125,7 +125,7 @@ export async function ensureTable(): Promise<string> {
   const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { DATA_DIR } = await import('./lib/paths.js');
-  const core = await importCore();
+  const core = await importCoreWithInternal();
   const dir = join(DATA_DIR, 'snapshot-2000');
   const marker = join(DATA_DIR, 'snapshot-2000.json');
   if (existsSync(marker) && (JSON.parse(readFileSync(marker, 'utf8')) as { layout: number }).layout === LAYOUT)
@@ -185,8 +185,8 @@ export async function ensureTable(): Promise<string> {
     });
     write(v, [commitInfo(v, now, 'OPTIMIZE'), remove, addAction(n++, v, now)]);
   }
-  const snap = await core.loadSnapshot(new core.LocalStore(dir));
-  const cp = await core.writeCheckpoint(new core.LocalStore(dir), snap.state);
+  const snap = await core.loadSnapshot(core.createEngine(new core.LocalStore(dir)));
+  const cp = await core.writeCheckpoint(core.createEngine(new core.LocalStore(dir)), snap.state);
   for (let v = CHECKPOINT_VERSION + 1; v <= LAST_VERSION; v++) write(v, [commitInfo(v, now), addAction(n++, v, now)]);
   writeFileSync(marker, JSON.stringify({ layout: LAYOUT, checkpoint: cp }, null, 2));
   console.log(

@@ -7,12 +7,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyCorpusTable } from '../packages/core/src/log/test-fixtures.js';
+import { copyCorpusTable } from '../packages/core/test/support/log-fixtures.js';
 import { writeCheckpoint } from '../packages/core/src/log/checkpoint-write.js';
 import { loadState } from '../packages/core/src/log/load.js';
 import { LocalStore } from '../packages/core/src/storage/local-store.js';
 import { openDuckDb, sqlString } from './support/validate/deps.js';
 import { validateTable } from './support/validate-table.js';
+import { createEngine } from '@delta-serverless/core/internal';
 
 let db: { connection: DuckDBConnection; close: () => void };
 beforeAll(async () => {
@@ -44,8 +45,8 @@ describe('DuckDB and the independent validator read our checkpoints', () => {
       const issue = (e: string) => e.replace(/^.*?(row \d+|\.json:\d+\)): /, '');
       const baseline = new Set((await validateTable(dir, { allowInt96: true })).errors.map(issue));
       const store = new LocalStore(dir);
-      const { state } = await loadState(store);
-      const result = await writeCheckpoint(store, state, { now: 0 });
+      const { state } = await loadState(createEngine(store));
+      const result = await writeCheckpoint(createEngine(store), state, { now: 0 });
       const file = sqlString(join(dir, result.path));
 
       const adds = await rows(
@@ -88,8 +89,8 @@ describe('DuckDB and the independent validator read our checkpoints', () => {
     const dir = await copyCorpusTable('delta-kernel-rs/v1-multi-part-struct-stats-only');
     try {
       const store = new LocalStore(dir);
-      const { state } = await loadState(store);
-      const result = await writeCheckpoint(store, state, { now: 0 });
+      const { state } = await loadState(createEngine(store));
+      const result = await writeCheckpoint(createEngine(store), state, { now: 0 });
       const got = await rows(
         `SELECT add.path AS path, add.stats_parsed.numRecords AS n, add.stats_parsed.minValues.id AS lo, ` +
           `add.stats_parsed.maxValues.value AS hi, add.stats_parsed.nullCount.value AS nulls ` +

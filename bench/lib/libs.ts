@@ -3,6 +3,7 @@
  * separately from the operation. Imports are cached by node: in a warm process they cost ~0.
  */
 import type * as Core from '@delta-serverless/core';
+import type * as CoreInternal from '@delta-serverless/core/internal';
 import type * as Duck from '@duckdb/node-api';
 import type * as Arrow from 'apache-arrow';
 import type * as PW from '../../packages/core/node_modules/parquet-wasm/node/parquet_wasm.js';
@@ -10,6 +11,8 @@ import { PARQUET_WASM_URL } from './paths.js';
 import { now } from './timing.js';
 
 export type CoreModule = typeof Core;
+/** The public API plus `@delta-serverless/core/internal` (loadSnapshot, writeCheckpoint...). */
+export type CoreWithInternal = CoreModule & typeof CoreInternal;
 export type ArrowModule = typeof Arrow;
 export type ParquetWasmModule = typeof PW;
 export type DuckModule = typeof Duck;
@@ -22,6 +25,11 @@ export async function timed<T>(load: () => Promise<T>): Promise<{ value: T; ms: 
 }
 
 export const importCore = (): Promise<CoreModule> => import('@delta-serverless/core');
+/** For benchmarks of the engine's internals: both entry points, as one object. */
+export const importCoreWithInternal = async (): Promise<CoreWithInternal> => ({
+  ...(await import('@delta-serverless/core')),
+  ...(await import('@delta-serverless/core/internal')),
+});
 export const importArrow = (): Promise<ArrowModule> => import('apache-arrow');
 /** parquet-wasm's node build (compiles its ~5 MB wasm module on first import). */
 export const importParquetWasm = (): Promise<ParquetWasmModule> =>

@@ -6,7 +6,7 @@
  */
 import type * as Aws from '@delta-serverless/aws';
 import type { StorageOptions } from '@delta-serverless/core';
-import { importCore, timed, type CoreModule } from './libs.js';
+import { importCoreWithInternal, timed, type CoreWithInternal } from './libs.js';
 import { WaveTracker } from './s3-tracker.js';
 
 export type AwsModule = typeof Aws;
@@ -29,7 +29,7 @@ export function storageOptionsFor(coordinator: Coordinator): StorageOptions {
 }
 
 export interface S3Session {
-  core: CoreModule;
+  core: CoreWithInternal;
   aws: AwsModule;
   /** Time to import core + aws (fresh process only). */
   importMs: number;
@@ -56,7 +56,7 @@ export async function s3Session(coordinator: Coordinator, latencyMs: Record<stri
     return { ...known, importMs: 0 };
   }
   const t = await timed(async () => {
-    const core = await importCore();
+    const core = await importCoreWithInternal();
     const aws = await importAws();
     return { core, aws };
   });

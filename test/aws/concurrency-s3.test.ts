@@ -8,7 +8,8 @@
  * latency percentiles (measured in the children) are printed with the tier.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, versionPrefix } from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
+import { versionPrefix } from '@delta-serverless/core/internal';
 import '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
 import { quantile } from '../support/txn-harness.js';

@@ -7,7 +7,8 @@
 import { gzipSync } from 'node:zlib';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { DeltaTable, writeParquet } from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
+import { writeParquet } from '@delta-serverless/core/internal';
 import { createIngestHandler, type RouteConfig } from '@delta-serverless/lambda';
 import { listKeys, newBucket } from '../services/index.js';
 import { csv, failures, notification, Recorder, sqsEvent, upload, type Uploaded } from './support/ingest.js';

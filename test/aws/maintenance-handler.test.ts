@@ -7,7 +7,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, readLastCheckpoint, type StorageOptions } from '@delta-serverless/core';
+import { DeltaTable, type StorageOptions } from '@delta-serverless/core';
+import { readLastCheckpoint } from '@delta-serverless/core/internal';
 import {
   createMaintenanceHandler,
   createOptimizeWorkerHandler,

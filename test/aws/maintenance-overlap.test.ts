@@ -7,7 +7,8 @@
  */
 import * as arrow from 'apache-arrow';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, listAll, type StorageOptions } from '@delta-serverless/core';
+import { DeltaTable, type StorageOptions } from '@delta-serverless/core';
+import { listAll } from '@delta-serverless/core/internal';
 import {
   acquireLease,
   claimLease,

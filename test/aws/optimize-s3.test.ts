@@ -9,7 +9,8 @@
  * a pre-OPTIMIZE version fails with MissingDataFileError naming VACUUM.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DeltaTable, MissingDataFileError, versionPrefix, type OptimizeResult } from '@delta-serverless/core';
+import { DeltaTable, MissingDataFileError, type OptimizeResult } from '@delta-serverless/core';
+import { versionPrefix } from '@delta-serverless/core/internal';
 import { createClients, createS3Store, resolveAwsConfig } from '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
 import { COORDINATORS, listAllKeys, removeTempDirs } from './fixtures/s3-tables.js';

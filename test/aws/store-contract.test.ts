@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, expect, test } from 'vitest';
 import { createS3Store, type AwsClients, type S3Store } from '@delta-serverless/aws';
-import { listAll, type ObjectStore } from '@delta-serverless/core';
+import { type ObjectStore } from '@delta-serverless/core';
+import { listAll } from '@delta-serverless/core/internal';
 import { getBytes, listKeys, minio, newBucket } from '../services/index.js';
 import { objectStoreContract, type IndependentView } from './support/store-contract.js';
 import { newClients, storageOptions } from './support/tables.js';

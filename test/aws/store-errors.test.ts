@@ -13,9 +13,9 @@ import {
   PreconditionFailedError,
   StorageError,
   TableNotFoundError,
-  listAll,
   writeDeltaTable,
 } from '@delta-serverless/core';
+import { listAll } from '@delta-serverless/core/internal';
 import { mapS3Error } from '../../packages/aws/src/s3-errors.js';
 import { services, uniqueName } from '../services/index.js';
 import { startFaultProxy, type FaultAction } from './support/fault-proxy.js';

@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   batchToObjects,
   DeltaTable,
-  versionPrefix,
   writeDeltaTable,
   type JsonValue,
   type StorageOptions,
 } from '@delta-serverless/core';
+import { versionPrefix } from '@delta-serverless/core/internal';
 import { createClients, createS3Store, resolveAwsConfig } from '@delta-serverless/aws';
 import { getBytes, minio, newBucket } from '../services/index.js';
 import {

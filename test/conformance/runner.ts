@@ -7,14 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   batchToRows,
-  projectBatch,
   DeltaError,
   DeltaTable,
-  findField,
   parseDataType,
   type Snapshot,
   type StructType,
 } from '@delta-serverless/core';
+import { projectBatch, findField } from '@delta-serverless/core/internal';
 import type * as arrow from 'apache-arrow';
 import { compareRows } from './compare.js';
 import { EXCEPTIONS } from './exceptions.js';

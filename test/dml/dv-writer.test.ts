@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DeletedRows, LocalStore } from '@delta-serverless/core';
+import { LocalStore } from '@delta-serverless/core';
+import { createEngine, DeletedRows } from '@delta-serverless/core/internal';
 import { DeletionVectorWriter } from '../../packages/core/src/write/deletion-vectors.js';
 import { dvFileOracle, readDvOracle } from '../support/dv-oracle.js';
 
@@ -46,7 +47,7 @@ function sets(seed: number): number[][] {
 describe('DeletionVectorWriter', () => {
   test('packs many vectors into deletion_vector_<uuid>.bin files that decode independently to exactly the rows', async () => {
     const dir = path.join(root, 'packed');
-    const writer = new DeletionVectorWriter({ store: new LocalStore(dir), packTargetBytes: 16 * 1024 });
+    const writer = new DeletionVectorWriter({ engine: createEngine(new LocalStore(dir)), packTargetBytes: 16 * 1024 });
     const input = sets(7);
     const descs = [];
     for (const rows of input) descs.push(await writer.add(DeletedRows.from(rows)));
@@ -63,7 +64,11 @@ describe('DeletionVectorWriter', () => {
 
   test('random prefixes name a directory; small vectors go inline when asked', async () => {
     const dir = path.join(root, 'prefix');
-    const writer = new DeletionVectorWriter({ store: new LocalStore(dir), prefixLength: 3, inlineMaxBytes: 64 });
+    const writer = new DeletionVectorWriter({
+      engine: createEngine(new LocalStore(dir)),
+      prefixLength: 3,
+      inlineMaxBytes: 64,
+    });
     const small = await writer.add(DeletedRows.from([1, 2, 3]));
     const large = await writer.add(DeletedRows.from(Array.from({ length: 100 }, (_, i) => i * 7)));
     await writer.finish();
@@ -77,7 +82,7 @@ describe('DeletionVectorWriter', () => {
 
   test('abort deletes the files written', async () => {
     const dir = path.join(root, 'abort');
-    const writer = new DeletionVectorWriter({ store: new LocalStore(dir), packTargetBytes: 10 });
+    const writer = new DeletionVectorWriter({ engine: createEngine(new LocalStore(dir)), packTargetBytes: 10 });
     await writer.add(DeletedRows.from([1]));
     await writer.add(DeletedRows.from([2]));
     await writer.abort();

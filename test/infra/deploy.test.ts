@@ -29,7 +29,7 @@ import { InfraConfigError } from '../../infra/errors.js';
 import { ingestFunction, maintenanceFunction, workerFunction } from '../../infra/functions.js';
 import { INGEST_TABLE_PROPERTIES } from '../../packages/lambda/src/ingest/commit-group.js';
 import { parseRoutes } from '../../packages/lambda/src/ingest/routes.js';
-import { parseIntervalMs } from '@delta-serverless/core';
+import { parseIntervalMs } from '@delta-serverless/core/internal';
 
 const cfg = (o: object) => ({ DS_CONFIG: JSON.stringify(o) });
 const DAY_MS = 86_400_000;

@@ -16,10 +16,9 @@ import {
   TableNotFoundError,
   UnsupportedFeatureError,
   VersionNotFoundError,
-  commitPath,
-  versionPrefix,
   writeDeltaTable,
 } from '@delta-serverless/core';
+import { commitPath, versionPrefix } from '@delta-serverless/core/internal';
 import { CountingStore } from '../support/counting-store.js';
 import {
   commitFile,

@@ -7,14 +7,8 @@
 import * as fs from 'node:fs';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  DeltaTable,
-  LocalStore,
-  SnapshotScan,
-  commitPath,
-  versionPrefix,
-  writeDeltaTable,
-} from '@delta-serverless/core';
+import { DeltaTable, LocalStore, SnapshotScan, writeDeltaTable } from '@delta-serverless/core';
+import { commitPath, versionPrefix } from '@delta-serverless/core/internal';
 import { CountingStore } from '../support/counting-store.js';
 import { commitFile, copyCorpusTable, firstColumnSorted, range, removeTempDirs, tempDir } from './support.js';
 

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as arrow from 'apache-arrow';
-import { batchToObjects, batchToRows, commitPath, type JsonValue, type StructType } from '@delta-serverless/core';
+import { batchToObjects, batchToRows, type JsonValue, type StructType } from '@delta-serverless/core';
+import { commitPath } from '@delta-serverless/core/internal';
 import { CORPUS } from '../support/corpus.js';
 
 export { CORPUS };

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DeltaTable, VersionNotFoundError, writeDeltaTable } from '@delta-serverless/core';
+import { DeltaTable, VersionNotFoundError, fixedClock, writeDeltaTable } from '@delta-serverless/core';
 import {
   commitFile,
   copyCorpusTable,
@@ -226,10 +226,19 @@ describe('in-commit timestamps', () => {
     });
   }
 
+  /** Four one-row commits, the engine's clock pinned to `times[i]` for commit i (ICT on). */
+  async function writeAt(dir: string, times: readonly number[], properties: Record<string, string>): Promise<void> {
+    for (let i = 0; i < times.length; i++) {
+      await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), {
+        properties: i === 0 ? properties : undefined,
+        engine: { clock: fixedClock(times[i]!) },
+      });
+    }
+  }
+
   test('the in-commit timestamp wins over the file time', async () => {
     const dir = tempDir();
-    await writeFour(dir, { 'delta.enableInCommitTimestamps': 'true' });
-    rewriteIct(dir, [I0, I0 + h(1), I0 + h(2), I0 + h(3)]);
+    await writeAt(dir, [I0, I0 + h(1), I0 + h(2), I0 + h(3)], { 'delta.enableInCommitTimestamps': 'true' });
     // File times run backwards and years later: any use of them would give other answers.
     const M = Date.UTC(2031, 0, 1);
     setCommitTimes(dir, [M + h(3), M + h(2), M + h(1), M]);
@@ -262,13 +271,11 @@ describe('in-commit timestamps', () => {
 
   test('a snapshot at a checkpoint version takes the in-commit timestamp of that commit', async () => {
     const dir = tempDir();
-    for (let i = 0; i < 3; i++) {
-      await writeDeltaTable(dir, arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }), {
-        properties: i === 0 ? { 'delta.enableInCommitTimestamps': 'true', 'delta.checkpointInterval': '2' } : undefined,
-      });
-    }
+    await writeAt(dir, [I0, I0 + h(1), I0 + h(2)], {
+      'delta.enableInCommitTimestamps': 'true',
+      'delta.checkpointInterval': '2',
+    });
     expect(fs.existsSync(path.join(dir, '_delta_log', `${'2'.padStart(20, '0')}.checkpoint.parquet`))).toBe(true);
-    rewriteIct(dir, [I0, I0 + h(1), I0 + h(2)]);
     setCommitTimes(dir, [Date.UTC(2031, 0, 1), Date.UTC(2031, 0, 2), Date.UTC(2031, 0, 3)]);
     const table = await DeltaTable.open(dir);
     expect(table.version).toBe(2);

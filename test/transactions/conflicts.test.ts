@@ -10,7 +10,6 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import type { CommitConflictError } from '@delta-serverless/core';
 import {
-  commitTransaction,
   CommitFailedError,
   ConcurrentAppendError,
   ConcurrentDeleteDeleteError,
@@ -20,13 +19,13 @@ import {
   LocalStore,
   MetadataChangedError,
   ProtocolChangedError,
-  PutIfAbsentCoordinator,
   writeDeltaTable,
   type CommitCoordinator,
   type CommitResult,
   type ObjectStore,
   type WriteOptions,
 } from '@delta-serverless/core';
+import { commitTransaction, PutIfAbsentCoordinator, createEngine } from '@delta-serverless/core/internal';
 import {
   commitInfoOf,
   InterleavingStore,
@@ -156,7 +155,7 @@ describe('conflicts between two transactions', () => {
     const target = stale.files().find((f) => f.partitionValues.p === 'B')!;
     await (await DeltaTable.open(dir)).overwrite(rows([]), { replaceWhere: "p = 'B'" }); // v1 removes it
     const err = await failure(
-      commitTransaction(store, stale, {
+      commitTransaction(createEngine(store), stale, {
         actions: [
           {
             remove: {

@@ -11,15 +11,16 @@ import { describe, expect, test } from 'vitest';
 import {
   ConstraintViolationError,
   DeltaTable,
-  ENGINE_INFO,
   InvalidArgumentError,
   LocalStore,
   UnsupportedFeatureError,
   VersionNotFoundError,
   WriteNotAllowedError,
+  sequentialIds,
   writeDeltaTable,
   type StructType,
 } from '@delta-serverless/core';
+import { ENGINE_INFO } from '@delta-serverless/core/internal';
 import { openParquetFile } from '../../packages/core/src/parquet/reader.js';
 import {
   actionsOf,
@@ -717,6 +718,7 @@ describe('protocol', () => {
       {
         partitionBy: ['my part'],
         properties: { 'delta.columnMapping.mode': 'name' },
+        engine: { ids: sequentialIds() }, // pins physical names and file names
       },
     );
     expect(actionsOf(dir, 0, 'protocol')).toEqual([{ minReaderVersion: 2, minWriterVersion: 5 }]);
@@ -728,13 +730,15 @@ describe('protocol', () => {
     const [idP, partP, nestedP] = [phys('id'), phys('my part'), phys('nested')];
     const nestedField = t.snapshot.schema.fields.find((f) => f.name === 'nested')!;
     const leafP = (nestedField.type as StructType).fields[0]!.metadata['delta.columnMapping.physicalName'] as string;
-    for (const p of [idP, partP, nestedP, leafP]) expect(p).toMatch(/^col-[0-9a-f-]{36}$/);
-    // Partitioned files go in random two-character directories, not Hive directories of logical names.
-    expect(
-      dataFiles(dir)
-        .map((f) => f.replace(/-[0-9a-f-]{36}-/, '-<uuid>-').replace(/^[A-Za-z0-9]{2}\//, '<prefix>/'))
-        .sort(),
-    ).toEqual(['<prefix>/part-00000-<uuid>-c000.snappy.parquet', '<prefix>/part-00001-<uuid>-c000.snappy.parquet']);
+    const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+    expect([idP, partP, nestedP, leafP]).toEqual([1, 2, 3, 4].map((n) => `col-${uuid(n)}`));
+    // Partitioned files go in random two-character directories (from the id source), not Hive
+    // directories of logical names. Ids 5 (table id), 6 and 8 (directories), 7 and 9 (files).
+    expect(dataFiles(dir).sort()).toEqual([
+      `AQ/part-00000-${uuid(7)}-c000.snappy.parquet`,
+      `AQ/part-00001-${uuid(9)}-c000.snappy.parquet`,
+    ]);
+    expect(t.snapshot.metadata.id).toBe(uuid(5));
     expect(t.snapshot.properties['delta.columnMapping.maxColumnId']).toBe('4');
     const adds = actionsOf<AddAction>(dir, 0, 'add');
     expect(adds.map((a) => a.partitionValues).sort((a, b) => String(a[partP]).localeCompare(String(b[partP])))).toEqual(

@@ -21,15 +21,14 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CommitFailedError,
-  LOG_DIR,
   NotFoundError,
   PreconditionFailedError,
   StorageError,
-  versionPrefix,
   type CommitCoordinator,
   type CommitResult,
   type ObjectStore,
 } from '@delta-serverless/core';
+import { LOG_DIR, versionPrefix } from '@delta-serverless/core/internal';
 import { loadDynamoSdk, type DynamoSdkModule } from './dynamodb-sdk.js';
 import { AccessDeniedError } from './errors.js';
 

@@ -16,7 +16,7 @@ export { createS3Store, registerS3, type S3TableOptions } from './factory.js';
 export { resolveAwsConfig, type AwsConfig, type LockingProvider } from './config.js';
 export { createClients, clientsFor, MAX_SOCKETS, type AwsClients } from './clients.js';
 export { RequestCounter, countRequests } from './request-counter.js';
-export { getTable, clearTableCache } from './table-cache.js';
+export { getTable, clearTableCache } from './process-tables.js';
 export { parseS3Uri, formatS3Uri, type S3Location } from './s3-uri.js';
 export { AccessDeniedError } from './errors.js';
 export * from './catalog/index.js';

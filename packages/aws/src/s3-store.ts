@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  concatBytes,
   StorageError,
   type ByteRange,
   type CommitCoordinator,
@@ -23,6 +22,7 @@ import {
   type ObjectStore,
   type PutOptions,
 } from '@delta-serverless/core';
+import { concatBytes } from '@delta-serverless/core/internal';
 import { mapS3Error } from './s3-errors.js';
 import { formatS3Uri, type S3Location } from './s3-uri.js';
 

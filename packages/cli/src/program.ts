@@ -42,17 +42,26 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+const storage = () =>
+  new Option(
+    '--storage-option <key=value>',
+    'storage option (delta-rs names, e.g. AWS_REGION=eu-west-1); repeatable',
+  ).argParser(collect);
+
 export function buildProgram(io: Io = defaultIo): Command {
   const program = new Command('delta-serverless')
     .description('Delta Lake tables on local disk and S3: read, inspect, write and maintain')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  const storage = () =>
-    new Option(
-      '--storage-option <key=value>',
-      'storage option (delta-rs names, e.g. AWS_REGION=eu-west-1); repeatable',
-    ).argParser(collect);
+  addReadCommands(program, io);
+  addWriteCommands(program, io);
+  addMaintenanceCommands(program, io);
+  addLocalStackCommands(program, io);
+  return program;
+}
 
+/** Commands that read a table. */
+function addReadCommands(program: Command, io: Io): void {
   program
     .command('scan')
     .description('print the rows of a table')
@@ -83,7 +92,10 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--json', 'machine-readable output')
     .addOption(storage())
     .action((uri: string, opts) => describeCommand(uri, opts, io.out));
+}
 
+/** Commands that write data or create, convert and restore tables. */
+function addWriteCommands(program: Command, io: Io): void {
   program
     .command('append')
     .description('append (or overwrite with) Parquet, CSV/TSV or NDJSON files (.gz too); creates the table if absent')
@@ -150,7 +162,10 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--timestamp <t>', 'restore the version current at this time')
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
+}
 
+/** Maintenance: VACUUM, OPTIMIZE, checkpoints, log cleanup, the lock table. */
+function addMaintenanceCommands(program: Command, io: Io): void {
   program
     .command('vacuum')
     .description('delete files no version inside the retention window references (VACUUM)')
@@ -258,7 +273,10 @@ export function buildProgram(io: Io = defaultIo): Command {
     .option('--table-name <name>', 'lock table name (default: DELTA_DYNAMO_TABLE_NAME or delta_log)')
     .addOption(storage())
     .action((opts) => createLockTableCommand(opts, io.out));
+}
 
+/** The local stack: the demo and `dev`. */
+function addLocalStackCommands(program: Command, io: Io): void {
   program
     .command('demo')
     .description(
@@ -284,8 +302,6 @@ export function buildProgram(io: Io = defaultIo): Command {
         }),
       ),
     );
-
-  return program;
 }
 
 /** Run the CLI; resolves to the process exit code. */

@@ -1,64 +1,59 @@
-// Public surface of @delta-serverless/core. Everything else is internal.
+/**
+ * Public surface of @delta-serverless/core: what an application needs to read and write Delta
+ * tables. The engine's building blocks (for @delta-serverless/aws, lambda and cli, and for
+ * embedders who accept no stability promise) are in `@delta-serverless/core/internal`.
+ */
 export * from './errors.js';
+export { TableCreatedConcurrentlyError, TxnsAlreadyAppliedError } from './transaction/index.js';
+export { VacuumDeleteError } from './ops/vacuum/index.js';
 
-// Storage
-export type { ObjectStore, ObjectMeta, ByteRange, PutOptions, ListOptions } from './storage/object-store.js';
-export { listAll } from './storage/object-store.js';
-export { LocalStore } from './storage/local-store.js';
-export { MemoryStore, concatBytes } from './storage/memory-store.js';
-export { registerStoreFactory, storeForUri, normaliseTableUri, uriScheme } from './storage/registry.js';
-export type { StorageOptions, StoreFactory } from './storage/registry.js';
-
-// Protocol
-export * from './protocol/actions.js';
-export * from './protocol/schema.js';
-export * from './protocol/scalar.js';
-export { deltaSchemaToArrow, deltaTypeToArrow, arrowSchemaToDelta, arrowTypeToDelta } from './protocol/arrow-schema.js';
-export {
-  SUPPORTED_READER_FEATURES,
-  assertReadable,
-  hasReaderFeature,
-  hasWriterFeature,
-  columnMappingMode,
-} from './protocol/features.js';
-export type { ColumnMappingMode } from './protocol/features.js';
-export { parseIntervalMs } from './protocol/intervals.js';
-export {
-  DeletedRows,
-  z85Encode,
-  z85Decode,
-  uuidToZ85,
-  z85ToUuid,
-  parseRoaringBitmapArray,
-  serializeRoaringBitmapArray,
-  encodeDeletionVectorFile,
-  loadDeletionVector,
-  storeDvReader,
-  uniqueDvId,
-  deletionVectorRelativePath,
-} from './protocol/deletion-vectors/index.js';
-
-// Log
-export { parseActions, serializeActions } from './log/commit-file.js';
-export { commitPath, versionPrefix, LOG_DIR } from './log/file-names.js';
-
-// Expressions
-export { and, col, lit, not, or, parseExpression, bind, toSql, columnsOf } from './expr/index.js';
-export type { Expression, StatsLookup, BoundExpression } from './expr/index.js';
-
-// Tables and reads
-export {
-  DeltaTable,
-  ChangeFeed,
-  loadSnapshot,
-  tryLoadSnapshot,
-  writeDeltaTable,
-  toEpochMillis,
+// Tables
+export { DeltaTable, ChangeFeed, writeDeltaTable, convertToDelta } from './table/delta-table.js';
+export type {
+  OpenOptions,
+  TableLocationOptions,
+  TimeTravel,
+  TableScanOptions,
+  Timestamp,
 } from './table/delta-table.js';
-export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write.js';
-export type { CreateTableOptions } from './ops/create.js';
-export type { RestoreResult, RestoreMetrics } from './ops/restore.js';
-export { optimize, planOptimize, executeBin, commitOptimize, runBins } from './ops/optimize/index.js';
+export { Snapshot } from './snapshot/snapshot.js';
+export type { HistoryEntry } from './snapshot/timeline.js';
+export { Scan, SnapshotScan } from './read/scan.js';
+export type { ScanOptions, ScanMetrics } from './read/scan.js';
+export type { ChangeFeedOptions } from './read/change-feed.js';
+export type { WriteInput } from './write/input.js';
+export type { SchemaMode } from './write/schema-plan.js';
+export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/write/index.js';
+export type { CreateTableOptions } from './ops/create/index.js';
+export type { RestoreOptions, RestoreResult, RestoreMetrics } from './ops/restore/index.js';
+export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert/index.js';
+export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';
+export type { CommitOptions, IsolationLevel, PostCommitResult, RetryPolicy } from './transaction/index.js';
+export type { CheckpointWriteResult } from './log/checkpoint-write.js';
+
+// OPTIMIZE, also as plan -> rewrite bins (anywhere) -> commit
+export { planOptimize, executeBin, commitOptimize } from './ops/optimize/index.js';
+
+// DELETE and UPDATE, also as plan -> execute file groups (anywhere) -> commit
+export { planDml, executeDml, commitDml } from './ops/dml/index.js';
+export type {
+  DmlContext,
+  DmlCounters,
+  DmlFile,
+  DmlGroupInvoker,
+  DmlMetrics,
+  DmlOperation,
+  DmlOptions,
+  DmlOutcome,
+  DmlPlan,
+  DmlProgress,
+  DmlResult,
+  DmlStatement,
+  DmlWorkers,
+  SkippingMetrics,
+} from './ops/dml/index.js';
+export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/delete.js';
+export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/update.js';
 export type {
   BinContext,
   BinMetrics,
@@ -72,80 +67,66 @@ export type {
   OptimizeProgress,
   OptimizeResult,
 } from './ops/optimize/index.js';
-export { planDml, executeDml, commitDml, runDmlFiles } from './ops/dml/index.js';
-export type {
-  DmlContext,
-  DmlCounters,
-  DmlFile,
-  DmlGroupInvoker,
-  DmlMetrics,
-  DmlOperation,
-  DmlOptions,
-  DmlOutcome,
-  DmlPlan,
-  DmlProgress,
-  DmlResult,
-  DmlWorkers,
-  SkippingMetrics,
-  DmlStatement,
-} from './ops/dml/index.js';
-export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/delete.js';
-export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/update.js';
-export { parseSetClause } from './ops/update/assign.js';
-export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
-export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
-export { convertToDelta } from './ops/convert.js';
-export { TxnsAlreadyAppliedError } from './commit/transaction.js';
-export { stageDataFiles, referenceDataFile, foldStagedSchema, layoutActions } from './write/stage.js';
-export type { StageLayout, StagedFiles } from './write/stage.js';
-export { runPostCommitHooks } from './commit/post-commit.js';
-export type { PostCommitResult } from './commit/post-commit.js';
-export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert.js';
-export { vacuum, VacuumDeleteError, DEFAULT_DELETED_FILE_RETENTION } from './ops/vacuum/index.js';
-export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';
-export type { WriteInput } from './write/input.js';
-export type { SchemaMode } from './write/schema-plan.js';
-export { commitTransaction, TableCreatedConcurrentlyError } from './commit/transaction.js';
-export type { CommitRequest, CommitOptions, CommitOutcome, ReadSet } from './commit/transaction.js';
-export { PutIfAbsentCoordinator, defaultCoordinator } from './commit/coordinator.js';
-export type { CommitCoordinator, CommitResult } from './commit/coordinator.js';
-export type { RetryPolicy } from './commit/backoff.js';
-export type { IsolationLevel } from './commit/conflicts.js';
-export { ENGINE_INFO } from './commit/engine-info.js';
-export { writeCheckpoint } from './log/checkpoint-write.js';
-export { readLastCheckpoint } from './log/segment.js';
-export type { LastCheckpointHint } from './log/segment.js';
-export type { CheckpointWriteResult } from './log/checkpoint-write.js';
-export { cleanupExpiredLogs } from './log/cleanup.js';
-export type { OpenOptions, TimeTravel, TableScanOptions, Timestamp } from './table/delta-table.js';
-export { Snapshot } from './table/snapshot.js';
-export type { HistoryEntry } from './table/timeline.js';
-export { Scan, SnapshotScan } from './read/scan.js';
-export type { ScanOptions, ScanMetrics } from './read/scan.js';
-export type { ChangeFeedOptions } from './read/change-feed.js';
-
-// Arrow helpers users need to consume results
-export { batchToRows, batchToObjects, encodeValue } from './arrow/json-values.js';
-export { projectBatch } from './arrow/project.js';
-export type { JsonValue } from './arrow/json-values.js';
-
-// Parquet (the engine's only Parquet layer; useful for reading foreign files)
-export { openParquetFile } from './parquet/reader.js';
-export type { ParquetFileReader, ReadBatchesOptions, OpenParquetOptions } from './parquet/reader.js';
-export { writeParquet, createParquetWriter } from './parquet/writer.js';
-export { preloadParquet } from './parquet/wasm.js';
-export type { ParquetWriteOptions, ParquetCompression } from './parquet/writer.js';
 
 // Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
 export {
   generateSymlinkManifest,
-  updateSymlinkManifests,
-  symlinkManifestEnabled,
-  planFullManifest,
-  planIncrementalManifest,
-  executeManifestPlan,
   ManifestNotSupportedError,
   MANIFEST_DIR,
   SYMLINK_MANIFEST_PROPERTY,
 } from './manifest/index.js';
-export type { ManifestPlan, ManifestWrite, ManifestResult } from './manifest/index.js';
+export type { ManifestResult } from './manifest/index.js';
+
+// Expressions (filters, replaceWhere, OPTIMIZE where)
+export { and, col, lit, not, or, parseExpression, toSql } from './expr/index.js';
+export type { Expression } from './expr/index.js';
+
+// Schemas and values
+export type * from './protocol/actions.js';
+export type {
+  ArrayType,
+  DataType,
+  DecimalType,
+  FieldMetadata,
+  FieldMetadataValue,
+  MapType,
+  PrimitiveType,
+  PrimitiveTypeName,
+  StructField,
+  StructType,
+} from './protocol/schema.js';
+export { formatDataType, parseDataType } from './protocol/schema.js';
+export type { Scalar } from './protocol/scalar.js';
+export type { ColumnMappingMode } from './protocol/features.js';
+export { deltaSchemaToArrow, arrowSchemaToDelta } from './protocol/arrow-schema.js';
+export { batchToRows, batchToObjects } from './arrow/json-values.js';
+export type { JsonValue } from './arrow/json-values.js';
+
+// Storage: stores, and registering a URI scheme
+export type {
+  ByteRange,
+  CommitCoordinator,
+  CommitResult,
+  ListOptions,
+  ObjectMeta,
+  ObjectStore,
+  PutOptions,
+} from './storage/object-store.js';
+export { LocalStore } from './storage/local-store.js';
+export { MemoryStore } from './storage/memory-store.js';
+export { registerStoreFactory, storeForUri } from './storage/registry.js';
+export type { StorageOptions, StoreFactory } from './storage/registry.js';
+
+// The engine's replaceable parts (`engine` in the table options)
+export type { Engine, EngineOptions } from './engine/engine.js';
+export { fixedClock, systemClock, type Clock } from './util/clock.js';
+export { randomIds, sequentialIds, type IdSource } from './util/ids.js';
+export type { ParquetFile, ParquetHandler } from './parquet/handler.js';
+export type { OpenParquetOptions, ParquetFileReader, ReadBatchesOptions } from './parquet/reader.js';
+export type {
+  ParquetCompression,
+  ParquetStreamWriter,
+  ParquetWriteOptions,
+  ParquetWriteResult,
+} from './parquet/writer.js';
+export type { ParquetMetadata } from './parquet/types.js';

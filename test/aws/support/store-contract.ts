@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
-import { NotFoundError, PreconditionFailedError, listAll, type ObjectStore } from '@delta-serverless/core';
+import { NotFoundError, PreconditionFailedError, type ObjectStore } from '@delta-serverless/core';
+import { listAll } from '@delta-serverless/core/internal';
 
 /** How a test sees what a store wrote without going through the store. */
 export interface IndependentView {

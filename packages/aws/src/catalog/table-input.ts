@@ -22,7 +22,8 @@
  *   `delta.lastCommitTimestamp` of the version described, as Delta's UpdateCatalog does.
  */
 import type { Column, TableInput } from '@aws-sdk/client-glue';
-import { parseSchemaString, type Metadata, type Protocol } from '@delta-serverless/core';
+import { type Metadata, type Protocol } from '@delta-serverless/core';
+import { parseSchemaString } from '@delta-serverless/core/internal';
 import { hiveType } from './hive-types.js';
 
 export const SEQUENCE_FILE_INPUT_FORMAT = 'org.apache.hadoop.mapred.SequenceFileInputFormat';

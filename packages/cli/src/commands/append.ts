@@ -4,13 +4,8 @@
  * Text input is parsed to the table's types when the table exists (else types are inferred);
  * foreign Parquet types are converted to Delta's or refused with the column named.
  */
-import {
-  InvalidArgumentError,
-  writeDeltaTable,
-  type InputFormat,
-  type SchemaMode,
-  type WriteMode,
-} from '@delta-serverless/core';
+import { InvalidArgumentError, writeDeltaTable, type SchemaMode, type WriteMode } from '@delta-serverless/core';
+import { type InputFormat } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { readInputFiles, tableArrowSchema } from './input-files.js';
 

@@ -1,5 +1,6 @@
 /** `checkpoint <table>` and `cleanup-logs <table> [--dry-run]`: log maintenance. */
-import { cleanupExpiredLogs, DeltaTable } from '@delta-serverless/core';
+import { DeltaTable } from '@delta-serverless/core';
+import { cleanupExpiredLogs } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { formatBytes } from './progress.js';
 
@@ -23,7 +24,7 @@ export async function cleanupLogsCommand(
   out: (s: string) => void,
 ): Promise<void> {
   const table = await DeltaTable.open(uri, openOptions(opts));
-  const r = await cleanupExpiredLogs(table.store, table.snapshot.state, { dryRun: !!opts.dryRun });
+  const r = await cleanupExpiredLogs(table.engine, table.snapshot.state, { dryRun: !!opts.dryRun });
   const cutoff = new Date(r.cutoffTimestamp).toISOString();
   if (r.skipped === 'disabled') {
     out('log cleanup is disabled for this table (delta.enableExpiredLogCleanup=false); nothing deleted\n');

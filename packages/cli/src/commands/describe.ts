@@ -1,4 +1,5 @@
-import { DeltaTable, dataTypeToJson, formatDataType, type StructType } from '@delta-serverless/core';
+import { DeltaTable, formatDataType, type StructType } from '@delta-serverless/core';
+import { dataTypeToJson } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface DescribeCommandOptions extends CommonOptions {

@@ -6,11 +6,11 @@
 import {
   DeltaTable,
   InvalidArgumentError,
-  parseSetClause,
   type DeleteResult,
   type DmlProgress,
   type UpdateResult,
 } from '@delta-serverless/core';
+import { parseSetClause } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { createProgress, formatBytes, type Progress } from './progress.js';
 

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import { batchToObjects, DeltaTable, writeParquet } from '@delta-serverless/core';
+import { batchToObjects, DeltaTable } from '@delta-serverless/core';
+import { writeParquet } from '@delta-serverless/core/internal';
 import { main } from '../program.js';
 import { parsePartitionSpec } from './convert.js';
 

@@ -10,15 +10,12 @@ import {
   DeltaTable,
   deltaSchemaToArrow,
   LocalStore,
-  readInputObject,
   storeForUri,
   TableNotFoundError,
-  uriScheme,
-  type InputFormat,
   type ObjectStore,
   type OpenOptions,
-  type ReadInputOptions,
 } from '@delta-serverless/core';
+import { readInputObject, uriScheme, type InputFormat, type ReadInputOptions } from '@delta-serverless/core/internal';
 import type * as arrow from 'apache-arrow';
 
 export interface InputFileOptions {

@@ -1,6 +1,6 @@
 /** `vacuum <table> [--retain 168h] [--dry-run] [--full] [--force]`. */
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
-import { vacuum } from '@delta-serverless/core';
+import { vacuum } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { createProgress, formatBytes } from './progress.js';
 

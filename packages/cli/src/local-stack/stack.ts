@@ -71,23 +71,12 @@ async function queueCounts(sqs: SQSClient, url: string): Promise<number> {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const bucket = options.bucket ?? 'delta-local';
   const landingPrefix = options.landingPrefix ?? 'landing/';
-  const queueName = options.queueName ?? 'delta-ingest';
   const lockTable = options.lockTable ?? 'delta_log';
   const log = options.log ?? (() => undefined);
-
-  // Notifications arrive before the queue exists only if someone uploads during start-up.
-  let deliver: (record: S3NotificationRecord) => Promise<void> = async () => undefined;
-  const pending = new Set<Promise<void>>();
+  const notifications = new Notifications(bucket, landingPrefix, log);
   const emulators = await startEmulators({
     region: LOCAL_REGION,
-    onObjectCreated: (record) => {
-      if (record.s3.bucket.name !== bucket) return;
-      if (!decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).startsWith(landingPrefix)) return;
-      const p = deliver(record)
-        .catch((err: unknown) => log(`notification for ${record.s3.object.key} not delivered: ${String(err)}`))
-        .finally(() => pending.delete(p));
-      pending.add(p);
-    },
+    onObjectCreated: (record) => notifications.onObjectCreated(record),
   });
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
@@ -102,113 +91,190 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const client = { region: LOCAL_REGION, credentials: { ...LOCAL_CREDENTIALS } };
   const s3 = new S3Client({ ...client, endpoint: emulators.s3Endpoint, forcePathStyle: true });
   const sqs = new SQSClient({ ...client, endpoint: emulators.sqsEndpoint });
-  const pollers: QueuePoller[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  const scheduled = new Set<Promise<unknown>>();
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }));
-    const dlqUrl = dlq.QueueUrl!;
-    const dlqArn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}-dlq`;
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: queueName,
-        Attributes: {
-          VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 2),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
-        },
-      }),
-    );
-    const queueUrl = queue.QueueUrl!;
-    const queueArn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}`;
-    const clients = createClients(
-      resolveAwsConfig({
-        AWS_ENDPOINT_URL_S3: env['AWS_ENDPOINT_URL_S3']!,
-        AWS_ENDPOINT_URL_DYNAMODB: env['AWS_ENDPOINT_URL_DYNAMODB']!,
-        AWS_REGION: LOCAL_REGION,
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      }),
-    );
-    await createLockTable(await clients.dynamo(), lockTable);
-    const sent = new Map<string, string>();
-    deliver = async (record) => {
+    const queues = await createQueues(sqs, options.queueName ?? 'delta-ingest', options);
+    await createLockTable(await clientsFor(env).dynamo(), lockTable);
+    notifications.deliver = async (record) => {
       const body = JSON.stringify({ Records: [record] });
-      sent.set(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), body);
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      notifications.sent.set(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), body);
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
     };
-
-    const stack: LocalStack = {
-      bucket,
-      landingPrefix,
-      tablesPrefix: 'tables/',
-      queueUrl,
-      dlqUrl,
-      lockTable,
-      emulators,
-      env,
-      s3,
-      sqs,
-      startIngest(handler, opts = {}) {
-        pollers.push(
-          startQueuePoller({
-            sqs,
-            queueUrl,
-            queueArn,
-            region: LOCAL_REGION,
-            handler,
-            ...opts,
-            onInvocation: (i) =>
-              log(
-                i.error
-                  ? `ingest: ${i.records} records, handler failed: ${i.error instanceof Error ? i.error.message : String(i.error)}`
-                  : `ingest: ${i.records} records, ${i.failed} failed (${i.ms} ms)`,
-              ),
-          }),
-        );
-      },
-      startSchedule(task, intervalMs) {
-        let running = false;
-        timers.push(
-          setInterval(() => {
-            if (running) return; // one run at a time, as EventBridge Scheduler rarely overlaps
-            running = true;
-            const p = task()
-              .catch((err: unknown) =>
-                log(`scheduled task failed: ${err instanceof Error ? err.message : String(err)}`),
-              )
-              .finally(() => {
-                running = false;
-                scheduled.delete(p);
-              });
-            scheduled.add(p);
-          }, intervalMs),
-        );
-      },
-      async idle(timeoutMs = 60_000) {
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          await Promise.all([...pending]);
-          const waiting = await queueCounts(sqs, queueUrl);
-          if (waiting === 0 && pending.size === 0 && pollers.every((p) => p.busy === 0)) return;
-          if (Date.now() > deadline)
-            throw new Error(`local stack not idle after ${timeoutMs} ms: ${waiting} messages queued`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      },
-      deadLetters: () => queueCounts(sqs, dlqUrl),
-      lastNotification: (key) => sent.get(key),
-      async stop() {
-        for (const t of timers) clearInterval(t);
-        await Promise.all([...pollers.map((p) => p.stop()), ...scheduled]);
-        s3.destroy();
-        sqs.destroy();
-        await emulators.stop();
-      },
-    };
-    return stack;
+    return new RunningStack(
+      { bucket, landingPrefix, lockTable, emulators, env, s3, sqs, ...queues },
+      notifications,
+      log,
+    );
   } catch (err) {
     await emulators.stop();
     throw err;
+  }
+}
+
+/** The ingest queue with its DLQ (redrive after `maxReceiveCount` deliveries). */
+async function createQueues(
+  sqs: SQSClient,
+  queueName: string,
+  options: LocalStackOptions,
+): Promise<{ queueUrl: string; queueArn: string; dlqUrl: string }> {
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${queueName}-dlq` }));
+  const dlqArn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}-dlq`;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: queueName,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 2),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: options.maxReceiveCount ?? 3 }),
+      },
+    }),
+  );
+  return {
+    queueUrl: queue.QueueUrl!,
+    queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueName}`,
+    dlqUrl: dlq.QueueUrl!,
+  };
+}
+
+/** AWS clients for the stack's endpoints (the lock table is created with them). */
+function clientsFor(env: Record<string, string>): ReturnType<typeof createClients> {
+  return createClients(
+    resolveAwsConfig({
+      AWS_ENDPOINT_URL_S3: env['AWS_ENDPOINT_URL_S3']!,
+      AWS_ENDPOINT_URL_DYNAMODB: env['AWS_ENDPOINT_URL_DYNAMODB']!,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    }),
+  );
+}
+
+/** S3 notifications of uploads under the landing prefix, sent to the queue (tracked until sent). */
+class Notifications {
+  /** Notifications arrive before the queue exists only if someone uploads during start-up. */
+  deliver: (record: S3NotificationRecord) => Promise<void> = async () => undefined;
+  readonly pending = new Set<Promise<void>>();
+  /** The body of the last notification sent per key. */
+  readonly sent = new Map<string, string>();
+
+  constructor(
+    private readonly bucket: string,
+    private readonly landingPrefix: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  onObjectCreated(record: S3NotificationRecord): void {
+    if (record.s3.bucket.name !== this.bucket) return;
+    if (!decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')).startsWith(this.landingPrefix)) return;
+    const p = this.deliver(record)
+      .catch((err: unknown) => this.log(`notification for ${record.s3.object.key} not delivered: ${String(err)}`))
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+}
+
+type StackParts = Pick<
+  LocalStack,
+  'bucket' | 'landingPrefix' | 'lockTable' | 'emulators' | 'env' | 's3' | 'sqs' | 'queueUrl' | 'dlqUrl'
+> & { queueArn: string };
+
+class RunningStack implements LocalStack {
+  readonly bucket: string;
+  readonly landingPrefix: string;
+  readonly tablesPrefix = 'tables/';
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
+  readonly lockTable: string;
+  readonly emulators: Emulators;
+  readonly env: Record<string, string>;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  private readonly queueArn: string;
+  private readonly pollers: QueuePoller[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly scheduled = new Set<Promise<unknown>>();
+
+  constructor(
+    parts: StackParts,
+    private readonly notifications: Notifications,
+    private readonly log: (line: string) => void,
+  ) {
+    this.bucket = parts.bucket;
+    this.landingPrefix = parts.landingPrefix;
+    this.queueUrl = parts.queueUrl;
+    this.dlqUrl = parts.dlqUrl;
+    this.lockTable = parts.lockTable;
+    this.emulators = parts.emulators;
+    this.env = parts.env;
+    this.s3 = parts.s3;
+    this.sqs = parts.sqs;
+    this.queueArn = parts.queueArn;
+  }
+
+  startIngest(handler: SqsHandler, opts: { batchSize?: number; concurrency?: number } = {}): void {
+    const log = this.log;
+    this.pollers.push(
+      startQueuePoller({
+        sqs: this.sqs,
+        queueUrl: this.queueUrl,
+        queueArn: this.queueArn,
+        region: LOCAL_REGION,
+        handler,
+        ...opts,
+        onInvocation: (i) =>
+          log(
+            i.error
+              ? `ingest: ${i.records} records, handler failed: ${i.error instanceof Error ? i.error.message : String(i.error)}`
+              : `ingest: ${i.records} records, ${i.failed} failed (${i.ms} ms)`,
+          ),
+      }),
+    );
+  }
+
+  startSchedule(task: () => Promise<unknown>, intervalMs: number): void {
+    let running = false;
+    this.timers.push(
+      setInterval(() => {
+        if (running) return; // one run at a time, as EventBridge Scheduler rarely overlaps
+        running = true;
+        const p = task()
+          .catch((err: unknown) =>
+            this.log(`scheduled task failed: ${err instanceof Error ? err.message : String(err)}`),
+          )
+          .finally(() => {
+            running = false;
+            this.scheduled.delete(p);
+          });
+        this.scheduled.add(p);
+      }, intervalMs),
+    );
+  }
+
+  async idle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pending = this.notifications.pending;
+    for (;;) {
+      await Promise.all([...pending]);
+      const waiting = await queueCounts(this.sqs, this.queueUrl);
+      if (waiting === 0 && pending.size === 0 && this.pollers.every((p) => p.busy === 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`local stack not idle after ${timeoutMs} ms: ${waiting} messages queued`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  deadLetters(): Promise<number> {
+    return queueCounts(this.sqs, this.dlqUrl);
+  }
+
+  lastNotification(key: string): string | undefined {
+    return this.notifications.sent.get(key);
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all([...this.pollers.map((p) => p.stop()), ...this.scheduled]);
+    this.s3.destroy();
+    this.sqs.destroy();
+    await this.emulators.stop();
   }
 }

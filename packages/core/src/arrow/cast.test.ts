@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { SchemaMismatchError } from '../errors.js';
 import { castBatch, castData } from './cast.js';
-import { bitmap, decimalWords, fixtures, rowsOf } from './test-fixtures.js';
+import { bitmap, decimalWords, fixtures, rowsOf } from '../../test/support/arrow-samples.js';
 
 const field = (name: string, type: arrow.DataType, nullable = true): arrow.Field =>
   new arrow.Field(name, type, nullable);

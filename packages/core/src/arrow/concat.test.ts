@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import { combineChunks, concatBatches, concatData, sliceBatch } from './concat.js';
-import { fixtures, rowsOf } from './test-fixtures.js';
+import { fixtures, rowsOf } from '../../test/support/arrow-samples.js';
 
 function batchOf(columns: Record<string, arrow.Data>): arrow.RecordBatch {
   const fields = Object.entries(columns).map(([name, d]) => new arrow.Field(name, d.type, true));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import type { Scalar } from '../protocol/scalar.js';
 import { constantData, emptyBatch, nullData } from './constant.js';
-import { decimalWords, fixtures, rowsOf } from './test-fixtures.js';
+import { decimalWords, fixtures, rowsOf } from '../../test/support/arrow-samples.js';
 
 const ipc = (columns: arrow.Data[]): arrow.RecordBatch => {
   const fields = columns.map((d, i) => new arrow.Field(`c${i}`, d.type, true));

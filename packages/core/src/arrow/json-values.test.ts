@@ -7,7 +7,7 @@ import { SchemaMismatchError } from '../errors.js';
 import type { DataType, StructType } from '../protocol/schema.js';
 import { parseDataType } from '../protocol/schema.js';
 import { batchToObjects, batchToRows, encodeValue, type JsonValue } from './json-values.js';
-import { bitmap, decimalWords, fixtures } from './test-fixtures.js';
+import { bitmap, decimalWords, fixtures } from '../../test/support/arrow-samples.js';
 import { CORPUS } from '../../../../test/support/corpus.js';
 
 type Buffers = ConstructorParameters<typeof arrow.Data>[4];

@@ -8,6 +8,7 @@ import { SchemaMismatchError } from '../errors.js';
 import { floorDiv, formatDate, formatDecimal, formatTimestampMicros } from '../protocol/scalar.js';
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
 import { formatDataType } from '../protocol/schema.js';
+import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
 import { combineChunks } from './concat.js';
 import { isNullAt, toHex, viewBytes } from './data-utils.js';
 import { readBigInt } from './int-words.js';
@@ -69,7 +70,12 @@ function prepare(
   const arrowFields = batch.schema.fields;
   const fields: StructField[] =
     deltaSchema?.fields ??
-    arrowFields.map((f) => ({ name: f.name, type: inferDeltaType(f.type), nullable: f.nullable, metadata: {} }));
+    arrowFields.map((f) => ({
+      name: f.name,
+      type: inferDeltaType(f.type, f.name),
+      nullable: f.nullable,
+      metadata: {},
+    }));
   const positions = matchFields(
     fields,
     arrowFields.map((f) => f.name),
@@ -311,64 +317,7 @@ function listEncoder(t: arrow.DataType, element: DataType, path: string, fail: (
   });
 }
 
-/** The Delta type an Arrow type is read as when no Delta schema is given. */
-export function inferDeltaType(t: arrow.DataType): DataType {
-  switch (t.typeId) {
-    case arrow.Type.Int: {
-      const it = t as arrow.Int;
-      const bits = it.isSigned ? it.bitWidth : it.bitWidth * 2;
-      return { type: bits <= 8 ? 'byte' : bits <= 16 ? 'short' : bits <= 32 ? 'integer' : 'long' };
-    }
-    case arrow.Type.Float:
-      return { type: (t as arrow.Float).precision === arrow.Precision.DOUBLE ? 'double' : 'float' };
-    case arrow.Type.Decimal:
-      return { type: 'decimal', precision: (t as arrow.Decimal).precision, scale: (t as arrow.Decimal).scale };
-    case arrow.Type.Bool:
-      return { type: 'boolean' };
-    case arrow.Type.Utf8:
-    case arrow.Type.LargeUtf8:
-    case arrow.Type.Utf8View:
-      return { type: 'string' };
-    case arrow.Type.Binary:
-    case arrow.Type.LargeBinary:
-    case arrow.Type.BinaryView:
-    case arrow.Type.FixedSizeBinary:
-      return { type: 'binary' };
-    case arrow.Type.Date:
-      return { type: 'date' };
-    case arrow.Type.Timestamp:
-      return { type: (t as arrow.Timestamp).timezone ? 'timestamp' : 'timestamp_ntz' };
-    case arrow.Type.Time:
-    case arrow.Type.Duration:
-    case arrow.Type.Null:
-      // No Delta counterpart: encoded as raw integers (Null always as null).
-      return { type: 'long' };
-    case arrow.Type.Struct:
-      return {
-        type: 'struct',
-        fields: t.children.map((f) => ({
-          name: f.name,
-          type: inferDeltaType(f.type),
-          nullable: f.nullable,
-          metadata: {},
-        })),
-      };
-    case arrow.Type.List:
-    case arrow.Type.LargeList:
-    case arrow.Type.FixedSizeList:
-      return { type: 'array', elementType: inferDeltaType(t.children[0].type), containsNull: t.children[0].nullable };
-    case arrow.Type.Map: {
-      const entries = t.children[0].type as arrow.Struct;
-      return {
-        type: 'map',
-        keyType: inferDeltaType(entries.children[0].type),
-        valueType: inferDeltaType(entries.children[1].type),
-        valueContainsNull: entries.children[1].nullable,
-      };
-    }
-    case arrow.Type.Dictionary:
-      return inferDeltaType((t as arrow.Dictionary).dictionary);
-    default:
-      throw new SchemaMismatchError(`Arrow type ${String(t)} has no Delta counterpart to encode it as`);
-  }
+/** The Delta type an Arrow type is encoded as when no Delta schema is given (protocol/arrow-schema.ts). */
+export function inferDeltaType(t: arrow.DataType, path = 'value', field?: arrow.Field): DataType {
+  return arrowTypeToDelta(t, path, field, { encoding: true });
 }

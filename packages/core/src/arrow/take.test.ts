@@ -2,7 +2,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { filterBatch, filterData, takeBatch, takeData } from './take.js';
-import { fixtures, rowsOf } from './test-fixtures.js';
+import { fixtures, rowsOf } from '../../test/support/arrow-samples.js';
 
 const ipcRoundTrip = (batch: arrow.RecordBatch): arrow.RecordBatch =>
   arrow.tableFromIPC(arrow.tableToIPC(new arrow.Table([batch]))).batches[0];

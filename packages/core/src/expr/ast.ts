@@ -5,10 +5,10 @@
  */
 import type { Scalar } from '../protocol/scalar.js';
 import type { DataType } from '../protocol/schema.js';
+import type { ArithOp, CompareOp } from './nodes.js';
 import { toSql } from './print.js';
 
-export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>';
-export type ArithOp = '+' | '-' | '*' | '/';
+export type { ArithOp, CompareOp } from './nodes.js';
 
 /** A JS value accepted where a literal is expected (`Date` becomes a timestamp literal). */
 export type LiteralInput = Scalar | Date;

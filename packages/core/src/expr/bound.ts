@@ -5,7 +5,7 @@
  */
 import type { Scalar } from '../protocol/scalar.js';
 import type { DataType } from '../protocol/schema.js';
-import type { ArithOp, CompareOp } from './ast.js';
+import type { ArithOp, CompareOp } from './nodes.js';
 
 export type BoundExpr =
   | BoundColumn

@@ -7,11 +7,11 @@ import { formatDate, formatDecimal, formatTimestampMicros } from '../protocol/sc
 import type { Scalar } from '../protocol/scalar.js';
 import type { DataType } from '../protocol/schema.js';
 import { formatDataType } from '../protocol/schema.js';
-import type { Expr } from './ast.js';
 import type { BoundExpr } from './bound.js';
 import { KEYWORDS } from './lexer.js';
+import type { ExprNode } from './nodes.js';
 
-type AnyExpr = Expr | BoundExpr;
+type AnyExpr = ExprNode | BoundExpr;
 
 // Binding strength, loosest first: OR < AND < NOT < predicate < + - < * / < primary.
 const PREC = { or: 1, and: 2, not: 3, pred: 4, add: 5, mul: 6, primary: 7 } as const;

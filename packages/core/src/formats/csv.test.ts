@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputFormatError } from '../errors.js';
 import { deltaSchemaToArrow } from '../protocol/arrow-schema.js';
 import { readInputStream } from './index.js';
-import { chunksOf, collect, rowsOf } from './test-utils.js';
+import { chunksOf, collect, rowsOf } from '../../test/support/format-inputs.js';
 
 const read = (text: string, opts: Parameters<typeof readInputStream>[1] = { format: 'csv' }) =>
   collect(readInputStream(chunksOf(text), { key: 'in.csv', ...opts }));

@@ -45,23 +45,8 @@ export async function* readCsv(
   const nullValues = csv.nullValues ?? [''];
   const onlyEmptyIsNull = nullValues.length === 1 && nullValues[0] === '';
   const nullSet = new Set(nullValues);
-  const lineQueue: number[] = [];
+  const { parser, lineQueue } = csvParser(chunks, key, csv);
   let queueHead = 0;
-  const parser = parse({
-    delimiter: csv.delimiter ?? ',',
-    quote: csv.quote ?? '"',
-    bom: true,
-    skip_empty_lines: true,
-    max_record_size: MAX_RECORD_BYTES,
-  });
-  // The line of each record, read when csv-parse pushes it (its on_record/info options copy a
-  // context object per record, which costs more than the parse itself).
-  const push = parser.push.bind(parser);
-  parser.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (chunk !== null) lineQueue.push(parser.info.lines);
-    return push(chunk, encoding);
-  };
-  pipeline(Readable.from(guardText(chunks, key, 'CSV'), { objectMode: false }), parser, () => undefined);
 
   let names: string[] | undefined;
   let cols: (string | null)[][] = [];
@@ -120,6 +105,31 @@ export async function* readCsv(
   } catch (err) {
     throw csvError(err, key);
   }
+}
+
+/** csv-parse fed from `chunks`, and the source line of each record it emits, in order. */
+function csvParser(
+  chunks: AsyncIterable<Uint8Array>,
+  key: string,
+  csv: CsvOptions,
+): { parser: ReturnType<typeof parse>; lineQueue: number[] } {
+  const lineQueue: number[] = [];
+  const parser = parse({
+    delimiter: csv.delimiter ?? ',',
+    quote: csv.quote ?? '"',
+    bom: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  // The line of each record, read when csv-parse pushes it (its on_record/info options copy a
+  // context object per record, which costs more than the parse itself).
+  const push = parser.push.bind(parser);
+  parser.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+    if (chunk !== null) lineQueue.push(parser.info.lines);
+    return push(chunk, encoding);
+  };
+  pipeline(Readable.from(guardText(chunks, key, 'CSV'), { objectMode: false }), parser, () => undefined);
+  return { parser, lineQueue };
 }
 
 function columnNames(first: readonly string[], header: boolean, schema: arrow.Schema | undefined): string[] {

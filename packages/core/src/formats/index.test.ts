@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DeltaError, InputFormatError, NotFoundError, StorageError } from '../errors.js';
 import { writeParquet } from '../parquet/writer.js';
 import { detectFormat, readInputObject } from './index.js';
-import { collect, CountingStore, rowsOf } from './test-utils.js';
+import { collect, CountingStore, rowsOf } from '../../test/support/format-inputs.js';
 
 async function failure(p: Promise<unknown>): Promise<DeltaError> {
   const err = await p.then(

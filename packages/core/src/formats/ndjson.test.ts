@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputFormatError } from '../errors.js';
 import { deltaSchemaToArrow } from '../protocol/arrow-schema.js';
 import { readInputStream } from './index.js';
-import { chunksOf, collect, rowsOf } from './test-utils.js';
+import { chunksOf, collect, rowsOf } from '../../test/support/format-inputs.js';
 
 const read = (text: string, opts: Partial<Parameters<typeof readInputStream>[1]> = {}) =>
   collect(readInputStream(chunksOf(text, 5), { key: 'in.ndjson', format: 'ndjson', ...opts }));

@@ -28,29 +28,140 @@ export async function* readNdjson(
   chunks: AsyncIterable<Uint8Array>,
   opts: NdjsonReadOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const { key, batchRows } = opts;
-  const rows: Row[] = new Array<Row>(batchRows);
-  const lines = new Int32Array(batchRows);
-  let n = 0;
-  let plan: ColumnPlan | undefined;
-  let known: Map<string, number> | undefined; // input key -> input column index
-  let names: string[] = [];
-  let inferredRows = 0;
-  let yielded = false;
-  let column: unknown[] = new Array<unknown>(batchRows);
-
-  const flush = (): arrow.RecordBatch => {
-    if (!plan) {
-      names = keysOf(rows, n, opts.schema);
-      known = new Map(names.map((k, i) => [k, i]));
-      plan = planColumns(key, names, opts.schema, (i) => inferJsonType(valuesOf(i), n));
-      inferredRows = n;
-    } else {
-      checkKeys(rows, n, known!, key, lines, opts.schema !== undefined);
+  const { key } = opts;
+  const batch = new RowBatch(opts);
+  try {
+    for await (const { line, lineNo } of ndjsonLines(chunks, key)) {
+      if (line.length === 0 || isBlank(line)) continue;
+      batch.add(parseRow(line, lineNo, key), lineNo);
+      if (batch.full) yield batch.flush();
     }
-    const p = plan;
+    if (batch.size > 0) yield batch.flush();
+    else if (!batch.yielded && opts.schema) yield batch.flush(); // no rows: one empty batch of the target schema
+  } catch (err) {
+    if (err instanceof DeltaError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new InputFormatError(key, `${key}: cannot read the object as NDJSON: ${msg}`, undefined, undefined, {
+      cause: err,
+    });
+  }
+}
+
+/** The text's lines (a final CR dropped), numbered from 1; each must fit MAX_LINE_CHARS. */
+async function* ndjsonLines(
+  chunks: AsyncIterable<Uint8Array>,
+  key: string,
+): AsyncGenerator<{ line: string; lineNo: number }> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let rest = '';
+  let lineNo = 0;
+  for await (const chunk of guardText(chunks, key, 'NDJSON')) {
+    let text: string;
     try {
-      return buildPlannedBatch(p, n, valuesOf);
+      text = decoder.decode(chunk, { stream: true });
+    } catch (err) {
+      throw new InputFormatError(
+        key,
+        `${key}: near line ${lineNo + 1}: the text is not valid UTF-8; convert the object to UTF-8`,
+        lineNo + 1,
+        undefined,
+        { cause: err },
+      );
+    }
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      let line = text.slice(start, nl);
+      if (rest.length > 0) {
+        line = rest + line;
+        rest = '';
+      }
+      start = nl + 1;
+      yield { line: stripCr(line), lineNo: ++lineNo };
+    }
+    rest += text.slice(start);
+    if (rest.length > MAX_LINE_CHARS) {
+      throw new InputFormatError(
+        key,
+        `${key}: line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters; is this really NDJSON (one object per line)?`,
+        lineNo + 1,
+      );
+    }
+  }
+  rest += decoder.decode();
+  if (rest.length > 0) yield { line: stripCr(rest), lineNo: ++lineNo };
+}
+
+/** One line's JSON object, or an InputFormatError naming the line. */
+function parseRow(line: string, lineNo: number, key: string): Row {
+  let value: unknown;
+  try {
+    value = parseJsonLine(line);
+  } catch (err) {
+    throw new InputFormatError(
+      key,
+      `${key}: line ${lineNo} is not valid JSON (${(err as Error).message}): ${snippet(line)}. ` +
+        'Each line must hold one JSON object',
+      lineNo,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputFormatError(
+      key,
+      `${key}: line ${lineNo} holds ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}, not a JSON object; ` +
+        'each line must hold one object whose keys are the column names',
+      lineNo,
+    );
+  }
+  return value as Row;
+}
+
+/**
+ * Rows gathered into batches. The first batch fixes the columns and their types (from the
+ * target schema, else inferred); later batches must use the same keys.
+ */
+class RowBatch {
+  size = 0;
+  yielded = false;
+  private readonly rows: Row[];
+  private readonly lines: Int32Array;
+  private plan: ColumnPlan | undefined;
+  private known: Map<string, number> | undefined; // input key -> input column index
+  private names: string[] = [];
+  private inferredRows = 0;
+  private column: unknown[];
+
+  constructor(private readonly opts: NdjsonReadOptions) {
+    this.rows = new Array<Row>(opts.batchRows);
+    this.lines = new Int32Array(opts.batchRows);
+    this.column = new Array<unknown>(opts.batchRows);
+  }
+
+  get full(): boolean {
+    return this.size === this.opts.batchRows;
+  }
+
+  add(row: Row, lineNo: number): void {
+    this.rows[this.size] = row;
+    this.lines[this.size++] = lineNo;
+  }
+
+  flush(): arrow.RecordBatch {
+    const { key, schema } = this.opts;
+    const n = this.size;
+    if (!this.plan) {
+      this.names = keysOf(this.rows, n, schema);
+      this.known = new Map(this.names.map((k, i) => [k, i]));
+      this.plan = planColumns(key, this.names, schema, (i) => inferJsonType(this.valuesOf(i), n));
+      this.inferredRows = n;
+    } else {
+      checkKeys(this.rows, n, this.known!, key, this.lines, schema !== undefined);
+    }
+    const p = this.plan;
+    try {
+      const batch = buildPlannedBatch(p, n, (i) => this.valuesOf(i));
+      this.size = 0;
+      this.yielded = true;
+      return batch;
     } catch (err) {
       if (!(err instanceof CellError)) throw err;
       const top = p.schema.fields.findIndex(
@@ -59,96 +170,19 @@ export async function* readNdjson(
       throw cellErrorToInput(
         err,
         key,
-        err.row >= 0 ? lines[err.row] : undefined,
-        p.inferred[top] ? inferredRows : undefined,
+        err.row >= 0 ? this.lines[err.row] : undefined,
+        p.inferred[top] ? this.inferredRows : undefined,
       );
     }
-  };
-  // Values of input column i for the current batch (one reused array: builders copy out).
-  const valuesOf = (i: number): unknown[] => {
-    const name = names[i]!;
-    if (column.length < n) column = new Array<unknown>(n);
-    for (let r = 0; r < n; r++) column[r] = rows[r]![name];
-    return column;
-  };
+  }
 
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let rest = '';
-  let lineNo = 0;
-  const take = (line: string): void => {
-    lineNo++;
-    if (line.length === 0 || isBlank(line)) return;
-    let value: unknown;
-    try {
-      value = parseJsonLine(line);
-    } catch (err) {
-      throw new InputFormatError(
-        key,
-        `${key}: line ${lineNo} is not valid JSON (${(err as Error).message}): ${snippet(line)}. ` +
-          'Each line must hold one JSON object',
-        lineNo,
-      );
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new InputFormatError(
-        key,
-        `${key}: line ${lineNo} holds ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}, not a JSON object; ` +
-          'each line must hold one object whose keys are the column names',
-        lineNo,
-      );
-    }
-    rows[n] = value as Row;
-    lines[n++] = lineNo;
-  };
-
-  try {
-    for await (const chunk of guardText(chunks, key, 'NDJSON')) {
-      let text: string;
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch (err) {
-        throw new InputFormatError(
-          key,
-          `${key}: near line ${lineNo + 1}: the text is not valid UTF-8; convert the object to UTF-8`,
-          lineNo + 1,
-          undefined,
-          { cause: err },
-        );
-      }
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        let line = text.slice(start, nl);
-        if (rest.length > 0) {
-          line = rest + line;
-          rest = '';
-        }
-        take(stripCr(line));
-        start = nl + 1;
-        if (n === batchRows) {
-          yield flush();
-          yielded = true;
-          n = 0;
-        }
-      }
-      rest += text.slice(start);
-      if (rest.length > MAX_LINE_CHARS) {
-        throw new InputFormatError(
-          key,
-          `${key}: line ${lineNo + 1} is longer than ${MAX_LINE_CHARS} characters; is this really NDJSON (one object per line)?`,
-          lineNo + 1,
-        );
-      }
-    }
-    rest += decoder.decode();
-    if (rest.length > 0) take(stripCr(rest));
-    if (n > 0) yield flush();
-    else if (!yielded && opts.schema) yield flush(); // no rows: one empty batch of the target schema
-  } catch (err) {
-    if (err instanceof DeltaError) throw err;
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new InputFormatError(key, `${key}: cannot read the object as NDJSON: ${msg}`, undefined, undefined, {
-      cause: err,
-    });
+  /** Values of input column i for the current batch (one reused array: builders copy out). */
+  private valuesOf(i: number): unknown[] {
+    const name = this.names[i]!;
+    const n = this.size;
+    if (this.column.length < n) this.column = new Array<unknown>(n);
+    for (let r = 0; r < n; r++) this.column[r] = this.rows[r]![name];
+    return this.column;
   }
 }
 

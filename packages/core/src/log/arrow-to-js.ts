@@ -33,29 +33,11 @@ export function dataToJs(data: arrow.Data): JsValue[] {
   const n = data.length;
   const out = new Array<JsValue>(n);
   const isValid = validityOf(data);
-  const t = data.type;
   const off = data.offset;
-  switch (t.typeId) {
+  switch (data.type.typeId) {
     case arrow.Type.Utf8:
-    case arrow.Type.LargeUtf8: {
-      const offsets = data.valueOffsets as Int32Array | BigInt64Array;
-      const bytes = data.values as Uint8Array;
-      const first = Number(offsets[0]);
-      const last = Number(offsets[n]);
-      if (isAscii(bytes, first, last)) {
-        // One decode for the whole column; byte offsets equal string offsets in ASCII.
-        const all = decoder.decode(bytes.subarray(first, last));
-        for (let i = 0; i < n; i++) {
-          if (isValid(i)) out[i] = all.slice(Number(offsets[i]) - first, Number(offsets[i + 1]) - first);
-        }
-        return out;
-      }
-      for (let i = 0; i < n; i++) {
-        if (!isValid(i)) continue;
-        out[i] = decoder.decode(bytes.subarray(Number(offsets[i]), Number(offsets[i + 1])));
-      }
-      return out;
-    }
+    case arrow.Type.LargeUtf8:
+      return stringsToJs(data, isValid, out);
     case arrow.Type.Int:
     case arrow.Type.Float: {
       const values = data.values as ArrayLike<number | bigint>;
@@ -71,45 +53,11 @@ export function dataToJs(data: arrow.Data): JsValue[] {
       }
       return out;
     }
-    case arrow.Type.Struct: {
-      const fields = (t as arrow.Struct).children;
-      const cols = data.children.map((c) => dataToJs(c));
-      for (let i = 0; i < n; i++) {
-        if (!isValid(i)) continue;
-        const o: Record<string, JsValue> = {};
-        for (let f = 0; f < fields.length; f++) {
-          const v = cols[f]![i];
-          if (v !== undefined) o[fields[f]!.name] = v;
-        }
-        out[i] = o;
-      }
-      return out;
-    }
+    case arrow.Type.Struct:
+      return structsToJs(data, isValid, out);
     case arrow.Type.Map:
-    case arrow.Type.List: {
-      const offsets = data.valueOffsets as Int32Array;
-      const child = data.children[0]!;
-      const start = offsets[0]!;
-      const end = offsets[n]!;
-      const values = dataToJs(sliceChild(child, start, end - start));
-      const isMap = t.typeId === arrow.Type.Map;
-      for (let i = 0; i < n; i++) {
-        if (!isValid(i)) continue;
-        const s = offsets[i]! - start;
-        const e = offsets[i + 1]! - start;
-        if (isMap) {
-          const o: Record<string, JsValue> = {};
-          for (let j = s; j < e; j++) {
-            const entry = values[j] as { key?: unknown; value?: unknown };
-            o[String(entry.key)] = entry.value === undefined ? null : entry.value;
-          }
-          out[i] = o;
-        } else {
-          out[i] = values.slice(s, e);
-        }
-      }
-      return out;
-    }
+    case arrow.Type.List:
+      return listsToJs(data, isValid, out);
     default: {
       // Rare in actions (binary, dates in stats_parsed): fall back to Arrow's accessor.
       const vec = arrow.makeVector(data);
@@ -120,6 +68,68 @@ export function dataToJs(data: arrow.Data): JsValue[] {
       return out;
     }
   }
+}
+
+function stringsToJs(data: arrow.Data, isValid: (i: number) => boolean, out: JsValue[]): JsValue[] {
+  const n = data.length;
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const bytes = data.values as Uint8Array;
+  const first = Number(offsets[0]);
+  const last = Number(offsets[n]);
+  if (isAscii(bytes, first, last)) {
+    // One decode for the whole column; byte offsets equal string offsets in ASCII.
+    const all = decoder.decode(bytes.subarray(first, last));
+    for (let i = 0; i < n; i++) {
+      if (isValid(i)) out[i] = all.slice(Number(offsets[i]) - first, Number(offsets[i + 1]) - first);
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    if (!isValid(i)) continue;
+    out[i] = decoder.decode(bytes.subarray(Number(offsets[i]), Number(offsets[i + 1])));
+  }
+  return out;
+}
+
+function structsToJs(data: arrow.Data, isValid: (i: number) => boolean, out: JsValue[]): JsValue[] {
+  const fields = (data.type as arrow.Struct).children;
+  const cols = data.children.map((c) => dataToJs(c));
+  for (let i = 0; i < data.length; i++) {
+    if (!isValid(i)) continue;
+    const o: Record<string, JsValue> = {};
+    for (let f = 0; f < fields.length; f++) {
+      const v = cols[f]![i];
+      if (v !== undefined) o[fields[f]!.name] = v;
+    }
+    out[i] = o;
+  }
+  return out;
+}
+
+/** Lists as arrays; maps (lists of key/value entries) as objects keyed by the key's text. */
+function listsToJs(data: arrow.Data, isValid: (i: number) => boolean, out: JsValue[]): JsValue[] {
+  const n = data.length;
+  const offsets = data.valueOffsets as Int32Array;
+  const start = offsets[0]!;
+  const end = offsets[n]!;
+  const values = dataToJs(sliceChild(data.children[0]!, start, end - start));
+  const isMap = data.type.typeId === arrow.Type.Map;
+  for (let i = 0; i < n; i++) {
+    if (!isValid(i)) continue;
+    const s = offsets[i]! - start;
+    const e = offsets[i + 1]! - start;
+    if (isMap) {
+      const o: Record<string, JsValue> = {};
+      for (let j = s; j < e; j++) {
+        const entry = values[j] as { key?: unknown; value?: unknown };
+        o[String(entry.key)] = entry.value === undefined ? null : entry.value;
+      }
+      out[i] = o;
+    } else {
+      out[i] = values.slice(s, e);
+    }
+  }
+  return out;
 }
 
 /** A child's rows [start, start+length) as a Data with its own offset. */

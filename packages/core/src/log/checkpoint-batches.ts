@@ -312,7 +312,7 @@ function domainColumn(type: arrow.DataType): KindColumn<DomainMetadata> {
   };
 }
 
-interface ActionTypes {
+export interface ActionTypes {
   txn: Txn;
   add: AddFile;
   remove: RemoveFile;

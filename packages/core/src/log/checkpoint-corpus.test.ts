@@ -9,10 +9,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../storage/local-store.js';
-import { copyCorpusTable, CORPUS, summarize } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { classicCheckpointPath, LAST_CHECKPOINT, LOG_DIR, parseLogFile } from './file-names.js';
 import { loadState } from './load.js';
+import { createEngine } from '../engine/engine.js';
 
 const tables = (
   JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { tables: { path: string; negative: boolean }[] }
@@ -22,7 +23,7 @@ const tables = (
 
 async function loadable(store: LocalStore, version?: number) {
   try {
-    return await loadState(store, version);
+    return await loadState(createEngine(store), version);
   } catch {
     return undefined;
   }
@@ -37,7 +38,7 @@ describe('checkpoint round trip on corpus tables', () => {
     const dir = await copyCorpusTable(table);
     try {
       const store = new LocalStore(dir);
-      const latest = await loadState(store);
+      const latest = await loadState(createEngine(store));
       const candidates =
         latest.state.version > 0 ? [latest.state.version - 1, latest.state.version] : [latest.state.version];
       let at: Awaited<ReturnType<typeof loadState>> | undefined;
@@ -53,16 +54,16 @@ describe('checkpoint round trip on corpus tables', () => {
           stale.push(meta.path);
       }
       await store.deleteMany(stale);
-      const result = await writeCheckpoint(store, at!.state, { now: 0, batchSize: 3 });
+      const result = await writeCheckpoint(createEngine(store), at!.state, { now: 0, batchSize: 3 });
       expect(result.path).toBe(classicCheckpointPath(v));
       expect(result.numOfAddFiles).toBe(at!.state.files.size);
       expect(result.lastCheckpointUpdated).toBe(true);
 
-      const again = await loadState(store, v);
+      const again = await loadState(createEngine(store), v);
       expect(again.segment.checkpoint?.files.map((f) => f.path)).toEqual([classicCheckpointPath(v)]);
       expect(summarize(again.state)).toEqual(summarize(at!.state));
 
-      const reloaded = await loadState(store);
+      const reloaded = await loadState(createEngine(store));
       expect(reloaded.segment.checkpoint?.version).toBe(v);
       expect(reloaded.segment.commits.map((c) => c.version)).toEqual(
         Array.from({ length: latest.state.version - v }, (_, i) => v + 1 + i),

@@ -9,9 +9,7 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Action, AddFile, FileStats } from '../protocol/actions.js';
-import { StoreFile } from '../parquet/blob.js';
-import { fetchFooter } from '../parquet/footer.js';
-import { parseParquetFooter } from '../parquet/metadata.js';
+import { defaultParquetHandler } from '../parquet/handler.js';
 import { openParquetFile } from '../parquet/reader.js';
 import { LocalStore } from '../storage/local-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -19,7 +17,8 @@ import { batchToActions } from './checkpoint-read.js';
 import { checkpointActionsJs } from './checkpoint-read-js.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { loadState } from './load.js';
-import { copyCorpusTable, CORPUS } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS } from '../../test/support/log-fixtures.js';
+import { createEngine } from '../engine/engine.js';
 
 const COLUMNS = ['add', 'remove', 'metaData', 'protocol', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar'];
 
@@ -33,9 +32,11 @@ async function viaArrow(store: ObjectStore, path: string): Promise<Action[]> {
 }
 
 async function viaJs(store: ObjectStore, path: string): Promise<Action[] | undefined> {
-  const file = new StoreFile(store, path, (await store.head(path)).size);
-  const footer = await fetchFooter(file, file.size);
-  return checkpointActionsJs(file, footer.bytes, parseParquetFooter(footer.bytes, path), COLUMNS);
+  const size = (await store.head(path)).size;
+  return checkpointActionsJs(
+    await defaultParquetHandler.openFile(store, path, { size, footerPrefetch: size }),
+    COLUMNS,
+  );
 }
 
 /** Parquet files under every `_delta_log` of the corpus (checkpoints, multi-part, v2, sidecars). */
@@ -83,8 +84,8 @@ describe('checkpoint decoding in JS', () => {
       const dir = await copyCorpusTable(table);
       try {
         const store = new LocalStore(dir);
-        const { state } = await loadState(store);
-        const { path } = await writeCheckpoint(store, state, { now: 0 });
+        const { state } = await loadState(createEngine(store));
+        const { path } = await writeCheckpoint(createEngine(store), state, { now: 0 });
         const js = await viaJs(store, path);
         expect(js).toBeDefined();
         expect(js).toEqual(await viaArrow(store, path));
@@ -99,7 +100,7 @@ describe('checkpoint decoding in JS', () => {
     const dir = await copyCorpusTable('delta-golden/data-skipping-basic-stats-all-types-checkpoint');
     try {
       const store = new LocalStore(dir);
-      const { state } = await loadState(store);
+      const { state } = await loadState(createEngine(store));
       const typedOnly = state.clone();
       typedOnly.metadata = {
         ...typedOnly.metadata!,
@@ -109,10 +110,10 @@ describe('checkpoint decoding in JS', () => {
           'delta.checkpoint.writeStatsAsStruct': 'true',
         },
       };
-      const { path } = await writeCheckpoint(store, typedOnly, { now: 0 });
+      const { path } = await writeCheckpoint(createEngine(store), typedOnly, { now: 0 });
       expect(await viaJs(store, path)).toBeUndefined();
       // The snapshot load still gets the stats (from the Arrow path).
-      const loaded = await loadState(store);
+      const loaded = await loadState(createEngine(store));
       const adds = [...loaded.state.files.values()];
       expect(adds.length).toBeGreaterThan(0);
       for (const a of adds) expect(a.stats ?? loaded.state.parsedStats.get(a)).toBeTruthy();

@@ -10,9 +10,8 @@
  *   `partitionValues_parsed` (typed values need the exact Arrow decoding).
  */
 import type { Action } from '../protocol/actions.js';
-import type { StoreFile } from '../parquet/blob.js';
-import { jsCodecsOnly, readObjectRows } from '../parquet/object-rows.js';
-import type { ParquetMetadata, ParquetSchemaNode } from '../parquet/types.js';
+import type { ParquetFile } from '../parquet/handler.js';
+import type { ParquetSchemaNode } from '../parquet/types.js';
 
 /**
  * Checkpoints of up to this many rows (and JS_CHECKPOINT_BYTES) are decoded in JS; beyond
@@ -104,30 +103,19 @@ function needsParsed(add: Record<string, unknown>): boolean {
 
 /** The actions of a whole-file-cached checkpoint, or undefined when the Arrow path must read it. */
 export async function checkpointActionsJs(
-  file: StoreFile,
-  footer: Uint8Array,
-  metadata: ParquetMetadata,
+  file: ParquetFile,
   actionColumns: readonly string[],
 ): Promise<Action[] | undefined> {
+  const metadata = file.metadata;
   const columns = metadata.schema.children.filter((c) => actionColumns.includes(c.name));
-  if (
-    !columns.every(supported) ||
-    !jsCodecsOnly(
-      metadata,
-      columns.map((c) => c.name),
-    )
-  )
-    return undefined;
-  let rows: Record<string, unknown>[];
+  if (!columns.every(supported)) return undefined;
+  let rows: Record<string, unknown>[] | undefined;
   try {
-    rows = await readObjectRows(
-      file,
-      footer,
-      columns.map((c) => c.name),
-    );
+    rows = await file.rows(columns.map((c) => c.name));
   } catch {
     return undefined; // the Arrow path reports the failure with its own error
   }
+  if (!rows) return undefined; // a codec the JS decoder lacks
   const add = columns.find((c) => c.name === 'add');
   if (add?.children.some(isParsed) && rows.some((r) => r.add && needsParsed(r.add as Record<string, unknown>))) {
     return undefined;

@@ -9,12 +9,8 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
 import type { StructType } from '../protocol/schema.js';
 import { encodeValue } from '../arrow/json-values.js';
-import { StoreFile } from '../parquet/blob.js';
-import { fetchFooter } from '../parquet/footer.js';
-import { parseParquetFooter } from '../parquet/metadata.js';
-import { openFetchedParquetFile, type ParquetFileReader } from '../parquet/reader.js';
-import { preloadParquet } from '../parquet/wasm.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
+import type { ParquetFileReader } from '../parquet/reader.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
 import { checkpointActionsJs, JS_CHECKPOINT_BYTES, JS_CHECKPOINT_ROWS } from './checkpoint-read-js.js';
@@ -43,18 +39,14 @@ export interface CheckpointActions {
 }
 
 /** Read every action of a checkpoint, following v2 sidecars. */
-export async function readCheckpoint(
-  store: ObjectStore,
-  cp: CheckpointRef,
-  concurrency = 8,
-): Promise<CheckpointActions> {
+export async function readCheckpoint(engine: Engine, cp: CheckpointRef, concurrency = 8): Promise<CheckpointActions> {
   const parsedStats = new Map<AddFile, FileStats>();
-  const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(store, f, parsedStats));
+  const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(engine, f, parsedStats));
   const actions = parts.flat();
   const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar!);
   if (sidecars.length > 0) {
     const sidecarActions = await mapLimit(sidecars, concurrency, (s) =>
-      readParquetActions(store, sidecarPath(s.path), s.sizeInBytes, parsedStats),
+      readParquetActions(engine, sidecarPath(s.path), s.sizeInBytes, parsedStats),
     );
     for (const list of sidecarActions) for (const a of list) actions.push(a);
   }
@@ -71,37 +63,39 @@ function sidecarPath(path: string): string {
 }
 
 async function readCheckpointFile(
-  store: ObjectStore,
+  engine: Engine,
   f: CheckpointFile,
   parsedStats: Map<AddFile, FileStats>,
 ): Promise<Action[]> {
   if (f.format === 'json') {
     try {
-      return parseActions(await store.get(f.path), f.path);
+      return parseActions(await engine.store.get(f.path), f.path);
     } catch (err) {
       throw wrapMissing(err, f.path);
     }
   }
-  return readParquetActions(store, f.path, f.size, parsedStats);
+  return readParquetActions(engine, f.path, f.size, parsedStats);
 }
 
 async function readParquetActions(
-  store: ObjectStore,
+  engine: Engine,
   path: string,
   size: number | undefined,
   parsedStats: Map<AddFile, FileStats>,
 ): Promise<Action[]> {
   try {
-    const file = new StoreFile(store, path, size ?? (await store.head(path)).size);
-    if (file.size > JS_CHECKPOINT_BYTES) preloadParquet(); // wasm will decode it: load it while the footer arrives
+    size ??= (await engine.store.head(path)).size;
+    if (size > JS_CHECKPOINT_BYTES) engine.parquet.preload(); // the Arrow path will decode it: load it while the footer arrives
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
-    const footer = await fetchFooter(file, file.size <= WHOLE_FILE_LIMIT ? file.size : undefined);
-    const metadata = parseParquetFooter(footer.bytes, path);
-    if (file.size <= JS_CHECKPOINT_BYTES && metadata.numRows <= JS_CHECKPOINT_ROWS) {
-      const actions = await checkpointActionsJs(file, footer.bytes, metadata, ACTION_COLUMNS);
+    const file = await engine.parquet.openFile(engine.store, path, {
+      size,
+      footerPrefetch: size <= WHOLE_FILE_LIMIT ? size : undefined,
+    });
+    if (file.size <= JS_CHECKPOINT_BYTES && file.metadata.numRows <= JS_CHECKPOINT_ROWS) {
+      const actions = await checkpointActionsJs(file, ACTION_COLUMNS);
       if (actions) return actions;
     }
-    return await arrowActions(await openFetchedParquetFile(file, footer.bytes, metadata), parsedStats);
+    return await arrowActions(await file.arrow(), parsedStats);
   } catch (err) {
     throw wrapMissing(err, path);
   }

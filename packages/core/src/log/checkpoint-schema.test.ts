@@ -13,10 +13,11 @@ import type { Metadata } from '../protocol/actions.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { LocalStore } from '../storage/local-store.js';
 import { checkpointLayout, parseColumnList, statsTrees, type StatsNode } from './checkpoint-schema.js';
-import { copyCorpusTable, CORPUS } from './test-fixtures.js';
+import { copyCorpusTable, CORPUS } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { LAST_CHECKPOINT } from './file-names.js';
 import { loadState } from './load.js';
+import { createEngine } from '../engine/engine.js';
 
 interface Shape {
   name: string;
@@ -58,8 +59,8 @@ async function compare(
   try {
     const store = new LocalStore(dir);
     const spark = await footerShape(new LocalStore(join(CORPUS, table)), theirs);
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: 0 });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: 0 });
     const ours = await footerShape(store, result.path);
     const ourLast = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as Record<string, unknown>;
     return { ours, spark, ourLast };

@@ -10,7 +10,7 @@ import type { Metadata } from '../protocol/actions.js';
 import { deltaTypeToArrow, mapType } from '../protocol/arrow-schema.js';
 import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
 import { parseSchemaString, type DataType, type StructField, type StructType } from '../protocol/schema.js';
-import { physicalName } from '../read/column-mapping.js';
+import { physicalName } from '../protocol/column-mapping.js';
 
 /** A node of the stats_parsed tree: a struct of (physical) fields, or a leaf of one Delta type. */
 export type StatsNode =
@@ -53,22 +53,51 @@ const deletionVectorType = () =>
     field('maxRowIndex', int64()),
   ]);
 
-/** Decide what the checkpoint of a table with this metadata contains. */
-export function checkpointLayout(
-  metadata: Metadata,
-  protocol: { minReaderVersion: number; minWriterVersion: number },
-): CheckpointLayout {
-  const config = metadata.configuration ?? {};
-  const statsJson = (config['delta.checkpoint.writeStatsAsJson'] ?? 'true').toLowerCase() !== 'false';
-  // Spark writes partitionValues_parsed unless the property is false (its default is true), but
-  // never stats_parsed; the protocol makes stats_parsed opt-in ("false (which is the default)").
-  const structSetting = config['delta.checkpoint.writeStatsAsStruct']?.toLowerCase();
-  const mode = columnMappingMode(metadata);
-  const schema = parseSchemaString(metadata.schemaString);
-  const partitionParsed =
-    structSetting !== 'false' ? partitionColumns(schema, metadata.partitionColumns ?? [], mode) : [];
-  const statsParsed = structSetting === 'true' ? statsTrees(schema, metadata, mode) : undefined;
+const txnType = () =>
+  new arrow.Struct([field('appId', utf8()), field('version', int64()), field('lastUpdated', int64())]);
 
+const removeType = () =>
+  new arrow.Struct([
+    field('path', utf8()),
+    field('deletionTimestamp', int64()),
+    field('dataChange', bool()),
+    field('extendedFileMetadata', bool()),
+    field('partitionValues', stringMap()),
+    field('size', int64()),
+    field('deletionVector', deletionVectorType()),
+    field('baseRowId', int64()),
+    field('defaultRowCommitVersion', int64()),
+  ]);
+
+const metaDataType = () =>
+  new arrow.Struct([
+    field('id', utf8()),
+    field('name', utf8()),
+    field('description', utf8()),
+    field('format', new arrow.Struct([field('provider', utf8()), field('options', stringMap())])),
+    field('schemaString', utf8()),
+    field('partitionColumns', stringList()),
+    field('configuration', stringMap()),
+    field('createdTime', int64()),
+  ]);
+
+const protocolType = () =>
+  new arrow.Struct([
+    field('minReaderVersion', int32()),
+    field('minWriterVersion', int32()),
+    field('readerFeatures', stringList()),
+    field('writerFeatures', stringList()),
+  ]);
+
+const domainMetadataType = () =>
+  new arrow.Struct([field('domain', utf8()), field('configuration', utf8()), field('removed', bool())]);
+
+/** The `add` struct: JSON stats and the typed `*_parsed` columns as the table's settings ask. */
+function addType(
+  statsJson: boolean,
+  partitionParsed: readonly PartitionColumn[],
+  statsParsed: CheckpointLayout['statsParsed'],
+): arrow.Struct {
   const addFields = [
     field('path', utf8()),
     field('partitionValues', stringMap()),
@@ -91,50 +120,31 @@ export function checkpointLayout(
     );
   }
   if (statsParsed) addFields.push(field('stats_parsed', statsParsedType(statsParsed)));
+  return new arrow.Struct(addFields);
+}
 
+/** Decide what the checkpoint of a table with this metadata contains. */
+export function checkpointLayout(
+  metadata: Metadata,
+  protocol: { minReaderVersion: number; minWriterVersion: number },
+): CheckpointLayout {
+  const config = metadata.configuration ?? {};
+  const statsJson = (config['delta.checkpoint.writeStatsAsJson'] ?? 'true').toLowerCase() !== 'false';
+  // Spark writes partitionValues_parsed unless the property is false (its default is true), but
+  // never stats_parsed; the protocol makes stats_parsed opt-in ("false (which is the default)").
+  const structSetting = config['delta.checkpoint.writeStatsAsStruct']?.toLowerCase();
+  const mode = columnMappingMode(metadata);
+  const schema = parseSchemaString(metadata.schemaString);
+  const partitionParsed =
+    structSetting !== 'false' ? partitionColumns(schema, metadata.partitionColumns ?? [], mode) : [];
+  const statsParsed = structSetting === 'true' ? statsTrees(schema, metadata, mode) : undefined;
   const schemaFields = [
-    field('txn', new arrow.Struct([field('appId', utf8()), field('version', int64()), field('lastUpdated', int64())])),
-    field('add', new arrow.Struct(addFields)),
-    field(
-      'remove',
-      new arrow.Struct([
-        field('path', utf8()),
-        field('deletionTimestamp', int64()),
-        field('dataChange', bool()),
-        field('extendedFileMetadata', bool()),
-        field('partitionValues', stringMap()),
-        field('size', int64()),
-        field('deletionVector', deletionVectorType()),
-        field('baseRowId', int64()),
-        field('defaultRowCommitVersion', int64()),
-      ]),
-    ),
-    field(
-      'metaData',
-      new arrow.Struct([
-        field('id', utf8()),
-        field('name', utf8()),
-        field('description', utf8()),
-        field('format', new arrow.Struct([field('provider', utf8()), field('options', stringMap())])),
-        field('schemaString', utf8()),
-        field('partitionColumns', stringList()),
-        field('configuration', stringMap()),
-        field('createdTime', int64()),
-      ]),
-    ),
-    field(
-      'protocol',
-      new arrow.Struct([
-        field('minReaderVersion', int32()),
-        field('minWriterVersion', int32()),
-        field('readerFeatures', stringList()),
-        field('writerFeatures', stringList()),
-      ]),
-    ),
-    field(
-      'domainMetadata',
-      new arrow.Struct([field('domain', utf8()), field('configuration', utf8()), field('removed', bool())]),
-    ),
+    field('txn', txnType()),
+    field('add', addType(statsJson, partitionParsed, statsParsed)),
+    field('remove', removeType()),
+    field('metaData', metaDataType()),
+    field('protocol', protocolType()),
+    field('domainMetadata', domainMetadataType()),
   ];
   return {
     schema: new arrow.Schema(schemaFields),

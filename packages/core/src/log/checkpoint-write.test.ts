@@ -5,13 +5,14 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { parseStatsValue } from '../protocol/scalar.js';
 import { findField, parseSchemaString, type StructType } from '../protocol/schema.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { clean, summarize } from './test-fixtures.js';
+import { clean, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { serializeActions } from './commit-file.js';
 import { classicCheckpointPath, commitPath, LAST_CHECKPOINT } from './file-names.js';
 import { lastCheckpointChecksum } from './last-checkpoint-json.js';
 import { loadState } from './load.js';
 import { TableState } from './replay.js';
+import { createEngine } from '../engine/engine.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2024, 5, 15);
@@ -267,8 +268,8 @@ function withoutExpired(state: TableState, tombstoneRetention = 7 * DAY, txnRete
 describe('writeCheckpoint round trip', () => {
   it('reproduces the state from the checkpoint alone, minus expired tombstones and txns', async () => {
     const store = await storeWith(syntheticCommits());
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: NOW });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: NOW });
     expect(result).toMatchObject({
       version: 2,
       path: classicCheckpointPath(2),
@@ -280,7 +281,7 @@ describe('writeCheckpoint round trip', () => {
     expect(result.size).toBe(12);
 
     const only = await subset(store, [classicCheckpointPath(2), LAST_CHECKPOINT]);
-    const loaded = await loadState(only);
+    const loaded = await loadState(createEngine(only));
     expect(loaded.segment.checkpoint?.version).toBe(2);
     expect(loaded.segment.commits).toEqual([]);
     const expected = withoutExpired(state);
@@ -298,11 +299,11 @@ describe('writeCheckpoint round trip', () => {
   it('gives the replayed state when later commits follow the checkpoint', async () => {
     const commits = syntheticCommits();
     const store = await storeWith(commits);
-    const atOne = await loadState(store, 1);
-    await writeCheckpoint(store, atOne.state, { now: 0 }); // now=0: nothing expires
+    const atOne = await loadState(createEngine(store), 1);
+    await writeCheckpoint(createEngine(store), atOne.state, { now: 0 }); // now=0: nothing expires
     const later = await subset(store, [classicCheckpointPath(1), commitPath(2)]);
-    const replayed = await loadState(store);
-    const loaded = await loadState(later);
+    const replayed = await loadState(createEngine(store));
+    const loaded = await loadState(createEngine(later));
     expect(loaded.segment.checkpoint?.version).toBe(1);
     expect(loaded.segment.commits.map((c) => c.version)).toEqual([2]);
     expect(summarize(loaded.state)).toEqual(summarize(replayed.state));
@@ -313,9 +314,9 @@ describe('writeCheckpoint round trip', () => {
     const store = await storeWith(
       syntheticCommits({ 'delta.checkpoint.writeStatsAsJson': 'false', 'delta.checkpoint.writeStatsAsStruct': 'true' }),
     );
-    const { state } = await loadState(store);
-    await writeCheckpoint(store, state, { now: 0 });
-    const loaded = await loadState(await subset(store, [classicCheckpointPath(2)]));
+    const { state } = await loadState(createEngine(store));
+    await writeCheckpoint(createEngine(store), state, { now: 0 });
+    const loaded = await loadState(createEngine(await subset(store, [classicCheckpointPath(2)])));
     for (const a of loaded.state.files.values()) expect(a.stats).toBeUndefined();
     const view = statsView(loaded.state) as [string, { minValues?: Record<string, unknown> } | undefined][];
     expect(view).toEqual(statsView(state));
@@ -331,14 +332,14 @@ describe('writeCheckpoint round trip', () => {
     const again = new MemoryStore();
     const twice = loaded.state.clone();
     twice.version = 3;
-    await writeCheckpoint(again, twice, { now: 0 });
-    expect(statsView((await loadState(again)).state)).toEqual(statsView(state));
+    await writeCheckpoint(createEngine(again), twice, { now: 0 });
+    expect(statsView((await loadState(createEngine(again))).state)).toEqual(statsView(state));
   });
 
   it('writes typed partitionValues_parsed (physical names) next to the string map', async () => {
     const store = await storeWith(syntheticCommits());
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: 0 });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: 0 });
     const { openParquetFile } = await import('../parquet/reader.js');
     const { encodeValue } = await import('../arrow/json-values.js');
     const file = await openParquetFile(store, result.path);
@@ -363,20 +364,20 @@ describe('writeCheckpoint round trip', () => {
     const commits = syntheticCommits();
     const many: Action[] = Array.from({ length: 1000 }, (_, i) => ({ add: add(100 + i) }));
     const store = await storeWith([...commits, many]);
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: 0, batchSize: 64 });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: 0, batchSize: 64 });
     expect(result.numOfAddFiles).toBe(1005);
     const footer = parseParquetFooter(await store.get(result.path), result.path);
     expect(footer.numRows).toBe(result.size);
     expect(footer.rowGroups.length).toBeGreaterThan(10);
-    const loaded = await loadState(await subset(store, [result.path]));
+    const loaded = await loadState(createEngine(await subset(store, [result.path])));
     expect(summarize(loaded.state)).toEqual(summarize(state));
   });
 
   it('writes _last_checkpoint with size, byte size, file count, schema and a valid checksum', async () => {
     const store = await storeWith(syntheticCommits());
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: NOW });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: NOW });
     const last = JSON.parse(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))) as Record<string, unknown>;
     expect(Object.keys(last)).toEqual([
       'version',
@@ -398,8 +399,8 @@ describe('writeCheckpoint round trip', () => {
   it('leaves a newer _last_checkpoint alone', async () => {
     const store = await storeWith(syntheticCommits());
     await store.put(LAST_CHECKPOINT, new TextEncoder().encode('{"version":9,"size":1}'));
-    const { state } = await loadState(store, 1);
-    const result = await writeCheckpoint(store, state, { now: 0 });
+    const { state } = await loadState(createEngine(store), 1);
+    const result = await writeCheckpoint(createEngine(store), state, { now: 0 });
     expect(result.lastCheckpointUpdated).toBe(false);
     expect(new TextDecoder().decode(await store.get(LAST_CHECKPOINT))).toBe('{"version":9,"size":1}');
     expect((await store.head(classicCheckpointPath(1))).size).toBe(result.sizeInBytes);
@@ -407,22 +408,24 @@ describe('writeCheckpoint round trip', () => {
 
   it('honours delta.deletedFileRetentionDuration', async () => {
     const store = await storeWith(syntheticCommits({ 'delta.deletedFileRetentionDuration': 'interval 36 hours' }));
-    const { state } = await loadState(store);
-    const result = await writeCheckpoint(store, state, { now: NOW });
+    const { state } = await loadState(createEngine(store));
+    const result = await writeCheckpoint(createEngine(store), state, { now: NOW });
     expect(result.numOfRemoveFiles).toBe(1); // only the one deleted a day ago
-    const loaded = await loadState(await subset(store, [result.path]));
+    const loaded = await loadState(createEngine(await subset(store, [result.path])));
     expect([...loaded.state.tombstones.values()].map((r) => r.path)).toEqual([add(1).path]);
   });
 
   it('refuses a state without protocol/metadata and fails (without hanging) when the upload fails', async () => {
-    await expect(writeCheckpoint(new MemoryStore(), new TableState())).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(writeCheckpoint(createEngine(new MemoryStore()), new TableState())).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
     const store = await storeWith(syntheticCommits());
-    const { state } = await loadState(store);
+    const { state } = await loadState(createEngine(store));
     const failing = Object.assign(Object.create(store) as MemoryStore, {
       putStream: async () => {
         throw new StorageError('disk full');
       },
     });
-    await expect(writeCheckpoint(failing, state, { batchSize: 1 })).rejects.toThrow('disk full');
+    await expect(writeCheckpoint(createEngine(failing), state, { batchSize: 1 })).rejects.toThrow('disk full');
   });
 });

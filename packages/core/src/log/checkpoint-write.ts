@@ -11,9 +11,9 @@ import type { AddFile } from '../protocol/actions.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
 import { tableDurationMs } from '../protocol/intervals.js';
 import { dataTypeToJson } from '../protocol/schema.js';
-import { createParquetWriter } from '../parquet/writer.js';
+import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { CheckpointBatcher, type ActionKind } from './checkpoint-batches.js';
+import { CheckpointBatcher, type ActionKind, type ActionTypes } from './checkpoint-batches.js';
 import { checkpointLayout } from './checkpoint-schema.js';
 import { classicCheckpointPath, LAST_CHECKPOINT } from './file-names.js';
 import { serializeLastCheckpoint, type LastCheckpointJson } from './last-checkpoint-json.js';
@@ -27,7 +27,7 @@ export const CHECKPOINT_BATCH_SIZE = 50_000;
 const MAX_SCHEMA_JSON = 64 * 1024;
 
 export interface WriteCheckpointOptions {
-  /** Clock (ms since the epoch) for tombstone and txn expiry; default Date.now(). */
+  /** Time (ms since the epoch) for tombstone and txn expiry; default: the engine's clock. */
   now?: number;
   /** Actions per batch / row group (default 50,000). */
   batchSize?: number;
@@ -48,7 +48,7 @@ export interface CheckpointWriteResult {
 
 /** Write the checkpoint of `state.version` and update `_last_checkpoint`. */
 export async function writeCheckpoint(
-  store: ObjectStore,
+  engine: Engine,
   state: TableState,
   options: WriteCheckpointOptions = {},
 ): Promise<CheckpointWriteResult> {
@@ -61,75 +61,13 @@ export async function writeCheckpoint(
   const batchSize = options.batchSize ?? CHECKPOINT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
-  const now = options.now ?? Date.now();
-  const config = metadata.configuration ?? {};
-  const minTombstoneTime =
-    now - tableDurationMs(config, 'delta.deletedFileRetentionDuration', DEFAULT_TOMBSTONE_RETENTION);
-  const txnRetention = config['delta.setTransactionRetentionDuration'];
-  const minTxnTime =
-    txnRetention === undefined
-      ? -Infinity
-      : now - tableDurationMs(config, 'delta.setTransactionRetentionDuration', txnRetention);
-
+  const now = options.now ?? engine.clock.now();
   const layout = checkpointLayout(metadata, protocol);
-  const batcher = new CheckpointBatcher(layout, (add: AddFile) => state.parsedStats.get(add));
-  const writer = await createParquetWriter(layout.schema, { rowGroupSize: batchSize });
   const path = classicCheckpointPath(version);
-  const upload = store.putStream(path, writer.bytes);
-  // A failed upload stops reading the bytes, which would leave `write` waiting forever.
-  const uploadFailed = new Promise<never>((_, reject) => void upload.catch(reject));
-  uploadFailed.catch(() => undefined);
+  const counts = await writeRows(engine, path, layout, state, checkpointRows(state, now), batchSize);
+  const { rows, adds, removes, written } = counts;
 
-  let rows = 0;
-  let adds = 0;
-  let removes = 0;
-  const flush = async (kind: ActionKind) => {
-    const batch = batcher.flush(kind);
-    if (batch) {
-      rows += batch.numRows;
-      await Promise.race([writer.write(batch), uploadFailed]);
-    }
-  };
-  try {
-    batcher.append('protocol', protocol);
-    await flush('protocol');
-    batcher.append('metaData', metadata);
-    await flush('metaData');
-    for (const txn of state.txns.values()) {
-      // Txns without lastUpdated never expire (nothing says how old they are).
-      if (typeof txn.lastUpdated === 'number' && txn.lastUpdated <= minTxnTime) continue;
-      batcher.append('txn', txn);
-      if (batcher.pending('txn') >= batchSize) await flush('txn');
-    }
-    await flush('txn');
-    for (const domain of state.domains.values()) {
-      if (domain.removed) continue;
-      batcher.append('domainMetadata', domain);
-      if (batcher.pending('domainMetadata') >= batchSize) await flush('domainMetadata');
-    }
-    await flush('domainMetadata');
-    for (const add of state.files.values()) {
-      batcher.append('add', add);
-      adds++;
-      if (batcher.pending('add') >= batchSize) await flush('add');
-    }
-    await flush('add');
-    for (const rm of state.tombstones.values()) {
-      // As Spark: a tombstone without deletionTimestamp counts as deleted at time 0 (expired).
-      if ((typeof rm.deletionTimestamp === 'number' ? rm.deletionTimestamp : 0) <= minTombstoneTime) continue;
-      batcher.append('remove', rm);
-      removes++;
-      if (batcher.pending('remove') >= batchSize) await flush('remove');
-    }
-    await flush('remove');
-  } catch (err) {
-    await writer.abort(err);
-    await upload.catch(() => undefined);
-    throw err;
-  }
-  const [written] = await Promise.all([writer.close(), upload]);
-
-  const lastCheckpointUpdated = await updateLastCheckpoint(store, {
+  const lastCheckpointUpdated = await updateLastCheckpoint(engine.store, {
     version,
     size: rows,
     sizeInBytes: written.size,
@@ -145,6 +83,84 @@ export async function writeCheckpoint(
     numOfRemoveFiles: removes,
     lastCheckpointUpdated,
   };
+}
+
+type Row = { [K in ActionKind]: [K, ActionTypes[K]] }[ActionKind];
+
+/**
+ * The checkpoint's rows in order (PROTOCOL.md "Checkpoints"): protocol, metadata, txns not
+ * expired, domain metadata not removed, every active file, tombstones not expired.
+ */
+function* checkpointRows(state: TableState, now: number): Generator<Row> {
+  const protocol = state.protocol!;
+  const metadata = state.metadata!;
+  const config = metadata.configuration ?? {};
+  const minTombstoneTime =
+    now - tableDurationMs(config, 'delta.deletedFileRetentionDuration', DEFAULT_TOMBSTONE_RETENTION);
+  const txnRetention = config['delta.setTransactionRetentionDuration'];
+  const minTxnTime =
+    txnRetention === undefined
+      ? -Infinity
+      : now - tableDurationMs(config, 'delta.setTransactionRetentionDuration', txnRetention);
+  yield ['protocol', protocol];
+  yield ['metaData', metadata];
+  for (const txn of state.txns.values()) {
+    // Txns without lastUpdated never expire (nothing says how old they are).
+    if (typeof txn.lastUpdated === 'number' && txn.lastUpdated <= minTxnTime) continue;
+    yield ['txn', txn];
+  }
+  for (const domain of state.domains.values()) if (!domain.removed) yield ['domainMetadata', domain];
+  for (const add of state.files.values()) yield ['add', add];
+  for (const rm of state.tombstones.values()) {
+    // As Spark: a tombstone without deletionTimestamp counts as deleted at time 0 (expired).
+    if ((typeof rm.deletionTimestamp === 'number' ? rm.deletionTimestamp : 0) <= minTombstoneTime) continue;
+    yield ['remove', rm];
+  }
+}
+
+/**
+ * Stream `rows` into a Parquet file at `path`, in batches of `batchSize` rows of one kind
+ * (a batch never mixes kinds: each sets one column).
+ */
+async function writeRows(
+  engine: Engine,
+  path: string,
+  layout: ReturnType<typeof checkpointLayout>,
+  state: TableState,
+  rows: Iterable<Row>,
+  batchSize: number,
+): Promise<{ rows: number; adds: number; removes: number; written: { size: number } }> {
+  const batcher = new CheckpointBatcher(layout, (add: AddFile) => state.parsedStats.get(add));
+  const writer = await engine.parquet.createWriter(layout.schema, { rowGroupSize: batchSize });
+  const upload = engine.store.putStream(path, writer.bytes);
+  // A failed upload stops reading the bytes, which would leave `write` waiting forever.
+  const uploadFailed = new Promise<never>((_, reject) => void upload.catch(reject));
+  uploadFailed.catch(() => undefined);
+  const counts = { rows: 0, adds: 0, removes: 0 };
+  const flush = async (kind: ActionKind) => {
+    const batch = batcher.flush(kind);
+    if (!batch) return;
+    counts.rows += batch.numRows;
+    await Promise.race([writer.write(batch), uploadFailed]);
+  };
+  try {
+    let current: ActionKind | undefined;
+    for (const [kind, action] of rows) {
+      if (current !== undefined && kind !== current) await flush(current);
+      current = kind;
+      batcher.append(kind, action as never); // the Row union pairs each kind with its action type
+      if (kind === 'add') counts.adds++;
+      if (kind === 'remove') counts.removes++;
+      if (batcher.pending(kind) >= batchSize) await flush(kind);
+    }
+    if (current !== undefined) await flush(current);
+  } catch (err) {
+    await writer.abort(err);
+    await upload.catch(() => undefined);
+    throw err;
+  }
+  const [written] = await Promise.all([writer.close(), upload]);
+  return { ...counts, written };
 }
 
 /** Write `_last_checkpoint` unless it already names a newer checkpoint (a concurrent writer's). */

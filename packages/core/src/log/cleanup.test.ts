@@ -5,7 +5,7 @@ import { VersionNotFoundError } from '../errors.js';
 import type { Action } from '../protocol/actions.js';
 import { LocalStore } from '../storage/local-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { copyCorpusTable, summarize } from './test-fixtures.js';
+import { copyCorpusTable, summarize } from '../../test/support/log-fixtures.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { cleanupExpiredLogs } from './cleanup.js';
 import { serializeActions } from './commit-file.js';
@@ -19,6 +19,7 @@ import {
 } from './file-names.js';
 import { loadState } from './load.js';
 import type { TableState } from './replay.js';
+import { createEngine } from '../engine/engine.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -60,7 +61,7 @@ const name = (v: number, rest: string) => `${LOG_DIR}/${versionPrefix(v)}.${rest
 /** Parquet bytes of the state at version v (as a classic checkpoint or a sidecar would hold it). */
 async function stateBytes(states: TableState[], v: number): Promise<Uint8Array> {
   const scratch = new MemoryStore();
-  await writeCheckpoint(scratch, states[v]!, { now: 0 });
+  await writeCheckpoint(createEngine(scratch), states[v]!, { now: 0 });
   return scratch.get(classicCheckpointPath(v));
 }
 
@@ -76,7 +77,7 @@ async function syntheticLog(config: Record<string, string> = { 'delta.logRetenti
   for (let v = 0; v <= LATEST; v++) {
     await store.put(commitPath(v), serializeActions(commitActions(v, config)));
     await store.put(name(v, 'crc'), new TextEncoder().encode('{}'));
-    states.push((await loadState(store)).state);
+    states.push((await loadState(createEngine(store))).state);
   }
   await store.put(`${LOG_DIR}/.${versionPrefix(1)}.json.crc`, new Uint8Array(8));
   await store.put(`${LOG_DIR}/.${versionPrefix(7)}.json.crc`, new Uint8Array(8));
@@ -125,9 +126,9 @@ async function keys(store: MemoryStore): Promise<string[]> {
 async function expectReachableFrom(store: MemoryStore | LocalStore, states: TableState[], first: number, last: number) {
   for (let v = 0; v <= last; v++) {
     if (v < first) {
-      await expect(loadState(store, v)).rejects.toBeInstanceOf(VersionNotFoundError);
+      await expect(loadState(createEngine(store), v)).rejects.toBeInstanceOf(VersionNotFoundError);
     } else {
-      expect(summarize((await loadState(store, v)).state, { ignoreDataChange: true })).toEqual(
+      expect(summarize((await loadState(createEngine(store), v)).state, { ignoreDataChange: true })).toEqual(
         summarize(states[v]!, { ignoreDataChange: true }),
       );
     }
@@ -138,7 +139,7 @@ describe('cleanupExpiredLogs', () => {
   it('deletes exactly the files before the newest checkpoint at or before the cutoff commit', async () => {
     const { store, states } = await syntheticLog();
     const before = await keys(store);
-    const result = await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW });
+    const result = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW });
     // Cutoff June 26 00:00: commit 7 (June 25 01:00) is the cutoff commit, 8 is newer.
     // The newest complete checkpoint <= 7 is the multi-part one at 6 (8's is incomplete).
     expect(result.cutoffTimestamp).toBe(Date.UTC(2024, 5, 26));
@@ -164,14 +165,14 @@ describe('cleanupExpiredLogs', () => {
     await expectReachableFrom(store, states, 6, LATEST);
 
     // Running again changes nothing.
-    expect((await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).deleted).toEqual([]);
+    expect((await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW })).deleted).toEqual([]);
   });
 
   it('treats commit times as monotonic: an old mtime after a newer commit does not move the cutoff', async () => {
     const { store, states } = await syntheticLog();
     store.setLastModified(commitPath(5), NOW - HOUR); // 5 looks newer than the cutoff...
     // ...so 6 and 7, despite their old mtimes, count as newer too: the cutoff commit is 4.
-    const result = await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW });
+    const result = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW });
     expect(result.checkpointVersion).toBe(4);
     expect(
       result.deleted.filter((p) => p.endsWith('.json') && !p.includes('checkpoint') && !p.includes('compacted')).sort(),
@@ -182,11 +183,15 @@ describe('cleanupExpiredLogs', () => {
   it('takes retention from options or delta.logRetentionDuration (default 30 days)', async () => {
     const { store, states } = await syntheticLog({});
     // Default 30 days: the cutoff (June 1) is before every commit, so nothing qualifies.
-    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({
+    expect(await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW })).toMatchObject({
       deleted: [],
       skipped: 'no-checkpoint-before-cutoff',
     });
-    const r = await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW, retentionMs: 0, dryRun: true });
+    const r = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, {
+      now: NOW,
+      retentionMs: 0,
+      dryRun: true,
+    });
     // Retention 0: cutoff is today's midnight, every commit is older; newest checkpoint is 9.
     expect(r.checkpointVersion).toBe(9);
     expect(r.deleted).toContain(commitPath(8));
@@ -201,7 +206,7 @@ describe('cleanupExpiredLogs', () => {
       'delta.enableExpiredLogCleanup': 'false',
     });
     const before = await keys(store);
-    expect(await cleanupExpiredLogs(store, states[LATEST]!, { now: NOW })).toMatchObject({
+    expect(await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW })).toMatchObject({
       deleted: [],
       skipped: 'disabled',
     });
@@ -210,7 +215,7 @@ describe('cleanupExpiredLogs', () => {
 
   it('never deletes anything newer than the state it was given', async () => {
     const { store, states } = await syntheticLog();
-    const r = await cleanupExpiredLogs(store, states[5]!, { now: NOW, retentionMs: 0, dryRun: true });
+    const r = await cleanupExpiredLogs(createEngine(store), states[5]!, { now: NOW, retentionMs: 0, dryRun: true });
     expect(r.checkpointVersion).toBe(4);
   });
 
@@ -219,11 +224,11 @@ describe('cleanupExpiredLogs', () => {
     try {
       const store = new LocalStore(dir);
       const states: TableState[] = [];
-      for (let v = 0; v <= 14; v++) states.push((await loadState(store, v)).state);
+      for (let v = 0; v <= 14; v++) states.push((await loadState(createEngine(store), v)).state);
       const log = join(dir, LOG_DIR);
       const old = new Date(Date.UTC(2020, 0, 1));
       for (const f of await readdir(log)) await utimes(join(log, f), old, old);
-      const result = await cleanupExpiredLogs(store, states[14]!, { now: Date.UTC(2024, 0, 1) });
+      const result = await cleanupExpiredLogs(createEngine(store), states[14]!, { now: Date.UTC(2024, 0, 1) });
       expect(result.checkpointVersion).toBe(10);
       expect([...result.deleted].sort()).toEqual(Array.from({ length: 10 }, (_, v) => commitPath(v)).sort());
       const left = (await readdir(log)).sort();

@@ -18,8 +18,8 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Sidecar } from '../protocol/actions.js';
 import { floorToUtcDay, MS_PER_DAY, tableDurationMs } from '../protocol/intervals.js';
 import { decodeUriPath } from '../protocol/paths.js';
-import { openParquetFile } from '../parquet/reader.js';
-import type { ObjectMeta, ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
+import type { ObjectMeta } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
 import { parseActions } from './commit-file.js';
@@ -33,7 +33,7 @@ const VERSION_CHECKSUM_RE = /^(\d{20})\.crc$/;
 const HIDDEN_CRC_RE = /^\.(.+)\.crc$/;
 
 export interface CleanupOptions {
-  /** Clock (ms since the epoch); default Date.now(). */
+  /** Time (ms since the epoch); default: the engine's clock. */
   now?: number;
   /** Retention in ms; overrides `delta.logRetentionDuration`. */
   retentionMs?: number;
@@ -54,12 +54,13 @@ export interface CleanupResult {
 
 /** Delete expired log files of the table whose latest state is `state`. */
 export async function cleanupExpiredLogs(
-  store: ObjectStore,
+  engine: Engine,
   state: TableState,
   options: CleanupOptions = {},
 ): Promise<CleanupResult> {
+  const store = engine.store;
   const config = state.metadata?.configuration ?? {};
-  const now = options.now ?? Date.now();
+  const now = options.now ?? engine.clock.now();
   const retention = options.retentionMs ?? tableDurationMs(config, 'delta.logRetentionDuration', DEFAULT_LOG_RETENTION);
   if (!Number.isFinite(retention) || retention < 0)
     throw new InvalidArgumentError(`log retention must be a non-negative duration, got ${retention} ms`);
@@ -104,7 +105,7 @@ export async function cleanupExpiredLogs(
   const remaining = logFiles.filter(
     (f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part,
   );
-  deleted.push(...(await expiredSidecars(store, remaining, floorToUtcDay(now) - MS_PER_DAY)));
+  deleted.push(...(await expiredSidecars(engine, remaining, floorToUtcDay(now) - MS_PER_DAY)));
 
   if (!options.dryRun) {
     for (let i = 0; i < deleted.length; i += DELETE_CHUNK) await store.deleteMany(deleted.slice(i, i + DELETE_CHUNK));
@@ -134,16 +135,16 @@ function baseName(path: string): string {
 
 /** Sidecars older than `cutoff` that none of the remaining checkpoints reference. */
 async function expiredSidecars(
-  store: ObjectStore,
+  engine: Engine,
   checkpoints: readonly CheckpointFile[],
   cutoff: number,
 ): Promise<string[]> {
   const sidecars: ObjectMeta[] = [];
-  for await (const meta of store.list(`${SIDECAR_DIR}/`, { recursive: false })) sidecars.push(meta);
+  for await (const meta of engine.store.list(`${SIDECAR_DIR}/`, { recursive: false })) sidecars.push(meta);
   const candidates = sidecars.filter((m) => m.lastModified < cutoff && !HIDDEN_CRC_RE.test(baseName(m.path)));
   if (candidates.length === 0) return [];
   const referenced = new Set<string>();
-  const lists = await mapLimit(checkpoints, 8, (cp) => sidecarsOf(store, cp));
+  const lists = await mapLimit(checkpoints, 8, (cp) => sidecarsOf(engine, cp));
   for (const list of lists) for (const s of list) referenced.add(baseName(decodeUriPath(s.path)));
   const names = new Set(sidecars.map((m) => baseName(m.path)));
   const out: string[] = [];
@@ -157,11 +158,11 @@ async function expiredSidecars(
 }
 
 /** The sidecar actions of one checkpoint file (JSON, or the `sidecar` column of Parquet). */
-async function sidecarsOf(store: ObjectStore, cp: CheckpointFile): Promise<Sidecar[]> {
+async function sidecarsOf(engine: Engine, cp: CheckpointFile): Promise<Sidecar[]> {
   if (cp.format === 'json') {
-    return parseActions(await store.get(cp.path), cp.path).flatMap((a) => (a.sidecar ? [a.sidecar] : []));
+    return parseActions(await engine.store.get(cp.path), cp.path).flatMap((a) => (a.sidecar ? [a.sidecar] : []));
   }
-  const file = await openParquetFile(store, cp.path, { size: cp.size });
+  const file = await engine.parquet.open(engine.store, cp.path, { size: cp.size });
   try {
     if (!file.metadata.schema.children.some((c) => c.name === 'sidecar')) return [];
     const out: Sidecar[] = [];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS } from './test-fixtures.js';
+import { CORPUS } from '../../test/support/log-fixtures.js';
 import {
   canonicalizeJson,
   lastCheckpointChecksum,

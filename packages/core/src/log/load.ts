@@ -6,6 +6,7 @@
 import { CorruptLogError, NotFoundError, TableNotFoundError } from '../errors.js';
 import type { Action, CommitInfo } from '../protocol/actions.js';
 import { assertReadable } from '../protocol/features.js';
+import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { readCheckpoint } from './checkpoint-read.js';
@@ -51,7 +52,8 @@ function commitInfoOf(actions: readonly Action[]): CommitInfo | undefined {
 }
 
 /** Load the state at `version` (latest when undefined). */
-export async function loadState(store: ObjectStore, version?: number): Promise<LoadedState> {
+export async function loadState(engine: Engine, version?: number): Promise<LoadedState> {
+  const store = engine.store;
   const { segment, listed } = await resolveSegment(store, version);
   // At the checkpoint's own version no commit is replayed, but its commit gives the snapshot's
   // time (file time or in-commit timestamp); read it in the same wave, never failing the load.
@@ -60,7 +62,7 @@ export async function loadState(store: ObjectStore, version?: number): Promise<L
       ? listed.find((f): f is CommitFile => f.kind === 'commit' && f.version === segment.version)
       : undefined;
   const [checkpoint, commitActions, ownActions] = await Promise.all([
-    segment.checkpoint ? readCheckpoint(store, segment.checkpoint) : undefined,
+    segment.checkpoint ? readCheckpoint(engine, segment.checkpoint) : undefined,
     mapLimit(segment.commits, LOG_READ_CONCURRENCY, (c) => readCommit(store, c)),
     own ? readCommit(store, own).catch(() => undefined) : undefined,
   ]);

@@ -3,8 +3,7 @@
  * removal of manifests whose partitions are gone.
  */
 import { listAll } from '../storage/object-store.js';
-import type { DeltaTable } from '../table/delta-table.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { executeManifestPlan, type ManifestResult } from './execute.js';
 import { MANIFEST_DIR } from './layout.js';
 import { planFullManifest } from './plan.js';
@@ -14,8 +13,10 @@ import { planFullManifest } from './plan.js';
  * handle is refreshed first). Throws ManifestNotSupportedError for tables with column
  * mapping or deletion vectors.
  */
-export async function generateSymlinkManifest(source: Snapshot | DeltaTable): Promise<ManifestResult> {
-  // Duck-typed: importing DeltaTable here would close an import cycle through the post-commit hook.
+export async function generateSymlinkManifest(
+  source: Snapshot | { refresh(): Promise<Snapshot> },
+): Promise<ManifestResult> {
+  // A DeltaTable is any handle that refreshes to its latest snapshot (the table layer is above this one).
   const snapshot = 'refresh' in source ? await source.refresh() : source;
   const existing = (await listAll(snapshot.store, `${MANIFEST_DIR}/`)).map((m) => m.path);
   const plan = planFullManifest(snapshot.uri, snapshot.metadata, snapshot.files(), existing);

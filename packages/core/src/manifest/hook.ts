@@ -8,7 +8,7 @@
 import { readCommit } from '../log/load.js';
 import { commitPath } from '../log/file-names.js';
 import type { Action } from '../protocol/actions.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { executeManifestPlan, type ManifestResult } from './execute.js';
 import { generateSymlinkManifest } from './generate.js';
 import { MANIFEST_DIR, SYMLINK_MANIFEST_PROPERTY } from './layout.js';

@@ -1,6 +1,6 @@
 /** The manifest step of the post-commit hooks: its outcome, never a thrown error. */
 import { StorageError } from '../errors.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { ManifestResult } from './execute.js';
 import { updateSymlinkManifests } from './hook.js';
 

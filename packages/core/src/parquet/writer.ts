@@ -7,7 +7,7 @@
 import * as arrow from 'apache-arrow';
 import type { RecordBatch as WasmRecordBatch, Table as WasmTable, WriterProperties } from 'parquet-wasm/esm';
 import { CorruptDataError, InvalidArgumentError, SchemaMismatchError } from '../errors.js';
-import { concatBytes } from '../storage/memory-store.js';
+import { concatBytes } from '../util/bytes.js';
 import { parseParquetFooter } from './metadata.js';
 import { conformBatch, parquetSchemaFor } from './normalize.js';
 import type { ParquetMetadata } from './types.js';

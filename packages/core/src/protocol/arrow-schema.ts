@@ -71,12 +71,28 @@ export function deltaSchemaToArrow(schema: StructType): arrow.Schema {
   return new arrow.Schema(schema.fields.map((f) => deltaFieldToArrow(f)));
 }
 
+export interface ArrowToDeltaOptions {
+  /**
+   * Map the types Delta cannot store to the Delta type their values are encoded as, instead
+   * of refusing them: time, duration and null as long, large lists as arrays, decimals of any
+   * precision. For encoding Arrow data as JSON values (arrow/json-values.ts), never for a
+   * table's schema.
+   */
+  encoding?: boolean;
+}
+
 /**
  * Map an Arrow type from user data (or a foreign Parquet file) to the Delta type it is
  * stored as. Unsigned ints widen to the next signed type; nanosecond timestamps become
- * microseconds; types Delta cannot represent are refused with the column path.
+ * microseconds; types Delta cannot represent are refused with the column path. The one
+ * Arrow -> Delta mapping of the engine.
  */
-export function arrowTypeToDelta(t: arrow.DataType, path: string, field?: arrow.Field): DataType {
+export function arrowTypeToDelta(
+  t: arrow.DataType,
+  path: string,
+  field?: arrow.Field,
+  opts: ArrowToDeltaOptions = {},
+): DataType {
   if (field?.metadata.get(DELTA_TYPE_METADATA) === 'variant') return { type: 'variant' };
   switch (t.typeId) {
     case arrow.Type.Int: {
@@ -104,7 +120,7 @@ export function arrowTypeToDelta(t: arrow.DataType, path: string, field?: arrow.
       return { type: (t as arrow.Timestamp).timezone ? 'timestamp' : 'timestamp_ntz' };
     case arrow.Type.Decimal: {
       const d = t as arrow.Decimal;
-      if (d.precision > 38) {
+      if (d.precision > 38 && !opts.encoding) {
         throw new SchemaMismatchError(
           `column ${path}: decimal(${d.precision},${d.scale}) exceeds Delta's maximum precision 38`,
         );
@@ -114,39 +130,59 @@ export function arrowTypeToDelta(t: arrow.DataType, path: string, field?: arrow.
     case arrow.Type.Struct:
       return {
         type: 'struct',
-        fields: (t as arrow.Struct).children.map((c) => arrowFieldToDelta(c, `${path}.${c.name}`)),
+        fields: (t as arrow.Struct).children.map((c) => arrowFieldToDelta(c, `${path}.${c.name}`, opts)),
       };
+    case arrow.Type.LargeList:
+      return opts.encoding ? listType(t, path, opts) : unsupported(t, path);
     case arrow.Type.List:
-    case arrow.Type.FixedSizeList: {
-      const child = (t as arrow.List).children[0]!;
-      return {
-        type: 'array',
-        elementType: arrowTypeToDelta(child.type, `${path}[]`, child),
-        containsNull: child.nullable,
-      };
-    }
+    case arrow.Type.FixedSizeList:
+      return listType(t, path, opts);
     case arrow.Type.Map: {
       const entries = (t as arrow.Map_).children[0]!.type as arrow.Struct;
       const [k, v] = entries.children;
       return {
         type: 'map',
-        keyType: arrowTypeToDelta(k!.type, `${path}.key`, k),
-        valueType: arrowTypeToDelta(v!.type, `${path}.value`, v),
+        keyType: arrowTypeToDelta(k!.type, `${path}.key`, k, opts),
+        valueType: arrowTypeToDelta(v!.type, `${path}.value`, v, opts),
         valueContainsNull: v!.nullable,
       };
     }
     case arrow.Type.Dictionary:
-      return arrowTypeToDelta((t as arrow.Dictionary).dictionary, path);
+      return arrowTypeToDelta((t as arrow.Dictionary).dictionary, path, undefined, opts);
+    case arrow.Type.Time:
+    case arrow.Type.Duration:
+    case arrow.Type.Null:
+      // No Delta counterpart: encoded as raw integers (Null always as null).
+      if (opts.encoding) return { type: 'long' };
+      return unsupported(t, path);
     default:
-      throw new SchemaMismatchError(
-        `column ${path} has Arrow type ${String(t)}, which Delta cannot store; cast it to a supported type ` +
-          '(integers, floats, decimal, string, binary, boolean, date, timestamp, struct, list, map)',
-      );
+      return unsupported(t, path);
   }
 }
 
-export function arrowFieldToDelta(f: arrow.Field, path = f.name): StructField {
-  return { name: f.name, type: arrowTypeToDelta(f.type, path, f), nullable: f.nullable, metadata: {} as FieldMetadata };
+function listType(t: arrow.DataType, path: string, opts: ArrowToDeltaOptions): DataType {
+  const child = t.children[0]!;
+  return {
+    type: 'array',
+    elementType: arrowTypeToDelta(child.type, `${path}[]`, child, opts),
+    containsNull: child.nullable,
+  };
+}
+
+function unsupported(t: arrow.DataType, path: string): never {
+  throw new SchemaMismatchError(
+    `column ${path} has Arrow type ${String(t)}, which Delta cannot store; cast it to a supported type ` +
+      '(integers, floats, decimal, string, binary, boolean, date, timestamp, struct, list, map)',
+  );
+}
+
+export function arrowFieldToDelta(f: arrow.Field, path = f.name, opts: ArrowToDeltaOptions = {}): StructField {
+  return {
+    name: f.name,
+    type: arrowTypeToDelta(f.type, path, f, opts),
+    nullable: f.nullable,
+    metadata: {} as FieldMetadata,
+  };
 }
 
 export function arrowSchemaToDelta(schema: arrow.Schema): StructType {

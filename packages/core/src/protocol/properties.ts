@@ -5,7 +5,6 @@
  * free-form user properties.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { bind, parseExpression } from '../expr/index.js';
 import type { Protocol } from './actions.js';
 import { LEGACY_WRITER_VERSION } from './features.js';
 import { parseIntervalMs } from './intervals.js';
@@ -74,20 +73,15 @@ const NOT_YET: Record<string, string> = {
   'delta.universalFormat.enabledFormats': 'UniForm is not supported for writing',
 };
 
-/** Validate properties given at create (or set later); throws naming the bad key. */
+/**
+ * Validate properties given at create (or set later); throws naming the bad key. CHECK
+ * constraints (`delta.constraints.*`) are checked by write/constraints.ts `validateTableProperties`.
+ */
 export function validateProperties(props: Readonly<Record<string, string>>, schema: StructType): void {
   for (const [key, value] of Object.entries(props)) {
     if (!key.startsWith('delta.')) continue;
-    if (key.startsWith('delta.constraints.')) {
-      try {
-        bind(parseExpression(value), schema);
-      } catch (err) {
-        throw new InvalidArgumentError(
-          `CHECK constraint ${key.slice('delta.constraints.'.length)} ("${value}") is invalid: ${(err as Error).message}`,
-        );
-      }
-      continue;
-    }
+    // CHECK constraints are expressions: write/constraints.ts validates them.
+    if (key.startsWith('delta.constraints.')) continue;
     if (key.startsWith('delta.feature.')) {
       if (value !== 'supported' && value !== 'enabled') throw new InvalidArgumentError(`${key} must be "supported"`);
       continue;

@@ -16,7 +16,7 @@ import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString, type StructField } from '../protocol/schema.js';
 import { readCommit } from '../log/load.js';
 import { listLogFiles, type CommitFile } from '../log/segment.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { parsePartitionValues, type TableColumns } from './file-stats.js';
@@ -106,7 +106,7 @@ export async function* readChangeFeed(latest: Snapshot, options: ChangeFeedOptio
   ]);
   const cols = { schema, mode, partitionColumns: new Set(latest.partitionColumns) };
   const ctx: FileScanContext = {
-    store,
+    engine: latest.engine,
     mode,
     readFields,
     outputSchema: new arrow.Schema(readFields.map((f) => deltaFieldToArrow(f))),

@@ -11,7 +11,7 @@ import { CorruptDataError } from '../errors.js';
 import { deltaFieldToArrow, deltaTypeToArrow } from '../protocol/arrow-schema.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { DataType, StructField } from '../protocol/schema.js';
-import { fieldId, PARQUET_FIELD_ID, physicalName } from './column-mapping.js';
+import { fieldId, PARQUET_FIELD_ID, physicalName } from '../protocol/column-mapping.js';
 
 /** Find the file's child field for a logical field. */
 export function matchField(fileFields: readonly arrow.Field[], target: StructField, mode: ColumnMappingMode): number {
@@ -39,75 +39,9 @@ export function conformData(
 ): arrow.Data {
   const targetArrow = deltaTypeToArrow(target);
   if (!data) return nullData(targetArrow, length);
+  let out: arrow.Data | undefined;
   try {
-    switch (target.type) {
-      case 'struct':
-      case 'variant': {
-        if (data.type.typeId !== arrow.Type.Struct) break;
-        const fileFields = (data.type as arrow.Struct).children;
-        const targetFields: StructField[] =
-          target.type === 'struct'
-            ? target.fields
-            : [
-                { name: 'metadata', type: { type: 'binary' }, nullable: false, metadata: {} },
-                { name: 'value', type: { type: 'binary' }, nullable: false, metadata: {} },
-              ];
-        const children = targetFields.map((tf) => {
-          const i = matchField(fileFields, tf, mode);
-          return conformData(i >= 0 ? data.children[i] : undefined, data.length, tf.type, mode, `${path}.${tf.name}`);
-        });
-        const type =
-          target.type === 'struct' ? new arrow.Struct(target.fields.map((f) => deltaFieldToArrow(f))) : targetArrow;
-        return arrow.makeData({
-          type: type as arrow.Struct,
-          offset: data.offset,
-          length: data.length,
-          nullCount: data.nullCount,
-          nullBitmap: data.nullBitmap,
-          children,
-        });
-      }
-      case 'array': {
-        if (data.type.typeId !== arrow.Type.List) break;
-        const child = data.children[0]!;
-        const element = conformData(child, child.length, target.elementType, mode, `${path}[]`);
-        return arrow.makeData({
-          type: targetArrow as arrow.List,
-          offset: data.offset,
-          length: data.length,
-          nullCount: data.nullCount,
-          nullBitmap: data.nullBitmap,
-          valueOffsets: data.valueOffsets,
-          child: element,
-        });
-      }
-      case 'map': {
-        if (data.type.typeId !== arrow.Type.Map) break;
-        const entries = data.children[0]!;
-        const [k, v] = entries.children;
-        const key = conformData(k, entries.length, target.keyType, mode, `${path}.key`);
-        const value = conformData(v, entries.length, target.valueType, mode, `${path}.value`);
-        const entriesType = (targetArrow as arrow.Map_).children[0]!.type;
-        const conformedEntries = arrow.makeData({
-          type: entriesType,
-          offset: entries.offset,
-          length: entries.length,
-          nullCount: 0,
-          children: [key, value],
-        });
-        return arrow.makeData({
-          type: targetArrow as arrow.Map_,
-          offset: data.offset,
-          length: data.length,
-          nullCount: data.nullCount,
-          nullBitmap: data.nullBitmap,
-          valueOffsets: data.valueOffsets,
-          child: conformedEntries,
-        });
-      }
-      default:
-        return castData(data, targetArrow);
-    }
+    out = conformNested(data, target, targetArrow, mode, path);
   } catch (err) {
     if (err instanceof CorruptDataError) throw err;
     throw new CorruptDataError(
@@ -117,7 +51,103 @@ export function conformData(
       },
     );
   }
+  if (out) return out;
   throw new CorruptDataError(
     `column ${path}: the data file stores ${String(data.type)}, but the table schema says ${String(targetArrow)}`,
   );
+}
+
+/** Conform by the target's kind; undefined when the file's type cannot be read as it. */
+function conformNested(
+  data: arrow.Data,
+  target: DataType,
+  targetArrow: arrow.DataType,
+  mode: ColumnMappingMode,
+  path: string,
+): arrow.Data | undefined {
+  switch (target.type) {
+    case 'struct':
+    case 'variant':
+      return data.type.typeId === arrow.Type.Struct ? conformStruct(data, target, targetArrow, mode, path) : undefined;
+    case 'array': {
+      if (data.type.typeId !== arrow.Type.List) return undefined;
+      const child = data.children[0]!;
+      const element = conformData(child, child.length, target.elementType, mode, `${path}[]`);
+      return arrow.makeData({
+        type: targetArrow as arrow.List,
+        offset: data.offset,
+        length: data.length,
+        nullCount: data.nullCount,
+        nullBitmap: data.nullBitmap,
+        valueOffsets: data.valueOffsets,
+        child: element,
+      });
+    }
+    case 'map':
+      return data.type.typeId === arrow.Type.Map ? conformMap(data, target, targetArrow, mode, path) : undefined;
+    default:
+      return castData(data, targetArrow);
+  }
+}
+
+/** A struct (or a variant's metadata/value struct): children matched by physical name or id. */
+function conformStruct(
+  data: arrow.Data,
+  target: DataType,
+  targetArrow: arrow.DataType,
+  mode: ColumnMappingMode,
+  path: string,
+): arrow.Data {
+  const fileFields = (data.type as arrow.Struct).children;
+  const targetFields: StructField[] =
+    target.type === 'struct'
+      ? target.fields
+      : [
+          { name: 'metadata', type: { type: 'binary' }, nullable: false, metadata: {} },
+          { name: 'value', type: { type: 'binary' }, nullable: false, metadata: {} },
+        ];
+  const children = targetFields.map((tf) => {
+    const i = matchField(fileFields, tf, mode);
+    return conformData(i >= 0 ? data.children[i] : undefined, data.length, tf.type, mode, `${path}.${tf.name}`);
+  });
+  const type =
+    target.type === 'struct' ? new arrow.Struct(target.fields.map((f) => deltaFieldToArrow(f))) : targetArrow;
+  return arrow.makeData({
+    type: type as arrow.Struct,
+    offset: data.offset,
+    length: data.length,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap,
+    children,
+  });
+}
+
+function conformMap(
+  data: arrow.Data,
+  target: Extract<DataType, { type: 'map' }>,
+  targetArrow: arrow.DataType,
+  mode: ColumnMappingMode,
+  path: string,
+): arrow.Data {
+  const entries = data.children[0]!;
+  const [k, v] = entries.children;
+  const key = conformData(k, entries.length, target.keyType, mode, `${path}.key`);
+  const value = conformData(v, entries.length, target.valueType, mode, `${path}.value`);
+  const entriesType = (targetArrow as arrow.Map_).children[0]!.type;
+  const conformedEntries = arrow.makeData({
+    type: entriesType,
+    offset: entries.offset,
+    length: entries.length,
+    nullCount: 0,
+    children: [key, value],
+  });
+  return arrow.makeData({
+    type: targetArrow as arrow.Map_,
+    offset: data.offset,
+    length: data.length,
+    nullCount: data.nullCount,
+    nullBitmap: data.nullBitmap,
+    valueOffsets: data.valueOffsets,
+    child: conformedEntries,
+  });
 }

@@ -15,14 +15,15 @@ import type { Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructField, StructType } from '../protocol/schema.js';
 import { MissingDataFileError, NotFoundError } from '../errors.js';
-import { openParquetFile, type ParquetFileReader, type RowGroupInfo } from '../parquet/reader.js';
-import type { ObjectStore } from '../storage/object-store.js';
-import { physicalPath } from './column-mapping.js';
+import type { Engine } from '../engine/engine.js';
+import type { ParquetFileReader, RowGroupInfo } from '../parquet/reader.js';
+import { physicalPath } from '../protocol/column-mapping.js';
 import { conformData, matchField } from './conform.js';
 import { locateFile, type FileLocation } from './locate.js';
 
 export interface FileScanContext {
-  store: ObjectStore;
+  /** The table's engine: its store (and others for absolute paths) and Parquet handler. */
+  engine: Engine;
   mode: ColumnMappingMode;
   /** Logical fields produced before filtering (output columns + filter-only columns). */
   readFields: readonly StructField[];
@@ -80,12 +81,12 @@ export async function* streamDataFile(
   metrics: FileScanMetrics,
 ): AsyncGenerator<arrow.RecordBatch> {
   const { add } = task;
-  const loc = locateFile(ctx.store, add.path);
+  const loc = locateFile(ctx.engine.store, add.path);
   const [file, deleted] = await Promise.all([
-    openDataFile(loc, add, ctx.version),
+    openDataFile(ctx.engine, loc, add, ctx.version),
     task.selector ??
       (add.deletionVector
-        ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.store), { dataFile: add.path })
+        ? loadDeletionVector(add.deletionVector, storeDvReader(ctx.engine.store), { dataFile: add.path })
         : undefined),
   ]);
   try {
@@ -98,24 +99,8 @@ export async function* streamDataFile(
     const physicalColumns = [
       ...new Set(sources.filter((s) => s.index >= 0).map((s) => fileSchema.fields[s.index]!.name)),
     ];
-
-    // Row groups: skip by statistics and by deletion vectors that delete them whole.
-    const groups = file.metadata.rowGroups;
-    const selected: { index: number; start: number; numRows: number }[] = [];
-    let start = 0;
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i]!;
-      const keep =
-        g.numRows > 0 &&
-        (!ctx.predicate || mayMatch(ctx.predicate, rowGroupLookup(ctx, task, g))) &&
-        !(deleted && deleted.keepMask(start, g.numRows)?.every((b) => b === 0));
-      if (keep) selected.push({ index: i, start, numRows: g.numRows });
-      else metrics.rowGroupsSkipped++;
-      start += g.numRows;
-    }
+    const selected = selectRowGroups(ctx, task, file.metadata.rowGroups, deleted, metrics);
     if (selected.length === 0) return;
-    metrics.rowGroupsRead += selected.length;
-
     const batches =
       physicalColumns.length > 0
         ? file.readBatches({
@@ -124,25 +109,11 @@ export async function* streamDataFile(
             batchSize: ctx.batchSize,
           })
         : countOnlyBatches(selected, ctx.batchSize);
-    // Map positions in the concatenated selected row groups back to file row indexes.
-    let seg = 0;
-    let segPos = 0;
+    const positions = new FileRows(selected);
     for await (const raw of batches) {
       const n = raw.numRows;
       metrics.rowsRead += n;
-      const rowStarts: [number, number, number][] = []; // [batchOffset, fileRow, length]
-      let covered = 0;
-      while (covered < n) {
-        const s = selected[seg]!;
-        const take = Math.min(n - covered, s.numRows - segPos);
-        rowStarts.push([covered, s.start + segPos, take]);
-        covered += take;
-        segPos += take;
-        if (segPos === s.numRows) {
-          seg++;
-          segPos = 0;
-        }
-      }
+      const rowStarts = positions.next(n);
       const columns = sources.map(({ field, index }) => {
         if (index < 0)
           return constantData(deltaTypeToArrow(field.type), task.partitionValues.get(field.name) ?? null, n);
@@ -150,16 +121,9 @@ export async function* streamDataFile(
         const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
         return conformData(data, n, field.type, ctx.mode, field.name);
       });
-      const full = ctx.rowIndexColumn
-        ? withRowIndex(makeBatch(ctx.readFields, columns, n), ctx.rowIndexColumn, rowStarts)
-        : makeBatch(ctx.readFields, columns, n);
-      let keep: Uint8Array | null = deleted ? dvMask(deleted, rowStarts, n, metrics) : null;
-      if (ctx.predicate) {
-        const m = evaluatePredicate(ctx.predicate, full);
-        if (keep) for (let i = 0; i < n; i++) keep[i]! &= m[i]!;
-        else keep = m;
-      }
-      const filtered = keep ? filterBatch(full, keep) : full;
+      const full = makeBatch(ctx.readFields, columns, n);
+      const indexed = ctx.rowIndexColumn ? withRowIndex(full, ctx.rowIndexColumn, rowStarts) : full;
+      const filtered = keptRows(ctx, indexed, deleted, rowStarts, metrics);
       if (filtered.numRows === 0) continue;
       yield project(filtered, ctx.outputSchema);
     }
@@ -169,14 +133,90 @@ export async function* streamDataFile(
   }
 }
 
+interface SelectedGroup {
+  index: number;
+  /** File row index of the group's first row. */
+  start: number;
+  numRows: number;
+}
+
+/** Row groups to read: skip by statistics and by deletion vectors that delete them whole. */
+function selectRowGroups(
+  ctx: FileScanContext,
+  task: ScanFileTask,
+  groups: readonly RowGroupInfo[],
+  deleted: RowSelector | undefined,
+  metrics: FileScanMetrics,
+): SelectedGroup[] {
+  const selected: SelectedGroup[] = [];
+  let start = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    const keep =
+      g.numRows > 0 &&
+      (!ctx.predicate || mayMatch(ctx.predicate, rowGroupLookup(ctx, task, g))) &&
+      !(deleted && deleted.keepMask(start, g.numRows)?.every((b) => b === 0));
+    if (keep) selected.push({ index: i, start, numRows: g.numRows });
+    else metrics.rowGroupsSkipped++;
+    start += g.numRows;
+  }
+  metrics.rowGroupsRead += selected.length;
+  return selected;
+}
+
+/** Maps positions in the concatenated selected row groups back to file row indexes. */
+class FileRows {
+  private seg = 0;
+  private segPos = 0;
+
+  constructor(private readonly selected: readonly SelectedGroup[]) {}
+
+  /** The next `n` rows as [batchOffset, fileRow, length] runs. */
+  next(n: number): [number, number, number][] {
+    const rowStarts: [number, number, number][] = [];
+    let covered = 0;
+    while (covered < n) {
+      const s = this.selected[this.seg]!;
+      const take = Math.min(n - covered, s.numRows - this.segPos);
+      rowStarts.push([covered, s.start + this.segPos, take]);
+      covered += take;
+      this.segPos += take;
+      if (this.segPos === s.numRows) {
+        this.seg++;
+        this.segPos = 0;
+      }
+    }
+    return rowStarts;
+  }
+}
+
+/** The rows neither the deletion vector (or selector) nor the filter drops. */
+function keptRows(
+  ctx: FileScanContext,
+  full: arrow.RecordBatch,
+  deleted: RowSelector | undefined,
+  rowStarts: [number, number, number][],
+  metrics: FileScanMetrics,
+): arrow.RecordBatch {
+  const n = full.numRows;
+  let keep: Uint8Array | null = deleted ? dvMask(deleted, rowStarts, n, metrics) : null;
+  if (ctx.predicate) {
+    const m = evaluatePredicate(ctx.predicate, full);
+    if (keep) for (let i = 0; i < n; i++) keep[i]! &= m[i]!;
+    else keep = m;
+  }
+  return keep ? filterBatch(full, keep) : full;
+}
+
 /** Open a data file; one the log lists but storage lacks is table damage, not a storage hiccup. */
 async function openDataFile(
+  engine: Engine,
   loc: FileLocation,
   add: ScanFileTask['add'],
   version: number | undefined,
 ): Promise<ParquetFileReader> {
   try {
-    return await openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined });
+    return await engine.parquet.open(loc.store, loc.key, { size: Number(add.size) || undefined });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
     const of = version === undefined ? '' : ` of version ${version}`;

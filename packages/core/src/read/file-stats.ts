@@ -7,7 +7,7 @@ import type { ColumnMappingMode } from '../protocol/features.js';
 import { parsePartitionValue, parseStatsValue, type Scalar } from '../protocol/scalar.js';
 import { findField, type DataType, type StructType } from '../protocol/schema.js';
 import type { StatsLookup } from '../expr/index.js';
-import { partitionValueKey, physicalPath } from './column-mapping.js';
+import { partitionValueKey, physicalPath } from '../protocol/column-mapping.js';
 
 function dig(obj: unknown, path: readonly string[]): unknown {
   let cur = obj;

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { AddFile } from '../protocol/actions.js';
 import { deltaFieldToArrow } from '../protocol/arrow-schema.js';
 import type { StructField } from '../protocol/schema.js';
-import type { Snapshot } from '../table/snapshot.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { orderedPrefetch } from '../util/concurrency.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from './file-stats.js';
 import { readDataFile, type FileScanContext, type FileScanMetrics, type ScanFileTask } from './file-scan.js';
@@ -117,7 +117,7 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
   async *[Symbol.asyncIterator](): AsyncIterator<arrow.RecordBatch> {
     const tasks = this.plan();
     const ctx: FileScanContext = {
-      store: this.snapshot.store,
+      engine: this.snapshot.engine,
       mode: this.cols.mode,
       readFields: this.readFields,
       outputSchema: this.schema,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError, PreconditionFailedError, StorageError } from '../errors.js';
 import type { ByteRange, ListOptions, ObjectMeta, ObjectStore, PutOptions } from './object-store.js';
+import { randomIds } from '../util/ids.js';
 
 /** Temp files live beside their target so rename/link stay on one file system. */
 const TEMP_PREFIX = '.ds-tmp-';
@@ -80,7 +80,7 @@ export class LocalStore implements ObjectStore {
   ): Promise<void> {
     const target = this.full(path);
     const dir = nodePath.dirname(target);
-    const temp = nodePath.join(dir, `${TEMP_PREFIX}${randomUUID()}`);
+    const temp = nodePath.join(dir, `${TEMP_PREFIX}${randomIds.uuid()}`);
     try {
       await fs.mkdir(dir, { recursive: true });
       const handle = await fs.open(temp, 'wx');

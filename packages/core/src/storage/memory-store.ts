@@ -1,4 +1,6 @@
 import { NotFoundError, PreconditionFailedError } from '../errors.js';
+import { concatBytes } from '../util/bytes.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { ByteRange, ListOptions, ObjectMeta, ObjectStore, PutOptions } from './object-store.js';
 
 interface Entry {
@@ -10,9 +12,12 @@ interface Entry {
 export class MemoryStore implements ObjectStore {
   readonly root: string;
   private readonly objects = new Map<string, Entry>();
+  private readonly clock: Clock;
 
-  constructor(root = 'memory://') {
+  /** `clock` stamps objects' modification times (default: the system clock), as a server would. */
+  constructor(root = 'memory://', options: { clock?: Clock } = {}) {
     this.root = root.replace(/\/$/, '');
+    this.clock = options.clock ?? systemClock;
   }
 
   async get(path: string, range?: ByteRange): Promise<Uint8Array> {
@@ -29,7 +34,7 @@ export class MemoryStore implements ObjectStore {
 
   async put(path: string, data: Uint8Array, options?: PutOptions): Promise<void> {
     if (options?.ifNoneMatch && this.objects.has(path)) throw new PreconditionFailedError(path);
-    this.objects.set(path, { data: data.slice(), lastModified: Date.now() });
+    this.objects.set(path, { data: data.slice(), lastModified: this.clock.now() });
   }
 
   async putStream(path: string, chunks: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<void> {
@@ -66,17 +71,4 @@ export class MemoryStore implements ObjectStore {
     if (!e) throw new NotFoundError(path);
     e.lastModified = lastModified;
   }
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }

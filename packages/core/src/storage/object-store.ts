@@ -5,7 +5,6 @@
  * Paths are keys relative to the store's root, `/`-separated and already URI-decoded
  * (`_delta_log/00000000000000000000.json`, `a=1/part-0.parquet`).
  */
-import type { CommitCoordinator } from '../commit/coordinator.js';
 
 export interface ObjectMeta {
   /** Key relative to the store root. */
@@ -33,6 +32,21 @@ export interface ListOptions {
   startAfter?: string;
   /** List the whole subtree (default) or only direct children (objects, no "directories"). */
   recursive?: boolean;
+}
+
+export type CommitResult = 'committed' | 'version-exists';
+
+/**
+ * Makes "create `_delta_log/<version>.json` only if absent" atomic on a store. The default
+ * (transaction/coordinator.ts) is a put with `ifNoneMatch`; the AWS package adds Delta Spark's
+ * DynamoDB lock table. Declared here because a store carries the coordinator its tables use.
+ */
+export interface CommitCoordinator {
+  readonly name: string;
+  /** Atomically create commit `version` with `content`; 'version-exists' when another writer has it. */
+  commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult>;
+  /** Repair an interrupted commit protocol before reading or writing (no-op for put-if-absent). */
+  recover?(store: ObjectStore): Promise<void>;
 }
 
 export interface ObjectStore {

@@ -3,15 +3,15 @@
  * refreshes it incrementally (only commits after the held version are listed and read).
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError, TableNotFoundError } from '../errors.js';
-import type { CommitOptions } from '../commit/transaction.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { CommitOptions } from '../transaction/index.js';
 import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-write.js';
 import { cleanupExpiredLogs } from '../log/cleanup.js';
-import { createTable, type CreateTableOptions } from '../ops/create.js';
-import { restoreTable, type RestoreResult } from '../ops/restore.js';
+import { createTable, type CreateTableOptions } from '../ops/create/index.js';
+import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
-import { writeTable, type WriteOptions, type WriteResult } from '../ops/write.js';
+import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
 import { deleteRows, type DeleteOptions, type DeleteResult } from '../ops/delete/delete.js';
 import { updateRows, type UpdateOptions, type UpdateResult, type UpdateSpec } from '../ops/update/update.js';
 import { setTableProperties } from '../ops/properties/set-properties.js';
@@ -19,14 +19,19 @@ import type { Expression } from '../expr/index.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { WriteInput } from '../write/input.js';
-import { loadIncrement, loadState } from '../log/load.js';
-import { resolveSegment } from '../log/segment.js';
 import { readChangeFeed, type ChangeFeedOptions } from '../read/change-feed.js';
 import { Scan, type ScanOptions } from '../read/scan.js';
+import { createEngine, type Engine, type EngineOptions } from '../engine/engine.js';
+import {
+  convertToDelta as convertParquetDirectory,
+  type ConvertOptions,
+  type ConvertResult,
+} from '../ops/convert/index.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { storeForUri, type StorageOptions } from '../storage/registry.js';
-import { Snapshot } from './snapshot.js';
-import { readHistory, versionAtTimestamp, type HistoryEntry } from './timeline.js';
+import { loadSnapshot, refreshSnapshot, snapshotAtVersion, tryLoadSnapshot } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { readHistory, versionAtTimestamp, type HistoryEntry } from '../snapshot/timeline.js';
 
 export type Timestamp = Date | string | number;
 
@@ -36,10 +41,21 @@ export interface TimeTravel {
   timestamp?: Timestamp;
 }
 
-export interface OpenOptions extends TimeTravel {
+/** Where a table is and what engine reads and writes it. */
+export interface TableLocationOptions {
   /** Use this store instead of resolving one from the URI. */
   store?: ObjectStore;
   storageOptions?: StorageOptions;
+  /** Replace parts of the engine: the Parquet handler, the clock, the id source (tests pin the last two). */
+  engine?: EngineOptions;
+}
+
+export interface OpenOptions extends TimeTravel, TableLocationOptions {}
+
+/** The engine for a table URI (or store) and its options. */
+function engineFor(uri: string | ObjectStore, options: TableLocationOptions): Engine {
+  const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
+  return createEngine(store, options.engine);
 }
 
 export interface TableScanOptions extends ScanOptions, TimeTravel {}
@@ -55,7 +71,8 @@ export class DeltaTable {
   private current: Snapshot;
 
   private constructor(
-    readonly store: ObjectStore,
+    /** The store, Parquet handler, clock and id source this table uses. */
+    readonly engine: Engine,
     snapshot: Snapshot,
   ) {
     this.current = snapshot;
@@ -63,9 +80,9 @@ export class DeltaTable {
 
   /** Open a table; throws TableNotFoundError when there is none at the location. */
   static async open(uri: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
-    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-    const latest = await loadSnapshot(store, options.version);
-    const table = new DeltaTable(store, latest);
+    const engine = engineFor(uri, options);
+    const latest = await loadSnapshot(engine, options.version);
+    const table = new DeltaTable(engine, latest);
     if (options.timestamp !== undefined) table.current = await table.snapshotAt({ timestamp: options.timestamp });
     return table;
   }
@@ -73,15 +90,18 @@ export class DeltaTable {
   /** Create a table (version 0, no data). */
   static async create(
     uri: string | ObjectStore,
-    options: CreateTableOptions & Pick<OpenOptions, 'store' | 'storageOptions'>,
+    options: CreateTableOptions & TableLocationOptions,
   ): Promise<DeltaTable> {
-    const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-    const snapshot = await createTable(store, () => tryLoadSnapshot(store), options);
-    return new DeltaTable(store, snapshot);
+    const engine = engineFor(uri, options);
+    const snapshot = await createTable(engine, () => tryLoadSnapshot(engine), options);
+    return new DeltaTable(engine, snapshot);
   }
 
+  get store(): ObjectStore {
+    return this.engine.store;
+  }
   get uri(): string {
-    return this.store.root;
+    return this.engine.store.root;
   }
   /** The snapshot this handle currently holds. */
   get snapshot(): Snapshot {
@@ -93,19 +113,8 @@ export class DeltaTable {
 
   /** Bring the held snapshot to the latest version, reading only new commits. */
   async refresh(): Promise<Snapshot> {
-    const inc = await loadIncrement(this.store, this.current.state);
-    if (inc) {
-      this.current = new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
-    } else if (inc === undefined && !(await this.isLatest())) {
-      this.current = await loadSnapshot(this.store); // the log does not connect: reload
-    }
+    this.current = await refreshSnapshot(this.current);
     return this.current;
-  }
-
-  private async isLatest(): Promise<boolean> {
-    // loadIncrement listed newer log files but no contiguous commit; make sure there is no newer checkpoint-only state.
-    const { segment } = await resolveSegment(this.store);
-    return segment.version <= this.current.version;
   }
 
   /** A snapshot at a version or timestamp, without changing the held one. */
@@ -113,15 +122,7 @@ export class DeltaTable {
     if (tt.version !== undefined && tt.timestamp !== undefined) {
       throw new InvalidArgumentError('pass either version or timestamp, not both');
     }
-    if (tt.version !== undefined) {
-      if (tt.version === this.current.version) return this.current;
-      if (tt.version > this.current.version) {
-        const inc = await loadIncrement(this.store, this.current.state, tt.version);
-        if (inc && inc.state.version === tt.version)
-          return new Snapshot(this.store, inc.state, inc.commits[inc.commits.length - 1]);
-      }
-      return loadSnapshot(this.store, tt.version);
-    }
+    if (tt.version !== undefined) return snapshotAtVersion(this.current, tt.version);
     if (tt.timestamp !== undefined) {
       const version = await versionAtTimestamp(this.store, this.current, toEpochMillis(tt.timestamp));
       return this.snapshotAt({ version });
@@ -165,7 +166,7 @@ export class DeltaTable {
    */
   async write(data: WriteInput, options: WriteOptions = {}): Promise<WriteResult> {
     if ((options.mode ?? 'append') !== 'append') await this.refresh();
-    const result = await writeTable(this.store, this.current, data, options);
+    const result = await writeTable(this.engine, this.current, data, options);
     if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
     return result;
   }
@@ -242,24 +243,19 @@ export class DeltaTable {
         'this table requires v2 checkpoints, which delta-serverless does not write yet',
       );
     }
-    return writeCheckpoint(this.store, latest.state);
+    return writeCheckpoint(this.engine, latest.state);
   }
 
   /** Delete log files older than delta.logRetentionDuration that no version inside it needs. */
   async cleanupLogs(options: { now?: number } = {}): Promise<{ deleted: string[] }> {
     const latest = await this.refresh();
-    return cleanupExpiredLogs(this.store, latest.state, options);
+    return cleanupExpiredLogs(this.engine, latest.state, options);
   }
 
   /** Commit history, newest first. */
   async history(options: { limit?: number } = {}): Promise<HistoryEntry[]> {
     return readHistory(this.store, this.current, options.limit);
   }
-}
-
-export async function loadSnapshot(store: ObjectStore, version?: number): Promise<Snapshot> {
-  const { state, commits } = await loadState(store, version);
-  return new Snapshot(store, state, commits[commits.length - 1]);
 }
 
 /** Change feed rows as Arrow record batches. */
@@ -280,16 +276,6 @@ export class ChangeFeed implements AsyncIterable<arrow.RecordBatch> {
   }
 }
 
-/** The latest snapshot, or undefined when there is no table yet. */
-export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | undefined> {
-  try {
-    return await loadSnapshot(store);
-  } catch (err) {
-    if (err instanceof TableNotFoundError) return undefined;
-    throw err;
-  }
-}
-
 /**
  * Write to the table at `uri`, creating it on first write (like delta-rs write_deltalake).
  * Concurrent first writers race safely: one creates the table, the others append when
@@ -298,8 +284,19 @@ export async function tryLoadSnapshot(store: ObjectStore): Promise<Snapshot | un
 export async function writeDeltaTable(
   uri: string | ObjectStore,
   data: WriteInput,
-  options: WriteOptions & Pick<OpenOptions, 'store' | 'storageOptions'> = {},
+  options: WriteOptions & TableLocationOptions = {},
 ): Promise<WriteResult> {
-  const store = typeof uri === 'string' ? (options.store ?? storeForUri(uri, options.storageOptions)) : uri;
-  return writeTable(store, await tryLoadSnapshot(store), data, options);
+  const engine = engineFor(uri, options);
+  return writeTable(engine, await tryLoadSnapshot(engine), data, options);
+}
+
+/**
+ * CONVERT TO DELTA: make the Parquet files under `uri` (Hive-partitioned `k=v/` or not) a
+ * Delta table in place, without rewriting them (like delta-rs convert_to_deltalake).
+ */
+export async function convertToDelta(
+  uri: string | ObjectStore,
+  options: ConvertOptions & TableLocationOptions = {},
+): Promise<ConvertResult> {
+  return convertParquetDirectory(engineFor(uri, options), options);
 }

@@ -12,7 +12,7 @@ import type { AddCDCFile } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructField, StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
 import { DataFileWriter } from './data-files.js';
 import { splitByPartition } from './partition-split.js';
 
@@ -21,7 +21,8 @@ export const CHANGE_TYPE_COLUMN = '_change_type';
 export type ChangeType = 'insert' | 'delete' | 'update_preimage' | 'update_postimage';
 
 export interface ChangeDataOptions {
-  store: ObjectStore;
+  /** The table's engine: store, Parquet writer, ids (file names). */
+  engine: Engine;
   /** Logical table schema (partition columns included). */
   schema: StructType;
   partitionColumns: readonly string[];
@@ -52,7 +53,7 @@ export class ChangeDataWriter {
   constructor(private readonly opts: ChangeDataOptions) {
     this.schema = { ...opts.schema, fields: [...opts.schema.fields, CHANGE_TYPE_FIELD] };
     this.writer = new DataFileWriter({
-      store: opts.store,
+      engine: opts.engine,
       schema: this.schema,
       partitionColumns: opts.partitionColumns,
       mode: opts.mode,

@@ -3,8 +3,8 @@
  * (`delta.columnMapping.id`) and a physical name (`col-<uuid>`), and the table tracks the
  * highest id in `delta.columnMapping.maxColumnId`.
  */
-import { randomUUID } from 'node:crypto';
 import type { DataType, StructField, StructType } from '../protocol/schema.js';
+import type { IdSource } from '../util/ids.js';
 
 const ID = 'delta.columnMapping.id';
 const PHYSICAL = 'delta.columnMapping.physicalName';
@@ -12,12 +12,13 @@ const PHYSICAL = 'delta.columnMapping.physicalName';
 export function assignColumnMapping(
   schema: StructType,
   maxColumnId: number,
+  ids: IdSource,
 ): { schema: StructType; maxColumnId: number } {
   let next = maxColumnId;
   const field = (f: StructField): StructField => {
     const metadata = { ...f.metadata };
     if (typeof metadata[ID] !== 'number') metadata[ID] = ++next;
-    if (typeof metadata[PHYSICAL] !== 'string') metadata[PHYSICAL] = `col-${randomUUID()}`;
+    if (typeof metadata[PHYSICAL] !== 'string') metadata[PHYSICAL] = `col-${ids.uuid()}`;
     return { ...f, metadata, type: type(f.type) };
   };
   const type = (t: DataType): DataType => {

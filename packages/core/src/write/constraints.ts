@@ -7,6 +7,7 @@ import type * as arrow from 'apache-arrow';
 import { ConstraintViolationError, InvalidArgumentError } from '../errors.js';
 import { bind, evaluatePredicate, parseExpression, type BoundExpression } from '../expr/index.js';
 import { batchToObjects } from '../arrow/json-values.js';
+import { validateProperties } from '../protocol/properties.js';
 import type { DataType, StructType } from '../protocol/schema.js';
 
 export interface Constraint {
@@ -37,6 +38,24 @@ export function tableConstraints(configuration: Readonly<Record<string, string>>
     if (k.startsWith('delta.constraints.')) defs.push({ name: k.slice('delta.constraints.'.length), sql: v });
   invariantsOf(schema, '', defs);
   return defs.map((d) => ({ ...d, bound: bind(parseExpression(d.sql), schema) }));
+}
+
+/**
+ * Validate the properties of a new table: the protocol's rules (protocol/properties.ts) and
+ * every CHECK constraint (`delta.constraints.<name>`), which must parse and bind to `schema`.
+ */
+export function validateTableProperties(props: Readonly<Record<string, string>>, schema: StructType): void {
+  validateProperties(props, schema);
+  for (const [key, value] of Object.entries(props)) {
+    if (!key.startsWith('delta.constraints.')) continue;
+    try {
+      bind(parseExpression(value), schema);
+    } catch (err) {
+      throw new InvalidArgumentError(
+        `CHECK constraint ${key.slice('delta.constraints.'.length)} ("${value}") is invalid: ${(err as Error).message}`,
+      );
+    }
+  }
 }
 
 /** Throws ConstraintViolationError naming the constraint and the first offending row. */

@@ -2,6 +2,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { parseParquetFooter } from '../parquet/metadata.js';
 import type { StructType } from '../protocol/schema.js';
+import { createEngine } from '../engine/engine.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { DataFileWriter } from './data-files.js';
 
@@ -29,7 +30,7 @@ function batch(start: number, n: number): arrow.RecordBatch {
 async function rowGroupRows(rowGroupBytes: number | undefined): Promise<number[]> {
   const store = new MemoryStore('memory://data-files');
   const writer = new DataFileWriter({
-    store,
+    engine: createEngine(store),
     schema,
     partitionColumns: [],
     mode: 'none',

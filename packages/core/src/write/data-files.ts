@@ -5,20 +5,21 @@
  * row group holds at most `rowGroupSize` rows and about `rowGroupBytes` of data, so wide rows
  * get shorter row groups instead of unbounded ones.
  */
-import { randomInt, randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
+import type { Engine } from '../engine/engine.js';
 import type { AddFile } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import { encodePathForLog, partitionDirectory } from '../protocol/paths.js';
 import type { StructType } from '../protocol/schema.js';
-import { createParquetWriter, type ParquetCompression, type ParquetStreamWriter } from '../parquet/writer.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ParquetCompression, ParquetStreamWriter } from '../parquet/writer.js';
+import type { IdSource } from '../util/ids.js';
 import type { PartitionSlice } from './partition-split.js';
 import { physicalSchema, toPhysicalBatch } from './physical.js';
 import { StatsCollector, type StatsOptions } from './stats.js';
 
 export interface DataFileOptions {
-  store: ObjectStore;
+  /** The table's store, Parquet writer, clock (file times) and ids (file names). */
+  engine: Engine;
   /** Logical table schema (all columns). */
   schema: StructType;
   partitionColumns: readonly string[];
@@ -74,8 +75,10 @@ const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * Spark and delta-rs do): Hive directories would name logical columns, which renames break,
  * and partitionValues are keyed by physical names.
  */
-function randomPrefix(): string {
-  return PREFIX_CHARS[randomInt(PREFIX_CHARS.length)]! + PREFIX_CHARS[randomInt(PREFIX_CHARS.length)]!;
+function randomPrefix(ids: IdSource): string {
+  const hex = ids.uuid().replace(/-/g, '');
+  const pick = (from: number) => PREFIX_CHARS[parseInt(hex.slice(from, from + 8), 16) % PREFIX_CHARS.length]!;
+  return pick(0) + pick(8);
 }
 
 const CODEC_SUFFIX: Record<ParquetCompression, string> = { snappy: '.snappy', zstd: '.zstd', gzip: '.gz', none: '' };
@@ -131,15 +134,15 @@ export class DataFileWriter {
       this.opts.partitionColumns.length === 0
         ? ''
         : this.opts.mode !== 'none'
-          ? `${randomPrefix()}/`
+          ? `${randomPrefix(this.opts.engine.ids)}/`
           : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
     const n = String(this.fileCounter++).padStart(5, '0');
-    const name = `${this.opts.fileNamePrefix ?? 'part'}-${n}-${randomUUID()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
+    const name = `${this.opts.fileNamePrefix ?? 'part'}-${n}-${this.opts.engine.ids.uuid()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
     const rowBytes = arrowByteSize(slice.batch) / slice.batch.numRows;
     const byteCap = this.opts.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
     const rowGroupRows = Math.max(1, Math.min(this.opts.rowGroupSize, Math.floor(byteCap / Math.max(1, rowBytes))));
-    const writer = await createParquetWriter(this.physical, {
+    const writer = await this.opts.engine.parquet.createWriter(this.physical, {
       compression: this.opts.compression,
       rowGroupSize: rowGroupRows,
     });
@@ -168,7 +171,7 @@ export class DataFileWriter {
       }
     })();
     this.writtenPaths.push(path);
-    file.upload = this.opts.store.putStream(path, counted);
+    file.upload = this.opts.engine.store.putStream(path, counted);
     file.upload.catch(() => undefined);
     this.open.set(slice.key, file);
     return file;
@@ -189,7 +192,7 @@ export class DataFileWriter {
       path: encodePathForLog(file.path),
       partitionValues: file.partition.values,
       size: result.size,
-      modificationTime: Date.now(),
+      modificationTime: this.opts.engine.clock.now(),
       dataChange: true,
       stats: file.stats.toJson(),
     });
@@ -207,6 +210,6 @@ export class DataFileWriter {
       [...this.open.values()].map((f) => f.writer.abort(reason).then(() => f.upload.catch(() => undefined))),
     );
     this.open.clear();
-    await this.opts.store.deleteMany(this.writtenPaths).catch(() => undefined);
+    await this.opts.engine.store.deleteMany(this.writtenPaths).catch(() => undefined);
   }
 }

@@ -9,7 +9,6 @@
  * A descriptor is final when `add` returns (its file name and offset are fixed then); the
  * bytes reach the store when a file fills up or at `finish`. Nothing is committed here.
  */
-import { randomInt, randomUUID } from 'node:crypto';
 import type { DeletionVectorDescriptor } from '../protocol/actions.js';
 import {
   deletionVectorFileKey,
@@ -19,14 +18,15 @@ import {
   serializeRoaringBitmapArray,
   type DeletedRows,
 } from '../protocol/deletion-vectors/index.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { Engine } from '../engine/engine.js';
 
 /** Spark's default packing target for DV files. */
 export const DV_PACKING_TARGET_BYTES = 2 * 1024 * 1024;
 const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export interface DeletionVectorWriterOptions {
-  store: ObjectStore;
+  /** The table's engine: the store, and ids for file names and prefixes. */
+  engine: Engine;
   /** Random directory prefix length (`delta.randomizeFilePrefixes` + `delta.randomPrefixLength`); 0: none. */
   prefixLength?: number;
   /** Bitmaps up to this many bytes are stored inline in the log (default 0: never, as Spark). */
@@ -64,7 +64,12 @@ export class DeletionVectorWriter {
       return inlineDeletionVectorDescriptor(bitmap, rows.cardinality);
     const target = this.opts.packTargetBytes ?? DV_PACKING_TARGET_BYTES;
     if (this.current && this.current.size + bitmap.length > target) await this.flush();
-    const file = (this.current ??= { uuid: randomUUID(), prefix: this.randomPrefix(), bitmaps: [], size: 1 });
+    const file = (this.current ??= {
+      uuid: this.opts.engine.ids.uuid(),
+      prefix: this.randomPrefix(),
+      bitmaps: [],
+      size: 1,
+    });
     const offset = file.size;
     file.bitmaps.push(bitmap);
     file.size += bitmap.length + 8;
@@ -86,7 +91,7 @@ export class DeletionVectorWriter {
   /** Delete every DV file written (nothing was committed). */
   async abort(): Promise<void> {
     this.current = undefined;
-    await this.opts.store.deleteMany(this.written).catch(() => undefined);
+    await this.opts.engine.store.deleteMany(this.written).catch(() => undefined);
   }
 
   private async flush(): Promise<void> {
@@ -96,13 +101,18 @@ export class DeletionVectorWriter {
     const encoded = encodeDeletionVectorFile(file.bitmaps);
     const key = deletionVectorFileKey(file.uuid, file.prefix);
     this.written.push(key);
-    await this.opts.store.put(key, encoded.bytes, { contentType: 'application/octet-stream' });
+    await this.opts.engine.store.put(key, encoded.bytes, { contentType: 'application/octet-stream' });
     this.bytes += encoded.bytes.length;
   }
 
+  /** `prefixLength` characters drawn from fresh ids (the engine's id source, so tests can pin them). */
   private randomPrefix(): string {
     let p = '';
-    for (let i = 0; i < (this.opts.prefixLength ?? 0); i++) p += PREFIX_CHARS[randomInt(PREFIX_CHARS.length)];
+    while (p.length < (this.opts.prefixLength ?? 0)) {
+      const hex = this.opts.engine.ids.uuid().replace(/-/g, '');
+      for (let i = 0; i + 8 <= hex.length && p.length < (this.opts.prefixLength ?? 0); i += 8)
+        p += PREFIX_CHARS[parseInt(hex.slice(i, i + 8), 16) % PREFIX_CHARS.length];
+    }
     return p;
   }
 }

@@ -11,7 +11,7 @@ import { validity } from '../expr/arrow-access.js';
 import { serializePartitionValue, type Scalar } from '../protocol/scalar.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { StructType } from '../protocol/schema.js';
-import { partitionValueKey } from '../read/column-mapping.js';
+import { partitionValueKey } from '../protocol/column-mapping.js';
 
 export interface PartitionSlice {
   /** Stable key of the partition (its serialised values). */

@@ -6,7 +6,7 @@ import * as arrow from 'apache-arrow';
 import { deltaTypeToArrow } from '../protocol/arrow-schema.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { DataType, StructField } from '../protocol/schema.js';
-import { fieldId, PARQUET_FIELD_ID, physicalName } from '../read/column-mapping.js';
+import { fieldId, PARQUET_FIELD_ID, physicalName } from '../protocol/column-mapping.js';
 
 function physicalField(f: StructField, mode: ColumnMappingMode): arrow.Field {
   const meta = new Map<string, string>();

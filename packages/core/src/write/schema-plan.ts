@@ -164,25 +164,25 @@ function mergeType(
 }
 
 function makePlan(schema: StructType, changed: boolean, typeChanges: TypeChange[]): SchemaPlan {
+  return { schema, changed, typeChanges, conform: conformer(schema) };
+}
+
+/** Turn input batches into `schema`'s logical layout (every column, the table's types), or throw. */
+export function conformer(schema: StructType): (batch: arrow.RecordBatch) => arrow.RecordBatch {
   const target = new arrow.Schema(schema.fields.map((f) => deltaFieldToArrow(f)));
-  return {
-    schema,
-    changed,
-    typeChanges,
-    conform(batch) {
-      const children = schema.fields.map((f) => {
-        const df = findByName(batch.schema.fields, f.name);
-        const col = df ? batch.getChild(df.name) : null;
-        const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
-        const out = conformColumn(data, batch.numRows, f.type, f.name);
-        checkNulls(out, f, f.name);
-        return out;
-      });
-      return new arrow.RecordBatch(
-        target,
-        arrow.makeData({ type: new arrow.Struct(target.fields), length: batch.numRows, nullCount: 0, children }),
-      );
-    },
+  return (batch) => {
+    const children = schema.fields.map((f) => {
+      const df = findByName(batch.schema.fields, f.name);
+      const col = df ? batch.getChild(df.name) : null;
+      const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
+      const out = conformColumn(data, batch.numRows, f.type, f.name);
+      checkNulls(out, f, f.name);
+      return out;
+    });
+    return new arrow.RecordBatch(
+      target,
+      arrow.makeData({ type: new arrow.Struct(target.fields), length: batch.numRows, nullCount: 0, children }),
+    );
   };
 }
 

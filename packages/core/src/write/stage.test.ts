@@ -5,6 +5,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { listAll } from '../storage/object-store.js';
 import type { StructType } from '../protocol/schema.js';
 import { foldStagedSchema, layoutActions, stageDataFiles } from './stage.js';
+import { createEngine } from '../engine/engine.js';
 
 const table = (cols: Record<string, arrow.Vector>) => new arrow.Table(cols);
 const ids = (n: number) =>
@@ -21,7 +22,7 @@ describe('stageDataFiles', () => {
   test('writes partitioned files and returns adds without committing', async () => {
     const store = new MemoryStore('memory://stage');
     const data = table({ id: ids(4), p: arrow.vectorFromArray(['a', 'b', 'a', 'b'], new arrow.Utf8()) });
-    const staged = await stageDataFiles(store, data, { partitionColumns: ['p'] });
+    const staged = await stageDataFiles(createEngine(store), data, { partitionColumns: ['p'] });
     expect(staged.schemaChanged).toBe(true);
     expect(staged.schema?.fields.map((f) => f.name)).toEqual(['id', 'p']);
     expect(staged.numOutputRows).toBe(4);
@@ -36,17 +37,17 @@ describe('stageDataFiles', () => {
 
   test('empty input stages nothing; strict mismatch throws and leaves no files', async () => {
     const store = new MemoryStore('memory://stage-empty');
-    const empty = await stageDataFiles(store, (async function* () {})(), {
+    const empty = await stageDataFiles(createEngine(store), (async function* () {})(), {
       partitionColumns: [],
       schema: schema(['id', 'long']),
     });
     expect(empty.adds).toEqual([]);
     expect(empty.schema?.fields.map((f) => f.name)).toEqual(['id']);
     const wide = table({ id: ids(2), extra: ids(2) });
-    await expect(stageDataFiles(store, wide, { partitionColumns: [], schema: schema(['id', 'long']) })).rejects.toThrow(
-      SchemaMismatchError,
-    );
-    const merged = await stageDataFiles(store, wide, {
+    await expect(
+      stageDataFiles(createEngine(store), wide, { partitionColumns: [], schema: schema(['id', 'long']) }),
+    ).rejects.toThrow(SchemaMismatchError);
+    const merged = await stageDataFiles(createEngine(store), wide, {
       partitionColumns: [],
       schema: schema(['id', 'long']),
       schemaMode: 'merge',

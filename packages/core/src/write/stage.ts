@@ -4,19 +4,19 @@
  * without touching the others). The ingest Lambda stages one file set per source object.
  * `layoutActions` gives the protocol/metaData a commit needs to create or evolve the table.
  */
-import { randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
+import type { Engine } from '../engine/engine.js';
+import { systemClock } from '../util/clock.js';
+import { randomIds } from '../util/ids.js';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import type { AddFile, Metadata, Protocol } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
-import { protocolsEqual, requiredProtocol, validateProperties } from '../protocol/properties.js';
+import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
 import { isPrimitive, schemaToString, type StructField, type StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
-import type { ObjectStore } from '../storage/object-store.js';
-import { openParquetFile } from '../parquet/reader.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
 import { encodePathForLog } from '../protocol/paths.js';
-import { checkConstraints, tableConstraints } from './constraints.js';
+import { checkConstraints, tableConstraints, validateTableProperties } from './constraints.js';
 import { DataFileWriter } from './data-files.js';
 import { openInput, type WriteInput } from './input.js';
 import { splitByPartition } from './partition-split.js';
@@ -60,7 +60,7 @@ function codecOf(props: Readonly<Record<string, string>>, opt?: ParquetCompressi
  * Write `input` as data files of a table with `layout`; nothing is committed. On failure the
  * files written so far are deleted. An empty stream stages no files (`adds` is empty).
  */
-export async function stageDataFiles(store: ObjectStore, input: WriteInput, layout: StageLayout): Promise<StagedFiles> {
+export async function stageDataFiles(engine: Engine, input: WriteInput, layout: StageLayout): Promise<StagedFiles> {
   const empty = { schema: layout.schema, schemaChanged: false, adds: [], numOutputRows: 0, numOutputBytes: 0 };
   let stream;
   try {
@@ -94,7 +94,7 @@ export async function stageDataFiles(store: ObjectStore, input: WriteInput, layo
   }
   const constraints = tableConstraints(config, plan.schema);
   const writer = new DataFileWriter({
-    store,
+    engine,
     schema: plan.schema,
     partitionColumns: layout.partitionColumns,
     mode,
@@ -169,23 +169,24 @@ export function layoutActions(
   base: { protocol: Protocol; metadata: Metadata } | undefined,
   schema: StructType,
   create: { partitionColumns?: readonly string[]; properties?: Record<string, string>; name?: string } = {},
+  engine: Pick<Engine, 'clock' | 'ids'> = { clock: systemClock, ids: randomIds },
 ): { protocol?: Protocol; metaData?: Metadata } {
   if (base && base.metadata.schemaString === schemaToString(schema)) return {};
   const configuration: Record<string, string> = base
     ? { ...base.metadata.configuration }
     : { ...(create.properties ?? {}) };
-  if (!base) validateProperties(configuration, schema);
+  if (!base) validateTableProperties(configuration, schema);
   const protocol = requiredProtocol(configuration, schema, base?.protocol);
   const metaData: Metadata = base
     ? { ...base.metadata, schemaString: schemaToString(schema) }
     : {
-        id: randomUUID(),
+        id: engine.ids.uuid(),
         ...(create.name ? { name: create.name } : {}),
         format: { provider: 'parquet', options: {} },
         schemaString: schemaToString(schema),
         partitionColumns: [...(create.partitionColumns ?? [])],
         configuration,
-        createdTime: Date.now(),
+        createdTime: engine.clock.now(),
       };
   return !base || !protocolsEqual(protocol, base.protocol) ? { protocol, metaData } : { metaData };
 }
@@ -196,12 +197,12 @@ export function layoutActions(
  * rewriting). Stats are computed by reading it once. Unpartitioned tables without column
  * mapping only.
  */
-export async function referenceDataFile(store: ObjectStore, path: string, layout: StageLayout): Promise<StagedFiles> {
+export async function referenceDataFile(engine: Engine, path: string, layout: StageLayout): Promise<StagedFiles> {
   if (layout.partitionColumns.length > 0 || (layout.columnMapping ?? 'none') !== 'none')
     throw new InvalidArgumentError(
       `${path} cannot be added by reference: the table is partitioned or uses column mapping; rewrite it instead`,
     );
-  const reader = await openParquetFile(store, path);
+  const reader = await engine.parquet.open(engine.store, path);
   try {
     const arrowSchema = reader.arrowSchema();
     if (layout.schema) {
@@ -229,7 +230,7 @@ export async function referenceDataFile(store: ObjectStore, path: string, layout
           path: encodePathForLog(path),
           partitionValues: {},
           size: reader.size,
-          modificationTime: Date.now(),
+          modificationTime: engine.clock.now(),
           dataChange: true,
           stats: stats.toJson(),
         },

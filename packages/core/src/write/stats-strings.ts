@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { offsetsAsNumbers } from '../arrow/data-utils.js';
-import type { ValueStats } from './stats-values.js';
+import type { ValueStats } from './value-stats.js';
 
 /** Delta's string stats prefix (Spark's spark.databricks.delta.stats.stringPrefixLength default). */
 export const STRING_PREFIX_LENGTH = 32;

@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { SchemaMismatchError } from '../errors.js';
-import { decimalWords } from '../arrow/test-fixtures.js';
+import { decimalWords } from '../../test/support/arrow-samples.js';
 import { compareStrings } from '../expr/scalar-ops.js';
 import { truncateMaxString, truncateMinString } from './stats-strings.js';
 import { createValueStats, formatTimestampMillis } from './stats-values.js';

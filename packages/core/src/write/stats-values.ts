@@ -14,15 +14,7 @@ import { formatDataType, type DataType } from '../protocol/schema.js';
 import { int32Words } from '../arrow/data-utils.js';
 import { readBigInt } from '../arrow/int-words.js';
 import { StringStats } from './stats-strings.js';
-
-/** Running min/max of one column. `bm`/`off`: validity bits of the rows (bm null: all rows valid). */
-export interface ValueStats {
-  update(data: arrow.Data, bm: Uint8Array | null, off: number): void;
-  /** JSON text of the lower bound, or undefined when there is none (no non-null value). */
-  min(): string | undefined;
-  /** JSON text of the upper bound, or undefined when there is none. */
-  max(): string | undefined;
-}
+import type { ValueStats } from './value-stats.js';
 
 /** Min/max tracker for a Delta type with statistics (see hasMinMax), checking batches against `path`. */
 export function createValueStats(type: DataType, path: string): ValueStats {

@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
-import { decimalWords } from '../arrow/test-fixtures.js';
+import { decimalWords } from '../../test/support/arrow-samples.js';
 import { compareScalars } from '../expr/scalar-ops.js';
 import { openParquetFile } from '../parquet/reader.js';
 import { writeParquet } from '../parquet/writer.js';

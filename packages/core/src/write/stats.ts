@@ -24,9 +24,10 @@ import { SchemaMismatchError } from '../errors.js';
 import { countBits, copyBits, nullBitmapOf } from '../arrow/data-utils.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
 import type { DataType, StructType } from '../protocol/schema.js';
-import { physicalName } from '../read/column-mapping.js';
+import { physicalName } from '../protocol/column-mapping.js';
 import { hasMinMax, selectStatsSchema, type StatsColumnsSpec } from './stats-columns.js';
-import { createValueStats, type ValueStats } from './stats-values.js';
+import { createValueStats } from './stats-values.js';
+import type { ValueStats } from './value-stats.js';
 
 export {
   statsColumnsFromProperties,

@@ -18,18 +18,21 @@ import {
   CommitOutcomeUnknownError,
   SchemaMismatchError,
   TxnsAlreadyAppliedError,
-  commitTransaction,
-  foldStagedSchema,
-  layoutActions,
-  loadSnapshot,
-  runPostCommitHooks,
   type Action,
-  type CommitOutcome,
   type ObjectStore,
   type PostCommitResult,
   type Snapshot,
   type StructType,
 } from '@delta-serverless/core';
+import {
+  commitTransaction,
+  createEngine,
+  foldStagedSchema,
+  layoutActions,
+  loadSnapshot,
+  runPostCommitHooks,
+  type CommitOutcome,
+} from '@delta-serverless/core/internal';
 import { IngestDeadlineError } from '../errors.js';
 import type { Route } from './routes.js';
 import type { StagedObject } from './stage-object.js';
@@ -207,7 +210,7 @@ async function commitOnce(
     ...adds.map((add) => ({ add })),
   ];
   const outcome = await commitTransaction(
-    opts.store,
+    base?.engine ?? createEngine(opts.store),
     base,
     {
       actions,
@@ -252,7 +255,7 @@ async function afterFailedCommit(
   }
   if (err instanceof CommitConflictError && rebuild < (opts.maxRebuilds ?? 5)) {
     // Created or altered concurrently: rebuild on what is there now.
-    const latest = await loadSnapshot(opts.store);
+    const latest = await loadSnapshot(createEngine(opts.store));
     await dropApplied(latest, (id) => latest.txn(id) !== undefined);
     return 'retry';
   }

@@ -4,11 +4,12 @@
  * own data files) and commit them once (commit-group.ts). Never rejects: every object gets an
  * outcome, and failures are logged with the object, table and reason.
  */
-import { parseIntervalMs, preloadParquet, type ObjectStore, type Snapshot } from '@delta-serverless/core';
+import { type ObjectStore, type Snapshot } from '@delta-serverless/core';
+import { parseIntervalMs, preloadParquet } from '@delta-serverless/core/internal';
 import { IngestDeadlineError, SourceChangedError, StaleEventError } from '../errors.js';
 import { describeError, emit } from '../observability.js';
 import { commitGroup, type GroupCommitResult, type ObjectOutcome } from './commit-group.js';
-import type { Item, RunContext } from './run.js';
+import type { Item, RunContext } from './run-context.js';
 import type { Route } from './routes.js';
 import { stageLayout, stageObject, type StagedObject } from './stage-object.js';
 

@@ -3,38 +3,16 @@
  * (group.ts: stage with bounded concurrency, one commit) and report an outcome per object.
  * Messages (SQS records) await the outcomes of their objects.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { sourceAppId } from './app-id.js';
-import type { CatalogSyncer } from '../catalog-sync.js';
 import type { ObjectOutcome } from './commit-group.js';
 import { ObjectIngestError } from '../errors.js';
 import type { EventMessage, SourceObject } from './events.js';
 import { runGroup } from './group.js';
-import { describeError, emit, type IngestLogger, type IngestMetrics } from '../observability.js';
-import { matchRoute, type Route } from './routes.js';
-import type { WarmTables } from './warm-tables.js';
+import { describeError, emit } from '../observability.js';
+import { matchRoute } from './routes.js';
+import type { Item, RunContext } from './run-context.js';
 
-export interface RunContext {
-  routes: readonly Route[];
-  tables: WarmTables;
-  s3: S3Client;
-  logger: IngestLogger;
-  metrics: IngestMetrics;
-  stageConcurrency: number;
-  invocationId?: string;
-  /** Epoch ms after which no object is read and no commit attempted (undefined: no deadline). */
-  deadline?: number;
-  /** Glue sync of routes with `catalog` (after commits that change the metadata). */
-  syncCatalog?: CatalogSyncer;
-}
-
-/** One upload of the batch, with every message that announced it. */
-export interface Item {
-  appId: string;
-  obj: SourceObject;
-  route: Route;
-  messageIds: string[];
-}
+export type { Item, RunContext } from './run-context.js';
 
 /** Per-message result: undefined on success, else the error to fail that message with. */
 export type MessageResult = Promise<Error | undefined>;

@@ -6,17 +6,15 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as arrow from 'apache-arrow';
+import { deltaSchemaToArrow, type ObjectStore, type Snapshot, type StructType } from '@delta-serverless/core';
 import {
-  deltaSchemaToArrow,
   readInputObject,
   referenceDataFile,
   stageDataFiles,
-  type ObjectStore,
-  type Snapshot,
   type StagedFiles,
-  type StructType,
   type StageLayout,
-} from '@delta-serverless/core';
+  createEngine,
+} from '@delta-serverless/core/internal';
 import type { SourceObject } from './events.js';
 import type { Route } from './routes.js';
 import { SourceObjectStore } from './source-store.js';
@@ -78,7 +76,12 @@ export async function stageObject(ctx: StageContext, obj: SourceObject, appId: s
   ) {
     // Pin the version first: the file is referenced as it is now.
     await new SourceObjectStore(ctx.s3, obj).head(obj.key);
-    return { appId, source: obj, files: await referenceDataFile(ctx.store, relative, layout), owned: false };
+    return {
+      appId,
+      source: obj,
+      files: await referenceDataFile(createEngine(ctx.store), relative, layout),
+      owned: false,
+    };
   }
   const source = new SourceObjectStore(ctx.s3, obj);
   // Parse CSV/NDJSON values straight into the table's types; extra columns are kept (merge).
@@ -90,7 +93,7 @@ export async function stageObject(ctx: StageContext, obj: SourceObject, appId: s
     csv: ctx.route.csv,
     batchRows: ctx.batchRows,
   });
-  const files = await stageDataFiles(ctx.store, withTimePartition(batches, ctx.route), layout);
+  const files = await stageDataFiles(createEngine(ctx.store), withTimePartition(batches, ctx.route), layout);
   return { appId, source: obj, files, owned: true };
 }
 

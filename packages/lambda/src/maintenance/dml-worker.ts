@@ -15,6 +15,7 @@ import {
   type DmlResult,
   type ObjectStore,
 } from '@delta-serverless/core';
+import { createEngine } from '@delta-serverless/core/internal';
 import { OptimizeWorkerError } from '../errors.js';
 
 export interface DmlWorkerRequest {
@@ -36,7 +37,7 @@ export async function runDmlWorkerRequest(
 ): Promise<DmlResult> {
   if (!request.context || !Array.isArray(request.files))
     throw new OptimizeWorkerError([], 'optimize worker: a dml-files request needs context and files');
-  return executeDml(storeFor(request.context.tableRoot), request.context, request.files, {
+  return executeDml(createEngine(storeFor(request.context.tableRoot)), request.context, request.files, {
     concurrency: request.concurrency ?? 1,
   });
 }

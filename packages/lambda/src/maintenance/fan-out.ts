@@ -18,15 +18,16 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
   commitOptimize,
   planOptimize,
-  runBins,
   type BinContext,
   type BinResult,
   type OptimizeBin,
   type OptimizeOptions,
   type OptimizePlan,
+  type ObjectStore,
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import { createEngine, runBins } from '@delta-serverless/core/internal';
 import { OptimizeWorkerError } from '../errors.js';
 
 export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -129,7 +130,7 @@ export async function optimizeFanOut(snapshot: Snapshot, opts: FanOutOptions): P
   const groups = groupBins(plan.context, plan.bins, Math.max(1, opts.binsPerWorker ?? 1));
   const planningMs = Date.now() - started;
   if (plan.bins.length < (opts.minBinsToFanOut ?? 1)) {
-    const local = await runBins(snapshot.store, plan, opts, started);
+    const local = await runBins(snapshot.engine, plan, opts, () => Date.now() - started);
     const rewriteMs = Date.now() - started - planningMs;
     const result = await commitOptimize(snapshot, plan, local, { ...opts, timings: { planningMs, rewriteMs } });
     return { ...result, workers: 0, workersFailed: 0 };
@@ -251,7 +252,7 @@ async function deleteLate(
  */
 export async function runWorkerRequest(
   request: OptimizeWorkerRequest,
-  storeFor: (uri: string) => Parameters<typeof runBins>[0],
+  storeFor: (uri: string) => ObjectStore,
   opts: { deadline?: number } = {},
 ): Promise<OptimizeWorkerResponse> {
   if (request?.kind !== 'optimize-bins' || !request.context || !Array.isArray(request.bins)) {
@@ -271,13 +272,13 @@ export async function runWorkerRequest(
   const started = Date.now();
   const deadline = deadlines.length > 0 ? Math.min(...deadlines) : undefined;
   const results = await runBins(
-    storeFor(request.context.tableRoot),
+    createEngine(storeFor(request.context.tableRoot)),
     plan,
     {
       maxConcurrentBins: request.maxConcurrentBins ?? 1,
       ...(deadline !== undefined ? { timeBudgetMs: Math.max(0, deadline - started) } : {}),
     },
-    started,
+    () => Date.now() - started,
   );
   const done = new Set(results.map((r) => r.binId));
   return { results, notRun: request.bins.filter((b) => !done.has(b.id)).map((b) => b.id) };

@@ -12,7 +12,8 @@
  * was stale and the number had been cleaned up) sees that in a second listing and backs off.
  * Release rewrites the holder's own object as released; expiry covers runs that die.
  */
-import { listAll, NotFoundError, PreconditionFailedError, type ObjectStore } from '@delta-serverless/core';
+import { NotFoundError, PreconditionFailedError, type ObjectStore } from '@delta-serverless/core';
+import { listAll } from '@delta-serverless/core/internal';
 
 export const LEASE_DIR = '_maintenance/lease/';
 

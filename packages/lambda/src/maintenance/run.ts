@@ -11,14 +11,12 @@
  */
 import {
   DeltaTable,
-  optimize,
-  readLastCheckpoint,
   TableNotFoundError,
-  vacuum,
   type ObjectStore,
   type OptimizeResult,
   type Snapshot,
 } from '@delta-serverless/core';
+import { optimize, readLastCheckpoint, vacuum } from '@delta-serverless/core/internal';
 import type { CatalogSyncer } from '../catalog-sync.js';
 import { optimizeFanOut, type FanOutOptions, type WorkerInvoker } from './fan-out.js';
 import { acquireLease, lastLeaseTime } from './lease.js';

@@ -6,7 +6,7 @@
  * or the files holding them are rewritten without them. See ops/dml for the machinery.
  */
 import type { Expression } from '../../expr/index.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { runDml, type DmlMetrics, type DmlOptions, type DmlOutcome } from '../dml/index.js';
 
 export type DeleteOptions = DmlOptions;

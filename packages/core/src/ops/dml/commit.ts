@@ -7,12 +7,13 @@
  * ConcurrentDeleteRead). Without a logical conflict the commit retries by itself. A failed
  * commit deletes the objects written (unless it may have landed).
  */
-import { commitTransaction, type CommitRequest } from '../../commit/transaction.js';
-import { runPostCommitHooks } from '../../commit/post-commit.js';
+import { commitTransaction, type CommitRequest } from '../../transaction/index.js';
+import { runPostCommitHooks } from '../../transaction/index.js';
 import { CommitOutcomeUnknownError, InvalidArgumentError } from '../../errors.js';
 import type { BoundExpression } from '../../expr/index.js';
 import type { Action, AddFile } from '../../protocol/actions.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { stopwatch } from '../../util/clock.js';
 import { removeOf } from '../optimize/commit.js';
 import { sumCounters } from './counters.js';
 import { commitMetrics, wholeFileRows } from './metrics.js';
@@ -31,13 +32,13 @@ function isolationOf(snapshot: Snapshot, opts: DmlOptions): DmlOptions['isolatio
 }
 
 /** The metrics of the whole statement: the groups' counters plus the files removed unread. */
-export function dmlMetrics(plan: DmlPlan, results: readonly DmlResult[], startedAt: number): DmlMetrics {
+export function dmlMetrics(plan: DmlPlan, results: readonly DmlResult[], elapsedMs: number): DmlMetrics {
   const c = sumCounters(results.map((r) => r.counters));
   c.numRemovedFiles += plan.removeWhole.length;
   c.numRemovedBytes += plan.removeWhole.reduce((n, f) => n + (Number(f.size) || 0), 0);
   c.numDeletionVectorsRemoved += plan.removeWhole.filter((f) => f.deletionVector).length;
   c.numMatchedRows += wholeFileRows(plan.removeWhole) ?? 0;
-  return { ...c, ...plan.skipping, executionTimeMs: Date.now() - startedAt, commitMs: 0 };
+  return { ...c, ...plan.skipping, executionTimeMs: elapsedMs, commitMs: 0 };
 }
 
 function request(
@@ -47,7 +48,7 @@ function request(
   metrics: DmlMetrics,
   opts: DmlOptions,
 ): CommitRequest {
-  const now = Date.now();
+  const now = snapshot.engine.clock.now();
   const removed: AddFile[] = [...plan.removeWhole, ...results.flatMap((r) => r.removed)];
   const actions: Action[] = [
     ...removed.map((f): Action => ({ remove: { ...removeOf(f, now), dataChange: true } })),
@@ -75,31 +76,31 @@ export async function commitDml(
   snapshot: Snapshot,
   plan: DmlPlan,
   results: readonly DmlResult[],
-  opts: DmlOptions & { startedAt?: number } = {},
+  opts: DmlOptions & { elapsed?: () => number } = {},
 ): Promise<DmlOutcome> {
-  const startedAt = opts.startedAt ?? Date.now();
+  const elapsed = opts.elapsed ?? stopwatch();
   if (snapshot.version !== plan.readVersion) {
     await deleteWritten(snapshot, results);
     throw new InvalidArgumentError(
       `commitDml got snapshot version ${snapshot.version}, but the plan was made at version ${plan.readVersion}; commit on the plan's snapshot`,
     );
   }
-  const metrics = dmlMetrics(plan, results, startedAt);
+  const metrics = dmlMetrics(plan, results, elapsed());
   const changes = plan.removeWhole.length + results.reduce((n, r) => n + r.removed.length + r.added.length, 0);
   if (changes === 0) {
     await deleteWritten(snapshot, results);
     return { version: snapshot.version, noop: true, metrics, conflictsRetried: 0, snapshot };
   }
-  const committing = Date.now();
+  const committing = stopwatch();
   let outcome;
   try {
-    outcome = await commitTransaction(snapshot.store, snapshot, request(snapshot, plan, results, metrics, opts), opts);
+    outcome = await commitTransaction(snapshot.engine, snapshot, request(snapshot, plan, results, metrics, opts), opts);
   } catch (err) {
     if (!(err instanceof CommitOutcomeUnknownError)) await deleteWritten(snapshot, results);
     throw err;
   }
-  metrics.commitMs = Date.now() - committing;
-  metrics.executionTimeMs = Date.now() - startedAt;
+  metrics.commitMs = committing();
+  metrics.executionTimeMs = elapsed();
   const postCommit = opts.postCommitHooks === false ? undefined : await runPostCommitHooks(outcome.snapshot);
   return {
     version: outcome.version,

@@ -8,7 +8,8 @@
 import { loadDeletionVector, storeDvReader, type DeletedRows } from '../../protocol/deletion-vectors/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import type { FileScanMetrics } from '../../read/file-scan.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
+import { stopwatch } from '../../util/clock.js';
 import { DeletionVectorWriter } from '../../write/deletion-vectors.js';
 import { emptyCounters } from './counters.js';
 import { RewriteLane } from './lane.js';
@@ -26,7 +27,7 @@ export interface ExecuteOptions {
 }
 
 interface Run {
-  store: ObjectStore;
+  engine: Engine;
   stmt: CompiledStatement;
   dv?: DeletionVectorWriter;
   counters: DmlCounters;
@@ -39,10 +40,10 @@ interface Run {
 async function markRows(run: Run, add: AddFile, matched: DeletedRows): Promise<void> {
   const c = run.counters;
   const existing = add.deletionVector
-    ? await loadDeletionVector(add.deletionVector, storeDvReader(run.store), { dataFile: add.path })
+    ? await loadDeletionVector(add.deletionVector, storeDvReader(run.engine.store), { dataFile: add.path })
     : undefined;
   const merged = existing ? existing.union(matched) : matched;
-  const physical = await physicalRowCount(run.store, add);
+  const physical = await physicalRowCount(run.engine, add);
   run.removed.push(add);
   if (merged.cardinality >= physical) {
     c.numRemovedFiles++;
@@ -58,20 +59,21 @@ async function markRows(run: Run, add: AddFile, matched: DeletedRows): Promise<v
 
 async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<number> {
   const { stmt, counters: c } = run;
-  const started = Date.now();
-  const matched = file.allRowsMatch ? undefined : await findMatches(run.store, stmt, file.add, run.scan);
+  const scanning = stopwatch();
+  const matched = file.allRowsMatch ? undefined : await findMatches(run.engine, stmt, file.add, run.scan);
   if (!file.allRowsMatch) c.numScannedFiles++;
-  c.scanTimeMs += Date.now() - started;
+  c.scanTimeMs += scanning();
   if (matched && matched.cardinality === 0) return 0;
   c.numTouchedFiles++;
-  const rewriteStarted = Date.now();
+  const rewriting = stopwatch();
   let hits: number;
   if (stmt.context.deletionVectors && matched) {
     await markRows(run, file.add, matched);
-    if (stmt.context.operation === 'UPDATE') await writeUpdatedRows(run.store, stmt, lane, file.add, matched, run.scan);
+    if (stmt.context.operation === 'UPDATE')
+      await writeUpdatedRows(run.engine, stmt, lane, file.add, matched, run.scan);
     hits = matched.cardinality;
   } else {
-    const counts = await rewriteFile(run.store, stmt, lane, file.add, matched, run.scan);
+    const counts = await rewriteFile(run.engine, stmt, lane, file.add, matched, run.scan);
     run.removed.push(file.add);
     c.numRemovedFiles++;
     c.numRemovedBytes += Number(file.add.size) || 0;
@@ -80,7 +82,7 @@ async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<
     hits = counts.matched;
   }
   c.numMatchedRows += hits;
-  c.rewriteTimeMs += Date.now() - rewriteStarted;
+  c.rewriteTimeMs += rewriting();
   return hits;
 }
 
@@ -111,18 +113,18 @@ async function runLanes(
 
 /** Scan `files` and produce the actions of their change (uncommitted). */
 export async function executeDml(
-  store: ObjectStore,
+  engine: Engine,
   context: DmlContext,
   files: readonly DmlFile[],
   opts: ExecuteOptions = {},
 ): Promise<DmlResult> {
   const stmt = compileStatement(context);
   const run: Run = {
-    store,
+    engine,
     stmt,
     dv: context.deletionVectors
       ? new DeletionVectorWriter({
-          store,
+          engine,
           prefixLength: context.dvPrefixLength,
           inlineMaxBytes: context.inlineDvMaxBytes,
         })
@@ -134,7 +136,7 @@ export async function executeDml(
   };
   const lanes = Array.from(
     { length: Math.max(1, Math.min(opts.concurrency ?? 2, files.length)) },
-    () => new RewriteLane(store, stmt),
+    () => new RewriteLane(engine, stmt),
   );
   try {
     await runLanes(run, files, lanes, opts);

@@ -6,7 +6,7 @@
  */
 import type * as arrow from 'apache-arrow';
 import type { AddCDCFile, AddFile } from '../../protocol/actions.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
 import { ChangeDataWriter, type ChangeType } from '../../write/change-data.js';
 import { DataFileWriter } from '../../write/data-files.js';
 import { splitByPartition } from '../../write/partition-split.js';
@@ -25,14 +25,14 @@ export class RewriteLane {
   private changes?: ChangeDataWriter;
 
   constructor(
-    private readonly store: ObjectStore,
+    private readonly engine: Engine,
     private readonly stmt: CompiledStatement,
   ) {}
 
   private settings() {
     const c = this.stmt.context;
     return {
-      store: this.store,
+      engine: this.engine,
       schema: this.stmt.schema,
       partitionColumns: c.partitionColumns,
       mode: c.columnMapping,

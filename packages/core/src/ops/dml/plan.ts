@@ -11,7 +11,7 @@ import type { AddFile } from '../../protocol/actions.js';
 import { hasWriterFeature } from '../../protocol/features.js';
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { dvPrefixLength } from '../../write/deletion-vectors.js';
 import { plainAdd } from '../optimize/plan.js';
 import { isPartitionPredicate, partitionMatches } from './partition-match.js';

@@ -8,7 +8,7 @@
  */
 import type { AddCDCFile, AddFile, RemoveFile } from '../../protocol/actions.js';
 import type { Expression } from '../../expr/index.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { removeOf } from '../optimize/commit.js';
 import { sumCounters } from './counters.js';
 import { deletionVectorsWritable, planDml } from './plan.js';
@@ -39,7 +39,7 @@ export async function deleteForReplaceWhere(
 ): Promise<ReplaceWhereDeletion> {
   const plan = planDml(base, { operation: 'DELETE', predicate });
   const results = await runDmlFiles(base, plan);
-  const now = Date.now();
+  const now = base.engine.clock.now();
   const c = sumCounters(results.map((r) => r.counters));
   return {
     removes: [...plan.removeWhole, ...results.flatMap((r) => r.removed)].map((f) => ({

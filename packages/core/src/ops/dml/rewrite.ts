@@ -11,7 +11,7 @@ import type { AddFile } from '../../protocol/actions.js';
 import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
 import { parsePartitionValues } from '../../read/file-stats.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics, type RowSelector } from '../../read/file-scan.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
 import { checkConstraints } from '../../write/constraints.js';
 import { applyAssignments, checkAssignedNotNull } from '../update/assign.js';
 import type { RewriteLane } from './lane.js';
@@ -28,10 +28,10 @@ function tableSchema(stmt: CompiledStatement): arrow.Schema {
   return new arrow.Schema(stmt.schema.fields.map((f) => deltaFieldToArrow(f)));
 }
 
-function scanContext(store: ObjectStore, stmt: CompiledStatement, withRowIndex: boolean): FileScanContext {
+function scanContext(engine: Engine, stmt: CompiledStatement, withRowIndex: boolean): FileScanContext {
   const fields = tableSchema(stmt).fields;
   return {
-    store,
+    engine,
     mode: stmt.cols.mode,
     readFields: stmt.schema.fields,
     outputSchema: new arrow.Schema(withRowIndex ? [...fields, ROW_INDEX_FIELD] : fields),
@@ -63,7 +63,7 @@ async function writeUpdated(lane: RewriteLane, stmt: CompiledStatement, rows: ar
 
 /** Copy-on-write rewrite of one file; `matched` undefined means every live row matches. */
 export async function rewriteFile(
-  store: ObjectStore,
+  engine: Engine,
   stmt: CompiledStatement,
   lane: RewriteLane,
   add: AddFile,
@@ -73,7 +73,7 @@ export async function rewriteFile(
   const schema = tableSchema(stmt);
   const task = { add, partitionValues: parsePartitionValues(stmt.cols, add.partitionValues) };
   const counts: RewriteCounts = { matched: 0, copied: 0 };
-  for await (const batch of streamDataFile(scanContext(store, stmt, true), task, metrics)) {
+  for await (const batch of streamDataFile(scanContext(engine, stmt, true), task, metrics)) {
     const hitMask = matched ? membership(rowIndexes(batch), matched) : new Uint8Array(batch.numRows).fill(1);
     const rows = dropRowIndex(batch, schema);
     const hits = filterBatch(rows, hitMask);
@@ -92,7 +92,7 @@ export async function rewriteFile(
 
 /** Deletion-vector UPDATE: write the new versions of exactly the `matched` rows. */
 export async function writeUpdatedRows(
-  store: ObjectStore,
+  engine: Engine,
   stmt: CompiledStatement,
   lane: RewriteLane,
   add: AddFile,
@@ -101,6 +101,6 @@ export async function writeUpdatedRows(
 ): Promise<void> {
   const selector: RowSelector = new OnlyRows(matched);
   const task = { add, partitionValues: parsePartitionValues(stmt.cols, add.partitionValues), selector };
-  for await (const batch of streamDataFile(scanContext(store, stmt, false), task, metrics))
+  for await (const batch of streamDataFile(scanContext(engine, stmt, false), task, metrics))
     await writeUpdated(lane, stmt, batch);
 }

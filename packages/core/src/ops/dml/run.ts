@@ -4,7 +4,8 @@
  * statement cannot commit part of its files: when any group fails, every object written by the
  * others is deleted and the error is rethrown.
  */
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { stopwatch } from '../../util/clock.js';
 import { commitDml } from './commit.js';
 import { executeDml } from './execute.js';
 import { planDml, type DmlStatement } from './plan.js';
@@ -58,7 +59,7 @@ export async function runDmlFiles(snapshot: Snapshot, plan: DmlPlan, opts: DmlOp
   const w = opts.workers;
   if (w && plan.files.length >= (w.minFilesToFanOut ?? 1)) return fanOut(snapshot, plan, w, report);
   return [
-    await executeDml(snapshot.store, plan.context, plan.files, {
+    await executeDml(snapshot.engine, plan.context, plan.files, {
       concurrency: opts.concurrency,
       onFileDone: (matched) => report(matched),
     }),
@@ -67,7 +68,7 @@ export async function runDmlFiles(snapshot: Snapshot, plan: DmlPlan, opts: DmlOp
 
 /** Plan, execute and commit one DELETE or UPDATE on `snapshot`. */
 export async function runDml(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOptions = {}): Promise<DmlOutcome> {
-  const startedAt = Date.now();
+  const elapsed = stopwatch();
   const plan = planDml(snapshot, stmt, opts);
   const results = await runDmlFiles(snapshot, plan, opts);
   opts.onProgress?.({
@@ -76,5 +77,5 @@ export async function runDml(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOp
     filesTotal: plan.files.length,
     rowsMatched: 0,
   });
-  return commitDml(snapshot, plan, results, { ...opts, startedAt });
+  return commitDml(snapshot, plan, results, { ...opts, elapsed });
 }

@@ -8,7 +8,7 @@ import type { DeletedRows } from '../../protocol/deletion-vectors/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import { parsePartitionValues } from '../../read/file-stats.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics } from '../../read/file-scan.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
 import { RowIndexCollector } from './row-sets.js';
 import type { CompiledStatement } from './statement.js';
 
@@ -24,13 +24,13 @@ export function rowIndexes(batch: arrow.RecordBatch): Float64Array {
 }
 
 export async function findMatches(
-  store: ObjectStore,
+  engine: Engine,
   stmt: CompiledStatement,
   add: AddFile,
   metrics: FileScanMetrics,
 ): Promise<DeletedRows> {
   const ctx: FileScanContext = {
-    store,
+    engine,
     mode: stmt.cols.mode,
     readFields: stmt.predicateColumns.map((name) => stmt.schema.fields.find((f) => f.name === name)!),
     outputSchema: new arrow.Schema([ROW_INDEX_FIELD]),

@@ -5,17 +5,16 @@
  * when the log has none).
  */
 import type { AddFile } from '../../protocol/actions.js';
-import { openParquetFile } from '../../parquet/reader.js';
 import { parseStatsJson } from '../../protocol/stats-json.js';
 import { locateFile } from '../../read/locate.js';
-import type { ObjectStore } from '../../storage/object-store.js';
+import type { Engine } from '../../engine/engine.js';
 
 /** Rows physically in the file (its stats' numRecords, else the Parquet footer's count). */
-export async function physicalRowCount(store: ObjectStore, add: AddFile): Promise<number> {
+export async function physicalRowCount(engine: Engine, add: AddFile): Promise<number> {
   const n = add.stats ? parseStatsJson(add.stats)?.numRecords : undefined;
   if (typeof n === 'number') return n;
-  const loc = locateFile(store, add.path);
-  const reader = await openParquetFile(loc.store, loc.key, { size: Number(add.size) || undefined });
+  const loc = locateFile(engine.store, add.path);
+  const reader = await engine.parquet.open(loc.store, loc.key, { size: Number(add.size) || undefined });
   try {
     return reader.metadata.rowGroups.reduce((s, g) => s + g.numRows, 0);
   } finally {

@@ -3,13 +3,13 @@
  * class instances, no bigint) so groups of files can be rewritten by other workers (one
  * Lambda per group) and committed once by the planner, like OPTIMIZE bins.
  */
-import type { CommitOptions } from '../../commit/transaction.js';
-import type { IsolationLevel } from '../../commit/conflicts.js';
-import type { PostCommitResult } from '../../commit/post-commit.js';
+import type { CommitOptions } from '../../transaction/index.js';
+import type { IsolationLevel } from '../../transaction/index.js';
+import type { PostCommitResult } from '../../transaction/index.js';
 import type { AddCDCFile, AddFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 
 export type DmlOperation = 'DELETE' | 'UPDATE';
 

@@ -4,8 +4,8 @@
  * while a concurrent delete/overwrite/OPTIMIZE of the same files does (typed conflict). A
  * failed commit deletes the new files (unless it may have landed).
  */
-import { commitTransaction, type CommitRequest } from '../../commit/transaction.js';
-import { runPostCommitHooks } from '../../commit/post-commit.js';
+import { commitTransaction, type CommitRequest } from '../../transaction/index.js';
+import { runPostCommitHooks } from '../../transaction/index.js';
 import {
   CommitOutcomeUnknownError,
   ConcurrentDeleteReadError,
@@ -15,9 +15,10 @@ import {
 import { fileKey } from '../../log/replay.js';
 import type { Action, AddFile, RemoveFile } from '../../protocol/actions.js';
 import { assertWritable } from '../../protocol/writer-features.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { commitMetrics, optimizeMetrics, type Timings } from './metrics.js';
 import type { BinResult, OptimizeOptions, OptimizePlan, OptimizeResult } from './types.js';
+import { stopwatch } from '../../util/clock.js';
 
 /** The remove action for a rewritten file: keeps its DV so exactly that (path, DV) is removed. */
 export function removeOf(add: AddFile, now: number): RemoveFile {
@@ -83,7 +84,7 @@ export async function commitOptimize(
   results: readonly BinResult[],
   opts: OptimizeOptions & { timings?: Omit<Timings, 'commitMs'> } = {},
 ): Promise<OptimizeResult> {
-  const started = Date.now();
+  const elapsed = stopwatch();
   const timings = { planningMs: 0, rewriteMs: 0, ...opts.timings, commitMs: 0 };
   const planned = new Set(plan.bins.map((b) => b.id));
   const unknown = results.find((r) => !planned.has(r.binId));
@@ -105,7 +106,7 @@ export async function commitOptimize(
     await deleteFiles(snapshot, adds);
     throw err;
   }
-  const now = Date.now();
+  const now = snapshot.engine.clock.now();
   const metrics = optimizeMetrics(plan, results, timings);
   const req: CommitRequest = {
     actions: [
@@ -125,13 +126,13 @@ export async function commitOptimize(
   };
   let outcome;
   try {
-    outcome = await commitTransaction(snapshot.store, snapshot, req, opts);
+    outcome = await commitTransaction(snapshot.engine, snapshot, req, opts);
   } catch (err) {
     // A commit that may have landed references the files: keep them (at worst orphans for VACUUM).
     if (!(err instanceof CommitOutcomeUnknownError)) await deleteFiles(snapshot, adds);
     throw err;
   }
-  metrics.commitMs = Date.now() - started;
+  metrics.commitMs = elapsed();
   if (opts.postCommitHooks !== false) await runPostCommitHooks(outcome.snapshot);
   return {
     version: outcome.version,

@@ -5,8 +5,9 @@ import { DeltaTable } from '../../table/delta-table.js';
 import { commitOptimize } from './commit.js';
 import { runBins } from './optimize.js';
 import { planOptimize } from './plan.js';
-import { sampleBatch, smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { sampleBatch, smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import type { BinResult } from './types.js';
+import { createEngine } from '../../engine/engine.js';
 
 async function exists(store: ObjectStore, logPath: string): Promise<boolean> {
   try {
@@ -27,7 +28,7 @@ describe('optimize: concurrent commits', () => {
     const table = await smallFilesTable(4, 20);
     const base = table.snapshot;
     const plan = planOptimize(base);
-    const results = await runBins(table.store, plan);
+    const results = await runBins(createEngine(table.store), plan);
     const other = await DeltaTable.open(table.store);
     await other.append(sampleBatch(1000, 5));
     const r = await commitOptimize(base, plan, results);
@@ -42,7 +43,7 @@ describe('optimize: concurrent commits', () => {
     const table = await smallFilesTable(3, 10);
     const base = table.snapshot;
     const plan = planOptimize(base);
-    const results = await runBins(table.store, plan);
+    const results = await runBins(createEngine(table.store), plan);
     expect(await allExist(table.store, results)).toEqual([true]);
     const other = await DeltaTable.open(table.store);
     await other.overwrite(sampleBatch(0, 3));
@@ -60,7 +61,10 @@ describe('optimize: concurrent commits', () => {
     const base = table.snapshot;
     const planA = planOptimize(base);
     const planB = planOptimize(base, { where: "p = 'b'" });
-    const [resA, resB] = [await runBins(table.store, planA), await runBins(table.store, planB)];
+    const [resA, resB] = [
+      await runBins(createEngine(table.store), planA),
+      await runBins(createEngine(table.store), planB),
+    ];
     await commitOptimize(base, planA, resA);
     const err = await commitOptimize(base, planB, resB).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommitConflictError);
@@ -74,7 +78,10 @@ describe('optimize: concurrent commits', () => {
     const base = table.snapshot;
     const planA = planOptimize(base, { where: "p = 'a'" });
     const planB = planOptimize(base, { where: "p = 'b'" });
-    const [resA, resB] = [await runBins(table.store, planA), await runBins(table.store, planB)];
+    const [resA, resB] = [
+      await runBins(createEngine(table.store), planA),
+      await runBins(createEngine(table.store), planB),
+    ];
     await commitOptimize(base, planA, resA);
     const r = await commitOptimize(base, planB, resB);
     expect(r.version).toBe(base.version + 2);
@@ -86,7 +93,7 @@ describe('optimize: concurrent commits', () => {
     const table = await smallFilesTable(3, 10);
     const base = table.snapshot;
     const plan = planOptimize(base);
-    const results = await runBins(table.store, plan);
+    const results = await runBins(createEngine(table.store), plan);
     await table.append(sampleBatch(100, 2)); // unrelated: fine
     const ok = await commitOptimize(table.snapshot, plan, results);
     expect(ok.version).toBe(base.version + 2);
@@ -94,7 +101,7 @@ describe('optimize: concurrent commits', () => {
 
     const t2 = await smallFilesTable(3, 10);
     const plan2 = planOptimize(t2.snapshot);
-    const res2 = await runBins(t2.store, plan2);
+    const res2 = await runBins(createEngine(t2.store), plan2);
     await t2.overwrite(sampleBatch(0, 1));
     await expect(commitOptimize(t2.snapshot, plan2, res2)).rejects.toThrow(ConcurrentDeleteReadError);
     expect(await allExist(t2.store, res2)).toEqual([false]);

@@ -2,12 +2,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CORPUS, copyCorpusTable } from '../../log/test-fixtures.js';
+import { CORPUS, copyCorpusTable } from '../../../test/support/log-fixtures.js';
 import { LocalStore } from '../../storage/local-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import { optimize } from './optimize.js';
 import { planOptimize } from './plan.js';
-import { snapshotRows } from './test-fixtures.js';
+import { snapshotRows } from '../../../test/support/optimize-tables.js';
 
 const copies: string[] = [];
 afterAll(async () => {

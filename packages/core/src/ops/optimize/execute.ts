@@ -1,6 +1,6 @@
 /**
  * Rewrite one bin: stream its files (deletion vectors applied, column mapping resolved by
- * streamDataFile) into new files through DataFileWriter. Needs only the store and the plan's
+ * streamDataFile) into new files through DataFileWriter. Needs only the engine and the plan's
  * JSON context, so a remote worker can run it. Nothing is committed here.
  *
  * Memory: bin-packing holds one input batch plus one output row group per bin. Z-order holds
@@ -13,10 +13,11 @@ import { concatBatches } from '../../arrow/concat.js';
 import { takeBatch } from '../../arrow/take.js';
 import type { AddFile } from '../../protocol/actions.js';
 import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
-import { parseSchemaString, type StructField } from '../../protocol/schema.js';
+import { parseSchemaString, type StructField, type StructType } from '../../protocol/schema.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics } from '../../read/file-scan.js';
-import type { ObjectStore } from '../../storage/object-store.js';
-import { DataFileWriter } from '../../write/data-files.js';
+import type { Engine } from '../../engine/engine.js';
+import { stopwatch } from '../../util/clock.js';
+import { DataFileWriter, type WrittenFiles } from '../../write/data-files.js';
 import { statsColumnsFromProperties } from '../../write/stats.js';
 import type { BinContext, BinResult, OptimizeBin } from './types.js';
 import { zOrderPermutation } from './zorder.js';
@@ -36,28 +37,14 @@ function arrowBytes(batch: arrow.RecordBatch): number {
 }
 
 /** Rewrite `bin` into new data files (dataChange false); the caller commits or deletes them. */
-export async function executeBin(store: ObjectStore, context: BinContext, bin: OptimizeBin): Promise<BinResult> {
-  const started = Date.now();
+export async function executeBin(engine: Engine, context: BinContext, bin: OptimizeBin): Promise<BinResult> {
+  const elapsed = stopwatch();
   const schema = parseSchemaString(context.schemaString);
   const dataFields: StructField[] = schema.fields.filter((f) => !context.partitionColumns.includes(f.name));
   const outputSchema = new arrow.Schema(dataFields.map((f) => deltaFieldToArrow(f)));
-  const writer = new DataFileWriter({
-    store,
-    schema,
-    partitionColumns: context.partitionColumns,
-    mode: context.columnMapping,
-    targetFileSize: context.targetSize,
-    rowGroupSize: context.rowGroupSize,
-    compression: context.compression,
-    stats: {
-      ...statsColumnsFromProperties(context.configuration),
-      // New files have no DV, so their bounds are tight; Spark says so on DV-enabled tables.
-      tightBounds: context.configuration['delta.enableDeletionVectors'] === 'true',
-    },
-    maxOpenFiles: 1,
-  });
+  const writer = binWriter(engine, context, schema);
   const ctx: FileScanContext = {
-    store,
+    engine,
     mode: context.columnMapping,
     readFields: dataFields,
     outputSchema,
@@ -73,66 +60,111 @@ export async function executeBin(store: ObjectStore, context: BinContext, bin: O
   };
   const write = (batch: arrow.RecordBatch) =>
     writer.write({ key: bin.id, values: bin.partitionValues, scalars: new Map(), batch });
-
-  const zColumns = context.zOrderBy.map((name) => ({
-    index: dataFields.findIndex((f) => f.name === name),
-    type: dataFields.find((f) => f.name === name)!.type,
-  }));
-  let run: arrow.RecordBatch[] = [];
-  let runBytes = 0;
-  let runs = 0;
-  const flushRun = async () => {
-    if (run.length === 0) return;
-    const all = concatBatches(run, outputSchema);
-    run = [];
-    runBytes = 0;
-    runs++;
-    const perm = zOrderPermutation(
-      zColumns.map((z) => ({ data: all.data.children[z.index]!, type: z.type })),
-      all.numRows,
-    );
-    const rowBytes = arrowBytes(all) / Math.max(1, all.numRows);
-    const step = Math.max(64, Math.min(SORTED_WRITE_ROWS, Math.floor(context.targetSize / 16 / rowBytes)));
-    for (let i = 0; i < perm.length; i += step) {
-      await write(takeBatch(all, perm.subarray(i, Math.min(perm.length, i + step))));
-    }
-  };
-
+  const sorter = context.zOrderBy.length > 0 ? new ZOrderRuns(context, dataFields, outputSchema, write) : undefined;
   try {
     for (const add of bin.files) {
       for await (const batch of streamDataFile(ctx, { add, partitionValues: new Map() }, scanMetrics)) {
-        if (zColumns.length === 0) {
-          await write(batch);
-          continue;
-        }
-        run.push(batch);
-        runBytes += arrowBytes(batch);
-        if (runBytes >= context.zOrderMemoryLimit) await flushRun();
+        if (sorter) await sorter.add(batch);
+        else await write(batch);
       }
     }
-    await flushRun();
+    await sorter?.flush();
     const written = await writer.finish();
-    const adds: AddFile[] = written.adds.map((a) => ({ ...a, dataChange: false }));
-    return {
-      binId: bin.id,
-      adds,
-      removed: bin.files,
-      metrics: {
-        numFilesRemoved: bin.files.length,
-        numFilesAdded: adds.length,
-        bytesRead: scanMetrics.bytesRead,
-        bytesRemoved: bin.totalBytes,
-        bytesWritten: written.numOutputBytes,
-        rowsRead: scanMetrics.rowsRead,
-        rowsWritten: written.numOutputRows,
-        rowsDeletedByDv: bin.files.reduce((n, f) => n + Number(f.deletionVector?.cardinality ?? 0), 0),
-        numDeletionVectorsRemoved: bin.files.filter((f) => f.deletionVector).length,
-        zOrderRuns: runs,
-        durationMs: Date.now() - started,
-      },
-    };
+    return binResult(bin, written, scanMetrics, sorter?.runs ?? 0, elapsed());
   } catch (err) {
     await writer.abort(err);
     throw err;
   }
+}
+
+function binWriter(engine: Engine, context: BinContext, schema: StructType): DataFileWriter {
+  return new DataFileWriter({
+    engine,
+    schema,
+    partitionColumns: context.partitionColumns,
+    mode: context.columnMapping,
+    targetFileSize: context.targetSize,
+    rowGroupSize: context.rowGroupSize,
+    compression: context.compression,
+    stats: {
+      ...statsColumnsFromProperties(context.configuration),
+      // New files have no DV, so their bounds are tight; Spark says so on DV-enabled tables.
+      tightBounds: context.configuration['delta.enableDeletionVectors'] === 'true',
+    },
+    maxOpenFiles: 1,
+  });
+}
+
+/**
+ * Z-order: batches gather into a run of at most zOrderMemoryLimit decoded bytes, which is
+ * sorted by Morton code and written in slices (a bigger bin becomes several sorted runs).
+ */
+class ZOrderRuns {
+  runs = 0;
+  private run: arrow.RecordBatch[] = [];
+  private runBytes = 0;
+  private readonly columns: { index: number; type: StructField['type'] }[];
+
+  constructor(
+    private readonly context: BinContext,
+    dataFields: readonly StructField[],
+    private readonly schema: arrow.Schema,
+    private readonly write: (batch: arrow.RecordBatch) => Promise<void>,
+  ) {
+    this.columns = context.zOrderBy.map((name) => ({
+      index: dataFields.findIndex((f) => f.name === name),
+      type: dataFields.find((f) => f.name === name)!.type,
+    }));
+  }
+
+  async add(batch: arrow.RecordBatch): Promise<void> {
+    this.run.push(batch);
+    this.runBytes += arrowBytes(batch);
+    if (this.runBytes >= this.context.zOrderMemoryLimit) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.run.length === 0) return;
+    const all = concatBatches(this.run, this.schema);
+    this.run = [];
+    this.runBytes = 0;
+    this.runs++;
+    const perm = zOrderPermutation(
+      this.columns.map((z) => ({ data: all.data.children[z.index]!, type: z.type })),
+      all.numRows,
+    );
+    const rowBytes = arrowBytes(all) / Math.max(1, all.numRows);
+    const step = Math.max(64, Math.min(SORTED_WRITE_ROWS, Math.floor(this.context.targetSize / 16 / rowBytes)));
+    for (let i = 0; i < perm.length; i += step) {
+      await this.write(takeBatch(all, perm.subarray(i, Math.min(perm.length, i + step))));
+    }
+  }
+}
+
+function binResult(
+  bin: OptimizeBin,
+  written: WrittenFiles,
+  scan: FileScanMetrics,
+  zOrderRuns: number,
+  durationMs: number,
+): BinResult {
+  const adds: AddFile[] = written.adds.map((a) => ({ ...a, dataChange: false }));
+  return {
+    binId: bin.id,
+    adds,
+    removed: bin.files,
+    metrics: {
+      numFilesRemoved: bin.files.length,
+      numFilesAdded: adds.length,
+      bytesRead: scan.bytesRead,
+      bytesRemoved: bin.totalBytes,
+      bytesWritten: written.numOutputBytes,
+      rowsRead: scan.rowsRead,
+      rowsWritten: written.numOutputRows,
+      rowsDeletedByDv: bin.files.reduce((n, f) => n + Number(f.deletionVector?.cardinality ?? 0), 0),
+      numDeletionVectorsRemoved: bin.files.filter((f) => f.deletionVector).length,
+      zOrderRuns,
+      durationMs,
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { Action } from '../../protocol/actions.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { optimize } from './optimize.js';
 import type { OptimizeProgress } from './types.js';
-import { smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 
 async function commitActions(store: ObjectStore, version: number): Promise<Action[]> {
   const file = (await listLogFiles(store, version)).find(

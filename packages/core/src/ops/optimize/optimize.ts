@@ -2,8 +2,9 @@
  * OPTIMIZE orchestrator: plan, rewrite bins locally with bounded concurrency (within an
  * optional time budget), then commit everything that was rewritten in one commit.
  */
-import type { ObjectStore } from '../../storage/object-store.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Engine } from '../../engine/engine.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { stopwatch } from '../../util/clock.js';
 import { commitOptimize } from './commit.js';
 import { executeBin } from './execute.js';
 import { planOptimize } from './plan.js';
@@ -20,14 +21,15 @@ const DEFAULT_BYTES_PER_MS = (32 * 1024 * 1024) / 1000;
 
 /**
  * Run the plan's bins, at most `maxConcurrentBins` at once. With a time budget, a bin starts
- * only if elapsed time plus its estimated duration (observed throughput so far) fits. When a
+ * only if elapsed time (`elapsed()`, ms since the run started) plus its estimated duration
+ * (observed throughput so far) fits. When a
  * bin fails, the others finish, every file written is deleted and the error is rethrown.
  */
 export async function runBins(
-  store: ObjectStore,
+  engine: Engine,
   plan: OptimizePlan,
   opts: Pick<OptimizeOptions, 'maxConcurrentBins' | 'timeBudgetMs' | 'onProgress'> = {},
-  startedAt = Date.now(),
+  elapsed: () => number = stopwatch(),
 ): Promise<BinResult[]> {
   const limit = Math.max(1, opts.maxConcurrentBins ?? DEFAULT_MAX_CONCURRENT_BINS);
   const results = new Map<string, BinResult>();
@@ -41,7 +43,7 @@ export async function runBins(
   const fits = (bytes: number) => {
     if (opts.timeBudgetMs === undefined) return true;
     const rate = doneMs > 0 ? doneBytes / doneMs : DEFAULT_BYTES_PER_MS;
-    return Date.now() - startedAt + bytes / rate <= opts.timeBudgetMs;
+    return elapsed() + bytes / rate <= opts.timeBudgetMs;
   };
   const worker = async () => {
     while (!failure && !stopped && next < plan.bins.length) {
@@ -52,7 +54,7 @@ export async function runBins(
       }
       next++;
       try {
-        const r = await executeBin(store, plan.context, bin);
+        const r = await executeBin(engine, plan.context, bin);
         results.set(bin.id, r);
         doneBytes += bin.totalBytes;
         doneMs += Math.max(1, r.metrics.durationMs);
@@ -67,7 +69,7 @@ export async function runBins(
   await Promise.all(Array.from({ length: Math.min(limit, plan.bins.length) }, worker));
   if (failure) {
     const written = [...results.values()].flatMap((r) => r.adds.map((a) => decodeURIComponent(a.path)));
-    await store.deleteMany(written).catch(() => undefined);
+    await engine.store.deleteMany(written).catch(() => undefined);
     throw failure.err;
   }
   return plan.bins.filter((b) => results.has(b.id)).map((b) => results.get(b.id)!);
@@ -75,10 +77,10 @@ export async function runBins(
 
 /** OPTIMIZE `snapshot`: compact small files (or Z-order) and commit; a no-op when nothing to do. */
 export async function optimize(snapshot: Snapshot, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
-  const startedAt = Date.now();
+  const elapsed = stopwatch();
   const plan = planOptimize(snapshot, opts);
-  const planningMs = Date.now() - startedAt;
-  const results = await runBins(snapshot.store, plan, opts, startedAt);
-  const rewriteMs = Date.now() - startedAt - planningMs;
+  const planningMs = elapsed();
+  const results = await runBins(snapshot.engine, plan, opts, elapsed);
+  const rewriteMs = elapsed() - planningMs;
   return commitOptimize(snapshot, plan, results, { ...opts, timings: { planningMs, rewriteMs } });
 }

@@ -3,8 +3,9 @@ import { InvalidArgumentError } from '../../errors.js';
 import { commitOptimize } from './commit.js';
 import { executeBin } from './execute.js';
 import { packBins, planOptimize } from './plan.js';
-import { smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import type { BinResult, OptimizePlan } from './types.js';
+import { createEngine } from '../../engine/engine.js';
 
 describe('planOptimize', () => {
   test('packBins: smallest first, a bin closes when the next item overflows it', () => {
@@ -60,7 +61,7 @@ describe('planOptimize', () => {
       const job = JSON.parse(JSON.stringify({ context: plan.context, bin })) as Pick<OptimizePlan, 'context'> & {
         bin: OptimizePlan['bins'][number];
       };
-      const res = await executeBin(table.store, job.context, job.bin);
+      const res = await executeBin(createEngine(table.store), job.context, job.bin);
       results.push(JSON.parse(JSON.stringify(res)) as BinResult);
     }
     expect(results.every((r) => r.adds.length === 1 && r.removed.length === 4)).toBe(true);

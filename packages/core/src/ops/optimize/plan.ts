@@ -7,7 +7,7 @@ import type { AddFile } from '../../protocol/actions.js';
 import { isPrimitive } from '../../protocol/schema.js';
 import { assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
 import type { TableColumns } from '../../read/file-stats.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import {
   DEFAULT_DV_REWRITE_RATIO,
   DEFAULT_MIN_FILES_PER_BIN,

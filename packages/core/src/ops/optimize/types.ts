@@ -2,13 +2,13 @@
  * OPTIMIZE data shapes. A plan and its bin results are plain JSON (no class instances, no
  * bigint) so bins can be shipped to other workers (e.g. one Lambda per bin) and back.
  */
-import type { CommitOptions } from '../../commit/transaction.js';
-import type { IsolationLevel } from '../../commit/conflicts.js';
+import type { CommitOptions } from '../../transaction/index.js';
+import type { IsolationLevel } from '../../transaction/index.js';
 import type { Expression } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 
 export const DEFAULT_TARGET_SIZE = 128 * 1024 * 1024;
 export const DEFAULT_MIN_FILES_PER_BIN = 2;

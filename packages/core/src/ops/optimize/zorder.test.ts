@@ -3,12 +3,13 @@ import { describe, expect, test } from 'vitest';
 import { SnapshotScan } from '../../read/scan.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable, writeDeltaTable } from '../../table/delta-table.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { executeBin } from './execute.js';
 import { optimize } from './optimize.js';
 import { planOptimize } from './plan.js';
-import { rng, smallFilesTable, snapshotRows } from './test-fixtures.js';
+import { rng, smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import { interleave, ordinalValues, rankCodes, sortByKey, zOrderPermutation } from './zorder.js';
+import { createEngine } from '../../engine/engine.js';
 
 describe('Z-order keys', () => {
   test('interleave puts one bit of each column per level, most significant first', () => {
@@ -112,7 +113,7 @@ describe('Z-order OPTIMIZE', () => {
     expect(planOptimize(before, { zOrderBy: ['id'], zOrderMemoryLimit: 1 }).bins).toHaveLength(10);
     // Execution: a bin whose decoded rows pass the limit is sorted in several runs.
     const plan = planOptimize(before, { zOrderBy: ['id'], where: "p = 'a'" });
-    const res = await executeBin(table.store, { ...plan.context, zOrderMemoryLimit: 1 }, plan.bins[0]!);
+    const res = await executeBin(createEngine(table.store), { ...plan.context, zOrderMemoryLimit: 1 }, plan.bins[0]!);
     expect(res.metrics.zOrderRuns).toBe(5);
     expect(res.metrics.rowsWritten).toBe(100);
   });

@@ -4,12 +4,12 @@
  * deletionVectors; delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does.
  * Properties that need a rewrite or a data check are refused here, naming what to do instead.
  */
-import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../commit/transaction.js';
+import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../transaction/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Action, Metadata } from '../../protocol/actions.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
 import { assertWritable } from '../../protocol/writer-features.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 
 /** Keys that cannot change after creation this way, and why. */
 const FIXED: [RegExp, string][] = [
@@ -49,7 +49,7 @@ export async function setTableProperties(
   const actions: Action[] = [{ metaData: metadata }];
   if (!protocolsEqual(protocol, latest.protocol)) actions.unshift({ protocol });
   return commitTransaction(
-    latest.store,
+    latest.engine,
     latest,
     {
       actions,

@@ -9,7 +9,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { isExpr, toSql, type Expression, type LiteralInput } from '../../expr/index.js';
 import { toLiteral } from '../../expr/ast.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import { runDml, type DmlMetrics, type DmlOptions, type DmlOutcome } from '../dml/index.js';
 import { compileAssignments } from './assign.js';
 

@@ -1,5 +1,5 @@
 /** Options, progress events and result of VACUUM. */
-import type { CommitOptions } from '../../commit/transaction.js';
+import type { CommitOptions } from '../../transaction/index.js';
 
 export type VacuumMode = 'lite' | 'full';
 
@@ -23,7 +23,7 @@ export interface VacuumOptions {
   dryRun?: boolean;
   /** `lite` (default) reads only the log; `full` also lists the table directory for untracked files. */
   mode?: VacuumMode;
-  /** Clock in ms since the epoch (default Date.now()). */
+  /** Time in ms since the epoch (default: the engine clock). */
   now?: number;
   onProgress?: (p: VacuumProgress) => void;
   /** Keys per deleteMany call (default 1000, the S3 DeleteObjects maximum). */

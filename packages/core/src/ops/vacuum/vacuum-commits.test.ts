@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { commitTransaction } from '../../commit/transaction.js';
+import { commitTransaction } from '../../transaction/index.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { commitInfoAt, rows } from './test-helpers.js';
+import { commitInfoAt, rows } from '../../../test/support/vacuum-tables.js';
 import { commitVacuumEnd } from './vacuum-commits.js';
+import { createEngine } from '../../engine/engine.js';
 
 describe('VACUUM commits', () => {
   it('never conflict: a commitInfo-only commit lands after a concurrent metadata and protocol change', async () => {
@@ -11,7 +12,7 @@ describe('VACUUM commits', () => {
     const table = await DeltaTable.create(store, { schema: rows([1]).schema });
     const stale = table.snapshot;
     const md = { ...stale.metadata, configuration: { 'delta.appendOnly': 'true' } };
-    await commitTransaction(store, stale, {
+    await commitTransaction(createEngine(store), stale, {
       actions: [{ metaData: md }, { protocol: { minReaderVersion: 1, minWriterVersion: 2 } }],
       operation: 'SET TBLPROPERTIES',
       isBlindAppend: false,

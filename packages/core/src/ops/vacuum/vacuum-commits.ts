@@ -3,8 +3,8 @@
  * commits with only commitInfo (they never conflict), whose operation parameters and
  * metrics use Spark's names so `history` reads the same for both engines.
  */
-import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../commit/transaction.js';
-import type { Snapshot } from '../../table/snapshot.js';
+import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../transaction/index.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { RetentionPlan } from './retention.js';
 
 export async function commitVacuumStart(
@@ -15,7 +15,7 @@ export async function commitVacuumStart(
   opts?: CommitOptions,
 ): Promise<CommitOutcome> {
   return commitTransaction(
-    base.store,
+    base.engine,
     base,
     {
       actions: [],
@@ -40,7 +40,7 @@ export async function commitVacuumEnd(
   opts?: CommitOptions,
 ): Promise<CommitOutcome> {
   return commitTransaction(
-    base.store,
+    base.engine,
     base,
     {
       actions: [],

@@ -4,12 +4,13 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitTransaction } from '../../commit/transaction.js';
+import { commitTransaction } from '../../transaction/index.js';
 import { MissingDataFileError } from '../../errors.js';
-import { copyCorpusTable } from '../../log/test-fixtures.js';
+import { copyCorpusTable } from '../../../test/support/log-fixtures.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { DAY, HOUR, ids, rejection, rows } from './test-helpers.js';
+import { DAY, HOUR, ids, rejection, rows } from '../../../test/support/vacuum-tables.js';
 import { vacuum } from './vacuum.js';
+import { createEngine } from '../../engine/engine.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -80,7 +81,7 @@ describe('vacuum with deletion vectors (delta-spark/table-with-dv-large)', () =>
     expect(victims).toHaveLength(2);
     const sharedDv = victims[0]!.deletionVector!.pathOrInlineDv;
     expect(victims[1]!.deletionVector!.pathOrInlineDv).toBe(sharedDv);
-    await commitTransaction(snap.store, snap, {
+    await commitTransaction(createEngine(snap.store), snap, {
       actions: victims.map((f) => ({
         remove: {
           path: f.path,

@@ -10,7 +10,7 @@ import { MissingDataFileError } from '../../errors.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import { optimize } from '../optimize/index.js';
-import { rows } from './test-helpers.js';
+import { rows } from '../../../test/support/vacuum-tables.js';
 import { vacuum } from './vacuum.js';
 
 const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MissingDataFileError, RetentionTooShortError } from '../../errors.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
-import { commitInfoAt, DAY, ids, rejection, rows, storedKeys } from './test-helpers.js';
+import { commitInfoAt, DAY, ids, rejection, rows, storedKeys } from '../../../test/support/vacuum-tables.js';
 import { vacuum } from './vacuum.js';
 import type { VacuumProgress } from './types.js';
 

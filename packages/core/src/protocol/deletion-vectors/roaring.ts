@@ -198,91 +198,127 @@ export interface SerializeOptions {
  */
 export function serializeRoaringBitmapArray(rows: ArrayLike<number>, options: SerializeOptions = {}): Uint8Array {
   const values = sortedUniqueRowIndexes(rows);
-  // Plan: buckets (high 32 bits) -> containers (next 16 bits) as index ranges into `values`.
-  const buckets: { high: number; from: number; to: number }[] = [];
-  const cStart: number[] = [];
-  const cKind: number[] = [];
-  const cRuns: number[] = [];
-  for (let i = 0; i < values.length;) {
-    const high = Math.floor(values[i] / TWO_32);
-    const b = { high, from: cStart.length, to: 0 };
-    while (i < values.length && Math.floor(values[i] / TWO_32) === high) {
-      const key = (values[i] % TWO_32) >>> 16;
-      const start = i;
-      let runs = 1;
-      i++;
-      while (i < values.length && Math.floor(values[i] / TWO_32) === high && (values[i] % TWO_32) >>> 16 === key) {
-        if (values[i] !== values[i - 1] + 1) runs++;
-        i++;
-      }
-      const card = i - start;
-      const plain = card <= MAX_ARRAY_CARDINALITY ? card * 2 : BITMAP_BYTES;
-      cStart.push(start);
-      cRuns.push(runs);
-      cKind.push(
-        options.runs && 2 + runs * 4 < plain ? KIND_RUN : card <= MAX_ARRAY_CARDINALITY ? KIND_ARRAY : KIND_BITMAP,
-      );
-    }
-    b.to = cStart.length;
-    buckets.push(b);
-  }
-  cStart.push(values.length);
-
-  const containerSize = (k: number): number =>
-    cKind[k] === KIND_RUN ? 2 + cRuns[k] * 4 : cKind[k] === KIND_ARRAY ? (cStart[k + 1] - cStart[k]) * 2 : BITMAP_BYTES;
-  const headerSize = (b: { from: number; to: number }): number => {
-    const n = b.to - b.from;
-    const hasRun = cKind.slice(b.from, b.to).includes(KIND_RUN);
-    if (!hasRun) return 8 + n * 8;
-    return 4 + ((n + 7) >>> 3) + n * 4 + (n >= NO_OFFSET_THRESHOLD ? n * 4 : 0);
-  };
+  const layout = new RoaringLayout(values, !!options.runs);
   let total = 12;
-  for (const b of buckets) {
-    total += 4 + headerSize(b);
-    for (let k = b.from; k < b.to; k++) total += containerSize(k);
-  }
-
+  for (const b of layout.buckets) total += 4 + layout.bucketSize(b);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   view.setInt32(0, ROARING_BITMAP_ARRAY_MAGIC, true);
-  view.setUint32(4, buckets.length, true); // uint64 count; high word stays 0
+  view.setUint32(4, layout.buckets.length, true); // uint64 count; high word stays 0
   let pos = 12;
-  for (const b of buckets) {
+  for (const b of layout.buckets) {
     view.setUint32(pos, b.high, true);
-    pos += 4;
-    const start = pos;
-    const n = b.to - b.from;
-    const hasRun = cKind.slice(b.from, b.to).includes(KIND_RUN);
-    let header: number;
-    let offsets = -1;
-    if (hasRun) {
-      view.setUint32(pos, (COOKIE_RUNS | ((n - 1) << 16)) >>> 0, true);
-      for (let k = b.from; k < b.to; k++) {
-        const i = k - b.from;
-        if (cKind[k] === KIND_RUN) out[pos + 4 + (i >>> 3)] |= 1 << (i & 7);
-      }
-      header = pos + 4 + ((n + 7) >>> 3);
-      if (n >= NO_OFFSET_THRESHOLD) offsets = header + n * 4;
-    } else {
-      view.setUint32(pos, COOKIE_NO_RUNS, true);
-      view.setUint32(pos + 4, n, true);
-      header = pos + 8;
-      offsets = header + n * 4;
-    }
-    let data = start + headerSize(b);
-    for (let k = b.from; k < b.to; k++) {
-      const i = k - b.from;
-      const from = cStart[k];
-      const to = cStart[k + 1];
-      view.setUint16(header + i * 4, (values[from] % TWO_32) >>> 16, true);
-      view.setUint16(header + i * 4 + 2, to - from - 1, true);
-      if (offsets >= 0) view.setUint32(offsets + i * 4, data - start, true);
-      writeContainer(view, data, cKind[k], values, from, to, cRuns[k]);
-      data += containerSize(k);
-    }
-    pos = data;
+    pos = writeBucket(out, view, pos + 4, b, layout);
   }
   return out;
+}
+
+interface Bucket {
+  /** The high 32 bits shared by the bucket's values. */
+  high: number;
+  /** Its containers: indexes [from, to) into RoaringLayout's container arrays. */
+  from: number;
+  to: number;
+}
+
+/** Buckets (high 32 bits) -> containers (next 16 bits) as index ranges into the sorted values. */
+class RoaringLayout {
+  readonly buckets: Bucket[] = [];
+  /** Per container: first value index (plus one final entry: values.length), kind, runs. */
+  readonly start: number[] = [];
+  readonly kind: number[] = [];
+  readonly runs: number[] = [];
+
+  constructor(
+    readonly values: Float64Array,
+    useRuns: boolean,
+  ) {
+    for (let i = 0; i < values.length;) {
+      const high = Math.floor(values[i] / TWO_32);
+      const b = { high, from: this.start.length, to: 0 };
+      while (i < values.length && Math.floor(values[i] / TWO_32) === high) i = this.addContainer(i, high, useRuns);
+      b.to = this.start.length;
+      this.buckets.push(b);
+    }
+    this.start.push(values.length);
+  }
+
+  /** Add the container of the values from `i` that share its high 48 bits; returns the next index. */
+  private addContainer(i: number, high: number, useRuns: boolean): number {
+    const values = this.values;
+    const key = (values[i] % TWO_32) >>> 16;
+    const start = i;
+    let runs = 1;
+    i++;
+    while (i < values.length && Math.floor(values[i] / TWO_32) === high && (values[i] % TWO_32) >>> 16 === key) {
+      if (values[i] !== values[i - 1] + 1) runs++;
+      i++;
+    }
+    const card = i - start;
+    const plain = card <= MAX_ARRAY_CARDINALITY ? card * 2 : BITMAP_BYTES;
+    this.start.push(start);
+    this.runs.push(runs);
+    this.kind.push(
+      useRuns && 2 + runs * 4 < plain ? KIND_RUN : card <= MAX_ARRAY_CARDINALITY ? KIND_ARRAY : KIND_BITMAP,
+    );
+    return i;
+  }
+
+  containerSize(k: number): number {
+    if (this.kind[k] === KIND_RUN) return 2 + this.runs[k] * 4;
+    return this.kind[k] === KIND_ARRAY ? (this.start[k + 1] - this.start[k]) * 2 : BITMAP_BYTES;
+  }
+
+  hasRun(b: Bucket): boolean {
+    return this.kind.slice(b.from, b.to).includes(KIND_RUN);
+  }
+
+  headerSize(b: Bucket): number {
+    const n = b.to - b.from;
+    if (!this.hasRun(b)) return 8 + n * 8;
+    return 4 + ((n + 7) >>> 3) + n * 4 + (n >= NO_OFFSET_THRESHOLD ? n * 4 : 0);
+  }
+
+  /** The bucket's bytes after its 4-byte high key. */
+  bucketSize(b: Bucket): number {
+    let n = this.headerSize(b);
+    for (let k = b.from; k < b.to; k++) n += this.containerSize(k);
+    return n;
+  }
+}
+
+/** Write one bucket's portable-format bitmap at `pos` (after its high key); returns the end. */
+function writeBucket(out: Uint8Array, view: DataView, pos: number, b: Bucket, layout: RoaringLayout): number {
+  const start = pos;
+  const n = b.to - b.from;
+  let header: number;
+  let offsets = -1;
+  if (layout.hasRun(b)) {
+    view.setUint32(pos, (COOKIE_RUNS | ((n - 1) << 16)) >>> 0, true);
+    for (let k = b.from; k < b.to; k++) {
+      const i = k - b.from;
+      if (layout.kind[k] === KIND_RUN) out[pos + 4 + (i >>> 3)] |= 1 << (i & 7);
+    }
+    header = pos + 4 + ((n + 7) >>> 3);
+    if (n >= NO_OFFSET_THRESHOLD) offsets = header + n * 4;
+  } else {
+    view.setUint32(pos, COOKIE_NO_RUNS, true);
+    view.setUint32(pos + 4, n, true);
+    header = pos + 8;
+    offsets = header + n * 4;
+  }
+  let data = start + layout.headerSize(b);
+  for (let k = b.from; k < b.to; k++) {
+    const i = k - b.from;
+    const from = layout.start[k];
+    const to = layout.start[k + 1];
+    view.setUint16(header + i * 4, (layout.values[from] % TWO_32) >>> 16, true);
+    view.setUint16(header + i * 4 + 2, to - from - 1, true);
+    if (offsets >= 0) view.setUint32(offsets + i * 4, data - start, true);
+    writeContainer(view, data, layout.kind[k], layout.values, from, to, layout.runs[k]);
+    data += layout.containerSize(k);
+  }
+  return data;
 }
 
 /** Write one container's data for `values[from, to)` (all sharing the same high 48 bits). */

@@ -1,0 +1,176 @@
+/**
+ * A write's plan: the table layout after this write (schema, partitioning, metadata and
+ * protocol changes) and what it replaces. Pure: the snapshot, the input's Arrow schema and
+ * the options in; JSON out. New table ids and times come from the engine's ids and clock.
+ */
+import type * as arrow from 'apache-arrow';
+import type { Engine } from '../../engine/engine.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { toSql } from '../../expr/index.js';
+import type { Metadata } from '../../protocol/actions.js';
+import { columnMappingMode } from '../../protocol/features.js';
+import { protocolsEqual, requiredProtocol } from '../../protocol/properties.js';
+import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
+import type { ParquetCompression } from '../../parquet/writer.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { assignColumnMapping } from '../../write/column-mapping-assign.js';
+import { validateTableProperties } from '../../write/constraints.js';
+import { planSchema, type SchemaPlan } from '../../write/schema-plan.js';
+import type { WriteOptions, WritePlan } from './types.js';
+
+const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
+const DEFAULT_ROW_GROUP_SIZE = 1_048_576;
+
+export function planWrite(
+  base: Snapshot | undefined,
+  inputSchema: arrow.Schema,
+  opts: WriteOptions,
+  engine: Pick<Engine, 'clock' | 'ids'>,
+): WritePlan {
+  checkOptions(base, opts);
+  const configuration: Record<string, string> = base ? { ...base.properties } : { ...(opts.properties ?? {}) };
+  const overwriteSchema = opts.schemaMode === 'overwrite';
+  const typeWidening = configuration['delta.enableTypeWidening'] === 'true';
+  const schemaPlan = planSchema(inputSchema, base?.schema, { schemaMode: opts.schemaMode, typeWidening });
+  const partitionColumns = partitioning(base, opts, schemaPlan.schema);
+  const mode = columnMappingMode({ configuration } as Metadata);
+  const changed = !base || schemaPlan.changed || overwriteSchema;
+  const schema = finalSchema(schemaPlan, changed, configuration, engine);
+  if (!base) validateTableProperties(configuration, schema);
+  const protocol = requiredProtocol(configuration, schema, base?.protocol);
+  const dynamic = opts.mode === 'overwrite' && opts.partitionOverwrite === 'dynamic';
+  if (dynamic && partitionColumns.length === 0)
+    throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
+  return {
+    readVersion: base ? base.version : -1,
+    mode: opts.mode ?? 'append',
+    schema,
+    partitionColumns,
+    columnMapping: mode,
+    configuration,
+    ...(changed ? { metadata: newMetadata(base, opts, schema, partitionColumns, configuration, engine) } : {}),
+    ...(!base || !protocolsEqual(protocol, base.protocol) ? { protocol } : {}),
+    ...(opts.replaceWhere !== undefined
+      ? { replaceWhere: typeof opts.replaceWhere === 'string' ? opts.replaceWhere : toSql(opts.replaceWhere) }
+      : {}),
+    dynamicPartitionOverwrite: dynamic,
+    targetFileSize: opts.targetFileSize ?? (Number(configuration['delta.targetFileSize']) || DEFAULT_TARGET_FILE_SIZE),
+    rowGroupSize: opts.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+    compression: codecOf(configuration, opts.compression),
+  };
+}
+
+/** Options that cannot go together, or not with this table. */
+function checkOptions(base: Snapshot | undefined, opts: WriteOptions): void {
+  const overwriteSchema = opts.schemaMode === 'overwrite';
+  if (overwriteSchema && base && opts.mode !== 'overwrite') {
+    throw new InvalidArgumentError("schemaMode 'overwrite' replaces the table schema and needs mode 'overwrite'");
+  }
+  if (overwriteSchema && base && (opts.replaceWhere !== undefined || opts.partitionOverwrite === 'dynamic')) {
+    throw new InvalidArgumentError(
+      "schemaMode 'overwrite' cannot be combined with replaceWhere or dynamic partition overwrite",
+    );
+  }
+  if (base && opts.properties) {
+    throw new InvalidArgumentError('properties can only be given when the write creates the table');
+  }
+}
+
+/** The partition columns after this write; they must exist and be primitive. */
+function partitioning(base: Snapshot | undefined, opts: WriteOptions, schema: StructType): string[] {
+  const overwriteSchema = opts.schemaMode === 'overwrite';
+  const partitionColumns = !base || overwriteSchema ? [...(opts.partitionBy ?? [])] : [...base.partitionColumns];
+  if (
+    base &&
+    !overwriteSchema &&
+    opts.partitionBy &&
+    JSON.stringify([...opts.partitionBy]) !== JSON.stringify(partitionColumns)
+  ) {
+    throw new InvalidArgumentError(
+      `the table is partitioned by [${partitionColumns.join(', ')}], not [${opts.partitionBy.join(', ')}]; ` +
+        "to change partitioning overwrite with schemaMode 'overwrite'",
+    );
+  }
+  for (const p of partitionColumns) {
+    const f = schema.fields.find((x) => x.name === p);
+    if (!f)
+      throw new InvalidArgumentError(
+        `partition column ${p} is not in the data (columns: ${schema.fields.map((x) => x.name).join(', ')})`,
+      );
+    if (!isPrimitive(f.type) || f.type.type === 'variant')
+      throw new InvalidArgumentError(
+        `partition column ${p} has type ${f.type.type}; partition columns must be primitive`,
+      );
+  }
+  return partitionColumns;
+}
+
+/** The schema with column-mapping ids for new fields and `delta.typeChanges` for widened ones. */
+function finalSchema(
+  plan: SchemaPlan,
+  changed: boolean,
+  configuration: Record<string, string>,
+  engine: Pick<Engine, 'ids'>,
+): StructType {
+  let schema = plan.schema;
+  if (changed && columnMappingMode({ configuration } as Metadata) !== 'none') {
+    const maxId = Number(configuration['delta.columnMapping.maxColumnId'] ?? 0);
+    const assigned = assignColumnMapping(schema, maxId, engine.ids);
+    schema = assigned.schema;
+    configuration['delta.columnMapping.maxColumnId'] = String(assigned.maxColumnId);
+  }
+  for (const tc of plan.typeChanges) recordTypeChange(schema, tc.path, tc.from, tc.to);
+  return schema;
+}
+
+function newMetadata(
+  base: Snapshot | undefined,
+  opts: WriteOptions,
+  schema: StructType,
+  partitionColumns: string[],
+  configuration: Record<string, string>,
+  engine: Pick<Engine, 'clock' | 'ids'>,
+): Metadata {
+  const name = base?.metadata.name ?? opts.name;
+  const description = base?.metadata.description ?? opts.description;
+  return {
+    id: base?.metadata.id ?? engine.ids.uuid(),
+    ...(name ? { name } : {}),
+    ...(description ? { description } : {}),
+    format: { provider: 'parquet', options: {} },
+    schemaString: schemaToString(schema),
+    partitionColumns,
+    configuration,
+    createdTime: base?.metadata.createdTime ?? engine.clock.now(),
+  };
+}
+
+/** Type widening is recorded in the field's `delta.typeChanges` metadata. */
+function recordTypeChange(schema: StructType, path: string, from: DataType, to: DataType): void {
+  const parts = path.split('.');
+  let cur: StructType = schema;
+  for (let i = 0; i < parts.length; i++) {
+    const f = cur.fields.find((x) => x.name === parts[i]);
+    if (!f) return;
+    if (i === parts.length - 1) {
+      const prev = Array.isArray(f.metadata['delta.typeChanges']) ? (f.metadata['delta.typeChanges'] as object[]) : [];
+      f.metadata = {
+        ...f.metadata,
+        'delta.typeChanges': [...prev, { fromType: simpleType(from), toType: simpleType(to) }] as never,
+      };
+      return;
+    }
+    if (f.type.type !== 'struct') return;
+    cur = f.type;
+  }
+}
+
+function simpleType(t: DataType): string {
+  return t.type === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.type;
+}
+
+function codecOf(props: Readonly<Record<string, string>>, opt?: ParquetCompression): ParquetCompression {
+  if (opt) return opt;
+  const c = props['delta.parquet.compression.codec']?.toLowerCase();
+  return c === 'zstd' || c === 'gzip' ? c : c === 'uncompressed' || c === 'none' ? 'none' : 'snappy';
+}

@@ -1,0 +1,253 @@
+/**
+ * Optimistic transactions: commit at readVersion + 1; when another writer got there first,
+ * read the winning commits, check for logical conflicts (conflicts.ts) and for our own txn
+ * having been applied, then retry at the next version with jittered backoff until a
+ * deadline. Returns the new snapshot so callers never re-read the log after a commit.
+ *
+ * A `Transaction` is the three steps, each a method: `attempt` (one put-if-absent of the
+ * next version), `rebase` (read the winners, check them, move on top of them) and the
+ * retry loop in `commit` (backoff, deadline).
+ */
+import { CommitFailedError } from '../errors.js';
+import type { Engine } from '../engine/engine.js';
+import { loadIncrement } from '../log/load.js';
+import { serializeActions } from '../log/commit-file.js';
+import { TableState } from '../log/replay.js';
+import type { Metadata, Txn } from '../protocol/actions.js';
+import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
+import { canonicalLogPath } from '../protocol/paths.js';
+import { parseSchemaString } from '../protocol/schema.js';
+import { Snapshot } from '../snapshot/snapshot.js';
+import type { CommitCoordinator } from '../storage/object-store.js';
+import { stopwatch } from '../util/clock.js';
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
+import { buildCommitInfo, orderActions } from './commit-info.js';
+import { checkConflict, type ConflictContext } from './conflicts.js';
+import { defaultCoordinator } from './coordinator.js';
+import { TableCreatedConcurrentlyError, TxnsAlreadyAppliedError } from './errors.js';
+import { putCommit } from './put-commit.js';
+import type { CommitOptions, CommitOutcome, CommitRequest, TxnKey } from './types.js';
+import { readCommitsFrom, type Winner } from './winners.js';
+
+/**
+ * Commit `req` on top of `base` (undefined when creating the table at version 0) through
+ * `engine` (the table's store, clock and ids).
+ */
+export async function commitTransaction(
+  engine: Engine,
+  base: Snapshot | undefined,
+  req: CommitRequest,
+  opts: CommitOptions = {},
+): Promise<CommitOutcome> {
+  const skipped = alreadyApplied(base, req);
+  if (skipped) return skipped;
+  return new Transaction(engine, base, req, opts).commit();
+}
+
+/** The base already has our txn (skip), or some of our txns (TxnsAlreadyAppliedError). */
+function alreadyApplied(base: Snapshot | undefined, req: CommitRequest): CommitOutcome | undefined {
+  if (!base) return undefined;
+  const txn = req.txn;
+  const applied = txn && base.txn(txn.appId);
+  if (txn && applied && applied.version >= txn.version)
+    return { version: base.version, skipped: true, conflictsRetried: 0, snapshot: base };
+  const appliedIds = appliedTxns(req.txns ?? [], (id) => base.txn(id));
+  if (appliedIds.length > 0) throw new TxnsAlreadyAppliedError(appliedIds, base);
+  return undefined;
+}
+
+/** In-commit timestamp of the state a commit of ours produced (the next one must be later). */
+const ictByState = new WeakMap<TableState, number>();
+
+export class Transaction {
+  private readonly coordinator: CommitCoordinator;
+  private readonly policy: RetryPolicy;
+  private readonly elapsed = stopwatch();
+  private readonly readVersion: number;
+  private readonly metadata: Metadata | undefined;
+  private readonly conflictContext: ConflictContext | undefined;
+  private readonly txns: readonly TxnKey[];
+  private readonly txnActions: Txn[];
+  /** One id for every attempt: it lets us recognise our own commit if a store reports a landed put as "exists". */
+  private readonly txnId: string;
+  /** State known to be current as of `version - 1`; grows as winning commits are read. */
+  private state: TableState | undefined;
+  private version: number;
+  private conflicts = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly base: Snapshot | undefined,
+    private readonly req: CommitRequest,
+    private readonly opts: CommitOptions = {},
+  ) {
+    this.coordinator = opts.coordinator ?? engine.store.commitCoordinator ?? defaultCoordinator;
+    this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    this.readVersion = base ? base.version : -1;
+    this.txns = req.txns ?? [];
+    const newMetadata = req.actions.find((a) => a.metaData)?.metaData;
+    this.metadata = newMetadata ?? base?.metadata;
+    this.conflictContext = this.metadata && conflictContext(req, this.metadata, !!newMetadata, this.txns);
+    const lastUpdated = engine.clock.now();
+    this.txnActions = [...(req.txn ? [req.txn] : []), ...this.txns].map((t) => ({
+      appId: t.appId,
+      version: t.version,
+      lastUpdated,
+    }));
+    this.txnId = engine.ids.uuid();
+    this.state = base?.state;
+    this.version = this.readVersion + 1;
+  }
+
+  /** Commit, retrying on lost races until the retry deadline (the caller checked the base's txns). */
+  async commit(): Promise<CommitOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const landed = await this.attempt();
+      if (landed) return landed;
+      this.lostRace();
+      // Back off before reading what won, then retry at once: sleeping after the read made every
+      // retry stale under sustained contention (writers starved for seconds).
+      await sleep(backoffDelay(attempt, this.policy));
+      const settled = await this.rebase();
+      if (settled) return settled;
+      this.checkDeadline();
+    }
+  }
+
+  /** One put-if-absent of `version`; the outcome when it landed, undefined when another writer has it. */
+  async attempt(): Promise<CommitOutcome | undefined> {
+    const now = this.engine.clock.now();
+    const ictOn = !!this.metadata && inCommitTimestampsEnabled(this.metadata);
+    const prevIct = this.state && ictOn ? ictByState.get(this.state) : undefined;
+    const ict = ictOn ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
+    const commitInfo = buildCommitInfo(this.req, this.readVersion, now, ict, this.txnId);
+    const actions = orderActions(commitInfo, this.req.actions, this.txnActions);
+    const store = this.engine.store;
+    const result = await putCommit(this.coordinator, store, this.version, serializeActions(actions));
+    if (result !== 'committed') return undefined;
+    const next = (this.state ?? new TableState()).clone();
+    next.apply(this.version, actions);
+    if (ict !== undefined) ictByState.set(next, ict);
+    const snapshot = new Snapshot(this.engine, next, { version: this.version, lastModified: now, commitInfo });
+    return { version: this.version, skipped: false, conflictsRetried: this.conflicts, snapshot };
+  }
+
+  /** Count a lost race; creating a table can only lose to another creator. */
+  private lostRace(): void {
+    this.conflicts++;
+    this.opts.onConflict?.(this.version);
+    if (this.version === 0 || !this.conflictContext || !this.state) {
+      throw new TableCreatedConcurrentlyError(
+        'TableCreated',
+        0,
+        `another writer created the table at ${this.engine.store.root} concurrently`,
+      );
+    }
+  }
+
+  /**
+   * Read the commits that won and move on top of them, or settle: one of them is ours (it
+   * landed after all), or it applied our txn (skip). Throws when a winner conflicts.
+   */
+  async rebase(): Promise<CommitOutcome | undefined> {
+    let state = this.state!;
+    const winners = await readCommitsFrom(this.engine.store, this.version);
+    for (const w of winners) {
+      const settled = await this.settledBy(state, w, winners);
+      if (settled) return settled;
+      // A commit with only commitInfo (VACUUM START/END) reads and changes nothing: no conflict.
+      if (this.req.actions.length > 0 || this.req.txn || this.txns.length > 0)
+        checkConflict(this.conflictContext!, { version: w.version, actions: w.actions });
+      const next = state.clone();
+      next.apply(w.version, w.actions);
+      state = next;
+    }
+    this.state = state;
+    this.version = state.version + 1;
+    return undefined;
+  }
+
+  /** The outcome when winner `w` is our own commit or already applied our txn(s). */
+  private async settledBy(
+    state: TableState,
+    w: Winner,
+    winners: readonly Winner[],
+  ): Promise<CommitOutcome | undefined> {
+    const winnerInfo = w.actions.find((a) => a.commitInfo)?.commitInfo;
+    if (winnerInfo?.txnId === this.txnId) {
+      const next = state.clone();
+      next.apply(w.version, w.actions);
+      const lastCommit = { version: w.version, lastModified: this.engine.clock.now(), commitInfo: winnerInfo };
+      const snapshot = new Snapshot(this.engine, next, lastCommit);
+      return { version: w.version, skipped: false, conflictsRetried: this.conflicts - 1, snapshot };
+    }
+    const txn = this.req.txn;
+    if (txn && w.actions.some((a) => a.txn?.appId === txn.appId && a.txn.version >= txn.version)) {
+      // Our own earlier attempt (or a duplicate writer) already applied this txn.
+      const inc = await loadIncrement(this.engine.store, state);
+      const snap = inc
+        ? new Snapshot(this.engine, inc.state, inc.commits[inc.commits.length - 1])
+        : new Snapshot(this.engine, state, undefined);
+      return { version: snap.version, skipped: true, conflictsRetried: this.conflicts, snapshot: snap };
+    }
+    if (this.txns.length > 0) {
+      const inWinner = new Map(w.actions.filter((a) => a.txn).map((a) => [a.txn!.appId, a.txn!]));
+      if (appliedTxns(this.txns, (id) => inWinner.get(id)).length > 0) throw this.txnsApplied(state, winners);
+    }
+    return undefined;
+  }
+
+  /**
+   * Concurrent ingest of the same source objects: hand back the state after every winner read
+   * and all of our ids it has, so the caller drops exactly those and retries the rest.
+   */
+  private txnsApplied(state: TableState, winners: readonly Winner[]): TxnsAlreadyAppliedError {
+    const latest = state.clone();
+    for (const w of winners) if (w.version > latest.version) latest.apply(w.version, w.actions);
+    const last = winners[winners.length - 1]!;
+    const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
+    const lastCommit = { version: last.version, lastModified: this.engine.clock.now(), commitInfo };
+    const snapshot = new Snapshot(this.engine, latest, lastCommit);
+    return new TxnsAlreadyAppliedError(
+      appliedTxns(this.txns, (id) => latest.txns.get(id)),
+      snapshot,
+    );
+  }
+
+  private checkDeadline(): void {
+    const { deadlineMs } = this.policy;
+    if (this.elapsed() <= deadlineMs) return;
+    throw new CommitFailedError(
+      `could not commit to ${this.engine.store.root} within ${deadlineMs} ms: lost ${this.conflicts} races to ` +
+        `concurrent writers (last at version ${this.version - 1}). Nothing was committed; retry later or raise the retry deadline.`,
+    );
+  }
+}
+
+/** What the conflict rules need to know about this transaction. */
+function conflictContext(
+  req: CommitRequest,
+  metadata: Metadata,
+  metadataChanged: boolean,
+  txns: readonly TxnKey[],
+): ConflictContext {
+  return {
+    isolation: req.isolation ?? 'WriteSerializable',
+    readWholeTable: !!req.read?.wholeTable,
+    readPredicates: req.read?.predicates ?? [],
+    readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
+    removedFiles: new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path))),
+    metadataChanged,
+    appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId)]),
+    columns: {
+      schema: parseSchemaString(metadata.schemaString),
+      mode: columnMappingMode(metadata),
+      partitionColumns: new Set(metadata.partitionColumns),
+    },
+  };
+}
+
+/** The requested txns that `lookup` already has at >= their version. */
+function appliedTxns(txns: readonly TxnKey[], lookup: (appId: string) => Txn | undefined): string[] {
+  return txns.filter((t) => (lookup(t.appId)?.version ?? -Infinity) >= t.version).map((t) => t.appId);
+}
