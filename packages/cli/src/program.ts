@@ -55,6 +55,7 @@ export function buildProgram(io: Io = defaultIo): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   addReadCommands(program, io);
   addWriteCommands(program, io);
+  addRowLevelCommands(program, io);
   addMaintenanceCommands(program, io);
   addLocalStackCommands(program, io);
   return program;
@@ -164,6 +165,38 @@ function addWriteCommands(program: Command, io: Io): void {
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
 }
 
+/** Row-level changes and the change data feed: DELETE, UPDATE, and reading what changed. */
+function addRowLevelCommands(program: Command, io: Io): void {
+  program
+    .command('delete')
+    .description('delete the rows matching a predicate (DELETE; deletion vectors when the table enables them)')
+    .argument('<table>', 'table path or URI')
+    .option('--where <expr>', 'rows to delete, e.g. "customer_id = 42" (\'true\' deletes every row)')
+    .addOption(storage())
+    .action((uri: string, opts) => deleteCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
+    .command('update')
+    .description('set columns of the rows matching a predicate (UPDATE)')
+    .argument('<table>', 'table path or URI')
+    .option('--set <assignment>', "new value, e.g. 'price = price * 1.1' or \"country = 'NZ'\"; repeatable", collect)
+    .option('--where <expr>', 'rows to update (default: every row)')
+    .addOption(storage())
+    .action((uri: string, opts) => updateCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
+    .command('changes')
+    .description('print the change data feed (rows with _change_type, _commit_version, _commit_timestamp)')
+    .argument('<table>', 'table path or URI')
+    .option('--from <v>', 'first version')
+    .option('--to <v>', 'last version (default: the latest)')
+    .option('--columns <a,b>', 'comma-separated data columns to return')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
+    .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
+    .addOption(storage())
+    .action((uri: string, opts) => changesCommand(uri, opts, io.out));
+}
+
 /** Maintenance: VACUUM, OPTIMIZE, checkpoints, log cleanup, the lock table. */
 function addMaintenanceCommands(program: Command, io: Io): void {
   program
@@ -194,35 +227,6 @@ function addMaintenanceCommands(program: Command, io: Io): void {
     .option('--time-budget <duration>', 'start no bin that would end after this long, e.g. 10m; commit what is done')
     .addOption(storage())
     .action((uri: string, opts) => optimizeCommand(uri, opts, io.out, io.tty ?? false));
-
-  program
-    .command('delete')
-    .description('delete the rows matching a predicate (DELETE; deletion vectors when the table enables them)')
-    .argument('<table>', 'table path or URI')
-    .option('--where <expr>', 'rows to delete, e.g. "customer_id = 42" (\'true\' deletes every row)')
-    .addOption(storage())
-    .action((uri: string, opts) => deleteCommand(uri, opts, io.out, io.tty ?? false));
-
-  program
-    .command('update')
-    .description('set columns of the rows matching a predicate (UPDATE)')
-    .argument('<table>', 'table path or URI')
-    .option('--set <assignment>', "new value, e.g. 'price = price * 1.1' or \"country = 'NZ'\"; repeatable", collect)
-    .option('--where <expr>', 'rows to update (default: every row)')
-    .addOption(storage())
-    .action((uri: string, opts) => updateCommand(uri, opts, io.out, io.tty ?? false));
-
-  program
-    .command('changes')
-    .description('print the change data feed (rows with _change_type, _commit_version, _commit_timestamp)')
-    .argument('<table>', 'table path or URI')
-    .option('--from <v>', 'first version')
-    .option('--to <v>', 'last version (default: the latest)')
-    .option('--columns <a,b>', 'comma-separated data columns to return')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
-    .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
-    .addOption(storage())
-    .action((uri: string, opts) => changesCommand(uri, opts, io.out));
 
   program
     .command('checkpoint')

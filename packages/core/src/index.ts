@@ -33,27 +33,6 @@ export type { CheckpointWriteResult } from './log/checkpoint-write.js';
 
 // OPTIMIZE, also as plan -> rewrite bins (anywhere) -> commit
 export { planOptimize, executeBin, commitOptimize } from './ops/optimize/index.js';
-
-// DELETE and UPDATE, also as plan -> execute file groups (anywhere) -> commit
-export { planDml, executeDml, commitDml } from './ops/dml/index.js';
-export type {
-  DmlContext,
-  DmlCounters,
-  DmlFile,
-  DmlGroupInvoker,
-  DmlMetrics,
-  DmlOperation,
-  DmlOptions,
-  DmlOutcome,
-  DmlPlan,
-  DmlProgress,
-  DmlResult,
-  DmlStatement,
-  DmlWorkers,
-  SkippingMetrics,
-} from './ops/dml/index.js';
-export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/delete.js';
-export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/update.js';
 export type {
   BinContext,
   BinMetrics,
@@ -68,6 +47,24 @@ export type {
   OptimizeResult,
 } from './ops/optimize/index.js';
 
+// DELETE and UPDATE (table.delete / table.update); `workers` runs their file groups elsewhere
+export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/index.js';
+export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/index.js';
+export type {
+  DmlContext,
+  DmlCounters,
+  DmlFile,
+  DmlGroupInvoker,
+  DmlMetrics,
+  DmlOperation,
+  DmlOptions,
+  DmlOutcome,
+  DmlProgress,
+  DmlResult,
+  DmlWorkers,
+  SkippingMetrics,
+} from './ops/dml/index.js';
+
 // Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
 export {
   generateSymlinkManifest,
@@ -77,9 +74,9 @@ export {
 } from './manifest/index.js';
 export type { ManifestResult } from './manifest/index.js';
 
-// Expressions (filters, replaceWhere, OPTIMIZE where)
+// Expressions (filters, replaceWhere, OPTIMIZE where, DELETE/UPDATE predicates and SET values)
 export { and, col, lit, not, or, parseExpression, toSql } from './expr/index.js';
-export type { Expression } from './expr/index.js';
+export type { Expression, LiteralInput } from './expr/index.js';
 
 // Schemas and values
 export type * from './protocol/actions.js';

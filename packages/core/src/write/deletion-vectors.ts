@@ -19,10 +19,10 @@ import {
   type DeletedRows,
 } from '../protocol/deletion-vectors/index.js';
 import type { Engine } from '../engine/engine.js';
+import { randomPrefix } from './random-prefix.js';
 
 /** Spark's default packing target for DV files. */
 export const DV_PACKING_TARGET_BYTES = 2 * 1024 * 1024;
-const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export interface DeletionVectorWriterOptions {
   /** The table's engine: the store, and ids for file names and prefixes. */
@@ -66,7 +66,7 @@ export class DeletionVectorWriter {
     if (this.current && this.current.size + bitmap.length > target) await this.flush();
     const file = (this.current ??= {
       uuid: this.opts.engine.ids.uuid(),
-      prefix: this.randomPrefix(),
+      prefix: randomPrefix(this.opts.engine.ids, this.opts.prefixLength ?? 0),
       bitmaps: [],
       size: 1,
     });
@@ -103,16 +103,5 @@ export class DeletionVectorWriter {
     this.written.push(key);
     await this.opts.engine.store.put(key, encoded.bytes, { contentType: 'application/octet-stream' });
     this.bytes += encoded.bytes.length;
-  }
-
-  /** `prefixLength` characters drawn from fresh ids (the engine's id source, so tests can pin them). */
-  private randomPrefix(): string {
-    let p = '';
-    while (p.length < (this.opts.prefixLength ?? 0)) {
-      const hex = this.opts.engine.ids.uuid().replace(/-/g, '');
-      for (let i = 0; i + 8 <= hex.length && p.length < (this.opts.prefixLength ?? 0); i += 8)
-        p += PREFIX_CHARS[parseInt(hex.slice(i, i + 8), 16) % PREFIX_CHARS.length];
-    }
-    return p;
   }
 }

@@ -7,15 +7,8 @@
  * at most 6 MB each way, so keep `filesPerWorker` moderate (default 8).
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  executeDml,
-  type DmlContext,
-  type DmlFile,
-  type DmlGroupInvoker,
-  type DmlResult,
-  type ObjectStore,
-} from '@delta-serverless/core';
-import { createEngine } from '@delta-serverless/core/internal';
+import type { DmlContext, DmlFile, DmlGroupInvoker, DmlResult, ObjectStore } from '@delta-serverless/core';
+import { createEngine, executeDmlFiles } from '@delta-serverless/core/internal';
 import { OptimizeWorkerError } from '../errors.js';
 
 export interface DmlWorkerRequest {
@@ -37,7 +30,7 @@ export async function runDmlWorkerRequest(
 ): Promise<DmlResult> {
   if (!request.context || !Array.isArray(request.files))
     throw new OptimizeWorkerError([], 'optimize worker: a dml-files request needs context and files');
-  return executeDml(createEngine(storeFor(request.context.tableRoot)), request.context, request.files, {
+  return executeDmlFiles(createEngine(storeFor(request.context.tableRoot)), request.context, request.files, {
     concurrency: request.concurrency ?? 1,
   });
 }

@@ -85,6 +85,12 @@ export async function commitDml(
       `commitDml got snapshot version ${snapshot.version}, but the plan was made at version ${plan.readVersion}; commit on the plan's snapshot`,
     );
   }
+  opts.onProgress?.({
+    phase: 'committing',
+    filesDone: plan.files.length,
+    filesTotal: plan.files.length,
+    rowsMatched: 0,
+  });
   const metrics = dmlMetrics(plan, results, elapsed());
   const changes = plan.removeWhole.length + results.reduce((n, r) => n + r.removed.length + r.added.length, 0);
   if (changes === 0) {

@@ -1,172 +1,65 @@
 /**
- * Execute a DELETE/UPDATE over a group of files (all of a local run, or one worker's share):
- * scan each file for matching rows, then either mark them in a deletion vector (merged with
- * the file's existing one) or rewrite the file copy-on-write. Files stream one at a time per
- * lane, `concurrency` lanes at once. Nothing is committed here; on failure every object
- * written so far is deleted.
+ * The execute step of a DELETE/UPDATE plan: its candidate files run here (execute-files.ts,
+ * bounded concurrency) or in workers (groups of files, e.g. one Lambda each). The results are
+ * uncommitted; commit.ts commits them once. Unlike OPTIMIZE a statement cannot commit part of
+ * its files: when any group fails, every object written by the others is deleted and the
+ * error is rethrown.
  */
-import { loadDeletionVector, storeDvReader, type DeletedRows } from '../../protocol/deletion-vectors/index.js';
-import type { AddFile } from '../../protocol/actions.js';
-import type { FileScanMetrics } from '../../read/file-scan.js';
-import type { Engine } from '../../engine/engine.js';
-import { stopwatch } from '../../util/clock.js';
-import { DeletionVectorWriter } from '../../write/deletion-vectors.js';
-import { emptyCounters } from './counters.js';
-import { RewriteLane } from './lane.js';
-import { rewriteFile, writeUpdatedRows } from './rewrite.js';
-import { findMatches } from './scan-matches.js';
-import { compileStatement, type CompiledStatement } from './statement.js';
-import { physicalRowCount, wideStats } from './stats.js';
-import type { DmlContext, DmlCounters, DmlFile, DmlResult } from './types.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { executeDmlFiles } from './execute-files.js';
+import type { DmlFile, DmlOptions, DmlPlan, DmlProgress, DmlResult, DmlWorkers } from './types.js';
 
-export interface ExecuteOptions {
-  /** Files processed at once (default 2). */
-  concurrency?: number;
-  /** Called after each file with the rows it matched. */
-  onFileDone?: (matchedRows: number) => void;
+function progressTracker(plan: DmlPlan, opts: DmlOptions): (matched: number, files?: number) => void {
+  const p: DmlProgress = { phase: 'scanning', filesDone: 0, filesTotal: plan.files.length, rowsMatched: 0 };
+  return (matched, files = 1) => {
+    p.filesDone += files;
+    p.rowsMatched += matched;
+    opts.onProgress?.({ ...p });
+  };
 }
 
-interface Run {
-  engine: Engine;
-  stmt: CompiledStatement;
-  dv?: DeletionVectorWriter;
-  counters: DmlCounters;
-  scan: FileScanMetrics;
-  removed: AddFile[];
-  readds: AddFile[];
-}
-
-/** Mark `matched` rows of `add` deleted: a merged deletion vector, or a plain remove when no row is left. */
-async function markRows(run: Run, add: AddFile, matched: DeletedRows): Promise<void> {
-  const c = run.counters;
-  const existing = add.deletionVector
-    ? await loadDeletionVector(add.deletionVector, storeDvReader(run.engine.store), { dataFile: add.path })
-    : undefined;
-  const merged = existing ? existing.union(matched) : matched;
-  const physical = await physicalRowCount(run.engine, add);
-  run.removed.push(add);
-  if (merged.cardinality >= physical) {
-    c.numRemovedFiles++;
-    c.numRemovedBytes += Number(add.size) || 0;
-    if (add.deletionVector) c.numDeletionVectorsRemoved++;
-    return;
-  }
-  const deletionVector = await run.dv!.add(merged);
-  run.readds.push({ ...add, deletionVector, stats: wideStats(add.stats, physical), dataChange: true });
-  if (add.deletionVector) c.numDeletionVectorsUpdated++;
-  else c.numDeletionVectorsAdded++;
-}
-
-async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<number> {
-  const { stmt, counters: c } = run;
-  const scanning = stopwatch();
-  const matched = file.allRowsMatch ? undefined : await findMatches(run.engine, stmt, file.add, run.scan);
-  if (!file.allRowsMatch) c.numScannedFiles++;
-  c.scanTimeMs += scanning();
-  if (matched && matched.cardinality === 0) return 0;
-  c.numTouchedFiles++;
-  const rewriting = stopwatch();
-  let hits: number;
-  if (stmt.context.deletionVectors && matched) {
-    await markRows(run, file.add, matched);
-    if (stmt.context.operation === 'UPDATE')
-      await writeUpdatedRows(run.engine, stmt, lane, file.add, matched, run.scan);
-    hits = matched.cardinality;
-  } else {
-    const counts = await rewriteFile(run.engine, stmt, lane, file.add, matched, run.scan);
-    run.removed.push(file.add);
-    c.numRemovedFiles++;
-    c.numRemovedBytes += Number(file.add.size) || 0;
-    if (file.add.deletionVector) c.numDeletionVectorsRemoved++;
-    c.numCopiedRows += counts.copied;
-    hits = counts.matched;
-  }
-  c.numMatchedRows += hits;
-  c.rewriteTimeMs += rewriting();
-  return hits;
-}
-
-/** Run `files` through `lanes`, each lane taking the next file when it is done with one. */
-async function runLanes(
-  run: Run,
-  files: readonly DmlFile[],
-  lanes: RewriteLane[],
-  opts: ExecuteOptions,
-): Promise<void> {
+async function fanOut(
+  snapshot: Snapshot,
+  plan: DmlPlan,
+  workers: DmlWorkers,
+  report: (m: number, f?: number) => void,
+): Promise<DmlResult[]> {
+  const per = Math.max(1, workers.filesPerWorker ?? 8);
+  const groups: DmlFile[][] = [];
+  for (let i = 0; i < plan.files.length; i += per) groups.push(plan.files.slice(i, i + per));
+  const results: DmlResult[] = [];
   let next = 0;
   let failure: { err: unknown } | undefined;
-  await Promise.all(
-    lanes.map(async (lane) => {
-      while (!failure && next < files.length) {
-        const file = files[next++]!;
-        try {
-          const hits = await processFile(run, lane, file);
-          opts.onFileDone?.(hits);
-        } catch (err) {
-          failure ??= { err };
-        }
+  const lane = async () => {
+    while (!failure && next < groups.length) {
+      const files = groups[next++]!;
+      try {
+        const r = await workers.invoke({ context: plan.context, files });
+        results.push(r);
+        report(r.counters.numMatchedRows, files.length);
+      } catch (err) {
+        failure ??= { err };
       }
-    }),
-  );
-  if (failure) throw failure.err;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers.maxWorkers ?? 8, groups.length) }, lane));
+  if (failure) {
+    await snapshot.store.deleteMany(results.flatMap((r) => r.written)).catch(() => undefined);
+    throw failure.err;
+  }
+  return results;
 }
 
-/** Scan `files` and produce the actions of their change (uncommitted). */
-export async function executeDml(
-  engine: Engine,
-  context: DmlContext,
-  files: readonly DmlFile[],
-  opts: ExecuteOptions = {},
-): Promise<DmlResult> {
-  const stmt = compileStatement(context);
-  const run: Run = {
-    engine,
-    stmt,
-    dv: context.deletionVectors
-      ? new DeletionVectorWriter({
-          engine,
-          prefixLength: context.dvPrefixLength,
-          inlineMaxBytes: context.inlineDvMaxBytes,
-        })
-      : undefined,
-    counters: emptyCounters(),
-    scan: { rowGroupsRead: 0, rowGroupsSkipped: 0, rowsRead: 0, rowsDeleted: 0, bytesRead: 0 },
-    removed: [],
-    readds: [],
-  };
-  const lanes = Array.from(
-    { length: Math.max(1, Math.min(opts.concurrency ?? 2, files.length)) },
-    () => new RewriteLane(engine, stmt),
-  );
-  try {
-    await runLanes(run, files, lanes, opts);
-    const outputs = [];
-    for (const lane of lanes) outputs.push(await lane.finish());
-    const dvFiles = (await run.dv?.finish()) ?? { files: [], bytes: 0 };
-    const adds = outputs.flatMap((o) => o.adds);
-    const cdc = outputs.flatMap((o) => o.cdc);
-    const c = run.counters;
-    c.numAddedFiles = adds.length;
-    c.numAddedBytes = outputs.reduce((n, o) => n + o.addedBytes, 0);
-    c.numAddedChangeFiles = cdc.length;
-    c.changeFileBytes = outputs.reduce((n, o) => n + o.changeBytes, 0);
-    c.numDeletionVectorFiles = dvFiles.files.length;
-    c.deletionVectorBytes = dvFiles.bytes;
-    c.bytesRead = run.scan.bytesRead;
-    return {
-      removed: run.removed,
-      added: [...run.readds, ...adds],
-      cdc,
-      written: [
-        ...adds.map((a) => decodeURIComponent(a.path)),
-        ...cdc.map((f) => decodeURIComponent(f.path)),
-        ...dvFiles.files,
-      ],
-      counters: c,
-    };
-  } catch (err) {
-    await Promise.all(lanes.map((l) => l.abort(err)));
-    await run.dv?.abort();
-    throw err;
-  }
+/** Execute the plan's files here or in workers (`opts.workers`); the results are uncommitted. */
+export async function executeDmlPlan(snapshot: Snapshot, plan: DmlPlan, opts: DmlOptions = {}): Promise<DmlResult[]> {
+  if (plan.files.length === 0) return [];
+  const report = progressTracker(plan, opts);
+  const w = opts.workers;
+  if (w && plan.files.length >= (w.minFilesToFanOut ?? 1)) return fanOut(snapshot, plan, w, report);
+  return [
+    await executeDmlFiles(snapshot.engine, plan.context, plan.files, {
+      concurrency: opts.concurrency,
+      onFileDone: (matched) => report(matched),
+    }),
+  ];
 }

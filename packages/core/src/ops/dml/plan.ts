@@ -5,84 +5,15 @@
  * every row of them); any other predicate leaves candidate files to scan for matching rows.
  * The plan is plain JSON.
  */
-import { InvalidArgumentError } from '../../errors.js';
 import { bind, mayMatch, parseExpression, toSql, type BoundExpression, type Expression } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
-import { hasWriterFeature } from '../../protocol/features.js';
 import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { dvPrefixLength } from '../../write/deletion-vectors.js';
 import { plainAdd } from '../optimize/plan.js';
-import { isPartitionPredicate, partitionMatches } from './partition-match.js';
-import type { DmlContext, DmlFile, DmlOperation, DmlOptions, DmlPlan } from './types.js';
-
-const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
-/** As OPTIMIZE: rewrites run in fixed-memory Lambdas (docs/memory-bounds.md). */
-const DEFAULT_ROW_GROUP_SIZE = 524_288;
-
-export interface DmlStatement {
-  operation: DmlOperation;
-  predicate?: Expression | string;
-  /** UPDATE: column -> SQL text of the new value (already validated by the caller). */
-  set?: Record<string, string>;
-}
-
-function codecOf(props: Readonly<Record<string, string>>): DmlContext['compression'] {
-  const c = props['delta.parquet.compression.codec']?.toLowerCase();
-  return c === 'zstd' || c === 'gzip' ? c : c === 'uncompressed' || c === 'none' ? 'none' : 'snappy';
-}
-
-/** Deletion vectors may be written: the protocol supports them and the table enables them (Spark's rule). */
-export function deletionVectorsWritable(snapshot: Snapshot): boolean {
-  return (
-    hasWriterFeature(snapshot.protocol, 'deletionVectors') &&
-    snapshot.properties['delta.enableDeletionVectors'] === 'true'
-  );
-}
-
-/** Tables that keep symlink manifests: a deletion vector would make manifest readers see deleted rows. */
-const MANIFEST_PROPERTY = 'delta.compatibility.symlinkFormatManifest.enabled';
-
-function useDeletionVectors(snapshot: Snapshot, opt: boolean | undefined): boolean {
-  const writable = deletionVectorsWritable(snapshot);
-  if (snapshot.properties[MANIFEST_PROPERTY] === 'true') {
-    if (opt === true)
-      throw new InvalidArgumentError(
-        `deletionVectors: true on a table with ${MANIFEST_PROPERTY}=true: engines reading through the manifest would return the deleted rows; leave deletionVectors unset (copy-on-write)`,
-      );
-    return false;
-  }
-  if (opt === true && !writable)
-    throw new InvalidArgumentError(
-      'deletionVectors: true needs a table with delta.enableDeletionVectors=true (set the property with ' +
-        "setProperties({ 'delta.enableDeletionVectors': 'true' }), which also upgrades the protocol)",
-    );
-  return opt ?? writable;
-}
-
-export function dmlContext(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOptions, predicate?: string): DmlContext {
-  const props = snapshot.properties;
-  const target = opts.targetFileSize ?? Number(props['delta.targetFileSize']);
-  return {
-    operation: stmt.operation,
-    tableRoot: snapshot.store.root,
-    schemaString: snapshot.metadata.schemaString,
-    partitionColumns: [...snapshot.partitionColumns],
-    configuration: { ...props },
-    columnMapping: snapshot.columnMapping,
-    ...(predicate !== undefined ? { predicate } : {}),
-    ...(stmt.set ? { set: { ...stmt.set } } : {}),
-    deletionVectors: useDeletionVectors(snapshot, opts.deletionVectors),
-    changeDataFeed: props['delta.enableChangeDataFeed'] === 'true',
-    tightBounds: hasWriterFeature(snapshot.protocol, 'deletionVectors'),
-    targetFileSize: Number.isFinite(target) && target > 0 ? Math.floor(target) : DEFAULT_TARGET_FILE_SIZE,
-    rowGroupSize: opts.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
-    compression: opts.compression ?? codecOf(props),
-    dvPrefixLength: dvPrefixLength(props),
-    inlineDvMaxBytes: opts.inlineDeletionVectorMaxBytes ?? 0,
-  };
-}
+import { isPartitionPredicate, partitionMatches } from '../../read/partition-match.js';
+import { dmlContext } from './context.js';
+import type { DmlFile, DmlOperation, DmlOptions, DmlPlan, DmlStatement } from './types.js';
 
 function checkWritable(snapshot: Snapshot, operation: DmlOperation): void {
   assertWritable(snapshot.protocol);

@@ -3,15 +3,21 @@
  * class instances, no bigint) so groups of files can be rewritten by other workers (one
  * Lambda per group) and committed once by the planner, like OPTIMIZE bins.
  */
-import type { CommitOptions } from '../../transaction/index.js';
-import type { IsolationLevel } from '../../transaction/index.js';
-import type { PostCommitResult } from '../../transaction/index.js';
+import type { CommitOptions, IsolationLevel, PostCommitResult } from '../../transaction/index.js';
 import type { AddCDCFile, AddFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
+import type { Expression } from '../../expr/index.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
 export type DmlOperation = 'DELETE' | 'UPDATE';
+
+export interface DmlStatement {
+  operation: DmlOperation;
+  predicate?: Expression | string;
+  /** UPDATE: column -> SQL text of the new value (already validated by the caller). */
+  set?: Record<string, string>;
+}
 
 /** What an executor needs besides the store: the table layout, the statement and write settings. */
 export interface DmlContext {

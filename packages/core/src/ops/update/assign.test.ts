@@ -2,7 +2,8 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { ConstraintViolationError, ExpressionError, InvalidArgumentError, SchemaMismatchError } from '../../errors.js';
 import type { StructType } from '../../protocol/schema.js';
-import { applyAssignments, checkAssignedNotNull, compileAssignments, parseSetClause } from './assign.js';
+import { applyAssignments, checkAssignedNotNull, compileAssignments } from './assign.js';
+import { parseSetClause } from './set-clause.js';
 import { convertScalar } from './convert.js';
 
 const schema: StructType = {

@@ -1,9 +1,9 @@
 /**
- * UPDATE's SET clause: `column = expression` pairs, bound against the table schema and
+ * UPDATE's assignments: `column = expression` pairs, bound against the table schema and
  * converted to the column's type as Spark's ANSI store assignment does (numeric narrowing is
  * checked, not wrapped: a value that does not fit fails the statement; date widens to
  * timestamp; other types must match). Nested columns can be assigned a column of the same
- * type or NULL.
+ * type or NULL. Applied to batches of updated rows (all table columns, schema order).
  */
 import * as arrow from 'apache-arrow';
 import { scalarsToData } from '../../arrow/from-scalars.js';
@@ -31,29 +31,6 @@ export interface Assignment {
   bound: BoundExpression;
   /** SQL text of the value, as given to workers and in error messages. */
   sql: string;
-}
-
-/** Split `col = expr` (the CLI's --set) at its first assignment `=`. */
-export function parseSetClause(text: string): { column: string; expression: string } {
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '`' || c === '"') quote = c;
-    else if (c === '=' && !'<>!'.includes(text[i - 1] ?? '') && text[i + 1] !== '>') {
-      const column = text
-        .slice(0, i)
-        .trim()
-        .replace(/^`(.*)`$/, '$1');
-      const expression = text.slice(i + 1).trim();
-      if (column && expression) return { column, expression };
-      break;
-    }
-  }
-  throw new InvalidArgumentError(`expected an assignment like "price = price * 1.1", got ${JSON.stringify(text)}`);
 }
 
 function assignable(from: DataType, to: DataType): boolean {

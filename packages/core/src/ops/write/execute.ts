@@ -18,8 +18,8 @@ import { splitByPartition } from '../../write/partition-split.js';
 import { conformer } from '../../write/schema-plan.js';
 import { statsColumnsFromProperties } from '../../write/stats.js';
 import { ChangeDataWriter, type WrittenChangeData } from '../../write/change-data.js';
-import { isPartitionPredicate } from '../dml/partition-match.js';
-import { replaceWhereFeedsInserts } from '../dml/replace-where.js';
+import { isPartitionPredicate } from '../../read/partition-match.js';
+import { replaceWhereFeedsInserts } from './replace-rows.js';
 import { replacedFiles, scalarKey, type BatchSink, type Replaced } from './replace.js';
 import type { WritePlan, WrittenData } from './types.js';
 

@@ -1,7 +1,7 @@
 /**
  * What an overwrite replaces: every file, the partitions the data has (dynamic partition
  * overwrite), or the rows matching `replaceWhere`: files a partition predicate covers are
- * removed whole; rows a data predicate selects are deleted as DELETE does (ops/dml:
+ * removed whole; rows a data predicate selects are deleted as DELETE does (replace-rows.ts:
  * deletion vectors or copy-on-write, change data on CDF tables), as Spark runs it.
  */
 import type * as arrow from 'apache-arrow';
@@ -12,8 +12,8 @@ import type { Scalar } from '../../protocol/scalar.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { ReadSet } from '../../transaction/index.js';
-import { isPartitionPredicate, partitionMatches } from '../dml/partition-match.js';
-import { deleteForReplaceWhere, type ReplaceWhereDeletion } from '../dml/replace-where.js';
+import { isPartitionPredicate, partitionMatches } from '../../read/partition-match.js';
+import { deleteForReplaceWhere, type ReplaceWhereDeletion } from './replace-rows.js';
 import type { WritePlan } from './types.js';
 
 /** Where rewritten rows go: back into the write, like the input's rows. */

@@ -1,13 +1,14 @@
 /**
  * Exact evaluation of a predicate that references partition columns only, on one file's
- * partition values (a one-row batch of constants): such a predicate selects whole files.
+ * partition values (a one-row batch of constants): such a predicate selects whole files
+ * (DELETE and replaceWhere remove them unread, OPTIMIZE's `where` picks partitions).
  */
 import * as arrow from 'apache-arrow';
-import { constantData } from '../../arrow/constant.js';
-import { columnsOf, evaluatePredicate, type BoundExpression } from '../../expr/index.js';
-import type { AddFile } from '../../protocol/actions.js';
-import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
-import { parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
+import { constantData } from '../arrow/constant.js';
+import { columnsOf, evaluatePredicate, type BoundExpression } from '../expr/index.js';
+import type { AddFile } from '../protocol/actions.js';
+import { deltaFieldToArrow } from '../protocol/arrow-schema.js';
+import { parsePartitionValues, type TableColumns } from './file-stats.js';
 
 /** True when every column the predicate reads is a partition column. */
 export function isPartitionPredicate(pred: BoundExpression, cols: TableColumns): boolean {

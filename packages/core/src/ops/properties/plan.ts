@@ -1,12 +1,11 @@
 /**
- * ALTER TABLE SET TBLPROPERTIES: change table properties in one commit, upgrading the protocol
- * when a property needs a feature (delta.enableDeletionVectors=true -> (3,7) with
- * deletionVectors; delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does.
- * Properties that need a rewrite or a data check are refused here, naming what to do instead.
+ * SET TBLPROPERTIES' plan (pure): the new metadata, and the new protocol when a property
+ * needs a feature (delta.enableDeletionVectors=true -> (3,7) with deletionVectors;
+ * delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does. Properties that
+ * need a rewrite or a data check are refused here, naming what to do instead.
  */
-import { commitTransaction, type CommitOptions, type CommitOutcome } from '../../transaction/index.js';
 import { InvalidArgumentError } from '../../errors.js';
-import type { Action, Metadata } from '../../protocol/actions.js';
+import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
 import { assertWritable } from '../../protocol/writer-features.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -26,13 +25,16 @@ function pick(props: Readonly<Record<string, string>>, keys: readonly string[]):
   return Object.fromEntries(keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]!]));
 }
 
-export async function setTableProperties(
-  latest: Snapshot,
-  properties: Readonly<Record<string, string>>,
-  opts: CommitOptions = {},
-): Promise<CommitOutcome> {
-  assertWritable(latest.protocol);
-  const entries = Object.entries(properties);
+/** What SET TBLPROPERTIES commits (JSON). */
+export interface SetPropertiesPlan {
+  /** The properties as given (commitInfo's operationParameters). */
+  properties: Record<string, string>;
+  metadata: Metadata;
+  /** The upgraded protocol; absent when the table's protocol already has what they need. */
+  protocol?: Protocol;
+}
+
+function checkChangeable(latest: Snapshot, entries: readonly [string, string][]): void {
   if (entries.length === 0) throw new InvalidArgumentError('setProperties needs at least one property');
   for (const [key, value] of entries) {
     if (typeof value !== 'string')
@@ -41,22 +43,18 @@ export async function setTableProperties(
     if (fixed && latest.properties[key] !== value)
       throw new InvalidArgumentError(`table property ${key} cannot be changed with setProperties: ${fixed[1]}`);
   }
+}
+
+export function planSetProperties(latest: Snapshot, properties: Readonly<Record<string, string>>): SetPropertiesPlan {
+  assertWritable(latest.protocol);
+  checkChangeable(latest, Object.entries(properties));
   validateProperties(properties, latest.schema);
   const configuration = { ...latest.properties, ...properties };
   validateProperties(pick(configuration, CROSS_CHECKED), latest.schema);
-  const metadata: Metadata = { ...latest.metadata, configuration };
   const protocol = requiredProtocol(configuration, latest.schema, latest.protocol);
-  const actions: Action[] = [{ metaData: metadata }];
-  if (!protocolsEqual(protocol, latest.protocol)) actions.unshift({ protocol });
-  return commitTransaction(
-    latest.engine,
-    latest,
-    {
-      actions,
-      operation: 'SET TBLPROPERTIES',
-      operationParameters: { properties: JSON.stringify(properties) },
-      isBlindAppend: false,
-    },
-    opts,
-  );
+  return {
+    properties: { ...properties },
+    metadata: { ...latest.metadata, configuration },
+    ...(protocolsEqual(protocol, latest.protocol) ? {} : { protocol }),
+  };
 }

@@ -9,10 +9,9 @@
 import type { AddCDCFile, AddFile, RemoveFile } from '../../protocol/actions.js';
 import type { Expression } from '../../expr/index.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
+import { planDelete } from '../delete/index.js';
+import { deletionVectorsWritable, executeDmlPlan, sumCounters } from '../dml/index.js';
 import { removeOf } from '../optimize/commit.js';
-import { sumCounters } from './counters.js';
-import { deletionVectorsWritable, planDml } from './plan.js';
-import { runDmlFiles } from './run.js';
 
 export interface ReplaceWhereDeletion {
   removes: RemoveFile[];
@@ -37,8 +36,8 @@ export async function deleteForReplaceWhere(
   base: Snapshot,
   predicate: Expression | string,
 ): Promise<ReplaceWhereDeletion> {
-  const plan = planDml(base, { operation: 'DELETE', predicate });
-  const results = await runDmlFiles(base, plan);
+  const plan = planDelete(base, predicate);
+  const results = await executeDmlPlan(base, plan);
   const now = base.engine.clock.now();
   const c = sumCounters(results.map((r) => r.counters));
   return {
