@@ -47,7 +47,10 @@ export type {
   OptimizeResult,
 } from './ops/optimize/index.js';
 
-// DELETE and UPDATE (table.delete / table.update); `workers` runs their file groups elsewhere
+// DELETE and UPDATE, also as plan -> execute groups of files (anywhere) -> commit
+export { planDelete } from './ops/delete/index.js';
+export { planUpdate } from './ops/update/index.js';
+export { executeDmlFiles, commitDml } from './ops/dml/index.js';
 export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/index.js';
 export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/index.js';
 export type {
@@ -58,7 +61,9 @@ export type {
   DmlMetrics,
   DmlOperation,
   DmlOptions,
+  DmlExecuteOptions,
   DmlOutcome,
+  DmlPlan,
   DmlProgress,
   DmlResult,
   DmlWorkers,

@@ -41,10 +41,9 @@ export { restoreTable, planRestore, checkRestoredFiles, commitRestore, type Rest
 export { scanParquetDirectory, planConvert, commitConvert, type ConvertPlan } from './ops/convert/index.js';
 export { optimize, runBins } from './ops/optimize/index.js';
 export { vacuum, planVacuum, DEFAULT_DELETED_FILE_RETENTION, type VacuumPlan } from './ops/vacuum/index.js';
-export { planDml, executeDmlPlan, executeDmlFiles, commitDml } from './ops/dml/index.js';
-export type { DmlPlan, DmlStatement, ExecuteOptions as DmlExecuteOptions } from './ops/dml/index.js';
-export { deleteRows, planDelete } from './ops/delete/index.js';
-export { updateRows, planUpdate, parseSetClause } from './ops/update/index.js';
+export { planDml, executeDmlPlan, type DmlStatement } from './ops/dml/index.js';
+export { deleteRows } from './ops/delete/index.js';
+export { updateRows, parseSetClause } from './ops/update/index.js';
 export { setTableProperties, planSetProperties, commitSetProperties } from './ops/properties/index.js';
 export type { SetPropertiesPlan, SetPropertiesResult } from './ops/properties/index.js';
 

@@ -7,8 +7,15 @@
  * at most 6 MB each way, so keep `filesPerWorker` moderate (default 8).
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { DmlContext, DmlFile, DmlGroupInvoker, DmlResult, ObjectStore } from '@delta-serverless/core';
-import { createEngine, executeDmlFiles } from '@delta-serverless/core/internal';
+import {
+  executeDmlFiles,
+  type DmlContext,
+  type DmlFile,
+  type DmlGroupInvoker,
+  type DmlResult,
+  type ObjectStore,
+} from '@delta-serverless/core';
+import { createEngine } from '@delta-serverless/core/internal';
 import { OptimizeWorkerError } from '../errors.js';
 
 export interface DmlWorkerRequest {

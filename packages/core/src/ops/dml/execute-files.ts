@@ -18,7 +18,7 @@ import { findMatches } from './scan-matches.js';
 import { compileStatement, type CompiledStatement } from './statement.js';
 import type { DmlContext, DmlCounters, DmlFile, DmlResult } from './types.js';
 
-export interface ExecuteOptions {
+export interface DmlExecuteOptions {
   /** Files processed at once (default 2). */
   concurrency?: number;
   /** Called after each file with the rows it matched. */
@@ -71,7 +71,7 @@ async function runLanes(
   run: Run,
   files: readonly DmlFile[],
   lanes: RewriteLane[],
-  opts: ExecuteOptions,
+  opts: DmlExecuteOptions,
 ): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | undefined;
@@ -96,7 +96,7 @@ export async function executeDmlFiles(
   engine: Engine,
   context: DmlContext,
   files: readonly DmlFile[],
-  opts: ExecuteOptions = {},
+  opts: DmlExecuteOptions = {},
 ): Promise<DmlResult> {
   const stmt = compileStatement(context);
   const run: Run = {

@@ -12,7 +12,7 @@
 export { planDml, bindPredicate } from './plan.js';
 export { deletionVectorsWritable } from './context.js';
 export { executeDmlPlan } from './execute.js';
-export { executeDmlFiles, type ExecuteOptions } from './execute-files.js';
+export { executeDmlFiles, type DmlExecuteOptions } from './execute-files.js';
 export { commitDml } from './commit.js';
 export { sumCounters } from './counters.js';
 export type * from './types.js';
