@@ -13,7 +13,7 @@ import { parsePartitionValues } from '../../read/file-stats.js';
 import { streamDataFile, type FileScanContext, type FileScanMetrics, type RowSelector } from '../../read/file-scan.js';
 import type { Engine } from '../../engine/engine.js';
 import { checkConstraints } from '../../write/constraints.js';
-import { applyAssignments, checkAssignedNotNull } from '../update/assign.js';
+import { applyAssignments, checkAssignedNotNull } from './assign.js';
 import type { RewriteLane } from './lane.js';
 import { membership, OnlyRows } from './row-sets.js';
 import { ROW_INDEX_COLUMN, ROW_INDEX_FIELD, rowIndexes, SCAN_BATCH_ROWS } from './scan-matches.js';

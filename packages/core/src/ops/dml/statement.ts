@@ -6,7 +6,7 @@ import { bind, columnsOf, parseExpression, type BoundExpression } from '../../ex
 import { parseSchemaString, type StructType } from '../../protocol/schema.js';
 import type { TableColumns } from '../../read/file-stats.js';
 import { tableConstraints, type Constraint } from '../../write/constraints.js';
-import { compileAssignments, type Assignment } from '../update/assign.js';
+import { compileAssignments, type Assignment } from './assign.js';
 import type { DmlContext } from './types.js';
 
 export interface CompiledStatement {

@@ -4,7 +4,7 @@
  * values, or, on tables with deletion vectors, the matching rows are marked deleted and their
  * new versions written to new files; `update_preimage`/`update_postimage` rows to the change
  * data feed) -> commit (one transaction). New values are converted as Spark's ANSI store
- * assignment (assign.ts, convert.ts) and obey NOT NULL columns and CHECK constraints.
+ * assignment (ops/dml/assign.ts) and obey NOT NULL columns and CHECK constraints.
  */
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { stopwatch } from '../../util/clock.js';

@@ -5,8 +5,7 @@
  * partition and statistics pruning, to scan for matching rows.
  */
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { planDml, type DmlPlan } from '../dml/index.js';
-import { compileAssignments } from './assign.js';
+import { compileAssignments, planDml, type DmlPlan } from '../dml/index.js';
 import { setClauses } from './set-clause.js';
 import type { UpdateOptions, UpdateSpec } from './types.js';
 

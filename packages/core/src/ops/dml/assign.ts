@@ -22,7 +22,7 @@ import {
   type StructField,
   type StructType,
 } from '../../protocol/schema.js';
-import { convertScalar } from './convert.js';
+import { convertScalar } from './store-assignment.js';
 
 export interface Assignment {
   /** Index of the column in the table schema (and in batches of all columns). */

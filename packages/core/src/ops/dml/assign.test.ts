@@ -1,10 +1,9 @@
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { ConstraintViolationError, ExpressionError, InvalidArgumentError, SchemaMismatchError } from '../../errors.js';
+import { ConstraintViolationError, ExpressionError, SchemaMismatchError } from '../../errors.js';
 import type { StructType } from '../../protocol/schema.js';
 import { applyAssignments, checkAssignedNotNull, compileAssignments } from './assign.js';
-import { parseSetClause } from './set-clause.js';
-import { convertScalar } from './convert.js';
+import { convertScalar } from './store-assignment.js';
 
 const schema: StructType = {
   type: 'struct',
@@ -31,15 +30,6 @@ function batch(): arrow.RecordBatch {
   });
   return t.batches[0]!;
 }
-
-describe('parseSetClause', () => {
-  it('splits at the assignment, not at comparisons or quoted text', () => {
-    expect(parseSetClause('price = price * 1.1')).toEqual({ column: 'price', expression: 'price * 1.1' });
-    expect(parseSetClause("`my col` = 'a=b'")).toEqual({ column: 'my col', expression: "'a=b'" });
-    expect(parseSetClause('flag = n >= 3')).toEqual({ column: 'flag', expression: 'n >= 3' });
-    expect(() => parseSetClause('price')).toThrow(InvalidArgumentError);
-  });
-});
 
 describe('UPDATE SET assignment', () => {
   it('converts values as ANSI store assignment', () => {
