@@ -170,6 +170,13 @@ describe('symlink manifests read by a manifest-based engine (DuckDB on the liste
     expect(fs.existsSync(path.join(dir, '_symlink_format_manifest'))).toBe(false);
   });
 
+  it('enabling the property with setProperties writes the manifests in that commit', async () => {
+    const dir = newDir();
+    await writeDeltaTable(dir, batch([{ id: 1, p: 'a', v: 1 }]), { partitionBy: ['p'] });
+    await (await DeltaTable.open(dir)).setProperties(ENABLED);
+    expect(readManifests(dir).map((m) => [m.dir, m.uris.length])).toEqual([['p=a', 1]]);
+  });
+
   it("names directories and files as Delta's GENERATE does", async () => {
     const dir = newDir();
     await writeDeltaTable(
