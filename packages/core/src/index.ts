@@ -109,6 +109,7 @@ export type {
   ByteRange,
   CommitCoordinator,
   CommitResult,
+  IncompleteWrite,
   ListOptions,
   ObjectMeta,
   ObjectStore,

@@ -9,6 +9,7 @@ import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { requiredProtocol } from '../../protocol/properties.js';
 import { isPrimitive, type StructType } from '../../protocol/schema.js';
+import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { IdSource } from '../../util/ids.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
 import { validateTableProperties } from '../../write/constraints.js';
@@ -32,7 +33,9 @@ function isDeltaSchema(s: StructType | arrow.Schema): s is StructType {
 export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan {
   let schema = isDeltaSchema(opts.schema) ? opts.schema : arrowSchemaToDelta(opts.schema);
   if (schema.fields.length === 0) throw new InvalidArgumentError('a table needs at least one column');
+  assertColumnNames(schema);
   const partitionBy = [...(opts.partitionBy ?? [])];
+  assertDataColumn(schema, partitionBy);
   for (const p of partitionBy) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f) throw new InvalidArgumentError(`partition column ${p} is not in the schema`);
