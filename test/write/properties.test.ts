@@ -32,15 +32,12 @@ describe('set', () => {
     await validate(dir);
   });
 
-  test('delta.enableChangeDataFeed is refused while this engine cannot write change data', async () => {
-    // #13 (DELETE / UPDATE with change data files) lifts this; then the property adds changeDataFeed.
-    const { table: t } = await table();
-    await expectError(
-      () => t.setProperties({ 'delta.enableChangeDataFeed': 'true' }),
-      InvalidArgumentError,
-      'delta.enableChangeDataFeed=true is rejected',
-    );
-    expect((await t.setProperties({ 'delta.enableChangeDataFeed': 'false' })).version).toBe(1);
+  test('delta.enableChangeDataFeed adds the changeDataFeed feature', async () => {
+    const { dir, table: t } = await table();
+    const snap = await t.setProperties({ 'delta.enableChangeDataFeed': 'true' });
+    expect(snap.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 4 }); // legacy writer 4 implies it
+    expect(snap.properties['delta.enableChangeDataFeed']).toBe('true');
+    await validate(dir);
   });
 
   test('a CHECK constraint cannot be set as a property: it names addConstraint', async () => {

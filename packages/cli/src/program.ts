@@ -10,6 +10,7 @@ import { defineAwsCommands } from './definitions/aws.js';
 import { defineLocalCommands } from './definitions/local.js';
 import { defineMaintenanceCommands } from './definitions/maintenance.js';
 import { defineReadCommands } from './definitions/read.js';
+import { defineRowLevelCommands } from './definitions/row-level.js';
 import { defineWriteCommands } from './definitions/write.js';
 import { processIo, type Io } from './io.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: Io = processIo()): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   defineReadCommands(program, io);
   defineWriteCommands(program, io);
+  defineRowLevelCommands(program, io);
   defineAlterCommands(program, io);
   defineMaintenanceCommands(program, io);
   defineAwsCommands(program, io);

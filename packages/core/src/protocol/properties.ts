@@ -59,6 +59,7 @@ const KNOWN: Record<string, Validator> = {
   'delta.autoOptimize.optimizeWrite': bool,
   'delta.autoOptimize.autoCompact': bool,
   'delta.randomizeFilePrefixes': bool,
+  'delta.randomPrefixLength': int(1),
   'delta.enableRowTracking': bool,
   'delta.universalFormat.enabledFormats': () => undefined,
   'delta.enableIcebergCompatV2': bool,
@@ -67,7 +68,6 @@ const KNOWN: Record<string, Validator> = {
 
 /** Properties that turn on behaviour this engine does not write yet. */
 const NOT_YET: Record<string, string> = {
-  'delta.enableChangeDataFeed': 'writing change data files is not supported yet',
   'delta.enableRowTracking': 'row tracking is not supported for writing yet',
   'delta.enableIcebergCompatV2': 'Iceberg compatibility is not supported for writing',
   'delta.universalFormat.enabledFormats': 'UniForm is not supported for writing',
@@ -171,6 +171,7 @@ export function requiredProtocol(
   const cm = props['delta.columnMapping.mode'];
   if (cm === 'name' || cm === 'id') features.add('columnMapping');
   if (props['delta.enableDeletionVectors'] === 'true') features.add('deletionVectors');
+  if (props['delta.enableChangeDataFeed'] === 'true') features.add('changeDataFeed');
   if (props['delta.enableTypeWidening'] === 'true') features.add('typeWidening');
   if (props['delta.enableInCommitTimestamps'] === 'true') features.add('inCommitTimestamp');
   if (props['delta.checkpointPolicy'] === 'v2') features.add('v2Checkpoint');

@@ -2,7 +2,22 @@
  * ALTER TABLE SET / UNSET TBLPROPERTIES: plan (pure: validate, new metadata and protocol) ->
  * commit. They write no data, so there is no execute step.
  */
-export { planSetProperties, commitSetProperties, setTableProperties } from './set.js';
-export type { SetPropertiesPlan, SetPropertiesResult } from './set.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import type { CommitOptions } from '../../transaction/index.js';
+import { commitSetProperties, type SetPropertiesResult } from './commit.js';
+import { planSetProperties } from './plan.js';
+
+export { planSetProperties, commitSetProperties };
+export type { SetPropertiesPlan } from './plan.js';
+export type { SetPropertiesResult } from './commit.js';
 export { planUnsetProperties, commitUnsetProperties, unsetTableProperties } from './unset.js';
 export type { UnsetPropertiesOptions, UnsetPropertiesPlan, UnsetPropertiesResult } from './unset.js';
+
+/** Change properties of `latest` in one commit (protocol upgraded when a property needs it). */
+export async function setTableProperties(
+  latest: Snapshot,
+  properties: Readonly<Record<string, string>>,
+  opts: CommitOptions = {},
+): Promise<SetPropertiesResult> {
+  return commitSetProperties(latest, planSetProperties(latest, properties), opts);
+}

@@ -1,30 +1,20 @@
 /**
- * ALTER TABLE SET TBLPROPERTIES: plan (pure: validate, the new metadata and protocol) -> commit.
- * A property that needs a table feature upgrades the protocol in the same commit
- * (delta.enableDeletionVectors=true: reader 3 / writer 7 with deletionVectors;
- * delta.enableChangeDataFeed=true: changeDataFeed), as Delta Spark does; known delta.* values
- * are validated and unknown delta.* keys refused (protocol/properties.ts).
+ * SET TBLPROPERTIES' plan (pure): the new metadata, and the new protocol when a property
+ * needs a feature (delta.enableDeletionVectors=true -> (3,7) with deletionVectors;
+ * delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does. Properties that
+ * need a rewrite or a data check are refused here, naming what to do instead (a CHECK
+ * constraint: addConstraint, which checks the existing rows).
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { Action, Metadata, Protocol } from '../../protocol/actions.js';
+import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
 import { assertWritable } from '../../protocol/writer-features.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import {
-  commitTransaction,
-  runPostCommitHooks,
-  type CommitOptions,
-  type CommitOutcome,
-  type PostCommitResult,
-} from '../../transaction/index.js';
 
-/** Keys that cannot change after creation this way, and why (advice worded by the interface). */
+/** Keys that cannot change after creation this way, and why. */
 const FIXED: [RegExp, string][] = [
   [/^delta\.columnMapping\./, 'column mapping is set when the table is created'],
-  [
-    /^delta\.enableInCommitTimestamps$|^delta\.inCommitTimestamp/,
-    'in-commit timestamps are set when the table is created',
-  ],
+  [/^delta\.enableInCommitTimestamps$/, 'in-commit timestamps are set when the table is created'],
   [/^delta\.(minReaderVersion|minWriterVersion)$/, 'protocol versions follow from the features the properties need'],
 ];
 
@@ -44,20 +34,16 @@ export interface SetPropertiesPlan {
   protocol?: Protocol;
 }
 
-export interface SetPropertiesResult extends CommitOutcome {
-  postCommit?: PostCommitResult;
-}
-
-function checkChangeable(latest: Snapshot, entries: readonly [string, unknown][]): void {
+function checkChangeable(latest: Snapshot, entries: readonly [string, string][]): void {
   if (entries.length === 0) throw new InvalidArgumentError('setProperties needs at least one property');
   for (const [key, value] of entries) {
     if (typeof value !== 'string')
       throw new InvalidArgumentError(`table property ${key} must be a string, got ${typeof value}`);
-    if (key.startsWith('delta.constraints.'))
+    if (key.startsWith('delta.constraints.') && latest.properties[key] !== value)
       throw new InvalidArgumentError(
         (say) =>
           `${key} is a CHECK constraint, which must be checked against the existing rows: add it with ` +
-          `${say({ operation: 'addConstraint', name: key.slice('delta.constraints.'.length), expression: value })}`,
+          say({ operation: 'addConstraint', name: key.slice('delta.constraints.'.length), expression: value }),
       );
     const fixed = FIXED.find(([re]) => re.test(key));
     if (fixed && latest.properties[key] !== value)
@@ -68,10 +54,8 @@ function checkChangeable(latest: Snapshot, entries: readonly [string, unknown][]
 export function planSetProperties(latest: Snapshot, properties: Readonly<Record<string, string>>): SetPropertiesPlan {
   assertWritable(latest.protocol);
   checkChangeable(latest, Object.entries(properties));
-  const configuration = { ...latest.properties, ...properties };
-  // The keys given; then, on the result, the properties whose validity depends on each other
-  // (not every key: a table may hold delta.* keys from other writers this engine does not know).
   validateProperties(properties, latest.schema);
+  const configuration = { ...latest.properties, ...properties };
   validateProperties(pick(configuration, CROSS_CHECKED), latest.schema);
   const protocol = requiredProtocol(configuration, latest.schema, latest.protocol);
   return {
@@ -79,34 +63,4 @@ export function planSetProperties(latest: Snapshot, properties: Readonly<Record<
     metadata: { ...latest.metadata, configuration },
     ...(protocolsEqual(protocol, latest.protocol) ? {} : { protocol }),
   };
-}
-
-export async function commitSetProperties(
-  latest: Snapshot,
-  plan: SetPropertiesPlan,
-  opts: CommitOptions = {},
-): Promise<SetPropertiesResult> {
-  const actions: Action[] = [...(plan.protocol ? [{ protocol: plan.protocol }] : []), { metaData: plan.metadata }];
-  const outcome = await commitTransaction(
-    latest.engine,
-    latest,
-    {
-      actions,
-      operation: 'SET TBLPROPERTIES',
-      operationParameters: { properties: JSON.stringify(plan.properties) },
-      isBlindAppend: false,
-    },
-    opts,
-  );
-  const postCommit = outcome.skipped ? undefined : await runPostCommitHooks(outcome.snapshot);
-  return { ...outcome, postCommit };
-}
-
-/** Change properties of `latest` in one commit (the protocol upgraded when a property needs it). */
-export async function setTableProperties(
-  latest: Snapshot,
-  properties: Readonly<Record<string, string>>,
-  opts: CommitOptions = {},
-): Promise<SetPropertiesResult> {
-  return commitSetProperties(latest, planSetProperties(latest, properties), opts);
 }
