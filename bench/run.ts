@@ -26,6 +26,7 @@ const BENCHES = [
   'dml-delete',
   'cold-start',
   'ingest-throughput',
+  'cli-startup',
   'scale',
 ] as const;
 /** `s3` on the command line selects every S3 benchmark (they need packages/aws built too). */

@@ -26,12 +26,12 @@ import { build } from 'esbuild';
 import { BUNDLE_DIR, LAMBDA_ENTRIES } from '../infra/handlers.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM_FILE = 'parquet_wasm_bg.wasm';
-const GLUE_FILE = 'parquet_wasm.js';
-const GLUE_FILE_BESIDE = 'parquet_wasm.mjs';
+export const WASM_FILE = 'parquet_wasm_bg.wasm';
+export const GLUE_FILE = 'parquet_wasm.js';
+export const GLUE_FILE_BESIDE = 'parquet_wasm.mjs';
 
 // Names chosen so that no bundled module can declare them at top level.
-const ESM_CJS_BANNER = [
+export const ESM_CJS_BANNER = [
   "import { createRequire as __dsCreateRequire } from 'node:module';",
   "import { fileURLToPath as __dsFileURLToPath } from 'node:url';",
   "import { dirname as __dsDirname } from 'node:path';",
@@ -129,7 +129,7 @@ export async function bundleLambdas(opts: {
  * may be bundled itself: its glue keeps one instance in module state, and a bundled copy could
  * not be replaced after a trap.
  */
-function parquetWasmDir(inputs: string[]): string | undefined {
+export function parquetWasmDir(inputs: string[]): string | undefined {
   const bundled = inputs.filter((p) => /(^|\/)parquet-wasm\/[^/]+\/parquet_wasm\.js$/.test(p));
   if (bundled.length > 0) {
     throw new Error(

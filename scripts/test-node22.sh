@@ -8,6 +8,7 @@ NODE22=(npx -y node@22.23.3)
 "${NODE22[@]}" -e 'if (!process.version.startsWith("v22.")) { console.error(`expected Node 22, got ${process.version}`); process.exit(1); } console.log(`Node ${process.version}`);'
 exec "${NODE22[@]}" node_modules/vitest/vitest.mjs run \
   test/infra/bundles.test.ts \
+  test/infra/cli-bundle.test.ts \
   test/aws/ingest-handler.test.ts \
   test/aws/ingest-deadline.test.ts \
   test/aws/ingest-exactly-once.test.ts \

@@ -182,11 +182,14 @@ describe('scan options', () => {
     expect(out).toHaveLength(2 + 6 + 1);
     expect(out[out.length - 1]).toBe('(6 rows)');
     expect(r.out).toContain('null');
-    // Default limit 20 for the table format.
+    // Default limit 20 for the table format; the count line says how many rows there are.
     const many = await run('scan', path.join(CORPUS, 'delta-golden/basic-with-inserts-overwrite-restore'));
-    expect(lines(many.out).at(-1)).toBe('(20 rows)');
+    expect(lines(many.out)).toHaveLength(2 + 20 + 1);
+    expect(lines(many.out).at(-1)).toBe('(showing 20 of 200 rows; --limit N or --format csv for all)');
     const one = await run('scan', basic, '--limit', '1');
-    expect(lines(one.out).at(-1)).toBe('(1 row)');
+    expect(lines(one.out).at(-1)).toBe('(showing 1 of 6 rows; --limit N or --format csv for all)');
+    const all = await run('scan', basic, '--limit', '6');
+    expect(lines(all.out).at(-1)).toBe('(6 rows)');
   });
 });
 
@@ -197,11 +200,20 @@ describe('history', () => {
     const r = await run('history', path.join(CORPUS, rel));
     expect(r.code).toBe(0);
     const out = lines(r.out);
-    expect(out[0]).toMatch(/^version\s+timestamp\s+operation\s+parameters$/);
-    expect(out).toHaveLength(1 + 14);
-    expect(out.slice(1).map((l) => Number(l.split(/\s+/)[0]))).toEqual(Array.from({ length: 14 }, (_, i) => 13 - i));
-    expect(out[1]).toMatch(/^13\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+DELETE\s+\{"predicate":/);
-    expect(out[14]).toMatch(/^0\s+\S+\s+WRITE\s+\{"mode":"Append","partitionBy":"\[\]"\}$/);
+    expect(out[0]).toMatch(/^version\s+timestamp \(UTC\)\s+operation\s+rows\s+files\s+parameters$/);
+    expect(out[1]).toMatch(/^-+( +-+){5}$/);
+    expect(out).toHaveLength(2 + 14);
+    expect(out.slice(2).map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual(
+      Array.from({ length: 14 }, (_, i) => 13 - i),
+    );
+    // Parameters as key=value (no escaped JSON; empty partitionBy left out), row and file
+    // counts from operationMetrics: DELETE removed 14 rows, rewrote 2 files into 1.
+    expect(out[2]).toMatch(
+      /^ +13 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +DELETE +-14 +\+1 -2 +predicate=\[\(id#\d+L >= 66\)\]$/,
+    );
+    expect(out[15]).toMatch(/^ +0 +\S+ \S+ +WRITE +\+10 +\+1 +mode=Append$/);
+    // Numbers are right-aligned: the version column ends where its header does.
+    expect(out[15]!.indexOf('0 ')).toBe('version'.length - 1);
   });
 
   test('--json: one object per commit with version, timestamp and the commitInfo', async () => {
@@ -225,20 +237,24 @@ describe('describe', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^version\s+15$/m);
     expect(r.out).toMatch(/^protocol\s+reader 3, writer 7$/m);
-    expect(r.out).toMatch(/^reader feat\. deletionVectors$/m);
-    expect(r.out).toMatch(/^writer feat\. deletionVectors$/m);
+    expect(r.out).toMatch(/^features\s+reader: deletionVectors\n\s+writer: deletionVectors$/m);
     expect(r.out).toMatch(/^partitioned\s+part$/m);
-    const files = /^files\s+(\d+) \(/m.exec(r.out);
+    const files = /^files\s+(\d+) files, \d+\.\d KiB$/m.exec(r.out);
     expect(files).not.toBeNull();
     expect(Number(files![1])).toBeGreaterThan(0);
+    expect(r.out).toMatch(/^constraints\s+\(none\)$/m);
     expect(r.out).toContain('delta.enableDeletionVectors = true');
-    expect(r.out).toMatch(/^schema\n {2}part: integer\n {2}col1: integer\n {2}col2: string\n$/m);
+    expect(r.out).toMatch(
+      /^schema\n {2}column +type +nullable\n {2}-+ +-+ +-+\n {2}part +integer +yes\n {2}col1 +integer +yes\n {2}col2 +string +yes\n$/m,
+    );
   });
 
   test('an unpartitioned table says so', async () => {
     const r = await run('describe', path.join(CORPUS, 'delta-rs/simple_table'));
     expect(r.out).toMatch(/^partitioned\s+\(not partitioned\)$/m);
-    expect(r.out).toMatch(/^files\s+5 \(/m);
+    expect(r.out).toMatch(/^files\s+5 files, /m);
+    // Legacy protocols: the features their writer version implies.
+    expect(r.out).toMatch(/^features\s+appendOnly, invariants \(implied by writer version 2\)$/m);
   });
 
   test('--json parses and carries the schema, protocol and files', async () => {
@@ -263,7 +279,7 @@ describe('describe', () => {
       ['col2', 'string', true],
     ]);
     const text = await run('describe', path.join(CORPUS, rel));
-    expect(text.out).toContain(`files        ${info.numFiles} (`);
+    expect(text.out).toContain(`files        ${info.numFiles} files, `);
   });
 
   test('--version describes an older version', async () => {

@@ -71,7 +71,7 @@ describe('leftovers of killed writers on a local table', () => {
     const cli = { out: '', err: '' };
     const code = await main(['vacuum', dir, '--full'], { out: (s) => (cli.out += s), err: (s) => (cli.err += s) });
     expect(code, cli.err).toBe(0);
-    expect(cli.out).toMatch(/discarded 2 unfinished write\(s\) of killed writers/);
+    expect(cli.out).toMatch(/discarded 2 unfinished writes of killed writers/);
     expect(temps(dir)).toEqual(['.ds-tmp-young']);
     expect((await (await DeltaTable.open(dir)).toArrow()).numRows).toBe(2);
   });

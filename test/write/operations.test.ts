@@ -164,7 +164,7 @@ describe('overwrite', () => {
     await expectError(
       () => table.append(rows([1], ['a']), { partitionOverwrite: 'dynamic' }),
       InvalidArgumentError,
-      "need mode 'overwrite'",
+      "need mode: 'overwrite'",
     );
     const plain = newDir();
     await writeDeltaTable(plain, rows([1], ['a']));

@@ -380,8 +380,8 @@ describe('evolution', () => {
     await expectError(
       () => writeDeltaTable(dir, batch({ z: build.int([1]) }), { schemaMode: 'overwrite' }),
       InvalidArgumentError,
-      "schemaMode 'overwrite'",
-      "needs mode 'overwrite'",
+      "schemaMode: 'overwrite'",
+      "needs mode: 'overwrite'",
     );
     expect(commitVersions(dir)).toEqual([0]);
     expect(dataFiles(dir)).toHaveLength(1);

@@ -20,12 +20,115 @@ export type DeltaErrorCode =
   | 'COMMIT_FAILED'
   | 'INTERNAL';
 
+/**
+ * Something a message tells the user to do: pass an option, or run an operation. Messages name
+ * it through a `Say`, so each interface words it its own way: the SDK by its option names
+ * (`schemaMode: 'merge'`), the CLI by its flags and commands (`--schema-mode merge`).
+ */
+export type Advice =
+  | { option: 'schemaMode'; value: 'merge' | 'overwrite' }
+  | { option: 'mode'; value: 'overwrite' }
+  | { option: 'ifNotExists' }
+  | { option: 'enforceRetention'; value: false }
+  | { option: 'retentionHours'; hours: number }
+  | { option: 'replaceWhere' }
+  | { option: 'partitionOverwrite'; value: 'dynamic' }
+  | { option: 'partitionBy'; column?: string }
+  | { option: 'format' }
+  | { option: 'delimiter'; value: string }
+  /** Read the input with a schema: one that `include`s a column, or `widen`s a column's type. */
+  | { option: 'schema'; purpose: 'include' | 'widen'; column?: string }
+  /** Rows per batch of text input: `raise` (columns are fixed from the first batch) or `lower`. */
+  | { option: 'batchRows'; change: 'raise' | 'lower' }
+  /** The outcome of a commit is unknown: how to retry safely (a sentence). */
+  | { option: 'txn' }
+  /** Commit retries ran out of time: raising the deadline (empty where it cannot be raised). */
+  | { option: 'retryDeadline' }
+  /** The most columns an input object may have. */
+  | { option: 'maxColumns' }
+  /** Declaring a text input's encoding (one of the non-UTF-8 ones it can convert). */
+  | { option: 'encoding' }
+  | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
+  | { operation: 'unsetProperties'; keys: readonly string[] }
+  | { operation: 'addConstraint'; name: string; expression: string }
+  | { operation: 'dropConstraint'; name: string };
+
+/** Words for an Advice in one interface. */
+export type Say = (advice: Advice) => string;
+
+const quoted = (v: string) =>
+  `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t').replace(/\n/g, '\\n')}'`;
+
+function sdkOperation(a: Extract<Advice, { operation: string }>): string {
+  switch (a.operation) {
+    case 'setProperties':
+      return `setProperties({ ${Object.entries(a.properties)
+        .map(([k, v]) => `${quoted(k)}: ${quoted(v)}`)
+        .join(', ')} })`;
+    case 'unsetProperties':
+      return `unsetProperties([${a.keys.map(quoted).join(', ')}])`;
+    case 'addConstraint':
+      return `addConstraint(${quoted(a.name)}, ${quoted(a.expression)})`;
+    case 'dropConstraint':
+      return `dropConstraint(${quoted(a.name)})`;
+  }
+}
+
+/** The SDK's words: option names and method calls. */
+export const sdkWords: Say = (a) => {
+  if ('operation' in a) return sdkOperation(a);
+  switch (a.option) {
+    case 'schemaMode':
+    case 'mode':
+    case 'partitionOverwrite':
+      return `${a.option}: ${quoted(a.value)}`;
+    case 'enforceRetention':
+      return 'enforceRetention: false';
+    case 'retentionHours':
+      return `retentionHours: ${a.hours}`;
+    case 'ifNotExists':
+      return 'ifNotExists: true';
+    case 'replaceWhere':
+      return 'replaceWhere';
+    case 'partitionBy':
+      return a.column ? `partitionBy: [{ name: ${quoted(a.column)}, type }]` : 'partitionBy';
+    case 'format':
+      return "the format option ('parquet', 'csv' or 'ndjson')";
+    case 'delimiter':
+      return `csv: { delimiter: ${quoted(a.value)} }`;
+    case 'schema':
+      return a.purpose === 'include'
+        ? 'pass a schema that includes it'
+        : `pass a schema that gives column "${a.column ?? ''}" a wider type (e.g. string)`;
+    case 'batchRows':
+      return a.change === 'raise' ? 'raise batchRows' : 'use a smaller batchRows';
+    case 'txn':
+      return 'Read the table before retrying, or retry with txn.';
+    case 'retryDeadline':
+      return ' or raise the retry deadline (retry: { deadlineMs })';
+    case 'maxColumns':
+      return 'maxColumns';
+    case 'encoding':
+      return `encoding: 'latin1' or 'windows-1252'`;
+  }
+};
+
+/** A message: text, or text with advice worded by the interface that shows it. */
+export type Message = string | ((say: Say) => string);
+
 export class DeltaError extends Error {
   readonly code: DeltaErrorCode;
-  constructor(code: DeltaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  private readonly wording?: (say: Say) => string;
+  constructor(code: DeltaErrorCode, message: Message, options?: { cause?: unknown }) {
+    super(typeof message === 'string' ? message : message(sdkWords), options);
     this.code = code;
     this.name = new.target.name;
+    if (typeof message !== 'string') this.wording = message;
+  }
+
+  /** The message with its advice in the words of `say` (`message` has the SDK's). */
+  messageIn(say: Say): string {
+    return this.wording ? this.wording(say) : this.message;
   }
 }
 
@@ -52,7 +155,7 @@ export class PreconditionFailedError extends DeltaError {
 
 /** Any other storage failure (permissions, I/O, network) after retries. */
 export class StorageError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('STORAGE', message, options);
   }
 }
@@ -75,7 +178,7 @@ export class TableNotFoundError extends DeltaError {
 export class UnsupportedFeatureError extends DeltaError {
   constructor(
     readonly feature: string,
-    message: string,
+    message: Message,
   ) {
     super('UNSUPPORTED_FEATURE', message);
   }
@@ -83,7 +186,7 @@ export class UnsupportedFeatureError extends DeltaError {
 
 /** The log is inconsistent: a gap in versions, an unparsable action, a missing checkpoint part. */
 export class CorruptLogError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('CORRUPT_LOG', message, options);
   }
 }
@@ -101,7 +204,7 @@ export class ParquetEngineError extends DeltaError {
 
 /** A data file or deletion vector could not be read as the log describes it. */
 export class CorruptDataError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('CORRUPT_DATA', message, options);
   }
 }
@@ -123,28 +226,28 @@ export class CorruptDataFileError extends CorruptDataError {
 
 /** Time travel asked for a version or timestamp the log cannot reconstruct. */
 export class VersionNotFoundError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('VERSION_NOT_FOUND', message);
   }
 }
 
 /** The caller passed an option or value that cannot work. */
 export class InvalidArgumentError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('INVALID_ARGUMENT', message);
   }
 }
 
 /** A filter or SQL-like expression could not be parsed, typed or evaluated. */
 export class ExpressionError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('EXPRESSION', message);
   }
 }
 
 /** Data does not fit the table schema. */
 export class SchemaMismatchError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('SCHEMA_MISMATCH', message);
   }
 }
@@ -179,14 +282,14 @@ export class ConcurrentTransactionError extends CommitConflictError {}
 
 /** A commit could not be made (deadline exhausted, storage failure while committing). */
 export class CommitFailedError extends DeltaError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: Message, options?: { cause?: unknown }) {
     super('COMMIT_FAILED', message, options);
   }
 }
 
 /** The table's protocol or properties forbid this write (appendOnly, unknown writer feature...). */
 export class WriteNotAllowedError extends DeltaError {
-  constructor(message: string) {
+  constructor(message: Message) {
     super('INVALID_ARGUMENT', message);
   }
 }
@@ -195,7 +298,7 @@ export class WriteNotAllowedError extends DeltaError {
 export class ConstraintViolationError extends DeltaError {
   constructor(
     readonly constraint: string,
-    message: string,
+    message: Message,
   ) {
     super('SCHEMA_MISMATCH', message);
   }
@@ -209,7 +312,7 @@ export class ConstraintViolationError extends DeltaError {
 export class CommitOutcomeUnknownError extends DeltaError {
   constructor(
     readonly version: number,
-    message: string,
+    message: Message,
     options?: { cause?: unknown },
   ) {
     super('COMMIT_FAILED', message, options);
@@ -224,7 +327,7 @@ export class RetentionTooShortError extends DeltaError {
   constructor(
     readonly retentionMs: number,
     readonly minimumMs: number,
-    message: string,
+    message: Message,
   ) {
     super('INVALID_ARGUMENT', message);
   }
@@ -249,7 +352,7 @@ export class MissingDataFileError extends CorruptDataError {
 export class InputFormatError extends DeltaError {
   constructor(
     readonly key: string,
-    message: string,
+    message: Message,
     readonly line?: number,
     readonly column?: string,
     options?: { cause?: unknown },

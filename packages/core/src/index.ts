@@ -27,6 +27,13 @@ export type { WriteOptions, WriteResult, WriteMetrics, WriteMode } from './ops/w
 export type { CreateTableOptions } from './ops/create/index.js';
 export type { RestoreOptions, RestoreResult, RestoreMetrics } from './ops/restore/index.js';
 export type { ConvertOptions, ConvertResult, PartitionColumn } from './ops/convert/index.js';
+export type { SetPropertiesResult, UnsetPropertiesOptions, UnsetPropertiesResult } from './ops/properties/index.js';
+export type {
+  AddConstraintOptions,
+  ConstraintCheck,
+  ConstraintResult,
+  DropConstraintOptions,
+} from './ops/constraints/index.js';
 export type { VacuumFile, VacuumMode, VacuumOptions, VacuumProgress, VacuumResult } from './ops/vacuum/index.js';
 export type { CommitOptions, IsolationLevel, PostCommitResult, RetryPolicy } from './transaction/index.js';
 export type { CheckpointWriteResult } from './log/checkpoint-write.js';

@@ -4,10 +4,20 @@
  * Text input is parsed to the table's types when the table exists (else types are inferred);
  * foreign Parquet types are converted to Delta's or refused with the column named.
  */
-import { InvalidArgumentError, writeDeltaTable, type SchemaMode, type WriteMode } from '@delta-serverless/core';
+import {
+  InvalidArgumentError,
+  storeForUri,
+  writeDeltaTable,
+  type WriteResult,
+  type SchemaMode,
+  type WriteMode,
+} from '@delta-serverless/core';
 import { parsePositiveCount, type InputFormat } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { readInputFiles, tableArrowSchema } from './input-files.js';
+import { inputSize, readInputFiles, tableArrowSchema } from './input-files.js';
+import { meteredStore } from './metered-store.js';
+import { appendProgress } from '../output/append-progress.js';
+import { counted, formatBytes } from '../output/format.js';
 
 export interface AppendCommandOptions extends CommonOptions {
   mode?: string;
@@ -43,6 +53,7 @@ export async function appendCommand(
   files: string[],
   opts: AppendCommandOptions,
   out: (s: string) => void,
+  tty = false,
 ): Promise<void> {
   if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
   const mode = (opts.mode ?? 'append') as WriteMode;
@@ -58,6 +69,7 @@ export async function appendCommand(
   const open = openOptions(opts);
   // The table's types are the target of text parsing (an overwrite of the schema infers instead).
   const schema = schemaMode === 'overwrite' ? undefined : await tableArrowSchema(uri, open);
+  const progress = appendProgress(out, tty, tty ? await inputSize(files, open) : undefined);
   const input = readInputFiles(files, open, {
     format: opts.format as InputFormat | undefined,
     delimiter: opts.delimiter,
@@ -65,21 +77,32 @@ export async function appendCommand(
     encoding: opts.encoding,
     maxColumns: opts.maxColumns !== undefined ? parsePositiveCount(opts.maxColumns, '--max-columns') : undefined,
     schema,
+    meter: tty ? progress : undefined,
   });
-  const result = await writeDeltaTable(uri, input, {
-    ...open,
-    mode,
-    schemaMode,
-    partitionBy: opts.partitionBy ? opts.partitionBy.split(',').map((s) => s.trim()) : undefined,
-    replaceWhere: opts.replaceWhere,
-    partitionOverwrite: opts.partitionOverwrite === 'dynamic' ? 'dynamic' : undefined,
-    properties: parseProperties(opts.property),
+  const store = meteredStore(storeForUri(uri, open.storageOptions), {
+    written: (path) => {
+      if (!path.startsWith('_delta_log/')) progress.fileWritten();
+    },
   });
+  let result: WriteResult;
+  try {
+    result = await writeDeltaTable(store, input, {
+      ...open,
+      mode,
+      schemaMode,
+      partitionBy: opts.partitionBy ? opts.partitionBy.split(',').map((s) => s.trim()) : undefined,
+      replaceWhere: opts.replaceWhere,
+      partitionOverwrite: opts.partitionOverwrite === 'dynamic' ? 'dynamic' : undefined,
+      properties: parseProperties(opts.property),
+    });
+  } finally {
+    progress.stop();
+  }
   const m = result.metrics;
   out(
-    `${result.created ? 'created' : 'committed'} version ${result.version}: ${m.numOutputRows} rows in ${m.numFiles} file(s), ${m.numOutputBytes} bytes` +
-      (m.numRemovedFiles ? `; removed ${m.numRemovedFiles} file(s)` : '') +
-      (result.conflictsRetried ? `; ${result.conflictsRetried} concurrent commit(s) retried` : '') +
+    `${result.created ? 'created' : 'committed'} version ${result.version}: ${counted(m.numOutputRows, 'row')} in ${counted(m.numFiles, 'file')}, ${formatBytes(m.numOutputBytes)}` +
+      (m.numRemovedFiles ? `; removed ${counted(m.numRemovedFiles, 'file')}` : '') +
+      (result.conflictsRetried ? `; ${counted(result.conflictsRetried, 'concurrent commit')} retried` : '') +
       '\n',
   );
   if (result.postCommit?.manifestError) out(`warning: ${result.postCommit.manifestError.message}\n`);

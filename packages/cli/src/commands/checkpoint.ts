@@ -2,14 +2,14 @@
 import { DeltaTable } from '@delta-serverless/core';
 import { cleanupExpiredLogs } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { formatBytes } from './progress.js';
+import { counted, formatBytes } from '../output/format.js';
 
 export async function checkpointCommand(uri: string, opts: CommonOptions, out: (s: string) => void): Promise<void> {
   const table = await DeltaTable.open(uri, openOptions(opts));
   const r = await table.checkpoint();
   out(
-    `checkpoint of version ${r.version} written: ${r.path} (${r.size} actions, ${formatBytes(r.sizeInBytes)}; ` +
-      `${r.numOfAddFiles} file(s), ${r.numOfRemoveFiles} tombstone(s))` +
+    `checkpoint of version ${r.version} written: ${r.path} (${counted(r.size, 'action')}, ${formatBytes(r.sizeInBytes)}; ` +
+      `${counted(r.numOfAddFiles, 'file')}, ${counted(r.numOfRemoveFiles, 'tombstone')})` +
       `${r.lastCheckpointUpdated ? '' : '; _last_checkpoint already names a newer checkpoint'}\n`,
   );
 }
@@ -36,7 +36,7 @@ export async function cleanupLogsCommand(
   }
   if (opts.dryRun) for (const p of r.deleted) out(`  ${p}\n`);
   out(
-    `${opts.dryRun ? 'would delete' : 'deleted'} ${r.deleted.length} expired log file(s) older than ${cutoff}; ` +
+    `${opts.dryRun ? 'would delete' : 'deleted'} ${counted(r.deleted.length, 'expired log file')} older than ${cutoff}; ` +
       `the log now starts at the checkpoint of version ${r.checkpointVersion}\n`,
   );
 }

@@ -11,6 +11,7 @@ import {
   type DataType,
   type PartitionColumn,
 } from '@delta-serverless/core';
+import { counted } from '../output/format.js';
 import { parseProperties } from './append.js';
 import { openOptions, type CommonOptions } from './common.js';
 
@@ -70,5 +71,7 @@ export async function convertCommand(
     name: opts.name,
   });
   const parts = result.partitionColumns.length ? `, partitioned by ${result.partitionColumns.join(', ')}` : '';
-  out(`converted ${result.numFiles} file(s), ${result.numRecords} rows${parts}: created version ${result.version}\n`);
+  out(
+    `converted ${counted(result.numFiles, 'file')}, ${counted(result.numRecords, 'row')}${parts}: created version ${result.version}\n`,
+  );
 }

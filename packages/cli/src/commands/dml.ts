@@ -12,7 +12,8 @@ import {
 } from '@delta-serverless/core';
 import { parseSetClause } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { createProgress, formatBytes, type Progress } from './progress.js';
+import { counted, formatBytes } from '../output/format.js';
+import { createProgress, type Progress } from '../output/progress.js';
 
 export interface DeleteCommandOptions extends CommonOptions {
   where?: string;
@@ -43,7 +44,7 @@ export function formatDmlSummary(op: 'DELETE' | 'UPDATE', uri: string, r: Delete
     `  rows ${verb}: ${rows}, copied: ${m.numCopiedRows}`,
     `  files removed: ${m.numRemovedFiles} (${formatBytes(m.numRemovedBytes)}), added: ${m.numAddedFiles} (${formatBytes(m.numAddedBytes)})`,
     `  deletion vectors written: ${m.numDeletionVectorsAdded + m.numDeletionVectorsUpdated} ` +
-      `(${m.numDeletionVectorsUpdated} merged with existing ones; ${m.numDeletionVectorFiles} file(s), ${formatBytes(m.deletionVectorBytes)}), ` +
+      `(${m.numDeletionVectorsUpdated} merged with existing ones; ${counted(m.numDeletionVectorFiles, 'file')}, ${formatBytes(m.deletionVectorBytes)}), ` +
       `removed: ${m.numDeletionVectorsRemoved}`,
     `  change data files: ${m.numAddedChangeFiles} (${formatBytes(m.changeFileBytes)})`,
     `  files scanned: ${m.numScannedFiles} of ${m.numFilesBeforeSkipping} (${m.numFilesBeforeSkipping - m.numFilesAfterSkipping} skipped by partition values and statistics), ` +

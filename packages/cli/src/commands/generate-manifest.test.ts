@@ -31,7 +31,7 @@ describe('generate-manifest', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^wrote 2 manifest\(s\) listing 2 file\(s\) of version 0 under file:\/\/\/.*\/_symlink_format_manifest\/\n$/,
+      /^wrote 2 manifests listing 2 files of version 0 under file:\/\/\/.*\/_symlink_format_manifest\/\n$/,
     );
     const a = fs.readFileSync(path.join(dir, '_symlink_format_manifest', 'p=a', 'manifest'), 'utf8');
     expect(a).toMatch(/^file:\/\/\/.*\/p=a\/part-[^\n]+\.parquet\n$/);

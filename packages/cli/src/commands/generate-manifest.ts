@@ -1,5 +1,6 @@
 /** `generate-manifest <table>`: Delta's GENERATE symlink_format_manifest. */
 import { DeltaTable, generateSymlinkManifest, MANIFEST_DIR } from '@delta-serverless/core';
+import { counted } from '../output/format.js';
 import { openOptions, type CommonOptions } from './common.js';
 
 export async function generateManifestCommand(
@@ -10,8 +11,8 @@ export async function generateManifestCommand(
   const table = await DeltaTable.open(uri, openOptions(opts));
   const r = await generateSymlinkManifest(table);
   out(
-    `wrote ${r.written} manifest(s) listing ${r.files} file(s) of version ${table.version} under ` +
+    `wrote ${counted(r.written, 'manifest')} listing ${counted(r.files, 'file')} of version ${table.version} under ` +
       `${table.uri}/${MANIFEST_DIR}/` +
-      `${r.deleted > 0 ? `; deleted ${r.deleted} manifest(s) of partitions that no longer exist` : ''}\n`,
+      `${r.deleted > 0 ? `; deleted ${counted(r.deleted, 'manifest')} of partitions that no longer exist` : ''}\n`,
   );
 }

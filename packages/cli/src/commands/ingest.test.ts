@@ -109,7 +109,7 @@ describe('convert', () => {
     }
     const r = await run('convert', dir, '--partition-by', 'k:long');
     expect(r.err).toBe('');
-    expect(r.out).toBe('converted 2 file(s), 4 rows, partitioned by k: created version 0\n');
+    expect(r.out).toBe('converted 2 files, 4 rows, partitioned by k: created version 0\n');
     const t = await DeltaTable.open(dir);
     expect(t.snapshot.schema.fields.map((f) => `${f.name}:${f.type.type}`)).toEqual(['id:integer', 'k:long']);
     expect((await t.toArrow({ filter: 'k = 2' })).numRows).toBe(2);

@@ -17,6 +17,7 @@ import {
 } from '@delta-serverless/core';
 import { readInputObject, uriScheme, type InputFormat, type ReadInputOptions } from '@delta-serverless/core/internal';
 import type * as arrow from 'apache-arrow';
+import { meteredStore } from './metered-store.js';
 
 export interface InputFileOptions {
   format?: InputFormat;
@@ -28,6 +29,8 @@ export interface InputFileOptions {
   /** Most columns an input file may have (default 10,000). */
   maxColumns?: number;
   schema?: arrow.Schema;
+  /** Told the bytes read from the files and the rows decoded (progress). */
+  meter?: { read(bytes: number): void; rows(n: number): void };
 }
 
 /** A file argument as a store plus the key of the file in it. */
@@ -69,7 +72,29 @@ export async function* readInputFiles(
   };
   for (const file of files) {
     const { store, key } = locateFile(file, open);
-    yield* readInputObject(store, key, read);
+    const meter = opts.meter;
+    if (!meter) {
+      yield* readInputObject(store, key, read);
+      continue;
+    }
+    for await (const batch of readInputObject(meteredStore(store, meter), key, read)) {
+      meter.rows(batch.numRows);
+      yield batch;
+    }
+  }
+}
+
+/** The files' total size in bytes (one HEAD per file), or undefined when one cannot be read. */
+export async function inputSize(files: readonly string[], open: OpenOptions): Promise<number | undefined> {
+  try {
+    let total = 0;
+    for (const file of files) {
+      const { store, key } = locateFile(file, open);
+      total += (await store.head(key)).size;
+    }
+    return total;
+  } catch {
+    return undefined; // the read reports the missing file with its own error
   }
 }
 

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { main } from '../program.js';
 import { parseRetainHours } from './vacuum.js';
-import { createProgress, formatBytes } from './progress.js';
+import { formatBytes } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -48,7 +49,7 @@ describe('vacuum command', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('VACUUM lite of');
     expect(r.out).toContain('retention 168h');
-    expect(r.out).toMatch(/deleted 0 file\(s\)/);
+    expect(r.out).toMatch(/deleted 0 files/);
     expect(fs.existsSync(path.join(dir, oldFile))).toBe(true);
   });
 
@@ -68,7 +69,7 @@ describe('vacuum command', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('(dry run)');
     expect(r.out).toContain(`  ${oldFile}  `);
-    expect(r.out).toMatch(/would delete 1 file\(s\)/);
+    expect(r.out).toMatch(/would delete 1 file /);
     expect(fs.existsSync(path.join(dir, oldFile))).toBe(true);
     expect(await operations(dir)).toEqual(['WRITE', 'WRITE']);
   });
@@ -80,7 +81,7 @@ describe('vacuum command', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('deleting: started (1 to do)\n');
     expect(r.out).toContain('deleting: done (1/1)\n');
-    expect(r.out).toContain(`deleted 1 file(s), ${formatBytes(size)} (${size} bytes) in 1 directory`);
+    expect(r.out).toContain(`deleted 1 file (${formatBytes(size)}) in 1 directory`);
     expect(r.out).toContain('VACUUM START 2, VACUUM END 3');
     expect(fs.existsSync(path.join(dir, oldFile))).toBe(false);
     expect(await operations(dir)).toEqual(['WRITE', 'WRITE', 'VACUUM START', 'VACUUM END']);
@@ -100,7 +101,7 @@ describe('vacuum command', () => {
     expect(r.out).toContain('listing: started');
     expect(fs.existsSync(path.join(dir, 'orphan-old.parquet'))).toBe(false);
     expect(fs.existsSync(path.join(dir, 'orphan-young.parquet'))).toBe(true);
-    expect(r.out).toMatch(/deleted 1 file\(s\)/); // the tombstone is seconds old: kept
+    expect(r.out).toMatch(/deleted 1 file /); // the tombstone is seconds old: kept
   });
 
   test('rejects a malformed --retain', async () => {
@@ -125,7 +126,7 @@ describe('checkpoint and cleanup-logs commands', () => {
     const r = await run('checkpoint', dir);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^checkpoint of version 1 written: _delta_log\/00000000000000000001\.checkpoint\.parquet/);
-    expect(r.out).toContain('1 file(s), 1 tombstone(s)');
+    expect(r.out).toContain('1 file, 1 tombstone)');
     expect(fs.existsSync(path.join(dir, '_delta_log', '00000000000000000001.checkpoint.parquet'))).toBe(true);
   });
 
@@ -141,11 +142,11 @@ describe('checkpoint and cleanup-logs commands', () => {
     await writeDeltaTable(dir, ids([4]));
     const dry = await run('cleanup-logs', dir, '--dry-run');
     expect(dry.out).toContain('  _delta_log/00000000000000000000.json\n');
-    expect(dry.out).toContain('would delete 1 expired log file(s)');
+    expect(dry.out).toContain('would delete 1 expired log file older');
     expect(fs.existsSync(path.join(log, '00000000000000000000.json'))).toBe(true);
     const r = await run('cleanup-logs', dir);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('deleted 1 expired log file(s)');
+    expect(r.out).toContain('deleted 1 expired log file older');
     expect(r.out).toContain('checkpoint of version 1');
     expect(fs.existsSync(path.join(log, '00000000000000000000.json'))).toBe(false);
     expect((await run('scan', dir, '--format', 'ndjson')).out.split('\n').filter(Boolean).sort()).toEqual([

@@ -2,7 +2,8 @@
 import { DeltaTable, InvalidArgumentError, type OptimizeResult } from '@delta-serverless/core';
 import { parsePositiveCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { createProgress, formatBytes } from './progress.js';
+import { counted, formatBytes, formatCount } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 export interface OptimizeCommandOptions extends CommonOptions {
   where?: string;
@@ -63,7 +64,7 @@ export function formatSummary(uri: string, r: OptimizeResult): string {
   if (r.noop) {
     return (
       `OPTIMIZE of ${uri}: nothing to do at version ${r.version} ` +
-      `(${m.totalConsideredFiles} file(s) considered, ${m.totalFilesSkipped} already large enough or alone in their partition)\n`
+      `(${counted(m.totalConsideredFiles, 'file')} considered, ${formatCount(m.totalFilesSkipped)} already large enough or alone in their partition)\n`
     );
   }
   const lines = [

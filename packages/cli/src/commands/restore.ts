@@ -2,6 +2,7 @@
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
 import { parseTimestamp, parseVersion } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
+import { counted, formatBytes, formatCount } from '../output/format.js';
 
 export interface RestoreCommandOptions extends CommonOptions {
   version?: string;
@@ -23,8 +24,8 @@ export async function restoreCommand(
   );
   const m = r.metrics;
   out(
-    `restored to version ${r.restoredVersion} as version ${r.version}: ${m.numRestoredFiles} file(s) restored (${m.restoredFilesSize} bytes), ` +
-      `${m.numRemovedFiles} removed (${m.removedFilesSize} bytes); table now has ${m.numOfFilesAfterRestore} file(s), ${m.tableSizeAfterRestore} bytes\n`,
+    `restored to version ${r.restoredVersion} as version ${r.version}: ${counted(m.numRestoredFiles, 'file')} restored (${formatBytes(m.restoredFilesSize)}), ` +
+      `${formatCount(m.numRemovedFiles)} removed (${formatBytes(m.removedFilesSize)}); the table now has ${counted(m.numOfFilesAfterRestore, 'file')}, ${formatBytes(m.tableSizeAfterRestore)}\n`,
   );
   if (r.postCommit?.manifestError) out(`warning: ${r.postCommit.manifestError.message}\n`);
 }

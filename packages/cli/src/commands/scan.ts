@@ -42,11 +42,23 @@ export async function scanCommand(
     fields: arrowSchema.fields.map((f) => snapshot.schema.fields.find((x) => x.name === f.name)!),
   };
   const writer = rowWriter(opts.format, schema, out, limit);
+  // The table says how many rows matched when it shows fewer: the scan goes on counting, for
+  // a few seconds at most (then it says "at least").
+  const counting = opts.format === 'table';
+  const deadline = Date.now() + COUNT_FOR_MS;
   let seen = 0;
+  let exact = true;
   for await (const batch of scan) {
-    writer.write(batch);
+    if (seen < limit) writer.write(batch);
     seen += batch.numRows;
-    if (seen >= limit || closed()) break;
+    if (closed()) return; // the reader is gone (\`| head\`): nothing more to say
+    if (seen >= limit && (!counting || Date.now() > deadline)) {
+      exact = false;
+      break;
+    }
   }
-  writer.end();
+  writer.end({ rows: seen, exact });
 }
+
+/** How long the table view keeps counting matching rows past the ones it shows. */
+const COUNT_FOR_MS = 3000;

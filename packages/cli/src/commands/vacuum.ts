@@ -2,7 +2,8 @@
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
 import { vacuum } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { createProgress, formatBytes } from './progress.js';
+import { counted, formatBytes } from '../output/format.js';
+import { createProgress } from '../output/progress.js';
 
 export interface VacuumCommandOptions extends CommonOptions {
   retain?: string;
@@ -51,19 +52,17 @@ export async function vacuumCommand(
       `retention ${hours}h, files removed before ${new Date(r.cutoffTimestamp).toISOString()} are eligible\n`,
   );
   const leftovers = r.numIncompleteWrites
-    ? `; ${r.dryRun ? 'would discard' : 'discarded'} ${r.numIncompleteWrites} unfinished write(s) of killed writers (temp files, multipart uploads)`
+    ? `; ${r.dryRun ? 'would discard' : 'discarded'} ${counted(r.numIncompleteWrites, 'unfinished write')} of killed writers (temp files, multipart uploads)`
     : '';
   if (r.dryRun) {
     for (const f of r.filesDeleted) out(`  ${f.path}  ${formatBytes(f.size)}\n`);
     if (r.filesDeletedTruncated) out(`  ... and ${r.numFilesDeleted - r.filesDeleted.length} more\n`);
     for (const w of r.incompleteWrites) out(`  ${w.path}  ${formatBytes(w.size)} (unfinished write)\n`);
-    out(
-      `would delete ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes)${leftovers}\n`,
-    );
+    out(`would delete ${counted(r.numFilesDeleted, 'file')} (${formatBytes(r.bytesDeleted)})${leftovers}\n`);
     return;
   }
   out(
-    `deleted ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes) ` +
+    `deleted ${counted(r.numFilesDeleted, 'file')} (${formatBytes(r.bytesDeleted)}) ` +
       `in ${r.numDirectoriesScanned ?? 0} director${r.numDirectoriesScanned === 1 ? 'y' : 'ies'}; ` +
       `commits: VACUUM START ${r.startVersion}, VACUUM END ${r.endVersion}${leftovers}\n`,
   );

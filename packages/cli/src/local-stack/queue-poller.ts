@@ -27,8 +27,12 @@ export interface QueuePollerOptions {
 export interface QueuePoller {
   /** Invocations in flight right now. */
   readonly busy: number;
-  /** Resolves once polling has stopped and in-flight invocations have finished. */
-  stop(): Promise<void>;
+  /**
+   * Stops polling at once (a waiting receive is aborted) and resolves when in-flight
+   * invocations have finished, or after `graceMs` if given: messages of an invocation cut short
+   * stay on the queue and come back after their visibility timeout, as on Lambda.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
@@ -55,6 +59,7 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
 export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
   let running = true;
   let busy = 0;
+  const abort = new AbortController();
   const loop = async (): Promise<void> => {
     while (running) {
       let messages: Message[];
@@ -66,6 +71,7 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['All'],
           }),
+          { abortSignal: abort.signal },
         );
         messages = out.Messages ?? [];
       } catch (err) {
@@ -105,9 +111,12 @@ export function startQueuePoller(opts: QueuePollerOptions): QueuePoller {
     get busy() {
       return busy;
     },
-    stop: async () => {
+    stop: async (graceMs) => {
       running = false;
-      await Promise.all(loops);
+      abort.abort();
+      const all = Promise.all(loops);
+      if (graceMs === undefined) return void (await all);
+      await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
     },
   };
 }

@@ -10,6 +10,8 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createLockTable, createClients, resolveAwsConfig } from '@delta-serverless/aws';
 import { startEmulators, type Emulators, type S3NotificationRecord } from './emulators/index.js';
+import { counted } from '../output/format.js';
+import { lockDataDir } from './data-dir.js';
 import { startQueuePoller, type QueuePoller, type SqsHandler } from './queue-poller.js';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'localsecret' } as const;
@@ -28,6 +30,15 @@ export interface LocalStackOptions {
   maxReceiveCount?: number;
   /** Log lines of the stack (invocations, notifications). */
   log?: (line: string) => void;
+  /**
+   * Keep objects, queued messages and DynamoDB items in this directory across restarts
+   * (default: in memory). One stack at a time per directory.
+   */
+  dataDir?: string;
+  /** S3 + SQS port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** DynamoDB port on 127.0.0.1 (default: a free one). */
+  dynamoPort?: number;
 }
 
 /** Endpoints and names of a running stack, and the environment that points the AWS SDK at it. */
@@ -53,7 +64,13 @@ export interface LocalStack {
   deadLetters(): Promise<number>;
   /** The body of the last notification sent for `key` (to deliver it again, as SQS may). */
   lastNotification(key: string): string | undefined;
-  stop(): Promise<void>;
+  /** Objects and queued messages found in the data directory at start. */
+  restored: { objects: number; messages: number };
+  /**
+   * Stops the pollers and the schedule and closes the emulators. Invocations in flight are
+   * waited for, or for `graceMs` at most (their messages come back after a restart).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 async function queueCounts(sqs: SQSClient, url: string): Promise<number> {
@@ -74,10 +91,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const lockTable = options.lockTable ?? 'delta_log';
   const log = options.log ?? (() => undefined);
   const notifications = new Notifications(bucket, landingPrefix, log);
-  const emulators = await startEmulators({
-    region: LOCAL_REGION,
-    onObjectCreated: (record) => notifications.onObjectCreated(record),
-  });
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => undefined;
+  let emulators: Emulators;
+  try {
+    emulators = await startEmulators({
+      region: LOCAL_REGION,
+      dataDir: options.dataDir,
+      port: options.port,
+      dynamoPort: options.dynamoPort,
+      onObjectCreated: (record) => notifications.onObjectCreated(record),
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
     AWS_ENDPOINT_URL_SQS: emulators.sqsEndpoint,
@@ -95,18 +122,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const queues = await createQueues(sqs, options.queueName ?? 'delta-ingest', options);
     await createLockTable(await clientsFor(env).dynamo(), lockTable);
+    const restored = { objects: emulators.objectsLoaded, messages: emulators.restoreQueues() };
     notifications.deliver = async (record) => {
       const body = JSON.stringify({ Records: [record] });
       notifications.sent.set(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), body);
       await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
     };
     return new RunningStack(
-      { bucket, landingPrefix, lockTable, emulators, env, s3, sqs, ...queues },
+      { bucket, landingPrefix, lockTable, emulators, env, s3, sqs, ...queues, restored, unlock },
       notifications,
       log,
     );
   } catch (err) {
     await emulators.stop();
+    unlock();
     throw err;
   }
 }
@@ -174,8 +203,8 @@ class Notifications {
 
 type StackParts = Pick<
   LocalStack,
-  'bucket' | 'landingPrefix' | 'lockTable' | 'emulators' | 'env' | 's3' | 'sqs' | 'queueUrl' | 'dlqUrl'
-> & { queueArn: string };
+  'bucket' | 'landingPrefix' | 'lockTable' | 'emulators' | 'env' | 's3' | 'sqs' | 'queueUrl' | 'dlqUrl' | 'restored'
+> & { queueArn: string; unlock: () => void };
 
 class RunningStack implements LocalStack {
   readonly bucket: string;
@@ -188,7 +217,9 @@ class RunningStack implements LocalStack {
   readonly env: Record<string, string>;
   readonly s3: S3Client;
   readonly sqs: SQSClient;
+  readonly restored: { objects: number; messages: number };
   private readonly queueArn: string;
+  private readonly unlock: () => void;
   private readonly pollers: QueuePoller[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly scheduled = new Set<Promise<unknown>>();
@@ -208,6 +239,8 @@ class RunningStack implements LocalStack {
     this.s3 = parts.s3;
     this.sqs = parts.sqs;
     this.queueArn = parts.queueArn;
+    this.restored = parts.restored;
+    this.unlock = parts.unlock;
   }
 
   startIngest(handler: SqsHandler, opts: { batchSize?: number; concurrency?: number } = {}): void {
@@ -223,8 +256,8 @@ class RunningStack implements LocalStack {
         onInvocation: (i) =>
           log(
             i.error
-              ? `ingest: ${i.records} records, handler failed: ${i.error instanceof Error ? i.error.message : String(i.error)}`
-              : `ingest: ${i.records} records, ${i.failed} failed (${i.ms} ms)`,
+              ? `ingest: ${counted(i.records, 'record')}, handler failed: ${i.error instanceof Error ? i.error.message : String(i.error)}`
+              : `ingest: ${counted(i.records, 'record')}, ${i.failed} failed (${i.ms} ms)`,
           ),
       }),
     );
@@ -270,11 +303,14 @@ class RunningStack implements LocalStack {
     return this.notifications.sent.get(key);
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs?: number): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    await Promise.all([...this.pollers.map((p) => p.stop()), ...this.scheduled]);
+    const running = Promise.all([...this.pollers.map((p) => p.stop(graceMs)), ...this.scheduled]);
+    if (graceMs === undefined) await running;
+    else await Promise.race([running, new Promise((r) => setTimeout(r, graceMs).unref())]);
     this.s3.destroy();
     this.sqs.destroy();
     await this.emulators.stop();
+    this.unlock();
   }
 }

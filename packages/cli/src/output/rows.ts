@@ -1,18 +1,35 @@
 /**
  * Row output for `scan`: ndjson (the corpus value encoding, one object per row), csv and a
- * human table. Rows are encoded per batch so output streams with the scan.
+ * human table. Rows are encoded per batch so output streams with the scan; the table buffers
+ * the rows it shows (bounded by the limit) to align them.
  */
-import { batchToObjects, type StructType } from '@delta-serverless/core';
+import { batchToObjects, type DataType, type StructType } from '@delta-serverless/core';
 import type * as arrow from 'apache-arrow';
+import { formatCount } from './format.js';
+import { BOX, renderTable } from './table.js';
 
 export type RowFormat = 'table' | 'ndjson' | 'csv';
 
+/** How many rows the scan matched: exact, or at least this many when counting stopped early. */
+export interface MatchCount {
+  rows: number;
+  exact: boolean;
+}
+
 export interface RowWriter {
   write(batch: arrow.RecordBatch): void;
-  end(): void;
+  /** `matched`: rows the scan matched in all (the table says when it showed fewer). */
+  end(matched?: MatchCount): void;
 }
 
 type Out = (text: string) => void;
+
+const NUMERIC = new Set(['byte', 'short', 'integer', 'long', 'float', 'double', 'decimal']);
+
+/** Numbers are right-aligned in the table. */
+export function isNumeric(type: DataType): boolean {
+  return NUMERIC.has(type.type);
+}
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -41,53 +58,49 @@ function tableCell(v: unknown): string {
   return escapeControl(typeof v === 'object' ? JSON.stringify(v) : String(v));
 }
 
-export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit = Infinity): RowWriter {
-  const names = schema.fields.map((f) => f.name);
+/** The line under the table: the row count, and how to see the rest when it shows fewer. */
+export function rowCountLine(shown: number, matched: MatchCount | undefined): string {
+  if (!matched || (matched.exact && matched.rows <= shown)) return `(${shown} row${shown === 1 ? '' : 's'})`;
+  const total = matched.exact ? formatCount(matched.rows) : `at least ${formatCount(matched.rows)}`;
+  return `(showing ${formatCount(shown)} of ${total} rows; --limit N or --format csv for all)`;
+}
+
+function textWriter(format: 'ndjson' | 'csv', names: string[], schema: StructType, out: Out, limit: number): RowWriter {
   let written = 0;
-  const remaining = () => limit - written;
-  if (format === 'ndjson') {
-    return {
-      write(batch) {
-        for (const row of batchToObjects(batch, schema).slice(0, remaining())) {
-          out(JSON.stringify(row) + '\n');
-          written++;
-        }
-      },
-      end() {},
-    };
-  }
-  if (format === 'csv') {
-    out(names.map(csvCell).join(',') + '\n');
-    return {
-      write(batch) {
-        for (const row of batchToObjects(batch, schema).slice(0, remaining())) {
-          out(names.map((n) => csvCell(row[n])).join(',') + '\n');
-          written++;
-        }
-      },
-      end() {},
-    };
-  }
-  // Human table: buffer (bounded by --limit, default 20 for this format) and align columns.
-  const rows: string[][] = [];
+  if (format === 'csv') out(names.map(csvCell).join(',') + '\n');
+  const line =
+    format === 'ndjson'
+      ? (row: Record<string, unknown>) => JSON.stringify(row)
+      : (row: Record<string, unknown>) => names.map((n) => csvCell(row[n])).join(',');
   return {
     write(batch) {
-      for (const row of batchToObjects(batch, schema).slice(0, remaining())) {
-        rows.push(names.map((n) => tableCell(row[n])));
+      for (const row of batchToObjects(batch, schema).slice(0, limit - written)) {
+        out(line(row) + '\n');
         written++;
       }
     },
-    end() {
-      const header = names.map(escapeControl);
-      const widths = header.map((n, i) => Math.min(60, Math.max(n.length, ...rows.map((r) => r[i]!.length))));
-      const fmt = (cells: string[]) =>
-        cells
-          .map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!)))
-          .join(' │ ');
-      out(fmt(header) + '\n');
-      out(widths.map((w) => '─'.repeat(w)).join('─┼─') + '\n');
-      for (const r of rows) out(fmt(r) + '\n');
-      out(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
+    end() {},
+  };
+}
+
+export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit = Infinity): RowWriter {
+  const names = schema.fields.map((f) => f.name);
+  if (format !== 'table') return textWriter(format, names, schema, out, limit);
+  const rows: string[][] = [];
+  const columns = schema.fields.map((f) => ({
+    header: escapeControl(f.name),
+    align: isNumeric(f.type) ? ('right' as const) : ('left' as const),
+    maxWidth: 60,
+  }));
+  return {
+    write(batch) {
+      for (const row of batchToObjects(batch, schema).slice(0, limit - rows.length)) {
+        rows.push(names.map((n) => tableCell(row[n])));
+      }
+    },
+    end(matched) {
+      for (const l of renderTable(columns, rows, BOX)) out(l + '\n');
+      out(rowCountLine(rows.length, matched) + '\n');
     },
   };
 }

@@ -7,6 +7,7 @@ import * as arrow from 'apache-arrow';
 import { newData } from '../arrow/data-utils.js';
 import { writeBigInt, writeSafeInt } from '../arrow/int-words.js';
 import { parseDecimal } from '../protocol/scalar.js';
+import type { Message } from '../errors.js';
 import { CellError } from './cell-error.js';
 import { INT_RE, parseBoolText, parseDateText, parseFloatText, parseTimestampText } from './values.js';
 
@@ -23,7 +24,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const BASE64_RE = /^[A-Za-z0-9+/_=\s-]*$/;
 
-export function fail(ctx: BuildContext, i: number, value: unknown, expected: string, detail?: string): never {
+export function fail(ctx: BuildContext, i: number, value: unknown, expected: string, detail?: Message): never {
   throw new CellError(ctx.rowOf ? ctx.rowOf[i]! : i, ctx.path, value, expected, detail);
 }
 
@@ -235,7 +236,14 @@ export function buildUtf8(values: Values, n: number, type: arrow.DataType, ctx: 
         buf = next;
       }
       pos += buf.write(s, pos, 'utf8');
-      if (pos > 2147483647) fail(ctx, i, '', 'string', 'more than 2 GiB of text in one batch; use a smaller batchRows');
+      if (pos > 2147483647)
+        fail(
+          ctx,
+          i,
+          '',
+          'string',
+          (say) => `more than 2 GiB of text in one batch; ${say({ option: 'batchRows', change: 'lower' })}`,
+        );
     }
     offsets[i + 1] = pos;
   }

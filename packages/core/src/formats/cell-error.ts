@@ -2,7 +2,7 @@
  * A value that does not convert to its column's type. Builders throw CellError with the row
  * inside the batch; the readers turn it into an InputFormatError naming object, line and column.
  */
-import { InputFormatError } from '../errors.js';
+import { InputFormatError, type Message, type Say } from '../errors.js';
 
 export class CellError extends Error {
   constructor(
@@ -13,7 +13,8 @@ export class CellError extends Error {
     readonly value: unknown,
     /** The type expected, as a Delta type name (`long`, `decimal(10,2)`, ...). */
     readonly expected: string,
-    readonly detail?: string,
+    /** Why, beyond the type (may give advice, worded by the interface). */
+    readonly detail?: Message,
   ) {
     super(`column ${path}: cannot convert ${showValue(value)} to ${expected}`);
   }
@@ -43,14 +44,17 @@ export function cellErrorToInput(
 ): InputFormatError {
   const where = line === undefined ? '' : `line ${line}, `;
   const top = err.path.split(/[.[]/)[0] ?? err.path;
-  const hint =
+  const hint = (say: Say) =>
     inferredRows !== undefined
-      ? `The type ${err.expected} was inferred from the first ${inferredRows} rows; pass a schema that gives column "${top}" a wider type (e.g. string), or fix the value.`
+      ? `The type ${err.expected} was inferred from the first ${inferredRows} rows; ` +
+        `${say({ option: 'schema', purpose: 'widen', column: top })}, or fix the value.`
       : `Fix the value, or change column "${top}" to a type that can hold it.`;
+  const detail = err.detail;
   return new InputFormatError(
     key,
-    `${key}: ${where}column "${err.path}": cannot read ${showValue(err.value)} as ${err.expected}` +
-      `${err.detail ? ` (${err.detail})` : ''}. ${hint}`,
+    (say) =>
+      `${key}: ${where}column "${err.path}": cannot read ${showValue(err.value)} as ${err.expected}` +
+      `${detail ? ` (${typeof detail === 'string' ? detail : detail(say)})` : ''}. ${hint(say)}`,
     line,
     err.path,
     { cause: err },

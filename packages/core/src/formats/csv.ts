@@ -14,11 +14,15 @@ import { drainGroups } from './drain.js';
 import { guardText } from './text-guard.js';
 import { utf8Text, type TextEncoding } from './encoding.js';
 import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
+import { sniffDelimiter, wrongDelimiterError } from './delimiter.js';
 
 export interface CsvOptions {
   /** First record holds the column names (default true); without it columns are the target's, by position, or `_c0`, `_c1`... */
   header?: boolean;
-  /** Field delimiter (default `,`; `.tsv` keys default to tab). */
+  /**
+   * Field delimiter (default: `.tsv` keys tab, else guessed from the header line: `,` unless it
+   * has none and has `;`, tab or `|`; see delimiter.ts).
+   */
   delimiter?: string;
   /** Quote character (default `"`). */
   quote?: string;
@@ -48,8 +52,11 @@ export async function* readCsv(
   chunks: AsyncIterable<Uint8Array>,
   opts: CsvReadOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const { parser, lineQueue } = csvParser(chunks, opts.key, opts.csv ?? {}, opts.encoding);
-  const batch = new CsvBatch(opts);
+  const csv = opts.csv ?? {};
+  const sniffed = csv.delimiter === undefined ? await sniffDelimiter(chunks) : undefined;
+  const delimiter = csv.delimiter ?? sniffed!.delimiter;
+  const { parser, lineQueue } = csvParser(sniffed?.chunks ?? chunks, opts.key, { ...csv, delimiter }, opts.encoding);
+  const batch = new CsvBatch(opts, delimiter);
   let queueHead = 0;
   try {
     for await (const group of drainGroups<string[]>(parser)) {
@@ -83,7 +90,11 @@ class CsvBatch {
   private n = 0;
   private yielded = false;
 
-  constructor(private readonly opts: CsvReadOptions) {
+  constructor(
+    private readonly opts: CsvReadOptions,
+    /** The delimiter in use (given or sniffed): a header it does not split is checked against the table. */
+    private readonly delimiter: string,
+  ) {
     const csv = opts.csv ?? {};
     this.header = csv.header ?? true;
     const nullValues = csv.nullValues ?? [''];
@@ -129,6 +140,8 @@ class CsvBatch {
   private start(first: readonly string[]): void {
     const { key, maxColumns, cellsPerBatch, batchRows } = this.opts;
     const names = columnNames(first, this.header, this.opts.schema);
+    const wrong = this.header && wrongDelimiterError(key, names, this.delimiter, this.opts.schema);
+    if (wrong) throw wrong;
     assertColumnCount(names.length, maxColumns ?? DEFAULT_MAX_COLUMNS, key);
     this.limit = rowsPerBatch(batchRows, names.length, cellsPerBatch);
     this.cols = names.map(() => []); // grown as rows arrive: memory follows the data

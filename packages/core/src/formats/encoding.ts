@@ -130,8 +130,9 @@ function invalid(bytes: Uint8Array, linesBefore: number, key: string, format: st
   const hex = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return new InputFormatError(
     key,
-    `${key}: line ${line}: the ${format} text is not valid UTF-8 (bytes ${hex}). Convert the object to UTF-8, ` +
-      'or declare its encoding (encoding "latin1" or "windows-1252") to have it converted',
+    (say) =>
+      `${key}: line ${line}: the ${format} text is not valid UTF-8 (bytes ${hex}). Convert the object to UTF-8, ` +
+      `or declare its encoding (${say({ option: 'encoding' })}) to have it converted`,
     line,
   );
 }

@@ -67,8 +67,9 @@ export async function* readInputObject(
   if (!format) {
     throw new InputFormatError(
       key,
-      `${key}: cannot tell the input format from the name; use a .parquet, .csv, .tsv, .json, .jsonl or .ndjson ` +
-        'extension (optionally .gz), or pass the format explicitly',
+      (say) =>
+        `${key}: cannot tell the input format from the name; use a .parquet, .csv, .tsv, .json, .jsonl or .ndjson ` +
+        `extension (optionally .gz), or pass ${say({ option: 'format' })}`,
     );
   }
   const batchRows = checkBatchRows(options.batchRows, key);

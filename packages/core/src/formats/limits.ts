@@ -43,7 +43,9 @@ export function assertColumnCount(columns: number, max: number, key: string, wha
   if (columns <= max) return;
   throw new InputFormatError(
     key,
-    `${key}: the object has ${columns} ${what}, more than the limit of ${max} (maxColumns; default ${DEFAULT_MAX_COLUMNS}). ` +
-      'Split it into narrower objects, or raise maxColumns if the writer and reader should handle that many',
+    (say) =>
+      `${key}: the object has ${columns} ${what}, more than the limit of ${max} (${say({ option: 'maxColumns' })}; ` +
+      `default ${DEFAULT_MAX_COLUMNS}). Split it into narrower objects, or raise ${say({ option: 'maxColumns' })} ` +
+      'if the writer and reader should handle that many',
   );
 }

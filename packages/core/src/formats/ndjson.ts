@@ -236,8 +236,10 @@ function checkKeys(
       if (!known.has(k)) {
         throw new InputFormatError(
           key,
-          `${key}: line ${lines[r]} has key "${k}", which the first rows did not have (the column set is fixed ` +
-            `from the first batch); ${hasSchema ? 'add the column to the table schema' : 'pass a schema that includes it'}, or raise batchRows`,
+          (say) =>
+            `${key}: line ${lines[r]} has key "${k}", which the first rows did not have (the column set is fixed ` +
+            `from the first batch); ${hasSchema ? 'add the column to the table schema' : say({ option: 'schema', purpose: 'include' })}, ` +
+            `or ${say({ option: 'batchRows', change: 'raise' })}`,
           lines[r],
           k,
         );

@@ -95,7 +95,9 @@ export function assertWritableSchema(protocol: Protocol, schemaString: string): 
 export function assertNotAppendOnly(protocol: Protocol, metadata: Metadata, operation: string): void {
   if (metadata.configuration['delta.appendOnly'] === 'true' && hasWriterFeature(protocol, 'appendOnly')) {
     throw new WriteNotAllowedError(
-      `${operation} would remove data, but the table is append-only (delta.appendOnly=true). Only appends are allowed; unset the property to allow this.`,
+      (say) =>
+        `${operation} would remove data, but the table is append-only (delta.appendOnly=true). Only appends are ` +
+        `allowed; to allow this, unset the property: ${say({ operation: 'unsetProperties', keys: ['delta.appendOnly'] })}.`,
     );
   }
 }

@@ -9,12 +9,25 @@ import { writeCheckpoint, type CheckpointWriteResult } from '../log/checkpoint-w
 import { cleanupExpiredLogs } from '../log/cleanup.js';
 import { createTable, type CreateTableOptions } from '../ops/create/index.js';
 import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
+import {
+  setTableProperties,
+  unsetTableProperties,
+  type UnsetPropertiesOptions,
+  type UnsetPropertiesResult,
+} from '../ops/properties/index.js';
+import {
+  addConstraint,
+  checkConstraintsOf,
+  dropConstraint,
+  type AddConstraintOptions,
+  type ConstraintResult,
+  type DropConstraintOptions,
+} from '../ops/constraints/index.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
 import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
 import { deleteRows, type DeleteOptions, type DeleteResult } from '../ops/delete/index.js';
 import { updateRows, type UpdateOptions, type UpdateResult, type UpdateSpec } from '../ops/update/index.js';
-import { setTableProperties } from '../ops/properties/index.js';
 import type { Expression } from '../expr/index.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
@@ -227,12 +240,43 @@ export class DeltaTable {
   /**
    * ALTER TABLE SET TBLPROPERTIES: e.g. `{ 'delta.enableDeletionVectors': 'true' }` (upgrades
    * the protocol to reader 3 / writer 7 with deletionVectors) or
-   * `{ 'delta.enableChangeDataFeed': 'true' }`.
+   * `{ 'delta.enableChangeDataFeed': 'true' }`. Known delta.* values are validated and unknown
+   * delta.* keys refused; other keys are free-form.
    */
   async setProperties(properties: Record<string, string>, options: CommitOptions = {}): Promise<Snapshot> {
     const outcome = await setTableProperties(await this.refresh(), properties, options);
     this.current = outcome.snapshot;
     return outcome.snapshot;
+  }
+
+  /** ALTER TABLE UNSET TBLPROPERTIES [IF EXISTS] (`ifExists`); the protocol never goes down. */
+  async unsetProperties(keys: readonly string[], options: UnsetPropertiesOptions = {}): Promise<UnsetPropertiesResult> {
+    const result = await unsetTableProperties(await this.refresh(), keys, options);
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /** The CHECK constraints of the held snapshot: name -> SQL expression. */
+  constraints(): Record<string, string> {
+    return checkConstraintsOf(this.current);
+  }
+
+  /**
+   * ALTER TABLE ADD CONSTRAINT: add CHECK constraint `name` (stored in lower case) once every
+   * existing row satisfies `expression`; upgrades the protocol (checkConstraints) if needed.
+   * Throws ConstraintViolationError, committing nothing, when some rows do not.
+   */
+  async addConstraint(name: string, expression: string, options: AddConstraintOptions = {}): Promise<ConstraintResult> {
+    const result = await addConstraint(await this.refresh(), name, expression, options);
+    this.current = result.snapshot;
+    return result;
+  }
+
+  /** ALTER TABLE DROP CONSTRAINT [IF EXISTS] (`ifExists`): remove CHECK constraint `name` (any case). */
+  async dropConstraint(name: string, options: DropConstraintOptions = {}): Promise<ConstraintResult> {
+    const result = await dropConstraint(await this.refresh(), name, options);
+    this.current = result.snapshot;
+    return result;
   }
 
   /** OPTIMIZE: compact small files (bin-packing, or Z-order with `zOrderBy`) in one commit. */

@@ -25,10 +25,12 @@ export async function putCommit(
       found = await store.get(commitPath(version));
     } catch (checkErr) {
       if (!(checkErr instanceof NotFoundError)) {
+        const checkReason = checkErr instanceof Error ? checkErr.message : String(checkErr);
         throw new CommitOutcomeUnknownError(
           version,
-          `writing commit ${version} of ${store.root} failed (${reason}) and checking whether it landed failed too ` +
-            `(${checkErr instanceof Error ? checkErr.message : String(checkErr)}). Read the table before retrying, or retry with txn.`,
+          (say) =>
+            `writing commit ${version} of ${store.root} failed (${reason}) and checking whether it landed failed too ` +
+            `(${checkReason}). ${say({ option: 'txn' })}`,
           { cause: err },
         );
       }

@@ -220,9 +220,12 @@ export class Transaction {
   private checkDeadline(): void {
     const { deadlineMs } = this.policy;
     if (this.elapsed() <= deadlineMs) return;
+    const root = this.engine.store.root;
+    const [conflicts, last] = [this.conflicts, this.version - 1];
     throw new CommitFailedError(
-      `could not commit to ${this.engine.store.root} within ${deadlineMs} ms: lost ${this.conflicts} races to ` +
-        `concurrent writers (last at version ${this.version - 1}). Nothing was committed; retry later or raise the retry deadline.`,
+      (say) =>
+        `could not commit to ${root} within ${deadlineMs} ms: lost ${conflicts} races to concurrent writers ` +
+        `(last at version ${last}). Nothing was committed; retry later${say({ option: 'retryDeadline' })}.`,
     );
   }
 }

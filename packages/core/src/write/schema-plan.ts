@@ -10,10 +10,13 @@ import * as arrow from 'apache-arrow';
 import { castData } from '../arrow/cast.js';
 import { combineChunks } from '../arrow/concat.js';
 import { nullData } from '../arrow/constant.js';
-import { ConstraintViolationError, SchemaMismatchError } from '../errors.js';
+import { ConstraintViolationError, SchemaMismatchError, type Say } from '../errors.js';
 import { arrowFieldToDelta, arrowTypeToDelta, deltaFieldToArrow, deltaTypeToArrow } from '../protocol/arrow-schema.js';
 import { formatDataType, type DataType, type StructField, type StructType } from '../protocol/schema.js';
 import { isSupportedWidening } from './type-widening.js';
+
+/** One way the data does not fit the table; advice in it is worded by the interface showing it. */
+type Problem = string | ((say: Say) => string);
 
 export type SchemaMode = 'merge' | 'overwrite';
 
@@ -68,15 +71,18 @@ export function planSchema(
     }) as StructType;
     return makePlan(schema, !!table, []);
   }
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const typeChanges: TypeChange[] = [];
   const merged = mergeStruct(data.fields, table, '', opts, problems, typeChanges);
   if (problems.length > 0) {
-    const hint =
-      opts.schemaMode === 'merge'
-        ? ''
-        : " To add the new columns, write with schemaMode: 'merge'; to replace the schema, overwrite with schemaMode: 'overwrite'.";
-    throw new SchemaMismatchError(`the data does not match the table schema: ${problems.join('; ')}.${hint}`);
+    throw new SchemaMismatchError(
+      (say) =>
+        `the data does not match the table schema: ${problems.map((p) => (typeof p === 'string' ? p : p(say))).join('; ')}.` +
+        (opts.schemaMode === 'merge'
+          ? ''
+          : ` To add the new columns, write with ${say({ option: 'schemaMode', value: 'merge' })}; to replace the ` +
+            `schema, write with ${say({ option: 'mode', value: 'overwrite' })} and ${say({ option: 'schemaMode', value: 'overwrite' })}.`),
+    );
   }
   const changed = JSON.stringify(merged) !== JSON.stringify(table);
   return makePlan(merged, changed, typeChanges);
@@ -87,7 +93,7 @@ function mergeStruct(
   table: StructType,
   prefix: string,
   opts: SchemaPlanOptions,
-  problems: string[],
+  problems: Problem[],
   typeChanges: TypeChange[],
 ): StructType {
   const fields: StructField[] = table.fields.map((tf) => {
@@ -120,7 +126,7 @@ function mergeType(
   dst: DataType,
   path: string,
   opts: SchemaPlanOptions,
-  problems: string[],
+  problems: Problem[],
   typeChanges: TypeChange[],
   field?: arrow.Field,
 ): DataType {
@@ -153,12 +159,14 @@ function mergeType(
     typeChanges.push({ path, from: dst, to: srcDelta });
     return srcDelta;
   }
-  const why =
-    srcDelta && isSupportedWidening(dst, srcDelta)
-      ? ` (widening to ${formatDataType(srcDelta)} needs schemaMode 'merge' on a table with delta.enableTypeWidening=true)`
-      : '';
+  const widening = srcDelta !== undefined && isSupportedWidening(dst, srcDelta);
+  const has = srcDelta ? formatDataType(srcDelta) : String(src);
   problems.push(
-    `column ${path} is ${formatDataType(dst)} in the table but the data has ${srcDelta ? formatDataType(srcDelta) : String(src)}${why}`,
+    (say) =>
+      `column ${path} is ${formatDataType(dst)} in the table but the data has ${has}` +
+      (widening
+        ? ` (widening to ${has} needs ${say({ option: 'schemaMode', value: 'merge' })} on a table with delta.enableTypeWidening=true)`
+        : ''),
   );
   return dst;
 }

@@ -156,7 +156,9 @@ export function foldStagedSchema(table: StructType, files: StructType, merge: bo
   }
   if (problems.length > 0)
     throw new SchemaMismatchError(
-      `the data does not fit the table schema: ${problems.join('; ')}.${merge ? '' : " Use schemaMode 'merge' to add new columns."}`,
+      (say) =>
+        `the data does not fit the table schema: ${problems.join('; ')}.` +
+        (merge ? '' : ` Use ${say({ option: 'schemaMode', value: 'merge' })} to add new columns.`),
     );
   return added.length === 0 ? table : { ...table, fields: [...table.fields, ...added] };
 }

@@ -94,7 +94,7 @@ async function syncAfterCommit(ctx: RunContext, route: Route, snapshot: Snapshot
 function alreadyApplied(ctx: RunContext, table: string, snapshot: Snapshot | undefined, i: Item, out: Outcomes) {
   if (!snapshot?.txn(i.appId)) return false;
   out.set(i.appId, { status: 'duplicate', version: snapshot.version });
-  ctx.logger.info('object already ingested; skipped', {
+  ctx.logger.info('duplicate delivery: this object is already in the table; nothing to do', {
     messageIds: i.messageIds,
     key: i.obj.key,
     table,
@@ -194,7 +194,11 @@ function recordCommit(ctx: RunContext, table: string, items: Item[], res: GroupC
     if (o.status === 'failed') logFailure(ctx, table, item, o.error, 'commit');
     else if (o.status === 'duplicate') {
       emit(metrics, 'DuplicatesSkipped', 1);
-      logger.info('object ingested concurrently by another invocation; dropped', { key: item.obj.key, table, appId });
+      logger.info('duplicate delivery: another invocation committed this object first; nothing to do', {
+        key: item.obj.key,
+        table,
+        appId,
+      });
     } else if (o.status === 'committed') committed++;
   }
   emit(metrics, 'CommitConflicts', res.conflicts);

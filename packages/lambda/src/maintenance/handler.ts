@@ -109,6 +109,8 @@ function logReport(logger: IngestLogger, report: MaintenanceReport): void {
     if (t.status === 'failed') logger.error('maintenance failed for table', { table: t.table, error: t.error });
     else if (t.status === 'busy')
       logger.info('table left to another maintenance run that holds its lease', { table: t.table, heldBy: t.heldBy });
+    else if (t.status === 'skipped')
+      logger.info('no table there yet (the first upload creates it); nothing to maintain', { table: t.table });
     else if (t.status !== 'ok')
       logger.warn(`maintenance ${t.status} for table (the next run continues)`, { table: t.table });
   }

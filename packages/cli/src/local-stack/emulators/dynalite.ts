@@ -17,7 +17,9 @@ export interface Dynalite {
 }
 
 type WorkerMessage =
-  { type: 'listening'; port: number } | { type: 'error'; message: string } | { type: 'stopped'; error?: string };
+  | { type: 'listening'; port: number }
+  | { type: 'error'; message: string; code?: string }
+  | { type: 'stopped'; error?: string };
 
 function next(worker: Worker): Promise<WorkerMessage> {
   return new Promise((resolve, reject) => {
@@ -57,8 +59,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.modulePath);
 const server = dynalite(workerData.options);
-server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message }));
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+server.once('error', (err) => parentPort.postMessage({ type: 'error', message: err.message, code: err.code }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
   server.close((err) => {
@@ -70,17 +72,35 @@ parentPort.on('message', (message) => {
 });
 `;
 
-/** Starts an in-memory dynalite whose tables are ACTIVE at once, on a free port. */
-export async function startDynalite(): Promise<Dynalite> {
+export interface DynaliteOptions {
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** Keep the tables and items in this directory (LevelDB) instead of memory. */
+  path?: string;
+}
+
+/** Starts dynalite (tables ACTIVE at once) on 127.0.0.1, in memory unless `path` is given. */
+export async function startDynalite(options: DynaliteOptions = {}): Promise<Dynalite> {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     execArgv: [],
-    workerData: { modulePath: dynalitePath(), options: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } },
+    workerData: {
+      modulePath: dynalitePath(),
+      port: options.port ?? 0,
+      options: {
+        createTableMs: 0,
+        deleteTableMs: 0,
+        updateTableMs: 0,
+        ...(options.path ? { path: options.path } : {}),
+      },
+    },
   });
   const first = await next(worker);
   if (first.type !== 'listening') {
     await worker.terminate();
-    throw new Error(`dynalite did not start: ${first.type === 'error' ? first.message : first.type}`);
+    const err = new Error(`dynalite did not start: ${first.type === 'error' ? first.message : first.type}`);
+    if (first.type === 'error' && first.code) Object.assign(err, { code: first.code, port: options.port });
+    throw err;
   }
   let stopped = false;
   return {
@@ -90,7 +110,8 @@ export async function startDynalite(): Promise<Dynalite> {
       stopped = true;
       const done = next(worker).catch(() => undefined);
       worker.postMessage('stop');
-      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      // A clean close flushes LevelDB; a stop stays quick even if it does not come.
+      await Promise.race([done, new Promise((r) => setTimeout(r, 500).unref())]);
       await worker.terminate();
     },
   };

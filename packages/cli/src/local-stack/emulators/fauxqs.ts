@@ -12,6 +12,8 @@ import { addConditionalWrites } from './conditional-writes.js';
 import type { KeyLocks } from './key-locks.js';
 import { compareKeys } from './key-order.js';
 import { addListEncoding } from './list-encoding.js';
+import { persistS3 } from './s3-persistence.js';
+import { persistSqs } from './sqs-persistence.js';
 import { addObjectCreatedNotifications, type S3NotificationRecord } from './notifications.js';
 
 type Stores = NonNullable<BuildAppOptions['stores']>;
@@ -31,6 +33,10 @@ export interface Fauxqs {
   endpoint: string;
   /** The per-key write locks of the conditional-write guard (for tests). */
   locks: KeyLocks;
+  /** Objects loaded from the data directory at start (0 without one). */
+  objectsLoaded: number;
+  /** With a data directory: put the saved queues' messages back (after the caller made its queues). */
+  restoreQueues(): number;
   stop(): Promise<void>;
 }
 
@@ -112,26 +118,44 @@ export interface FauxqsOptions {
   onObjectCreated?: (record: S3NotificationRecord) => void;
   /** Region named in notification records (default us-east-1). */
   region?: string;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** Keep objects (`<dir>/s3/`) and queued messages (`<dir>/sqs.json`) here across restarts. */
+  dataDir?: string;
 }
 
-/** Starts fauxqs with conditional writes on 127.0.0.1 and a free port. */
+/** Starts fauxqs with conditional writes on 127.0.0.1 (a free port unless `port` is given). */
 export async function startFauxqs(options: FauxqsOptions = {}): Promise<Fauxqs> {
   const m = await loadFauxqs();
   const s3Store = new m.S3Store();
   fixListingOrder(s3Store);
+  const objectsLoaded = options.dataDir ? persistS3(s3Store, join(options.dataDir, 's3')) : 0;
   const sqsStore = new m.SqsStore();
   // Empty host: queue URLs use the request's Host (127.0.0.1:port), not sqs.<region>.localhost.
   sqsStore.host = '';
+  const queues = options.dataDir ? persistSqs(sqsStore, join(options.dataDir, 'sqs.json')) : undefined;
   const app = m.buildApp({ logger: false, stores: { s3Store, sqsStore, snsStore: new m.SnsStore() } });
   const locks = addConditionalWrites(app, s3Store);
   addListEncoding(app);
   if (options.onObjectCreated)
     addObjectCreatedNotifications(app, s3Store, options.region ?? 'us-east-1', options.onObjectCreated);
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  let address: string;
+  try {
+    address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  } catch (err) {
+    queues?.stop();
+    throw err;
+  }
+  const endpoint = address.replace('localhost', '127.0.0.1');
   return {
-    endpoint: address.replace('localhost', '127.0.0.1'),
+    endpoint,
     locks,
+    objectsLoaded,
+    restoreQueues: () => queues?.restore(new URL(endpoint).host, options.region ?? 'us-east-1') ?? 0,
     stop: async () => {
+      queues?.stop();
+      // Keep-alive sockets of SDK clients would hold close() open.
+      app.server.closeAllConnections();
       await app.close();
     },
   };

@@ -59,8 +59,9 @@ export function normalizePartitionValue(value: string | null, column: PartitionC
     return serializePartitionValue(parsePartitionValue(value, column.type), column.type);
   } catch (err) {
     throw new InvalidArgumentError(
-      `${key}: partition value "${value}" of column ${column.name} is not a valid ${column.type.type}: ` +
-        `${(err as Error).message}; give the column another type with partitionBy`,
+      (say) =>
+        `${key}: partition value "${value}" of column ${column.name} is not a valid ${column.type.type}: ` +
+        `${(err as Error).message}; give the column another type with ${say({ option: 'partitionBy', column: column.name })}`,
     );
   }
 }

@@ -80,7 +80,8 @@ function partitionLayout(metas: readonly ObjectMeta[], partitionBy: readonly Par
     const given = partitionBy.map((p) => p.name);
     if (given.join('/') !== names.join('/')) {
       throw new InvalidArgumentError(
-        `partitionBy is (${given.join(', ') || 'none'}) but the directories are partitioned by ` +
+        (say) =>
+          `${say({ option: 'partitionBy' })} is (${given.join(', ') || 'none'}) but the directories are partitioned by ` +
           `(${names.join(', ') || 'none'}), e.g. ${first.path}; give the columns in directory order`,
       );
     }

@@ -18,7 +18,8 @@ export async function commitCreate(
   if (found) {
     if (opts.ifNotExists) return found;
     throw new WriteNotAllowedError(
-      `a Delta table already exists at ${engine.store.root} (version ${found.version}); use ifNotExists to keep it`,
+      (say) =>
+        `a Delta table already exists at ${engine.store.root} (version ${found.version}); to keep it, pass ${say({ option: 'ifNotExists' })}`,
     );
   }
   const metadata: Metadata = {

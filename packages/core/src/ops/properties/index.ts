@@ -1,6 +1,6 @@
 /**
- * ALTER TABLE SET TBLPROPERTIES: plan (pure: validate, new metadata and protocol) -> commit.
- * It writes no data, so there is no execute step.
+ * ALTER TABLE SET / UNSET TBLPROPERTIES: plan (pure: validate, new metadata and protocol) ->
+ * commit. They write no data, so there is no execute step.
  */
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { CommitOptions } from '../../transaction/index.js';
@@ -10,6 +10,8 @@ import { planSetProperties } from './plan.js';
 export { planSetProperties, commitSetProperties };
 export type { SetPropertiesPlan } from './plan.js';
 export type { SetPropertiesResult } from './commit.js';
+export { planUnsetProperties, commitUnsetProperties, unsetTableProperties } from './unset.js';
+export type { UnsetPropertiesOptions, UnsetPropertiesPlan, UnsetPropertiesResult } from './unset.js';
 
 /** Change properties of `latest` in one commit (protocol upgraded when a property needs it). */
 export async function setTableProperties(

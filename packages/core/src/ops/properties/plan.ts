@@ -2,7 +2,8 @@
  * SET TBLPROPERTIES' plan (pure): the new metadata, and the new protocol when a property
  * needs a feature (delta.enableDeletionVectors=true -> (3,7) with deletionVectors;
  * delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does. Properties that
- * need a rewrite or a data check are refused here, naming what to do instead.
+ * need a rewrite or a data check are refused here, naming what to do instead (a CHECK
+ * constraint: addConstraint, which checks the existing rows).
  */
 import { InvalidArgumentError } from '../../errors.js';
 import type { Metadata, Protocol } from '../../protocol/actions.js';
@@ -13,7 +14,6 @@ import type { Snapshot } from '../../snapshot/snapshot.js';
 /** Keys that cannot change after creation this way, and why. */
 const FIXED: [RegExp, string][] = [
   [/^delta\.columnMapping\./, 'column mapping is set when the table is created'],
-  [/^delta\.constraints\./, 'adding a CHECK constraint must check the existing rows; create the table with it'],
   [/^delta\.enableInCommitTimestamps$/, 'in-commit timestamps are set when the table is created'],
   [/^delta\.(minReaderVersion|minWriterVersion)$/, 'protocol versions follow from the features the properties need'],
 ];
@@ -39,9 +39,15 @@ function checkChangeable(latest: Snapshot, entries: readonly [string, string][])
   for (const [key, value] of entries) {
     if (typeof value !== 'string')
       throw new InvalidArgumentError(`table property ${key} must be a string, got ${typeof value}`);
+    if (key.startsWith('delta.constraints.') && latest.properties[key] !== value)
+      throw new InvalidArgumentError(
+        (say) =>
+          `${key} is a CHECK constraint, which must be checked against the existing rows: add it with ` +
+          say({ operation: 'addConstraint', name: key.slice('delta.constraints.'.length), expression: value }),
+      );
     const fixed = FIXED.find(([re]) => re.test(key));
     if (fixed && latest.properties[key] !== value)
-      throw new InvalidArgumentError(`table property ${key} cannot be changed with setProperties: ${fixed[1]}`);
+      throw new InvalidArgumentError(`table property ${key} cannot be changed after creation: ${fixed[1]}`);
   }
 }
 

@@ -42,11 +42,13 @@ export function planRetention(
     throw new RetentionTooShortError(
       specifiedMs,
       configuredMs,
-      `VACUUM retention of ${opts.retentionHours} hours is shorter than the table's ${DELETED_FILE_RETENTION_KEY} ` +
+      (say) =>
+        `VACUUM retention of ${opts.retentionHours} hours is shorter than the table's ${DELETED_FILE_RETENTION_KEY} ` +
         `(${minHours} hours). Readers of older versions and writers that have not committed yet may still need the ` +
-        `files it would delete, and would fail or corrupt the table. Use a retention of at least ${minHours} hours; ` +
-        'if you are certain no reader or writer uses older versions, turn the check off with enforceRetention: false ' +
-        '(CLI: --force; Spark: spark.databricks.delta.retentionDurationCheck.enabled = false).',
+        `files it would delete, and would fail or corrupt the table. Use a retention of at least ${minHours} hours ` +
+        `(${say({ option: 'retentionHours', hours: minHours })}); if you are certain no reader or writer uses older ` +
+        `versions, turn the check off with ${say({ option: 'enforceRetention', value: false })} ` +
+        '(Spark: spark.databricks.delta.retentionDurationCheck.enabled = false).',
     );
   }
   const retentionMs = specifiedMs ?? configuredMs;

@@ -136,7 +136,8 @@ async function writeBatches(
       const bad = evaluatePredicate(replaceWhere, batch).indexOf(0);
       if (bad >= 0) {
         throw new WriteNotAllowedError(
-          `replaceWhere: row ${bad} of the data does not match the predicate ${toSql(replaceWhere)}; every written row must match it. Nothing was committed.`,
+          (say) =>
+            `${say({ option: 'replaceWhere' })}: row ${bad} of the data does not match the predicate ${toSql(replaceWhere)}; every written row must match it. Nothing was committed.`,
         );
       }
     }

@@ -58,7 +58,11 @@ function checkWritable(base: Snapshot | undefined, opts: WriteOptions): void {
   }
   const overwrite = opts.mode === 'overwrite';
   if (!overwrite && (opts.replaceWhere !== undefined || opts.partitionOverwrite === 'dynamic')) {
-    throw new InvalidArgumentError("replaceWhere and dynamic partition overwrite need mode 'overwrite'");
+    throw new InvalidArgumentError(
+      (say) =>
+        `${say({ option: 'replaceWhere' })} and ${say({ option: 'partitionOverwrite', value: 'dynamic' })} ` +
+        `need ${say({ option: 'mode', value: 'overwrite' })}`,
+    );
   }
   if (base && overwrite) assertNotAppendOnly(base.protocol, base.metadata, 'overwrite');
 }

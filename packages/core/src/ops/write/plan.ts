@@ -66,11 +66,16 @@ export function planWrite(
 function checkOptions(base: Snapshot | undefined, opts: WriteOptions): void {
   const overwriteSchema = opts.schemaMode === 'overwrite';
   if (overwriteSchema && base && opts.mode !== 'overwrite') {
-    throw new InvalidArgumentError("schemaMode 'overwrite' replaces the table schema and needs mode 'overwrite'");
+    throw new InvalidArgumentError(
+      (say) =>
+        `${say({ option: 'schemaMode', value: 'overwrite' })} replaces the table schema and needs ${say({ option: 'mode', value: 'overwrite' })}`,
+    );
   }
   if (overwriteSchema && base && (opts.replaceWhere !== undefined || opts.partitionOverwrite === 'dynamic')) {
     throw new InvalidArgumentError(
-      "schemaMode 'overwrite' cannot be combined with replaceWhere or dynamic partition overwrite",
+      (say) =>
+        `${say({ option: 'schemaMode', value: 'overwrite' })} cannot be combined with ${say({ option: 'replaceWhere' })} ` +
+        `or ${say({ option: 'partitionOverwrite', value: 'dynamic' })}`,
     );
   }
   if (base && opts.properties) {
@@ -88,9 +93,11 @@ function partitioning(base: Snapshot | undefined, opts: WriteOptions, schema: St
     opts.partitionBy &&
     JSON.stringify([...opts.partitionBy]) !== JSON.stringify(partitionColumns)
   ) {
+    const given = opts.partitionBy;
     throw new InvalidArgumentError(
-      `the table is partitioned by [${partitionColumns.join(', ')}], not [${opts.partitionBy.join(', ')}]; ` +
-        "to change partitioning overwrite with schemaMode 'overwrite'",
+      (say) =>
+        `the table is partitioned by [${partitionColumns.join(', ')}], not [${given.join(', ')}]; to change ` +
+        `partitioning, write with ${say({ option: 'mode', value: 'overwrite' })} and ${say({ option: 'schemaMode', value: 'overwrite' })}`,
     );
   }
   assertDataColumn(schema, partitionColumns);

@@ -82,15 +82,3 @@ class LineProgress implements Progress {
     this.last = undefined;
   }
 }
-
-/** Bytes for humans: 0 B, 1.5 KiB, 12.0 MiB. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
