@@ -11,7 +11,7 @@ import { randomIds } from '../util/ids.js';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import type { AddFile, Metadata, Protocol } from '../protocol/actions.js';
 import type { ColumnMappingMode } from '../protocol/features.js';
-import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
+import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type StructField, type StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
@@ -172,11 +172,12 @@ export function layoutActions(
   engine: Pick<Engine, 'clock' | 'ids'> = { clock: systemClock, ids: randomIds },
 ): { protocol?: Protocol; metaData?: Metadata } {
   if (base && base.metadata.schemaString === schemaToString(schema)) return {};
+  const requested = base ? {} : { ...(create.properties ?? {}) };
   const configuration: Record<string, string> = base
     ? { ...base.metadata.configuration }
-    : { ...(create.properties ?? {}) };
-  if (!base) validateTableProperties(configuration, schema);
-  const protocol = requiredProtocol(configuration, schema, base?.protocol);
+    : stripProtocolProperties(requested);
+  if (!base) validateTableProperties(requested, schema);
+  const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
   const metaData: Metadata = base
     ? { ...base.metadata, schemaString: schemaToString(schema) }
     : {

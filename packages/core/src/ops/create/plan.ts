@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
 import { columnMappingMode } from '../../protocol/features.js';
-import { requiredProtocol } from '../../protocol/properties.js';
+import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, type StructType } from '../../protocol/schema.js';
 import type { IdSource } from '../../util/ids.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
@@ -39,8 +39,9 @@ export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan 
     if (!isPrimitive(f.type) || f.type.type === 'variant')
       throw new InvalidArgumentError(`partition column ${p} must have a primitive type`);
   }
-  const configuration = { ...(opts.properties ?? {}) };
-  validateTableProperties(configuration, schema);
+  const props = { ...(opts.properties ?? {}) };
+  validateTableProperties(props, schema);
+  const configuration = stripProtocolProperties(props);
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     const assigned = assignColumnMapping(schema, 0, ids);
     schema = assigned.schema;
@@ -50,7 +51,7 @@ export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan 
     schema,
     partitionBy,
     configuration,
-    protocol: requiredProtocol(configuration, schema),
+    protocol: requiredProtocol({ ...props, ...configuration }, schema),
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.description ? { description: opts.description } : {}),
   };

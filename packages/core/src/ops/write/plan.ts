@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { toSql } from '../../expr/index.js';
 import type { Metadata } from '../../protocol/actions.js';
 import { columnMappingMode } from '../../protocol/features.js';
-import { protocolsEqual, requiredProtocol } from '../../protocol/properties.js';
+import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -28,7 +28,8 @@ export function planWrite(
   engine: Pick<Engine, 'clock' | 'ids'>,
 ): WritePlan {
   checkOptions(base, opts);
-  const configuration: Record<string, string> = base ? { ...base.properties } : { ...(opts.properties ?? {}) };
+  const requested = base ? {} : { ...(opts.properties ?? {}) };
+  const configuration: Record<string, string> = base ? { ...base.properties } : stripProtocolProperties(requested);
   const overwriteSchema = opts.schemaMode === 'overwrite';
   const typeWidening = configuration['delta.enableTypeWidening'] === 'true';
   const schemaPlan = planSchema(inputSchema, base?.schema, { schemaMode: opts.schemaMode, typeWidening });
@@ -36,8 +37,8 @@ export function planWrite(
   const mode = columnMappingMode({ configuration } as Metadata);
   const changed = !base || schemaPlan.changed || overwriteSchema;
   const schema = finalSchema(schemaPlan, changed, configuration, engine);
-  if (!base) validateTableProperties(configuration, schema);
-  const protocol = requiredProtocol(configuration, schema, base?.protocol);
+  if (!base) validateTableProperties(requested, schema);
+  const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
   const dynamic = opts.mode === 'overwrite' && opts.partitionOverwrite === 'dynamic';
   if (dynamic && partitionColumns.length === 0)
     throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
