@@ -10,7 +10,8 @@ import { systemClock } from '../util/clock.js';
 import { randomIds } from '../util/ids.js';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import type { AddFile, Metadata, Protocol } from '../protocol/actions.js';
-import type { ColumnMappingMode } from '../protocol/features.js';
+import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
+import { checkColumnNames } from '../protocol/column-names.js';
 import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type StructField, type StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
@@ -177,6 +178,7 @@ export function layoutActions(
     ? { ...base.metadata.configuration }
     : stripProtocolProperties(requested);
   if (!base) validateTableProperties(requested, schema);
+  checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
   const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
   const metaData: Metadata = base
     ? { ...base.metadata, schemaString: schemaToString(schema) }

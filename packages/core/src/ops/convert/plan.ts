@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, SchemaMismatchError } from '../../errors.js';
 import type { AddFile, Metadata } from '../../protocol/actions.js';
+import { checkColumnNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { encodePathForLog } from '../../protocol/paths.js';
 import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
@@ -36,6 +37,7 @@ export function planConvert(dir: ParquetDirectory, options: ConvertOptions = {})
   const props = { ...(options.properties ?? {}) };
   validateTableProperties(props, schema);
   const configuration = stripProtocolProperties(props);
+  checkColumnNames(schema, 'none');
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     throw new InvalidArgumentError(
       'convert cannot enable column mapping (the files carry no field ids); convert first, then enable it',

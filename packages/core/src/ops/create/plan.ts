@@ -6,6 +6,7 @@ import type * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
+import { checkColumnNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, type StructType } from '../../protocol/schema.js';
@@ -42,6 +43,7 @@ export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan 
   const props = { ...(opts.properties ?? {}) };
   validateTableProperties(props, schema);
   const configuration = stripProtocolProperties(props);
+  checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     const assigned = assignColumnMapping(schema, 0, ids);
     schema = assigned.schema;

@@ -8,6 +8,7 @@ import type { Engine } from '../../engine/engine.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { toSql } from '../../expr/index.js';
 import type { Metadata } from '../../protocol/actions.js';
+import { checkColumnNames, checkUniqueNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
@@ -28,6 +29,7 @@ export function planWrite(
   engine: Pick<Engine, 'clock' | 'ids'>,
 ): WritePlan {
   checkOptions(base, opts);
+  checkUniqueNames(inputSchema.fields.map((f) => f.name));
   const requested = base ? {} : { ...(opts.properties ?? {}) };
   const configuration: Record<string, string> = base ? { ...base.properties } : stripProtocolProperties(requested);
   const overwriteSchema = opts.schemaMode === 'overwrite';
@@ -114,6 +116,7 @@ function finalSchema(
   engine: Pick<Engine, 'ids'>,
 ): StructType {
   let schema = plan.schema;
+  if (changed) checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
   if (changed && columnMappingMode({ configuration } as Metadata) !== 'none') {
     const maxId = Number(configuration['delta.columnMapping.maxColumnId'] ?? 0);
     const assigned = assignColumnMapping(schema, maxId, engine.ids);
