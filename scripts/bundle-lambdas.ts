@@ -1,6 +1,6 @@
 /**
  * Bundle the Lambda handlers with esbuild: one self-contained ESM file per function,
- * `<out>/<name>/index.mjs`, with parquet-wasm's `.wasm` copied beside it.
+ * `<out>/<name>/index.mjs`, with parquet-wasm's `.wasm` and glue copied beside it.
  *
  *   pnpm bundle [--out dir] [--existing-only] [--sourcemap] [name...]
  *
@@ -11,12 +11,15 @@
  *
  * Workspace packages bundle from their TypeScript sources (`source` condition); nothing is
  * external but Node's builtins. The banner gives the ESM bundle a `require`, `__filename` and
- * `__dirname` for the CommonJS packages inside it (the AWS SDK). packages/core loads
- * parquet-wasm's ESM build and compiles `parquet_wasm_bg.wasm` from beside the module that
- * loads it (core/src/parquet/wasm.ts): here, beside `index.mjs`, where it is copied.
+ * `__dirname` for the CommonJS packages inside it (the AWS SDK). packages/core compiles
+ * parquet-wasm's `parquet_wasm_bg.wasm` and imports its ESM glue (once per instance, under its
+ * own URL: core/src/parquet/wasm.ts) from beside the module that loads them: here, beside
+ * `index.mjs`, where both are copied (the glue as `parquet_wasm.mjs`, an ES module wherever it
+ * lies). The glue is therefore not in the bundle.
  */
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -24,6 +27,8 @@ import { BUNDLE_DIR, LAMBDA_ENTRIES } from '../infra/handlers.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_FILE = 'parquet_wasm_bg.wasm';
+const GLUE_FILE = 'parquet_wasm.js';
+const GLUE_FILE_BESIDE = 'parquet_wasm.mjs';
 
 // Names chosen so that no bundled module can declare them at top level.
 const ESM_CJS_BANNER = [
@@ -45,7 +50,7 @@ export interface BundleResult {
   name: string;
   outFile: string;
   bytes: number;
-  /** Size of the copied parquet-wasm module, when the bundle includes parquet-wasm. */
+  /** Size of the copied parquet-wasm module, when the bundle includes the engine's Parquet loader. */
   wasmBytes?: number;
   /** Imports left to the runtime (only Node builtins). */
   externalImports: string[];
@@ -56,7 +61,7 @@ export function defaultEntries(): LambdaEntry[] {
   return Object.entries(LAMBDA_ENTRIES).map(([name, entry]) => ({ name, entry }));
 }
 
-/** Bundle one entry into `<outRoot>/<name>/index.mjs` and copy parquet-wasm's module beside it. */
+/** Bundle one entry into `<outRoot>/<name>/index.mjs` and copy parquet-wasm's module and glue beside it. */
 export async function bundleLambda(
   entry: LambdaEntry,
   outRoot: string,
@@ -84,10 +89,11 @@ export async function bundleLambda(
     logLevel: 'silent',
   });
   let wasmBytes: number | undefined;
-  const wasmSource = parquetWasmModule(Object.keys(result.metafile.inputs));
-  if (wasmSource) {
-    await copyFile(wasmSource, join(outDir, WASM_FILE));
-    wasmBytes = (await stat(wasmSource)).size;
+  const wasmDir = parquetWasmDir(Object.keys(result.metafile.inputs));
+  if (wasmDir) {
+    await copyFile(join(wasmDir, WASM_FILE), join(outDir, WASM_FILE));
+    await copyFile(join(wasmDir, GLUE_FILE), join(outDir, GLUE_FILE_BESIDE));
+    wasmBytes = (await stat(join(wasmDir, WASM_FILE))).size;
   }
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
   const externalImports = [...new Set((output?.imports ?? []).filter((i) => i.external).map((i) => i.path))];
@@ -118,17 +124,22 @@ export async function bundleLambdas(opts: {
 }
 
 /**
- * The `.wasm` of the parquet-wasm build the bundle took in, from esbuild's input list. Only the
- * ESM build is expected: packages/core compiles its `.wasm` itself (core/src/parquet/wasm.ts).
+ * The directory of parquet-wasm's ESM build when the bundle took in the engine's Parquet loader
+ * (core/src/parquet/wasm.ts), which loads the build's files at run time. No parquet-wasm build
+ * may be bundled itself: its glue keeps one instance in module state, and a bundled copy could
+ * not be replaced after a trap.
  */
-function parquetWasmModule(inputs: string[]): string | undefined {
-  const pw = inputs.filter((p) => /(^|\/)parquet-wasm\/[^/]+\/parquet_wasm\.js$/.test(p));
-  if (pw.length === 0) return undefined;
-  const esmBuild = pw.find((p) => p.endsWith('parquet-wasm/esm/parquet_wasm.js'));
-  if (!esmBuild || pw.length > 1) {
-    throw new Error(`bundle includes parquet-wasm builds ${pw.join(', ')}; expected exactly its ESM build`);
+function parquetWasmDir(inputs: string[]): string | undefined {
+  const bundled = inputs.filter((p) => /(^|\/)parquet-wasm\/[^/]+\/parquet_wasm\.js$/.test(p));
+  if (bundled.length > 0) {
+    throw new Error(
+      `bundle includes parquet-wasm builds ${bundled.join(', ')}; load it through @delta-serverless/core`,
+    );
   }
-  return join(resolve(REPO_ROOT, dirname(esmBuild)), WASM_FILE); // inputs are relative to absWorkingDir
+  const loader = inputs.find((p) => /(^|\/)packages\/core\/(src\/parquet\/wasm\.ts|dist\/parquet\/wasm\.js)$/.test(p));
+  if (!loader) return undefined;
+  const core = dirname(dirname(dirname(resolve(REPO_ROOT, loader)))); // inputs are relative to absWorkingDir
+  return dirname(createRequire(join(core, 'package.json')).resolve(`parquet-wasm/esm/${GLUE_FILE}`));
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -300,13 +300,19 @@ describe('errors', () => {
   test('engine errors from options are one line with exit code 1', async () => {
     const basic = path.join(CORPUS, 'dat/basic_append');
     const cases: [string[], RegExp][] = [
-      [['scan', basic, '--limit', '-3'], /^error: --limit must be a non-negative integer \(got -3\)\n$/],
+      [
+        ['scan', basic, '--limit', '-3'],
+        /^error: --limit must be a whole number \(0 or more\) written in decimal digits \(got "-3"\)\n$/,
+      ],
       [['scan', basic, '--version', '99'], /^error: version 99 does not exist .+the latest version is \d+\n$/],
       [
         ['scan', basic, '--columns', 'nope'],
         /^error: column "nope" is not in the table; columns are: letter, number, a_float\n$/,
       ],
-      [['scan', basic, '--timestamp', 'not a time'], /^error: invalid timestamp "not a time".+\n$/],
+      [
+        ['scan', basic, '--timestamp', 'not a time'],
+        /^error: --timestamp must be an ISO-8601 time .+ \(got "not a time"\)\n$/,
+      ],
     ];
     for (const [argv, pattern] of cases) {
       const r = await run(...argv);

@@ -5,14 +5,15 @@
  * works from a bundle (it writes and reads a Delta table).
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { bundleLambda, defaultEntries, REPO_ROOT, type BundleResult } from '../../scripts/bundle-lambdas.js';
 
 const run = promisify(execFile);
@@ -125,9 +126,22 @@ describe('lambda bundles', () => {
   it('parquet-wasm works from a bundle: the probe writes and reads a Delta table', async () => {
     const probe = built.find((b) => b.name === PROBE.name)!;
     expect(probe.wasmBytes).toBeGreaterThan(1_000_000);
+    expect(existsSync(join(dirname(probe.outFile), 'parquet_wasm.mjs'))).toBe(true); // the glue, per instance
     const dir = join(out, 'probe-table');
     const r = await inFreshNode(probe.outFile, `return await m.handler({ dir: ${JSON.stringify(dir)} });`);
     expect(r).toEqual({ rows: 3, sum: '42' });
+  });
+
+  it('from a bundle, a damaged file is a CorruptDataFileError and the trapped instance is replaced', async () => {
+    const probe = built.find((b) => b.name === PROBE.name)!;
+    const damaged = join(out, 'damaged.parquet');
+    await writeFile(damaged, await trappingFlip(await sampleParquet(5_000)));
+    const dir = join(out, 'probe-after-trap');
+    const r = await inFreshNode(
+      probe.outFile,
+      `return await m.handler({ dir: ${JSON.stringify(dir)}, damaged: ${JSON.stringify(damaged)} });`,
+    );
+    expect(r).toEqual({ rows: 3, sum: '42', damaged: 'CorruptDataFileError' });
   });
 
   it('without the .wasm beside it the same bundle fails (the copy is what makes it work)', async () => {

@@ -1,5 +1,6 @@
 /**
- * moto's server as the Glue API (and nothing else: the tests use it for Glue only). moto 5.2.1
+ * moto's server as the Glue API, and as an S3 that lists multipart uploads (the embedded S3 does
+ * not: test/aws/vacuum-leftovers-s3.test.ts). moto 5.2.1
  * with Flask is a Python package: `pip install "moto[server]==5.2.1"`; CI checks for it with
  * scripts/moto.sh. Started on 127.0.0.1 and a free port, stopped with the test run.
  */

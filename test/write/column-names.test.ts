@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-serverless/core';
+import { DeltaTable, InvalidArgumentError, writeDeltaTable, type StructType } from '@delta-serverless/core';
 import { readInputStream } from '@delta-serverless/core/internal';
 import { batch, build, commitVersions, expectError, readSorted, tempDirs, validate } from './helpers.js';
 
@@ -47,9 +47,9 @@ describe('names that differ only by case are refused', () => {
 
   test('in a nested struct, at create', async () => {
     const dir = newDir();
-    const inner = {
-      type: 'struct' as const,
-      fields: ['x', 'X'].map((name) => ({ name, type: 'integer' as const, nullable: true, metadata: {} })),
+    const inner: StructType = {
+      type: 'struct',
+      fields: ['x', 'X'].map((name) => ({ name, type: { type: 'integer' }, nullable: true, metadata: {} })),
     };
     await expectError(
       () =>

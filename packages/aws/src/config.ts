@@ -17,6 +17,7 @@
  * | `AWS_MAX_ATTEMPTS` | SDK attempts per request (default 5) |
  */
 import { InvalidArgumentError, type StorageOptions } from '@delta-serverless/core';
+import { parsePositiveCount } from '@delta-serverless/core/internal';
 
 export type LockingProvider = 'conditional' | 'dynamodb';
 
@@ -55,7 +56,8 @@ export function resolveAwsConfig(options: StorageOptions = {}, env: NodeJS.Proce
   const accessKeyId = get('AWS_ACCESS_KEY_ID');
   const secretAccessKey = get('AWS_SECRET_ACCESS_KEY');
   const s3Endpoint = get('AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL');
-  const maxAttempts = Number(get('AWS_MAX_ATTEMPTS') ?? 5);
+  const attempts = get('AWS_MAX_ATTEMPTS');
+  const maxAttempts = attempts === undefined ? 5 : parsePositiveCount(attempts, 'AWS_MAX_ATTEMPTS');
   return {
     region: get('AWS_REGION', 'AWS_DEFAULT_REGION') ?? 'us-east-1',
     s3Endpoint,
@@ -69,6 +71,6 @@ export function resolveAwsConfig(options: StorageOptions = {}, env: NodeJS.Proce
     lockTableName: get('DELTA_DYNAMO_TABLE_NAME') ?? 'delta_log',
     tablePathScheme: scheme as 's3' | 's3a' | undefined,
     forcePathStyle: s3Endpoint !== undefined && get('AWS_VIRTUAL_HOSTED_STYLE_REQUEST') !== 'true',
-    maxAttempts: Number.isInteger(maxAttempts) && maxAttempts > 0 ? maxAttempts : 5,
+    maxAttempts,
   };
 }

@@ -5,9 +5,11 @@
  */
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -17,6 +19,7 @@ import {
   StorageError,
   type ByteRange,
   type CommitCoordinator,
+  type IncompleteWrite,
   type ListOptions,
   type ObjectMeta,
   type ObjectStore,
@@ -191,6 +194,53 @@ export class S3Store implements ObjectStore {
       }
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /**
+   * Incomplete multipart uploads under `prefix`: a writer killed mid-upload of a large data file
+   * leaves its parts, billed but invisible to listings, until aborted (here by VACUUM full, or by
+   * the bucket's AbortIncompleteMultipartUpload lifecycle rule).
+   */
+  async *listIncompleteWrites(prefix: string): AsyncIterable<IncompleteWrite> {
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      let res;
+      try {
+        res = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix: this.key(prefix),
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
+      } catch (err) {
+        throw mapS3Error(err, 'ListMultipartUploads', this.bucket, this.key(prefix));
+      }
+      for (const u of res.Uploads ?? []) {
+        if (!u.Key?.startsWith(this.prefix) || !u.UploadId) continue;
+        const started = u.Initiated?.getTime() ?? 0;
+        yield { path: u.Key.slice(this.prefix.length), size: 0, started, handle: u.UploadId };
+      }
+      const more = res.IsTruncated === true;
+      keyMarker = more ? res.NextKeyMarker : undefined;
+      uploadIdMarker = more ? res.NextUploadIdMarker : undefined;
+    } while (keyMarker !== undefined);
+  }
+
+  async discardIncompleteWrites(writes: readonly IncompleteWrite[]): Promise<void> {
+    for (const w of writes) {
+      if (!w.handle) continue;
+      try {
+        await this.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key(w.path), UploadId: w.handle }),
+        );
+      } catch (err) {
+        if ((err as { name?: string }).name === 'NoSuchUpload') continue;
+        throw mapS3Error(err, 'AbortMultipartUpload', this.bucket, this.key(w.path), w.path);
+      }
+    }
   }
 
   async deleteMany(paths: readonly string[]): Promise<void> {

@@ -20,6 +20,7 @@ import { optimizeCommand } from './commands/optimize.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
+import { safeSink } from './output/stdio.js';
 import { catalogShowCommand, catalogSyncCommand } from './commands/catalog.js';
 import { generateManifestCommand } from './commands/generate-manifest.js';
 
@@ -28,13 +29,20 @@ export interface Io {
   err: (s: string) => void;
   /** stdout is a terminal: draw progress bars (else progress prints as plain lines). */
   tty?: boolean;
+  /** The reader of `out` went away (a closed pipe): commands that only print may stop. */
+  outClosed?: () => boolean;
 }
 
-const defaultIo: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  tty: process.stdout.isTTY === true,
-};
+/** Created on first use: a test importing the program must not hook the process's streams. */
+let stdio: Io | undefined;
+function processIo(): Io {
+  if (!stdio) {
+    const stdout = safeSink(process.stdout);
+    const stderr = safeSink(process.stderr);
+    stdio = { out: stdout.write, err: stderr.write, tty: process.stdout.isTTY === true, outClosed: stdout.closed };
+  }
+  return stdio;
+}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -46,7 +54,7 @@ const storage = () =>
     'storage option (delta-rs names, e.g. AWS_REGION=eu-west-1); repeatable',
   ).argParser(collect);
 
-export function buildProgram(io: Io = defaultIo): Command {
+export function buildProgram(io: Io = processIo()): Command {
   const program = new Command('delta-serverless')
     .description('Delta Lake tables on local disk and S3: read, inspect, write and maintain')
     .showHelpAfterError()
@@ -65,13 +73,16 @@ function addReadCommands(program: Command, io: Io): void {
     .description('print the rows of a table')
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'read this version (time travel)')
-    .option('--timestamp <t>', 'read the version current at this time (ISO-8601)')
+    .option(
+      '--timestamp <t>',
+      'read the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .option('--columns <a,b>', 'comma-separated columns to return')
     .option('--where <expr>', 'row filter, e.g. "id > 3 AND country = \'NZ\'"')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
     .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
     .addOption(storage())
-    .action((uri: string, opts) => scanCommand(uri, opts, io.out));
+    .action((uri: string, opts) => scanCommand(uri, opts, io.out, io.outClosed));
 
   program
     .command('history')
@@ -111,6 +122,11 @@ function addWriteCommands(program: Command, io: Io): void {
     )
     .option('--delimiter <char>', 'CSV field delimiter (default , ; tab for .tsv; "\\t" or tab for a tab)')
     .option('--no-header', "CSV files have no header row (columns by position: the table's, else _c0, _c1, ...)")
+    .option('--max-columns <n>', 'refuse input files with more columns than this (default 10000)')
+    .option(
+      '--encoding <name>',
+      'text encoding of CSV/NDJSON files: utf-8 (default; invalid bytes are refused), latin1 or windows-1252 (converted)',
+    )
     .addOption(new Option('--mode <mode>', 'append or overwrite').choices(['append', 'overwrite']).default('append'))
     .option('--partition-by <a,b>', 'partition columns (new tables)')
     .addOption(
@@ -157,7 +173,10 @@ function addWriteCommands(program: Command, io: Io): void {
     .description("restore the table's data to an earlier version, as a new commit")
     .argument('<table>', 'table path or URI')
     .option('--version <n>', 'version to restore')
-    .option('--timestamp <t>', 'restore the version current at this time')
+    .option(
+      '--timestamp <t>',
+      'restore the version current at this time (ISO-8601, UTC unless an offset is given, or epoch ms as 1714564800000ms)',
+    )
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
 }
@@ -274,7 +293,7 @@ function addLocalStackCommands(program: Command, io: Io): void {
 }
 
 /** Run the CLI; resolves to the process exit code. */
-export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = buildProgram(io);
   // Subcommands copy settings when created, so each needs the override too (else commander
   // calls process.exit(1) on a bad subcommand flag instead of letting us return 2).

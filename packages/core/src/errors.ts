@@ -17,7 +17,8 @@ export type DeltaErrorCode =
   | 'EXPRESSION'
   | 'SCHEMA_MISMATCH'
   | 'CONFLICT'
-  | 'COMMIT_FAILED';
+  | 'COMMIT_FAILED'
+  | 'INTERNAL';
 
 export class DeltaError extends Error {
   readonly code: DeltaErrorCode;
@@ -87,10 +88,36 @@ export class CorruptLogError extends DeltaError {
   }
 }
 
+/**
+ * The Parquet engine (parquet-wasm) failed inside while encoding our own data (a wasm trap):
+ * not the data's fault. The operation was abandoned, nothing was committed, and the engine
+ * was replaced by a fresh instance; retrying is safe.
+ */
+export class ParquetEngineError extends DeltaError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INTERNAL', message, options);
+  }
+}
+
 /** A data file or deletion vector could not be read as the log describes it. */
 export class CorruptDataError extends DeltaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('CORRUPT_DATA', message, options);
+  }
+}
+
+/**
+ * A Parquet file (data file, checkpoint, ingest input) cannot be decoded: damaged pages, a bad
+ * footer, a truncated object. `path` names the file. Nothing was committed from it; the
+ * process and the Parquet decoder stay usable.
+ */
+export class CorruptDataFileError extends CorruptDataError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -86,6 +86,7 @@ export type {
   ByteRange,
   CommitCoordinator,
   CommitResult,
+  IncompleteWrite,
   ListOptions,
   ObjectMeta,
   ObjectStore,

@@ -58,7 +58,18 @@ export type { StageLayout, StagedFiles } from './write/stage.js';
 
 // Ingest input formats -> Arrow
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
-export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions } from './formats/index.js';
+export { TEXT_ENCODINGS } from './formats/index.js';
+export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions, TextEncoding } from './formats/index.js';
+
+// Strict parsing of the numbers users type (versions, counts, timestamps) in the CLI and handler configuration
+export {
+  parseVersion,
+  parseCount,
+  parsePositiveCount,
+  parseTimestamp,
+  checkVersion,
+  checkEpochMillis,
+} from './util/numbers.js';
 
 // Protocol
 export { parseSchemaString, schemaToString, dataTypeToJson, isPrimitive, findField } from './protocol/schema.js';

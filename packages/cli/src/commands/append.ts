@@ -5,7 +5,7 @@
  * foreign Parquet types are converted to Delta's or refused with the column named.
  */
 import { InvalidArgumentError, writeDeltaTable, type SchemaMode, type WriteMode } from '@delta-serverless/core';
-import { type InputFormat } from '@delta-serverless/core/internal';
+import { parsePositiveCount, type InputFormat } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { readInputFiles, tableArrowSchema } from './input-files.js';
 
@@ -21,6 +21,8 @@ export interface AppendCommandOptions extends CommonOptions {
   delimiter?: string;
   /** false with --no-header. */
   header?: boolean;
+  encoding?: string;
+  maxColumns?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
@@ -60,6 +62,8 @@ export async function appendCommand(
     format: opts.format as InputFormat | undefined,
     delimiter: opts.delimiter,
     header: opts.header,
+    encoding: opts.encoding,
+    maxColumns: opts.maxColumns !== undefined ? parsePositiveCount(opts.maxColumns, '--max-columns') : undefined,
     schema,
   });
   const result = await writeDeltaTable(uri, input, {

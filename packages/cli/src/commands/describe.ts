@@ -1,5 +1,5 @@
 import { DeltaTable, formatDataType, type StructType } from '@delta-serverless/core';
-import { dataTypeToJson } from '@delta-serverless/core/internal';
+import { dataTypeToJson, parseVersion } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface DescribeCommandOptions extends CommonOptions {
@@ -25,7 +25,7 @@ export async function describeCommand(
 ): Promise<void> {
   const table = await DeltaTable.open(uri, {
     ...openOptions(opts),
-    version: opts.version !== undefined ? Number(opts.version) : undefined,
+    version: opts.version !== undefined ? parseVersion(opts.version, '--version') : undefined,
   });
   const s = table.snapshot;
   const info = {

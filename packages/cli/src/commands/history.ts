@@ -1,5 +1,5 @@
 import { DeltaTable } from '@delta-serverless/core';
-import { parseCount } from './scan.js';
+import { parseCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 
 export interface HistoryCommandOptions extends CommonOptions {

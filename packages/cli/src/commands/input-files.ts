@@ -23,6 +23,10 @@ export interface InputFileOptions {
   delimiter?: string;
   /** commander's `--no-header` sets this to false. */
   header?: boolean;
+  /** Text encoding of CSV/NDJSON files (default utf-8). */
+  encoding?: string;
+  /** Most columns an input file may have (default 10,000). */
+  maxColumns?: number;
   schema?: arrow.Schema;
 }
 
@@ -56,6 +60,8 @@ export async function* readInputFiles(
   const read: ReadInputOptions = {
     format: opts.format,
     schema: opts.schema,
+    encoding: opts.encoding,
+    maxColumns: opts.maxColumns,
     csv: {
       ...(opts.delimiter !== undefined ? { delimiter: unescapeDelimiter(opts.delimiter) } : {}),
       ...(opts.header === false ? { header: false } : {}),

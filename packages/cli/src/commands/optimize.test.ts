@@ -118,7 +118,7 @@ describe('optimize command', () => {
     expect(size.err).toContain('--target-size expects a size like 128MB');
     const bins = await run('optimize', dir, '--max-bins', '0');
     expect(bins.code).toBe(1);
-    expect(bins.err).toContain('--max-bins expects a positive integer');
+    expect(bins.err).toContain('--max-bins must be a whole number of at least 1');
     const budget = await run('optimize', dir, '--time-budget', 'soon');
     expect(budget.code).toBe(1);
     expect(budget.err).toContain('--time-budget expects a duration');

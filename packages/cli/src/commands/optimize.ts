@@ -1,5 +1,6 @@
 /** `optimize <table> [--where EXPR] [--target-size 128MB] [--zorder a,b] [--max-bins N] [--time-budget 10m]`. */
 import { DeltaTable, InvalidArgumentError, type OptimizeResult } from '@delta-serverless/core';
+import { parsePositiveCount } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
 import { createProgress, formatBytes } from './progress.js';
 
@@ -51,10 +52,7 @@ export function parseDurationMs(text: string): number {
 }
 
 function parseMaxBins(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`--max-bins expects a positive integer, got ${JSON.stringify(text)}`);
-  return n;
+  return parsePositiveCount(text, '--max-bins');
 }
 
 const secs = (msec: number) => `${(msec / 1000).toFixed(1)}s`;

@@ -1,7 +1,7 @@
 /** `restore <table> --version N | --timestamp T`. */
 import { DeltaTable, InvalidArgumentError } from '@delta-serverless/core';
+import { parseTimestamp, parseVersion } from '@delta-serverless/core/internal';
 import { openOptions, type CommonOptions } from './common.js';
-import { parseCount } from './scan.js';
 
 export interface RestoreCommandOptions extends CommonOptions {
   version?: string;
@@ -17,7 +17,9 @@ export async function restoreCommand(
     throw new InvalidArgumentError('restore needs exactly one of --version or --timestamp');
   const table = await DeltaTable.open(uri, openOptions(opts));
   const r = await table.restore(
-    opts.version !== undefined ? { version: parseCount(opts.version, '--version') } : { timestamp: opts.timestamp! },
+    opts.version !== undefined
+      ? { version: parseVersion(opts.version, '--version') }
+      : { timestamp: parseTimestamp(opts.timestamp!, '--timestamp') },
   );
   const m = r.metrics;
   out(

@@ -1,4 +1,5 @@
 import { DeltaTable, InvalidArgumentError, type StructType } from '@delta-serverless/core';
+import { parseCount, parseTimestamp, parseVersion } from '@delta-serverless/core/internal';
 import { rowWriter, type RowFormat } from '../output/rows.js';
 import { openOptions, type CommonOptions } from './common.js';
 
@@ -11,7 +12,13 @@ export interface ScanCommandOptions extends CommonOptions {
   limit?: string;
 }
 
-export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s: string) => void): Promise<void> {
+/** `closed` says the reader of `out` is gone (`| head`): the scan stops early, quietly. */
+export async function scanCommand(
+  uri: string,
+  opts: ScanCommandOptions,
+  out: (s: string) => void,
+  closed: () => boolean = () => false,
+): Promise<void> {
   if (!['table', 'ndjson', 'csv'].includes(opts.format))
     throw new InvalidArgumentError(`--format must be table, ndjson or csv (got ${opts.format})`);
   const table = await DeltaTable.open(uri, openOptions(opts));
@@ -25,8 +32,8 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
   const scan = table.scan({
     columns,
     filter: opts.where,
-    version: opts.version !== undefined ? parseCount(opts.version, '--version') : undefined,
-    timestamp: opts.timestamp,
+    version: opts.version !== undefined ? parseVersion(opts.version, '--version') : undefined,
+    timestamp: opts.timestamp !== undefined ? parseTimestamp(opts.timestamp, '--timestamp') : undefined,
   });
   const arrowSchema = await scan.schema();
   const snapshot = (await scan.prepare()).snapshot;
@@ -39,14 +46,7 @@ export async function scanCommand(uri: string, opts: ScanCommandOptions, out: (s
   for await (const batch of scan) {
     writer.write(batch);
     seen += batch.numRows;
-    if (seen >= limit) break;
+    if (seen >= limit || closed()) break;
   }
   writer.end();
-}
-
-export function parseCount(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new InvalidArgumentError(`${flag} must be a non-negative integer (got ${v})`);
-  return n;
 }

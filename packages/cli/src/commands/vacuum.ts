@@ -50,15 +50,21 @@ export async function vacuumCommand(
     `VACUUM ${r.mode}${r.dryRun ? ' (dry run)' : ''} of ${table.uri} at version ${r.readVersion}: ` +
       `retention ${hours}h, files removed before ${new Date(r.cutoffTimestamp).toISOString()} are eligible\n`,
   );
+  const leftovers = r.numIncompleteWrites
+    ? `; ${r.dryRun ? 'would discard' : 'discarded'} ${r.numIncompleteWrites} unfinished write(s) of killed writers (temp files, multipart uploads)`
+    : '';
   if (r.dryRun) {
     for (const f of r.filesDeleted) out(`  ${f.path}  ${formatBytes(f.size)}\n`);
     if (r.filesDeletedTruncated) out(`  ... and ${r.numFilesDeleted - r.filesDeleted.length} more\n`);
-    out(`would delete ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes)\n`);
+    for (const w of r.incompleteWrites) out(`  ${w.path}  ${formatBytes(w.size)} (unfinished write)\n`);
+    out(
+      `would delete ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes)${leftovers}\n`,
+    );
     return;
   }
   out(
     `deleted ${r.numFilesDeleted} file(s), ${formatBytes(r.bytesDeleted)} (${r.bytesDeleted} bytes) ` +
       `in ${r.numDirectoriesScanned ?? 0} director${r.numDirectoriesScanned === 1 ? 'y' : 'ies'}; ` +
-      `commits: VACUUM START ${r.startVersion}, VACUUM END ${r.endVersion}\n`,
+      `commits: VACUUM START ${r.startVersion}, VACUUM END ${r.endVersion}${leftovers}\n`,
   );
 }

@@ -20,9 +20,25 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * Control characters that a terminal would act on: C0 (ESC starts escape sequences), DEL, C1,
+ * and the bidirectional overrides/isolates that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text for the human table: control characters shown escaped (`\n`, `\x1b`, `\u202e`), never sent raw. */
+export function escapeControl(s: string): string {
+  return s.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
+}
+
 function tableCell(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return escapeControl(typeof v === 'object' ? JSON.stringify(v) : String(v));
 }
 
 export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit = Infinity): RowWriter {
@@ -62,12 +78,13 @@ export function rowWriter(format: RowFormat, schema: StructType, out: Out, limit
       }
     },
     end() {
-      const widths = names.map((n, i) => Math.min(60, Math.max(n.length, ...rows.map((r) => r[i]!.length))));
+      const header = names.map(escapeControl);
+      const widths = header.map((n, i) => Math.min(60, Math.max(n.length, ...rows.map((r) => r[i]!.length))));
       const fmt = (cells: string[]) =>
         cells
           .map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + '…' : c.padEnd(widths[i]!)))
           .join(' │ ');
-      out(fmt(names) + '\n');
+      out(fmt(header) + '\n');
       out(widths.map((w) => '─'.repeat(w)).join('─┼─') + '\n');
       for (const r of rows) out(fmt(r) + '\n');
       out(`(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);

@@ -62,6 +62,7 @@ export function buildSmallInt(values: Values, n: number, type: arrow.Int, ctx: B
     else if (typeof v === 'string') x = INT_RE.test(v) ? +v : NaN;
     else if (typeof v === 'bigint') x = Number(v);
     else x = NaN;
+    if (x === Infinity || x === -Infinity) fail(ctx, i, v, name, `out of range ${min}..${max}`);
     if (!Number.isInteger(x)) fail(ctx, i, v, name, 'not an integer');
     if (x < min || x > max) fail(ctx, i, v, name, `out of range ${min}..${max}`);
     out[i] = x;
@@ -79,7 +80,7 @@ export function buildInt64(values: Values, n: number, type: arrow.DataType, ctx:
     if (typeof v === 'number') {
       if (Number.isSafeInteger(v)) writeSafeInt(words, 2 * i, 2, v);
       else if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) out[i] = BigInt(v);
-      else fail(ctx, i, v, 'long', Number.isInteger(v) ? 'out of range' : 'not an integer');
+      else fail(ctx, i, v, 'long', Number.isInteger(v) || !Number.isFinite(v) ? 'out of range' : 'not an integer');
     } else if (typeof v === 'string') {
       if (!INT_RE.test(v)) fail(ctx, i, v, 'long', 'not an integer');
       const t = v.trim();
@@ -127,6 +128,7 @@ export function buildDecimal(values: Values, n: number, type: arrow.Decimal, ctx
     try {
       if (typeof v === 'bigint') u = v * factor;
       else if (typeof v === 'number' && Number.isFinite(v)) u = parseDecimal(String(v), type);
+      else if (typeof v === 'number' && !Number.isNaN(v)) fail(ctx, i, v, name, 'out of range');
       else if (typeof v === 'string') u = parseDecimal(v, type);
       else fail(ctx, i, v, name, 'not a number');
     } catch (err) {

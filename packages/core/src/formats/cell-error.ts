@@ -25,6 +25,8 @@ export function showValue(v: unknown): string {
   if (typeof v === 'string') s = JSON.stringify(v);
   else if (typeof v === 'bigint') s = v.toString();
   else if (v instanceof Uint8Array) s = `<${v.length} bytes>`;
+  // JSON numbers past the double range (1e400) parse as Infinity, which JSON.stringify shows as null.
+  else if (v === Infinity || v === -Infinity) s = `a number beyond the double range (like ${v < 0 ? '-' : ''}1e400)`;
   else s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

@@ -12,6 +12,8 @@ import { inferTextType } from './infer.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { drainGroups } from './drain.js';
 import { guardText } from './text-guard.js';
+import { utf8Text, type TextEncoding } from './encoding.js';
+import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
 
 export interface CsvOptions {
   /** First record holds the column names (default true); without it columns are the target's, by position, or `_c0`, `_c1`... */
@@ -30,80 +32,126 @@ export interface CsvReadOptions {
   schema?: arrow.Schema;
   csv?: CsvOptions;
   batchRows: number;
+  /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
+  encoding?: TextEncoding;
+  /** Most columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 // A record larger than this is an error rather than unbounded buffering (an unclosed quote).
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
-/** Parse CSV text chunks into record batches of at most `batchRows` rows. */
+/** Parse CSV text chunks into record batches of at most `batchRows` rows (fewer for wide rows: limits.ts). */
 export async function* readCsv(
   chunks: AsyncIterable<Uint8Array>,
   opts: CsvReadOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const { key, batchRows } = opts;
-  const csv = opts.csv ?? {};
-  const nullValues = csv.nullValues ?? [''];
-  const onlyEmptyIsNull = nullValues.length === 1 && nullValues[0] === '';
-  const nullSet = new Set(nullValues);
-  const { parser, lineQueue } = csvParser(chunks, key, csv);
+  const { parser, lineQueue } = csvParser(chunks, opts.key, opts.csv ?? {}, opts.encoding);
+  const batch = new CsvBatch(opts);
   let queueHead = 0;
-
-  let names: string[] | undefined;
-  let cols: (string | null)[][] = [];
-  let lines = new Int32Array(0);
-  let plan: ColumnPlan | undefined;
-  let inferredRows = 0;
-  let n = 0;
-  let yielded = false;
-  const flush = (): arrow.RecordBatch => {
-    if (!plan) {
-      plan = planColumns(key, names!, opts.schema, (i) => inferTextType(cols[i]!, n));
-      inferredRows = n;
-    }
-    const p = plan;
-    try {
-      return buildPlannedBatch(p, n, (i) => cols[i]!);
-    } catch (err) {
-      if (!(err instanceof CellError)) throw err;
-      const field = p.schema.fields.findIndex(
-        (f) => err.path === f.name || err.path.startsWith(`${f.name}.`) || err.path.startsWith(`${f.name}[`),
-      );
-      throw cellErrorToInput(
-        err,
-        key,
-        err.row >= 0 ? lines[err.row] : undefined,
-        p.inferred[field] ? inferredRows : undefined,
-      );
-    }
-  };
   try {
     for await (const group of drainGroups<string[]>(parser)) {
       for (const record of group) {
-        const line = lineQueue[queueHead++]!;
-        if (!names) {
-          names = columnNames(record, csv.header ?? true, opts.schema);
-          cols = names.map(() => new Array<string | null>(batchRows));
-          lines = new Int32Array(batchRows);
-          if (csv.header ?? true) continue;
-        }
-        for (let c = 0; c < record.length; c++) {
-          const v = record[c]!;
-          cols[c]![n] = (onlyEmptyIsNull ? v === '' : nullSet.has(v)) ? null : v;
-        }
-        lines[n++] = line;
-        if (n === batchRows) {
-          yield flush();
-          yielded = true;
-          n = 0;
-        }
+        if (batch.add(record, lineQueue[queueHead++]!)) yield batch.flush();
       }
       lineQueue.splice(0, queueHead);
       queueHead = 0;
     }
     // A header without rows still tells the schema: one empty batch.
-    if (names && (n > 0 || !yielded)) yield flush();
+    if (batch.pending) yield batch.flush();
   } catch (err) {
-    throw csvError(err, key);
+    throw csvError(err, opts.key);
+  }
+}
+
+/**
+ * The rows of the batch being filled, column by column as text, with the line of each row.
+ * The first record fixes the columns (and the batch size, from their count); the first batch
+ * fixes the column types (the target schema's, else inferred).
+ */
+class CsvBatch {
+  private readonly header: boolean;
+  private readonly isNull: (v: string) => boolean;
+  private names: string[] | undefined;
+  private cols: (string | null)[][] = [];
+  private lines = new Int32Array(0);
+  private limit: number; // rows per batch, once the width is known
+  private plan: ColumnPlan | undefined;
+  private inferredRows = 0;
+  private n = 0;
+  private yielded = false;
+
+  constructor(private readonly opts: CsvReadOptions) {
+    const csv = opts.csv ?? {};
+    this.header = csv.header ?? true;
+    const nullValues = csv.nullValues ?? [''];
+    const nullSet = new Set(nullValues);
+    this.isNull = nullValues.length === 1 && nullValues[0] === '' ? (v) => v === '' : (v) => nullSet.has(v);
+    this.limit = opts.batchRows;
+  }
+
+  /** Rows not yet flushed, or a header with no rows at all (one empty batch tells the schema). */
+  get pending(): boolean {
+    return this.names !== undefined && (this.n > 0 || !this.yielded);
+  }
+
+  /** Take one record read from `line`; true when the batch is full. */
+  add(record: readonly string[], line: number): boolean {
+    if (!this.names) {
+      this.start(record);
+      if (this.header) return false;
+    }
+    for (let c = 0; c < record.length; c++) {
+      const v = record[c]!;
+      this.cols[c]![this.n] = this.isNull(v) ? null : v;
+    }
+    this.lines[this.n++] = line;
+    return this.n === this.limit;
+  }
+
+  /** The rows taken so far as one batch; the next batch starts empty. */
+  flush(): arrow.RecordBatch {
+    if (!this.plan) {
+      this.plan = planColumns(this.opts.key, this.names!, this.opts.schema, (i) =>
+        inferTextType(this.cols[i]!, this.n),
+      );
+      this.inferredRows = this.n;
+    }
+    const batch = this.build(this.plan);
+    this.yielded = true;
+    this.n = 0;
+    return batch;
+  }
+
+  /** The columns from the first record (names or, without a header, their count). */
+  private start(first: readonly string[]): void {
+    const { key, maxColumns, cellsPerBatch, batchRows } = this.opts;
+    const names = columnNames(first, this.header, this.opts.schema);
+    assertColumnCount(names.length, maxColumns ?? DEFAULT_MAX_COLUMNS, key);
+    this.limit = rowsPerBatch(batchRows, names.length, cellsPerBatch);
+    this.cols = names.map(() => []); // grown as rows arrive: memory follows the data
+    this.lines = new Int32Array(this.limit);
+    this.names = names;
+  }
+
+  /** Typed columns of the current rows; a cell that does not fit names its line and column. */
+  private build(plan: ColumnPlan): arrow.RecordBatch {
+    try {
+      return buildPlannedBatch(plan, this.n, (i) => this.cols[i]!);
+    } catch (err) {
+      if (!(err instanceof CellError)) throw err;
+      const field = plan.schema.fields.findIndex(
+        (f) => err.path === f.name || err.path.startsWith(`${f.name}.`) || err.path.startsWith(`${f.name}[`),
+      );
+      throw cellErrorToInput(
+        err,
+        this.opts.key,
+        err.row >= 0 ? this.lines[err.row] : undefined,
+        plan.inferred[field] ? this.inferredRows : undefined,
+      );
+    }
   }
 }
 
@@ -112,6 +160,7 @@ function csvParser(
   chunks: AsyncIterable<Uint8Array>,
   key: string,
   csv: CsvOptions,
+  encoding: TextEncoding | undefined,
 ): { parser: ReturnType<typeof parse>; lineQueue: number[] } {
   const lineQueue: number[] = [];
   const parser = parse({
@@ -128,7 +177,8 @@ function csvParser(
     if (chunk !== null) lineQueue.push(parser.info.lines);
     return push(chunk, encoding);
   };
-  pipeline(Readable.from(guardText(chunks, key, 'CSV'), { objectMode: false }), parser, () => undefined);
+  const text = utf8Text(guardText(chunks, key, 'CSV'), key, 'CSV', encoding);
+  pipeline(Readable.from(text, { objectMode: false }), parser, () => undefined);
   return { parser, lineQueue };
 }
 

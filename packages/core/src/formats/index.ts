@@ -8,6 +8,8 @@ import { InputFormatError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { readCsv, type CsvOptions } from './csv.js';
+import { checkEncoding } from './encoding.js';
+import { checkCellsPerBatch, checkMaxColumns } from './limits.js';
 import { detectFormat, type InputFormat } from './detect.js';
 import { gunzipChunks, sniffGzip } from './gzip.js';
 import { readNdjson } from './ndjson.js';
@@ -15,6 +17,7 @@ import { readObjectChunks } from './object-stream.js';
 import { readParquetInput } from './parquet.js';
 
 export type { CsvOptions } from './csv.js';
+export { TEXT_ENCODINGS, type TextEncoding } from './encoding.js';
 export { detectFormat, type DetectedFormat, type InputFormat } from './detect.js';
 
 export const DEFAULT_BATCH_ROWS = 65_536;
@@ -30,8 +33,23 @@ export interface ReadInputOptions {
    */
   schema?: arrow.Schema;
   csv?: CsvOptions;
+  /**
+   * Text encoding of CSV and NDJSON input: `utf-8` (default; invalid bytes are an error naming
+   * the line), `latin1` (ISO-8859-1) or `windows-1252`, converted to UTF-8.
+   */
+  encoding?: string;
   /** Maximum rows per batch (default 65536); CSV/NDJSON types are inferred from the first batch. */
   batchRows?: number;
+  /**
+   * Most columns an object may have (Parquet: leaf columns); default 10,000. A wider object is
+   * refused before its data is read (formats/limits.ts).
+   */
+  maxColumns?: number;
+  /**
+   * Most values (rows x columns) per batch, default 1,048,576: wide objects get fewer than
+   * `batchRows` rows per batch, so memory follows the data (formats/limits.ts).
+   */
+  cellsPerBatch?: number;
   /** Bytes per ranged GET when streaming from a store (default 8 MiB). */
   chunkBytes?: number;
   /** Name of the object in error messages (readInputStream; readInputObject uses the key). */
@@ -54,11 +72,13 @@ export async function* readInputObject(
     );
   }
   const batchRows = checkBatchRows(options.batchRows, key);
+  const maxColumns = checkMaxColumns(options.maxColumns, key);
+  const cellsPerBatch = checkCellsPerBatch(options.cellsPerBatch, key);
   if (format === 'parquet') {
     if (options.compression === 'gzip' || (options.compression !== 'none' && detected?.gzip)) {
       throw gzipParquet(key);
     }
-    yield* readParquetInput(store, key, { schema: options.schema, batchRows });
+    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
     return;
   }
   const csv =
@@ -87,6 +107,8 @@ export async function* readInputStream(
 ): AsyncGenerator<arrow.RecordBatch> {
   const key = options.key ?? '<input stream>';
   const batchRows = checkBatchRows(options.batchRows, key);
+  const maxColumns = checkMaxColumns(options.maxColumns, key);
+  const cellsPerBatch = checkCellsPerBatch(options.cellsPerBatch, key);
   let source = chunks;
   let gzip = options.compression === 'gzip';
   if (options.compression === undefined || options.compression === 'auto') {
@@ -96,12 +118,15 @@ export async function* readInputStream(
   }
   if (options.format === 'parquet') {
     if (gzip) throw gzipParquet(key);
-    yield* readParquetInput(await bufferStream(source, key), key, { schema: options.schema, batchRows });
+    const store = await bufferStream(source, key);
+    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
     return;
   }
   if (gzip) source = gunzipChunks(source, key);
-  if (options.format === 'csv') yield* readCsv(source, { key, schema: options.schema, csv: options.csv, batchRows });
-  else if (options.format === 'ndjson') yield* readNdjson(source, { key, schema: options.schema, batchRows });
+  const encoding = checkEncoding(options.encoding, key);
+  const text = { key, schema: options.schema, batchRows, encoding, maxColumns, cellsPerBatch };
+  if (options.format === 'csv') yield* readCsv(source, { ...text, csv: options.csv });
+  else if (options.format === 'ndjson') yield* readNdjson(source, text);
   else
     throw new InputFormatError(
       key,

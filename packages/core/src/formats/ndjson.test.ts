@@ -124,4 +124,17 @@ describe('NDJSON input', () => {
     const binary = await failure(read('\u0000\u0001{}'));
     expect(binary.message).toContain('NUL bytes');
   });
+
+  it('a number past the double range (1e400) in an integer or decimal column is out of range, not "null"', async () => {
+    const schema = (type: arrow.DataType) => new arrow.Schema([new arrow.Field('n', type)]);
+    for (const type of [new arrow.Int64(), new arrow.Int32(), new arrow.Decimal(2, 10, 128)]) {
+      const err = await failure(read('{"n":1}\n{"n":1e400}\n', { schema: schema(type) }));
+      expect(err.message).toMatch(
+        /line 2, column "n": cannot read a number beyond the double range \(like 1e400\) as \w+.* \(out of range/,
+      );
+      expect(err.message).not.toContain('null');
+    }
+    const neg = await failure(read('{"n":-1e400}\n', { schema: schema(new arrow.Int64()) }));
+    expect(neg.message).toContain('(like -1e400) as long (out of range)');
+  });
 });

@@ -11,11 +11,19 @@ import { inferJsonType } from './infer.js';
 import { parseJsonLine } from './json-line.js';
 import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
 import { guardText } from './text-guard.js';
+import { utf8Text, type TextEncoding } from './encoding.js';
+import { assertColumnCount, CELLS_PER_BATCH, DEFAULT_MAX_COLUMNS } from './limits.js';
 
 export interface NdjsonReadOptions {
   key: string;
   schema?: arrow.Schema;
   batchRows: number;
+  /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
+  encoding?: TextEncoding;
+  /** Most columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 // A longer line is an error rather than unbounded buffering.
@@ -23,7 +31,10 @@ const MAX_LINE_CHARS = 64 * 1024 * 1024;
 
 type Row = Record<string, unknown>;
 
-/** Parse NDJSON text chunks into record batches of at most `batchRows` rows. */
+/**
+ * Parse NDJSON text chunks into record batches of at most `batchRows` rows, and at most
+ * CELLS_PER_BATCH keys in all (wide rows get shorter batches: limits.ts).
+ */
 export async function* readNdjson(
   chunks: AsyncIterable<Uint8Array>,
   opts: NdjsonReadOptions,
@@ -31,7 +42,7 @@ export async function* readNdjson(
   const { key } = opts;
   const batch = new RowBatch(opts);
   try {
-    for await (const { line, lineNo } of ndjsonLines(chunks, key)) {
+    for await (const { line, lineNo } of ndjsonLines(chunks, key, opts.encoding)) {
       if (line.length === 0 || isBlank(line)) continue;
       batch.add(parseRow(line, lineNo, key), lineNo);
       if (batch.full) yield batch.flush();
@@ -51,11 +62,12 @@ export async function* readNdjson(
 async function* ndjsonLines(
   chunks: AsyncIterable<Uint8Array>,
   key: string,
+  encoding: TextEncoding | undefined,
 ): AsyncGenerator<{ line: string; lineNo: number }> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   let lineNo = 0;
-  for await (const chunk of guardText(chunks, key, 'NDJSON')) {
+  for await (const chunk of utf8Text(guardText(chunks, key, 'NDJSON'), key, 'NDJSON', encoding)) {
     let text: string;
     try {
       text = decoder.decode(chunk, { stream: true });
@@ -122,8 +134,12 @@ function parseRow(line: string, lineNo: number, key: string): Row {
 class RowBatch {
   size = 0;
   yielded = false;
-  private readonly rows: Row[];
+  private readonly rows: Row[] = []; // grown as rows arrive: memory follows the data
   private readonly lines: Int32Array;
+  private readonly maxColumns: number;
+  private readonly budget: number;
+  private cells = 0; // keys in the rows of the current batch
+  private lastKeys = 0;
   private plan: ColumnPlan | undefined;
   private known: Map<string, number> | undefined; // input key -> input column index
   private names: string[] = [];
@@ -131,16 +147,23 @@ class RowBatch {
   private column: unknown[];
 
   constructor(private readonly opts: NdjsonReadOptions) {
-    this.rows = new Array<Row>(opts.batchRows);
-    this.lines = new Int32Array(opts.batchRows);
-    this.column = new Array<unknown>(opts.batchRows);
+    this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS;
+    this.budget = opts.cellsPerBatch ?? CELLS_PER_BATCH;
+    this.lines = new Int32Array(Math.min(opts.batchRows, this.budget));
+    this.column = [];
   }
 
+  /** `batchRows` rows, or another row like the last would pass the cell budget (limits.ts). */
   get full(): boolean {
-    return this.size === this.opts.batchRows;
+    const n = this.size;
+    return n === this.opts.batchRows || n === this.lines.length || this.cells + this.lastKeys > this.budget;
   }
 
   add(row: Row, lineNo: number): void {
+    const keys = countKeys(row);
+    assertColumnCount(keys, this.maxColumns, this.opts.key, `keys (columns) on line ${lineNo}`);
+    this.cells += keys;
+    this.lastKeys = keys;
     this.rows[this.size] = row;
     this.lines[this.size++] = lineNo;
   }
@@ -150,6 +173,7 @@ class RowBatch {
     const n = this.size;
     if (!this.plan) {
       this.names = keysOf(this.rows, n, schema);
+      assertColumnCount(this.names.length, this.maxColumns, key, 'distinct keys (columns)');
       this.known = new Map(this.names.map((k, i) => [k, i]));
       this.plan = planColumns(key, this.names, schema, (i) => inferJsonType(this.valuesOf(i), n));
       this.inferredRows = n;
@@ -160,6 +184,7 @@ class RowBatch {
     try {
       const batch = buildPlannedBatch(p, n, (i) => this.valuesOf(i));
       this.size = 0;
+      this.cells = 0;
       this.yielded = true;
       return batch;
     } catch (err) {
@@ -219,6 +244,12 @@ function checkKeys(
       }
     }
   }
+}
+
+function countKeys(row: Row): number {
+  let k = 0;
+  for (const _ in row) k++;
+  return k;
 }
 
 function isBlank(s: string): boolean {

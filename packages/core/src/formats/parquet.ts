@@ -8,8 +8,10 @@ import { castData } from '../arrow/cast.js';
 import { emptyBatch, nullData } from '../arrow/constant.js';
 import { batchOf, sameType } from '../arrow/data-utils.js';
 import { DeltaError, InputFormatError } from '../errors.js';
-import { openParquetFile } from '../parquet/reader.js';
+import { defaultParquetHandler } from '../parquet/handler.js';
+import type { ParquetFileReader } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
 import { planColumns, type ColumnPlan } from './target.js';
 
 export interface ParquetInputOptions {
@@ -17,6 +19,10 @@ export interface ParquetInputOptions {
   batchRows: number;
   /** Object size when known (saves a HEAD). */
   size?: number;
+  /** Most leaf columns accepted (limits.ts). */
+  maxColumns?: number;
+  /** Most values per batch (limits.ts). */
+  cellsPerBatch?: number;
 }
 
 /** Stream a Parquet object's rows as record batches conformed to `schema` (when given). */
@@ -25,10 +31,11 @@ export async function* readParquetInput(
   key: string,
   opts: ParquetInputOptions,
 ): AsyncGenerator<arrow.RecordBatch> {
-  const reader = await openParquetFile(store, key, { size: opts.size }).catch((err: unknown) => {
+  const reader = await open(store, key, opts).catch((err: unknown) => {
     throw parquetError(err, key);
   });
   try {
+    const leaves = reader.metadata.leaves.length;
     const fileSchema = reader.arrowSchema();
     const plan = opts.schema
       ? planColumns(
@@ -40,7 +47,9 @@ export async function* readParquetInput(
       : undefined;
     let any = false;
     try {
-      for await (const batch of reader.readBatches({ batchSize: opts.batchRows })) {
+      for await (const batch of reader.readBatches({
+        batchSize: rowsPerBatch(opts.batchRows, leaves, opts.cellsPerBatch),
+      })) {
         any = true;
         yield plan ? conform(batch, plan) : batch;
       }
@@ -51,6 +60,13 @@ export async function* readParquetInput(
   } finally {
     reader.close();
   }
+}
+
+/** Open the object, refusing one with too many columns from its footer alone (before the decoder sees it). */
+async function open(store: ObjectStore, key: string, opts: ParquetInputOptions): Promise<ParquetFileReader> {
+  const file = await defaultParquetHandler.openFile(store, key, { size: opts.size });
+  assertColumnCount(file.metadata.leaves.length, opts.maxColumns ?? DEFAULT_MAX_COLUMNS, key, 'leaf columns');
+  return file.arrow();
 }
 
 function conform(batch: arrow.RecordBatch, plan: ColumnPlan | undefined): arrow.RecordBatch {

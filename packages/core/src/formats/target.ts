@@ -18,6 +18,12 @@ export interface ColumnPlan {
   inferred: boolean[];
 }
 
+/** The input's column names for a message: all of a few, the first 20 of many. */
+function listNames(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  return names.length <= 20 ? names.join(', ') : `${names.slice(0, 20).join(', ')}, ... (${names.length} in all)`;
+}
+
 /** Plan the output columns of an input with columns `names`. */
 export function planColumns(
   key: string,
@@ -51,7 +57,7 @@ export function planColumns(
       throw new InputFormatError(
         key,
         `${key}: column "${f.name}" is required (not nullable) but the input has no such column ` +
-          `(it has: ${names.join(', ') || 'none'}); add the column to the input`,
+          `(it has: ${listNames(names)}); add the column to the input`,
         undefined,
         f.name,
       );

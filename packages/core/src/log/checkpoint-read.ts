@@ -4,7 +4,7 @@
  * `stats_parsed` / `partitionValues_parsed` columns stand in for missing JSON values.
  */
 import type * as arrow from 'apache-arrow';
-import { CorruptLogError, NotFoundError } from '../errors.js';
+import { CorruptDataError, CorruptDataFileError, CorruptLogError, DeltaError, NotFoundError } from '../errors.js';
 import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
 import type { StructType } from '../protocol/schema.js';
@@ -85,7 +85,7 @@ async function readParquetActions(
 ): Promise<Action[]> {
   try {
     size ??= (await engine.store.head(path)).size;
-    if (size > JS_CHECKPOINT_BYTES) engine.parquet.preload(); // the Arrow path will decode it: load it while the footer arrives
+    if (size > JS_CHECKPOINT_BYTES) engine.parquet.preload('read'); // the Arrow path will decode it: load it while the footer arrives
     // Fetch a whole (typical, < 32 MiB) checkpoint in the first GET: one request wave, not two.
     const file = await engine.parquet.openFile(engine.store, path, {
       size,
@@ -97,8 +97,21 @@ async function readParquetActions(
     }
     return await arrowActions(await file.arrow(), parsedStats);
   } catch (err) {
-    throw wrapMissing(err, path);
+    throw checkpointError(err, path);
   }
+}
+
+/** A damaged checkpoint names itself and says how readers can do without it. */
+function checkpointError(err: unknown, path: string): unknown {
+  if (err instanceof NotFoundError) return wrapMissing(err, path);
+  if (err instanceof DeltaError && !(err instanceof CorruptDataError)) return err;
+  const detail = err instanceof CorruptDataFileError ? err.message : `${path}: ${String(err)}`;
+  return new CorruptDataFileError(
+    path,
+    `checkpoint ${path} is damaged and cannot be read (${detail}). If the JSON commits it covers are still in ` +
+      '_delta_log, delete this checkpoint (and _last_checkpoint) so that readers replay those commits instead.',
+    { cause: err },
+  );
 }
 
 async function arrowActions(file: ParquetFileReader, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {

@@ -11,6 +11,7 @@ import type { AddFile } from '../protocol/actions.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
 import { tableDurationMs } from '../protocol/intervals.js';
 import { dataTypeToJson } from '../protocol/schema.js';
+import { assertLogWritable } from '../protocol/writer-features.js';
 import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { CheckpointBatcher, type ActionKind, type ActionTypes } from './checkpoint-batches.js';
@@ -58,6 +59,7 @@ export async function writeCheckpoint(
       'cannot checkpoint a table state without protocol and metadata; load the table first',
     );
   }
+  assertLogWritable(protocol); // a checkpoint is written by writers that know every writer feature
   const batchSize = options.batchSize ?? CHECKPOINT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);

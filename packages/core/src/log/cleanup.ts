@@ -18,8 +18,9 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Sidecar } from '../protocol/actions.js';
 import { floorToUtcDay, MS_PER_DAY, tableDurationMs } from '../protocol/intervals.js';
 import { decodeUriPath } from '../protocol/paths.js';
+import { assertLogWritable } from '../protocol/writer-features.js';
 import type { Engine } from '../engine/engine.js';
-import type { ObjectMeta } from '../storage/object-store.js';
+import type { ObjectMeta, ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
 import { parseActions } from './commit-file.js';
@@ -58,6 +59,7 @@ export async function cleanupExpiredLogs(
   state: TableState,
   options: CleanupOptions = {},
 ): Promise<CleanupResult> {
+  if (state.protocol) assertLogWritable(state.protocol); // deleting log files is a write
   const store = engine.store;
   const config = state.metadata?.configuration ?? {};
   const now = options.now ?? engine.clock.now();
@@ -106,11 +108,30 @@ export async function cleanupExpiredLogs(
     (f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part,
   );
   deleted.push(...(await expiredSidecars(engine, remaining, floorToUtcDay(now) - MS_PER_DAY)));
+  deleted.push(...(await expiredCommitTemps(store, keep)));
 
   if (!options.dryRun) {
     for (let i = 0; i < deleted.length; i += DELETE_CHUNK) await store.deleteMany(deleted.slice(i, i + DELETE_CHUNK));
   }
   return { deleted, cutoffTimestamp, checkpointVersion: keep };
+}
+
+/** Spark's DynamoDB-protocol temp commit file: `_delta_log/.tmp/<version>.json.<uuid>`. */
+const COMMIT_TEMP_RE = /^(\d{20})\.json\.[^/]+$/;
+
+/**
+ * Temp commit files of the DynamoDB commit protocol for versions before `keep`: their commits
+ * expire now, so a copy of them is of no use to anyone (the lock-table entry of such a version
+ * is long complete: later commits exist). Writers keep these after completing a commit, and a
+ * killed writer leaves one; on S3 the bucket's lifecycle rule expires them too.
+ */
+async function expiredCommitTemps(store: ObjectStore, keep: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const meta of store.list(`${LOG_DIR}/.tmp/`, { recursive: false })) {
+    const m = COMMIT_TEMP_RE.exec(baseName(meta.path));
+    if (m && Number(m[1]) < keep) out.push(meta.path);
+  }
+  return out;
 }
 
 /** Newest commit version (<= maxVersion) whose monotonic timestamp is <= cutoff. */

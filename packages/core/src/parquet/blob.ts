@@ -5,7 +5,7 @@
  * with a range, so on S3 each read is one ranged GET. One cached range (the footer,
  * fetched once at open) answers the decoders' footer reads without another request.
  */
-import { CorruptDataError } from '../errors.js';
+import { CorruptDataFileError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 /** What `Blob.slice()` returns, as far as parquet-wasm uses it. */
@@ -49,6 +49,13 @@ export class StoreFile {
 
   /** Bytes [start, end) of the object, from the cache when it covers the range. */
   async read(start: number, end: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) {
+      // Offsets come from the file's own metadata: NaN or fractions mean it is damaged.
+      throw new CorruptDataFileError(
+        this.path,
+        `${this.path}: the decoder asked for bytes [${start}, ${end}), which no file has: its metadata is damaged`,
+      );
+    }
     start = Math.max(0, start);
     end = Math.min(this.size, end);
     if (end <= start) return new Uint8Array(0);
@@ -68,7 +75,8 @@ export class StoreFile {
   private check(bytes: Uint8Array, start: number, end: number): Uint8Array {
     this.bytesFetched += bytes.length;
     if (bytes.length !== end - start) {
-      throw new CorruptDataError(
+      throw new CorruptDataFileError(
+        this.path,
         `${this.path}: expected ${end - start} bytes at offset ${start} but the store returned ${bytes.length}; ` +
           'the file is shorter than its recorded size (truncated or replaced). Check the object in storage.',
       );
@@ -81,17 +89,25 @@ export class StoreFile {
     const slice = (start = 0, end = this.size): BlobSliceLike => {
       const s = Math.max(0, start);
       const e = Math.min(this.size, end);
-      return { size: Math.max(0, e - s), arrayBuffer: async () => exactBuffer(await this.read(s, e)) };
+      return { size: Math.max(0, e - s), arrayBuffer: () => this.handledRead(s, e) };
     };
     return { size: this.size, slice };
   }
 
   /** An AsyncBuffer for hyparquet. */
   asyncBuffer(): AsyncBufferLike {
-    return {
-      byteLength: this.size,
-      slice: async (start: number, end = this.size) => exactBuffer(await this.read(start, end)),
-    };
+    return { byteLength: this.size, slice: (start: number, end = this.size) => this.handledRead(start, end) };
+  }
+
+  /**
+   * A read for a decoder. Decoders start several reads at once and, once one fails, may drop the
+   * others without awaiting them: their failures must not become unhandled rejections (which end
+   * a Node process). The decoder still sees the failure of any read it awaits.
+   */
+  private handledRead(start: number, end: number): Promise<ArrayBuffer> {
+    const p = this.read(start, end).then(exactBuffer);
+    p.catch(() => undefined);
+    return p;
   }
 }
 

@@ -4,7 +4,7 @@
  * than that tail. The bytes are cached in the StoreFile so the decoders' own footer reads
  * are answered from memory.
  */
-import { CorruptDataError } from '../errors.js';
+import { CorruptDataFileError } from '../errors.js';
 import type { StoreFile } from './blob.js';
 
 /** Tail bytes fetched on open. Spark and parquet-rs footers are a few KB; 64 KiB is one cheap GET. */
@@ -27,7 +27,7 @@ export interface FooterBytes {
   offset: number;
 }
 
-/** Read and cache the footer of `file`. Throws CorruptDataError when it is not a Parquet file. */
+/** Read and cache the footer of `file`. Throws CorruptDataFileError when it is not a Parquet file. */
 export async function fetchFooter(file: StoreFile, prefetch = DEFAULT_FOOTER_PREFETCH): Promise<FooterBytes> {
   if (file.size < 12) throw notParquet(file.path, `it is only ${file.size} bytes long`);
   const tailStart = Math.max(0, file.size - Math.max(prefetch, 8));
@@ -52,6 +52,9 @@ export async function fetchFooter(file: StoreFile, prefetch = DEFAULT_FOOTER_PRE
   return { bytes: tail.subarray(footerStart - tailOffset), offset: footerStart };
 }
 
-function notParquet(path: string, why: string): CorruptDataError {
-  return new CorruptDataError(`${path} is not a valid Parquet file: ${why}. Check that the object is complete.`);
+function notParquet(path: string, why: string): CorruptDataFileError {
+  return new CorruptDataFileError(
+    path,
+    `${path} is not a valid Parquet file: ${why}. Check that the object is complete.`,
+  );
 }

@@ -38,8 +38,11 @@ export interface ParquetHandler {
   open(store: ObjectStore, path: string, options?: OpenParquetOptions): Promise<ParquetFileReader>;
   /** A streaming writer for batches of `schema` (memory bounded by one row group). */
   createWriter(schema: arrow.Schema, options?: ParquetWriteOptions): Promise<ParquetStreamWriter>;
-  /** Start loading a slow-to-load decoder now (cold starts); a no-op when there is none. */
-  preload(): void;
+  /**
+   * Start loading a slow-to-load decoder or encoder now (cold starts), for reading files or
+   * for writing them (the default); a no-op when there is none.
+   */
+  preload(use?: 'read' | 'write'): void;
 }
 
 class StoreParquetFile implements ParquetFile {
@@ -77,5 +80,5 @@ export const defaultParquetHandler: ParquetHandler = {
   },
   open: (store, path, options) => openParquetFile(store, path, options),
   createWriter: (schema, options) => createParquetWriter(schema, options),
-  preload: () => preloadParquet(),
+  preload: (use) => preloadParquet(use === 'read' ? 'decode' : 'encode'),
 };

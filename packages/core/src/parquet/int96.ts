@@ -11,7 +11,7 @@
 import * as arrow from 'apache-arrow';
 import type { FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-import { CorruptDataError } from '../errors.js';
+import { CorruptDataError, CorruptDataFileError, DeltaError } from '../errors.js';
 import { floorDiv } from '../protocol/scalar.js';
 import type { StoreFile } from './blob.js';
 import { JS_CODECS, JS_COMPRESSORS } from './codecs.js';
@@ -100,16 +100,16 @@ export class Int96Reader {
   }
 
   private async read(parquetPath: string, rg: number): Promise<BigInt64Array> {
-    this.hyMeta ??= parquetMetadata(this.footer, { geoparquet: false });
     const leafIndex = this.metadata.leaves.findIndex((l) => l.path.join('.') === parquetPath);
     const path = this.metadata.leaves[leafIndex]!.path;
-    const pruned = pruneToLeaf(this.hyMeta, path, leafIndex);
     let rowStart = 0;
     for (let i = 0; i < rg; i++) rowStart += this.metadata.rowGroups[i]!.numRows;
     const numRows = this.metadata.rowGroups[rg]!.numRows;
     const out = new BigInt64Array(numRows);
     let rows: unknown[][] = [];
     try {
+      this.hyMeta ??= parquetMetadata(this.footer, { geoparquet: false });
+      const pruned = pruneToLeaf(this.hyMeta, path, leafIndex);
       await parquetRead({
         file: this.file.asyncBuffer(),
         metadata: pruned,
@@ -124,9 +124,12 @@ export class Int96Reader {
         },
       });
     } catch (err) {
-      throw new CorruptDataError(`${this.file.path}: cannot decode INT96 column ${parquetPath}: ${String(err)}`, {
-        cause: err,
-      });
+      if (err instanceof DeltaError && !(err instanceof CorruptDataError)) throw err; // storage
+      throw new CorruptDataFileError(
+        this.file.path,
+        `${this.file.path}: cannot decode INT96 column ${parquetPath}: ${String(err)}`,
+        { cause: err },
+      );
     }
     for (let i = 0; i < numRows; i++) {
       let v: unknown = rows[i]?.[0];

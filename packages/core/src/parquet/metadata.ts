@@ -5,7 +5,7 @@
  * lossy JS numbers and Dates; we need the raw bytes to build exact Scalars.
  */
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
-import { CorruptDataError } from '../errors.js';
+import { CorruptDataFileError, DeltaError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { StoreFile } from './blob.js';
 import { fetchFooter } from './footer.js';
@@ -74,21 +74,35 @@ export async function readParquetMetadata(
   return parseParquetFooter(footer.bytes, path);
 }
 
-/** Parse footer bytes (`<FileMetaData> <length> PAR1`, or a whole file). `path` is for messages. */
+/**
+ * Parse footer bytes (`<FileMetaData> <length> PAR1`, or a whole file). `path` is for messages.
+ * A damaged footer is a CorruptDataFileError, whatever part of it is damaged.
+ */
 export function parseParquetFooter(bytes: Uint8Array, path = '<parquet>'): ParquetMetadata {
+  try {
+    return parseFooter(bytes, path);
+  } catch (err) {
+    if (err instanceof DeltaError) throw err;
+    throw new CorruptDataFileError(path, `${path}: the Parquet footer is damaged: ${String(err)}`, { cause: err });
+  }
+}
+
+function parseFooter(bytes: Uint8Array, path: string): ParquetMetadata {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = bytes.length >= 8 ? view.getUint32(bytes.length - 8, true) : -1;
   if (length < 0 || length > bytes.length - 8) {
-    throw new CorruptDataError(`${path}: Parquet footer is incomplete. Check that the object is complete.`);
+    throw new CorruptDataFileError(path, `${path}: Parquet footer is incomplete. Check that the object is complete.`);
   }
   let raw: Thrift;
   try {
     raw = deserializeTCompactProtocol({ view, offset: bytes.length - 8 - length });
   } catch (err) {
-    throw new CorruptDataError(`${path}: cannot decode the Parquet footer: ${(err as Error).message}`, { cause: err });
+    throw new CorruptDataFileError(path, `${path}: cannot decode the Parquet footer: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (raw.field_8 !== undefined) {
-    throw new CorruptDataError(`${path}: the Parquet file is encrypted; encrypted Parquet is not supported.`);
+    throw new CorruptDataFileError(path, `${path}: the Parquet file is encrypted; encrypted Parquet is not supported.`);
   }
   const { root, leaves } = buildSchema(list(raw.field_2), path);
   const orders = raw.field_7 === undefined ? undefined : list(raw.field_7);
@@ -116,7 +130,8 @@ function buildSchema(elements: unknown[], path: string): { root: ParquetSchemaNo
   let next = 0;
   const visit = (parentPath: string[], parentRep: number, isRoot: boolean): ParquetSchemaNode => {
     const e = elements[next++] as Thrift | undefined;
-    if (!e) throw new CorruptDataError(`${path}: Parquet schema is truncated (num_children exceeds the elements).`);
+    if (!e)
+      throw new CorruptDataFileError(path, `${path}: Parquet schema is truncated (num_children exceeds the elements).`);
     const name = str(e.field_4) ?? '';
     const repetition = REPETITION[num(e.field_3) ?? 0] ?? 'REQUIRED';
     const logicalType = readLogicalType(e.field_10 as Thrift | undefined);

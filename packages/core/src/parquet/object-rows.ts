@@ -6,6 +6,7 @@
  * maps as objects, lists as arrays, nulls as null; callers convert.
  */
 import { parquetMetadata, parquetRead } from 'hyparquet';
+import { CorruptDataError, CorruptDataFileError, DeltaError } from '../errors.js';
 import type { StoreFile } from './blob.js';
 import { JS_CODECS, JS_COMPRESSORS } from './codecs.js';
 import type { ParquetMetadata } from './types.js';
@@ -18,22 +19,37 @@ export function jsCodecsOnly(metadata: ParquetMetadata, columns: readonly string
   );
 }
 
-/** Every row of `columns` (top-level names) as an object keyed by column name. */
+/**
+ * Every row of `columns` (top-level names) as an object keyed by column name. Damaged data is
+ * a CorruptDataFileError (hyparquet throws whatever its decoding hits); a store failure stays
+ * the store's error.
+ */
 export async function readObjectRows(
   file: StoreFile,
   footer: Uint8Array,
   columns: string[],
 ): Promise<Record<string, unknown>[]> {
   let rows: Record<string, unknown>[] = [];
-  await parquetRead({
-    file: file.asyncBuffer(),
-    metadata: parquetMetadata(footer, { geoparquet: false }),
-    columns,
-    rowFormat: 'object',
-    compressors: JS_COMPRESSORS,
-    onComplete: (r: Record<string, unknown>[]) => {
-      rows = r;
-    },
-  });
+  try {
+    await parquetRead({
+      file: file.asyncBuffer(),
+      metadata: parquetMetadata(footer, { geoparquet: false }),
+      columns,
+      rowFormat: 'object',
+      compressors: JS_COMPRESSORS,
+      onComplete: (r: Record<string, unknown>[]) => {
+        rows = r;
+      },
+    });
+  } catch (err) {
+    const io = file.lastError;
+    file.lastError = undefined;
+    if (io instanceof Error) throw io;
+    if (err instanceof CorruptDataFileError || (err instanceof DeltaError && !(err instanceof CorruptDataError)))
+      throw err;
+    throw new CorruptDataFileError(file.path, `${file.path}: cannot decode the Parquet data: ${String(err)}`, {
+      cause: err,
+    });
+  }
   return rows;
 }

@@ -2,10 +2,16 @@
  * Read a Parquet object through an ObjectStore into Arrow JS record batches. Decoding is
  * parquet-wasm's (ranged reads: footer once, then only the selected row groups' column
  * chunks); statistics come from our own footer parse; INT96 columns are fixed up (int96.ts).
+ *
+ * Damaged files: every failure to decode is a CorruptDataFileError naming the file (a store
+ * failure stays the store's error). A wasm trap kills the shared decoding instance, and with
+ * it every read in flight on it, so a reader hit by a trap retries once alone, on a private
+ * instance, from where it stopped: if it traps again the file is damaged, else another
+ * file's read caused the trap.
  */
 import * as arrow from 'apache-arrow';
 import type { ParquetFile, RecordBatch as WasmRecordBatch } from 'parquet-wasm/esm';
-import { CorruptDataError, DeltaError, InvalidArgumentError } from '../errors.js';
+import { CorruptDataError, CorruptDataFileError, DeltaError, InvalidArgumentError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { StoreFile } from './blob.js';
 import { DEFAULT_FOOTER_PREFETCH, fetchFooter, WHOLE_FILE_BYTES } from './footer.js';
@@ -20,7 +26,8 @@ import {
 } from './int96.js';
 import { parseParquetFooter } from './metadata.js';
 import type { ParquetMetadata, RowGroupMetadata } from './types.js';
-import { loadParquetWasm } from './wasm.js';
+import { isolatedParquetWasm, parquetWasm, type WasmInstance } from './wasm.js';
+import { ParquetWasmTrap } from './wasm-instance.js';
 
 /** Rows per batch unless the caller asks otherwise (parquet-wasm's own default, 1024, is far too small). */
 export const DEFAULT_BATCH_SIZE = 65_536;
@@ -72,7 +79,7 @@ export async function openParquetFile(
   const size = opts?.size ?? (await store.head(path)).size;
   const file = new StoreFile(store, path, size);
   const prefetch = opts?.footerPrefetch ?? (size <= WHOLE_FILE_BYTES ? size : DEFAULT_FOOTER_PREFETCH);
-  const [, footer] = await Promise.all([loadParquetWasm(), fetchFooter(file, prefetch)]);
+  const [, footer] = await Promise.all([parquetWasm('decode'), fetchFooter(file, prefetch)]);
   return openFetchedParquetFile(file, footer.bytes, parseParquetFooter(footer.bytes, path));
 }
 
@@ -82,15 +89,15 @@ export async function openFetchedParquetFile(
   footer: Uint8Array,
   metadata: ParquetMetadata,
 ): Promise<ParquetFileReader> {
-  const pw = await loadParquetWasm();
-  let pf: ParquetFile;
-  try {
-    // parquet-wasm only calls `size` and `slice(start, end).arrayBuffer()` on its Blob.
-    pf = await pw.ParquetFile.fromFile(file.blob() as unknown as Blob);
-  } catch (err) {
-    throw readError(file, err);
-  }
-  return new Reader(file, footer, metadata, pf);
+  const reader = new Reader(file, footer, metadata);
+  await reader.open();
+  return reader;
+}
+
+/** Where a read stands: `rowGroups[group]` is being read and `skip` of its rows were returned. */
+interface Position {
+  group: number;
+  skip: number;
 }
 
 class Reader implements ParquetFileReader {
@@ -98,12 +105,15 @@ class Reader implements ParquetFileReader {
   private closed = false;
   private int96: Int96Reader | undefined;
   private readonly nodePaths: Set<string>;
+  private inst: WasmInstance | undefined;
+  private pf: ParquetFile | undefined;
+  /** Reading on a private instance after a trap: a trap now is this file's. */
+  private isolated = false;
 
   constructor(
     private readonly file: StoreFile,
     private readonly footer: Uint8Array,
     readonly metadata: ParquetMetadata,
-    private readonly pf: ParquetFile,
   ) {
     this.nodePaths = new Set();
     const visit = (n: ParquetMetadata['schema']) => {
@@ -125,13 +135,46 @@ class Reader implements ParquetFileReader {
     return { requests: this.file.requests, bytesFetched: this.file.bytesFetched };
   }
 
+  /** Open the file in the shared decoding instance (alone on a private one after a trap). */
+  async open(): Promise<void> {
+    try {
+      await this.bind(await parquetWasm('decode'));
+    } catch (err) {
+      await this.recover(err);
+    }
+  }
+
+  private async bind(inst: WasmInstance): Promise<void> {
+    this.inst?.releaseUser();
+    this.inst = inst;
+    inst.acquire();
+    // parquet-wasm only calls `size` and `slice(start, end).arrayBuffer()` on its Blob.
+    const blob = this.file.blob() as unknown as Blob;
+    const pf = await inst.guard(inst.call(() => inst.pw.ParquetFile.fromFile(blob)));
+    this.pf = pf;
+    const raw = arrow.tableFromIPC(inst.call(() => pf.schema().intoIPCStream())).schema;
+    this.schema ??= int96Schema(raw, findInt96(raw, this.metadata));
+  }
+
+  /**
+   * After a failed decode: a trap that may be another read's (other readers shared the
+   * instance) is retried alone on a private instance; anything else is this file's error.
+   */
+  private async recover(err: unknown): Promise<void> {
+    const mine = this.isolated || this.inst?.usersAtTrap === 1;
+    if (!(err instanceof ParquetWasmTrap) || mine) throw readError(this.file, err);
+    this.isolated = true;
+    this.pf = undefined; // it died with its instance
+    try {
+      await this.bind(await isolatedParquetWasm());
+    } catch (again) {
+      throw readError(this.file, again);
+    }
+  }
+
   arrowSchema(): arrow.Schema {
     this.assertOpen();
-    if (!this.schema) {
-      const raw = arrow.tableFromIPC(this.pf.schema().intoIPCStream()).schema;
-      this.schema = int96Schema(raw, findInt96(raw, this.metadata));
-    }
-    return this.schema;
+    return this.schema!;
   }
 
   async *readBatches(opts: ReadBatchesOptions = {}): AsyncGenerator<arrow.RecordBatch> {
@@ -149,40 +192,55 @@ class Reader implements ParquetFileReader {
       throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
     }
     const columns = opts.columns && [...new Set(opts.columns.filter((c) => this.nodePaths.has(c)))];
-
-    let stream: ReadableStream<WasmRecordBatch>;
-    try {
-      stream = await this.pf.stream({ columns, rowGroups, batchSize });
-    } catch (err) {
-      throw readError(this.file, err);
+    const at: Position = { group: 0, skip: 0 };
+    while (true) {
+      try {
+        // After a retry, resume at the row group being read, without the rows already returned.
+        let skip = at.skip;
+        for await (let batch of this.decode(rowGroups.slice(at.group), columns, batchSize)) {
+          if (skip > 0) {
+            const drop = Math.min(skip, batch.numRows);
+            skip -= drop;
+            batch = batch.slice(drop);
+            if (batch.numRows === 0) continue;
+          }
+          advance(at, batch.numRows, rowGroups, groups);
+          yield batch;
+        }
+        return;
+      } catch (err) {
+        await this.recover(err);
+      }
     }
-    const reader = stream.getReader();
+  }
+
+  /** The batches of `rowGroups` as parquet-wasm decodes them, INT96 leaves fixed up. */
+  private async *decode(
+    rowGroups: number[],
+    columns: string[] | undefined,
+    batchSize: number,
+  ): AsyncGenerator<arrow.RecordBatch> {
+    const inst = this.inst!;
+    const pf = this.pf!;
+    const stream = await inst.guard(inst.call(() => pf.stream({ columns, rowGroups, batchSize })));
+    const reader = (stream as ReadableStream<WasmRecordBatch>).getReader();
     let done = false;
     let locations: Int96Location[] | undefined;
-    let seg = 0; // index into rowGroups of the group the next row comes from
-    let segPos = 0; // rows of that group already returned
+    const at: Position = { group: 0, skip: 0 }; // for INT96: where the next row comes from
     try {
       while (true) {
-        let next: ReadableStreamReadResult<WasmRecordBatch>;
-        try {
-          next = await reader.read();
-        } catch (err) {
-          throw readError(this.file, err);
-        }
+        const next = await inst.guard(reader.read());
         if (next.done) {
           done = true;
           break;
         }
-        for (let batch of arrow.tableFromIPC(next.value.intoIPCStream()).batches) {
+        const ipc = inst.call(() => next.value.intoIPCStream());
+        for (let batch of arrow.tableFromIPC(ipc).batches) {
           locations ??= findInt96(batch.schema, this.metadata);
           if (locations.length > 0) {
-            // Track which row group rows come from (batches never span groups, but be safe).
-            while (seg < rowGroups.length && segPos >= groups[rowGroups[seg]!]!.numRows) {
-              segPos -= groups[rowGroups[seg]!]!.numRows;
-              seg++;
-            }
-            for (const loc of locations) batch = await this.fixInt96(batch, loc, rowGroups, seg, segPos);
-            segPos += batch.numRows;
+            normalise(at, rowGroups, this.metadata.rowGroups);
+            for (const loc of locations) batch = await this.fixInt96(batch, loc, rowGroups, at.group, at.skip);
+            at.skip += batch.numRows;
           }
           yield batch;
         }
@@ -221,7 +279,12 @@ class Reader implements ParquetFileReader {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pf.free();
+    try {
+      this.pf?.free();
+    } catch {
+      // its instance trapped: nothing to free
+    }
+    this.inst?.releaseUser();
   }
 
   private assertOpen(): void {
@@ -229,12 +292,34 @@ class Reader implements ParquetFileReader {
   }
 }
 
-/** A decoder failure: the store's own error when a read failed, else CorruptDataError. */
+/** Move `at` past row groups it has read whole. */
+function normalise(at: Position, rowGroups: number[], groups: readonly RowGroupMetadata[]): void {
+  while (at.group < rowGroups.length && at.skip >= groups[rowGroups[at.group]!]!.numRows) {
+    at.skip -= groups[rowGroups[at.group]!]!.numRows;
+    at.group++;
+  }
+}
+
+/** Count `rows` more returned from the row group at `at`. */
+function advance(at: Position, rows: number, rowGroups: number[], groups: readonly RowGroupMetadata[]): void {
+  at.skip += rows;
+  normalise(at, rowGroups, groups);
+}
+
+/** A decoder failure: the store's own error when a read failed, else CorruptDataFileError naming the file. */
 function readError(file: StoreFile, err: unknown): Error {
   const io = file.lastError;
   file.lastError = undefined;
   if (io instanceof Error) return io;
-  if (err instanceof DeltaError) return err;
-  const msg = err instanceof Error ? err.message : String(err);
-  return new CorruptDataError(`${file.path}: cannot read Parquet data: ${msg}`, { cause: err });
+  if (err instanceof CorruptDataFileError) return err;
+  if (err instanceof DeltaError && !(err instanceof CorruptDataError)) return err;
+  const why =
+    err instanceof ParquetWasmTrap
+      ? `the decoder trapped on it (${err.trap.message}), so its pages are damaged`
+      : `cannot read Parquet data: ${err instanceof Error ? err.message : String(err)}`;
+  return new CorruptDataFileError(
+    file.path,
+    `${file.path}: ${why}. The file is corrupt; replace it from its source, or remove it from the table.`,
+    { cause: err },
+  );
 }

@@ -6,31 +6,45 @@
  * Nothing imports parquet-wasm statically: commands that never touch Parquet (history, log
  * inspection, vacuum dry runs) do not pay for it.
  *
- * Where the `.wasm` is: beside this module when bundled (scripts/bundle-lambdas.ts copies it
- * next to `index.mjs`), else the installed package's (`parquet-wasm/esm/parquet_wasm_bg.wasm`).
+ * Instances (wasm-instance.ts): the module is compiled once; decoding (reading files, which
+ * may be damaged) and encoding (writing our own batches) use separate instances, so a trap on
+ * a corrupt file never takes a writer down with it. An instance that trapped is replaced by a
+ * fresh one on the next use; `isolatedParquetWasm()` gives a reader one of its own.
+ *
+ * Where the files are: beside this module when bundled (scripts/bundle-lambdas.ts copies the
+ * `.wasm` and the glue, as `parquet_wasm.mjs`, next to `index.mjs`), else the installed
+ * package's `parquet-wasm/esm/`. Each instance imports the glue under its own URL
+ * (`?instance=N`): the glue holds its instance in module state.
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import type * as ParquetWasmModule from 'parquet-wasm/esm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { instantiate, type ParquetWasm, type WasmInstance } from './wasm-instance.js';
 
-export type ParquetWasm = typeof ParquetWasmModule;
+export type { ParquetWasm, WasmInstance } from './wasm-instance.js';
 
-/** File name of the module, beside the bundle or in the package's `esm/` directory. */
+/** File names beside a bundle; in the package: `esm/parquet_wasm_bg.wasm` and `esm/parquet_wasm.js`. */
 const PARQUET_WASM_FILE = 'parquet_wasm_bg.wasm';
+const GLUE_FILE_BESIDE = 'parquet_wasm.mjs';
+const GLUE_FILE_PACKAGE = 'parquet_wasm.js';
 
-let loading: Promise<ParquetWasm> | undefined;
+/** What an instance is for: decoding files (untrusted bytes) or encoding our own batches. */
+export type WasmRole = 'decode' | 'encode';
 
-/** The `.wasm` to compile: beside this module (a bundle) or the installed package's. */
-function wasmPath(): string {
-  const beside = fileURLToPath(new URL(PARQUET_WASM_FILE, import.meta.url));
-  if (existsSync(beside)) return beside;
+let compiling: Promise<WebAssembly.Module> | undefined;
+const shared = new Map<WasmRole, Promise<WasmInstance>>();
+let instances = 0;
+
+/** A file beside this module (a bundle) or in the installed package's `esm/` directory. */
+function locate(beside: string, inPackage: string): string {
+  const here = fileURLToPath(new URL(beside, import.meta.url));
+  if (existsSync(here)) return here;
   try {
-    return createRequire(import.meta.url).resolve(`parquet-wasm/esm/${PARQUET_WASM_FILE}`);
+    return createRequire(import.meta.url).resolve(`parquet-wasm/esm/${inPackage}`);
   } catch (err) {
     throw new Error(
-      `parquet-wasm's ${PARQUET_WASM_FILE} is neither beside ${fileURLToPath(import.meta.url)} nor installed: ` +
+      `parquet-wasm's ${beside} is neither beside ${fileURLToPath(import.meta.url)} nor installed: ` +
         'ship it next to the bundle (scripts/bundle-lambdas.ts does) or install parquet-wasm',
       { cause: err },
     );
@@ -58,29 +72,57 @@ async function readWhole(path: string): Promise<Uint8Array<ArrayBuffer>> {
   }
 }
 
-async function load(): Promise<ParquetWasm> {
-  const compiling = readWhole(wasmPath()).then((bytes) => WebAssembly.compile(bytes));
-  const pw = await import('parquet-wasm/esm');
-  await pw.default({ module_or_path: await compiling });
-  return pw;
+/** The compiled module, compiled on first use and cached for the process. */
+function compiledModule(): Promise<WebAssembly.Module> {
+  compiling ??= (async () => WebAssembly.compile(await readWhole(locate(PARQUET_WASM_FILE, PARQUET_WASM_FILE))))();
+  compiling.catch(() => {
+    compiling = undefined; // let a later call retry
+  });
+  return compiling;
 }
 
-/** The parquet-wasm module, loaded and compiled on first use and cached for the process. */
-export function loadParquetWasm(): Promise<ParquetWasm> {
-  if (!loading) {
-    loading = load().catch((err: unknown) => {
-      loading = undefined; // let a later call retry
-      throw err;
-    });
+/** A new instance with its own glue and memory. */
+async function newInstance(): Promise<WasmInstance> {
+  const id = ++instances;
+  const loadGlue = async () => {
+    const url = `${pathToFileURL(locate(GLUE_FILE_BESIDE, GLUE_FILE_PACKAGE)).href}?instance=${id}`;
+    return (await import(url)) as ParquetWasm;
+  };
+  const [module, glue] = await Promise.all([compiledModule(), loadGlue()]);
+  return instantiate(glue, module, id);
+}
+
+/** The shared instance for `role`, created on first use and replaced once it has trapped. */
+export async function parquetWasm(role: WasmRole): Promise<WasmInstance> {
+  const current = shared.get(role);
+  if (current) {
+    const inst = await current.catch(() => undefined);
+    if (inst && !inst.trap) return inst;
+    if (shared.get(role) !== current) return parquetWasm(role); // someone replaced it meanwhile
   }
-  return loading;
+  const next = newInstance();
+  shared.set(role, next);
+  next.catch(() => {
+    if (shared.get(role) === next) shared.delete(role); // let a later call retry
+  });
+  return next;
+}
+
+/** A private instance (a reader retrying alone after a trap, to learn whether its file caused it). */
+export function isolatedParquetWasm(): Promise<WasmInstance> {
+  return newInstance();
+}
+
+/** The parquet-wasm bindings of the shared decoding instance (tests and tools). */
+export async function loadParquetWasm(): Promise<ParquetWasm> {
+  return (await parquetWasm('decode')).pw;
 }
 
 /**
  * Start loading parquet-wasm now without waiting for it (cold starts: the compile runs on
- * background threads while the caller does other work). A failure is reported by the next
- * real use, not here.
+ * background threads while the caller does other work), and the instance for `role`
+ * (default: encoding, what a writer needs). A failure is reported by the next real use, not here.
  */
-export function preloadParquet(): void {
-  loadParquetWasm().catch(() => undefined);
+export function preloadParquet(role: WasmRole = 'encode'): void {
+  parquetWasm(role).catch(() => undefined);
 }

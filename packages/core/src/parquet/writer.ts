@@ -6,12 +6,13 @@
  */
 import * as arrow from 'apache-arrow';
 import type { RecordBatch as WasmRecordBatch, Table as WasmTable, WriterProperties } from 'parquet-wasm/esm';
-import { CorruptDataError, InvalidArgumentError, SchemaMismatchError } from '../errors.js';
+import { CorruptDataError, InvalidArgumentError, ParquetEngineError, SchemaMismatchError } from '../errors.js';
 import { concatBytes } from '../util/bytes.js';
 import { parseParquetFooter } from './metadata.js';
 import { conformBatch, parquetSchemaFor } from './normalize.js';
 import type { ParquetMetadata } from './types.js';
-import { loadParquetWasm, type ParquetWasm } from './wasm.js';
+import { parquetWasm, type WasmInstance } from './wasm.js';
+import { ParquetWasmTrap } from './wasm-instance.js';
 
 export type ParquetCompression = 'snappy' | 'zstd' | 'gzip' | 'none';
 
@@ -66,14 +67,14 @@ export async function writeParquet(
     schema,
     batches.map((b) => conformBatch(b, schema)),
   );
-  const pw = await loadParquetWasm();
-  const props = writerProperties(pw, opts);
-  const wasmTable = toWasm(pw, table);
+  const inst = await parquetWasm('encode');
+  const props = writerProperties(inst, opts, schema);
+  const wasmTable = toWasm(inst, table);
   let bytes: Uint8Array;
   try {
-    bytes = pw.writeParquet(wasmTable, props); // consumes wasmTable and props
+    bytes = inst.call(() => inst.pw.writeParquet(wasmTable, props)); // consumes wasmTable and props
   } catch (err) {
-    throw new SchemaMismatchError(`Parquet write failed: ${message(err)}`);
+    throw encodeError(err, `Parquet write failed: ${message(err)}`);
   }
   verify(parseParquetFooter(bytes, 'written file'), table.numRows);
   return bytes;
@@ -84,8 +85,9 @@ export async function createParquetWriter(
   schema: arrow.Schema,
   opts: ParquetWriteOptions = {},
 ): Promise<ParquetStreamWriter> {
-  const pw = await loadParquetWasm();
-  return new StreamWriter(pw, parquetSchemaFor(schema), writerProperties(pw, opts));
+  const inst = await parquetWasm('encode');
+  const normalized = parquetSchemaFor(schema);
+  return new StreamWriter(inst, normalized, writerProperties(inst, opts, normalized));
 }
 
 class StreamWriter implements ParquetStreamWriter {
@@ -101,14 +103,22 @@ class StreamWriter implements ParquetStreamWriter {
   private aborted: { reason: unknown } | undefined;
 
   constructor(
-    private readonly pw: ParquetWasm,
+    private readonly inst: WasmInstance,
     readonly schema: arrow.Schema,
     props: WriterProperties,
   ) {
     const pipe = new TransformStream<WasmRecordBatch, WasmRecordBatch>();
     this.input = pipe.writable.getWriter();
-    // Resolves only once the first batch arrives (the writer takes its schema from it).
-    this.output = pw.transformParquetStream(pipe.readable, props) as Promise<ReadableStream<Uint8Array>>;
+    // Resolves only once the first batch arrives (the writer takes its schema from it). Every
+    // wait on the encoder is guarded: if its instance traps, nothing would ever settle.
+    this.output = (async () => {
+      try {
+        const out = inst.call(() => inst.pw.transformParquetStream(pipe.readable, props));
+        return (await inst.guard(out)) as ReadableStream<Uint8Array>;
+      } catch (err) {
+        throw trapError(err);
+      }
+    })();
     this.output.catch(() => undefined);
     this.result = new Promise((resolve, reject) => {
       this.resolveResult = resolve;
@@ -130,7 +140,7 @@ class StreamWriter implements ParquetStreamWriter {
       // An empty file still needs one (empty) batch to carry the schema.
       if (this.batches === 0) await this.feed(emptyBatch(this.schema));
       this.closing = true;
-      await this.input.close();
+      await this.guarded(this.input.close());
     }
     return this.result;
   }
@@ -143,11 +153,20 @@ class StreamWriter implements ParquetStreamWriter {
     await this.input.abort(this.aborted.reason).catch(() => undefined);
   }
 
+  /** Await the encoder unless its instance traps (then fail like any encoder error). */
+  private async guarded<T>(p: PromiseLike<T>): Promise<T> {
+    try {
+      return await this.inst.guard(p);
+    } catch (err) {
+      throw trapError(err);
+    }
+  }
+
   private async feed(batch: arrow.RecordBatch): Promise<void> {
-    const table = toWasm(this.pw, new arrow.Table(this.schema, [batch]));
-    const wasmBatches = table.recordBatches();
+    const table = toWasm(this.inst, new arrow.Table(this.schema, [batch]));
+    const wasmBatches = this.inst.call(() => table.recordBatches());
     table.free();
-    for (const b of wasmBatches) await this.input.write(b);
+    for (const b of wasmBatches) await this.guarded(this.input.write(b));
     if (wasmBatches.length === 0) return;
     this.rows += batch.numRows;
     this.batches++;
@@ -162,7 +181,7 @@ class StreamWriter implements ParquetStreamWriter {
       let drained = false;
       try {
         while (true) {
-          const { done, value } = await reader.read();
+          const { done, value } = await this.guarded(reader.read());
           if (done) break;
           size += value.length;
           // Keep a copy of at most the window, not the chunk: chunks are whole row groups, and
@@ -205,12 +224,29 @@ function verify(metadata: ParquetMetadata, expectedRows: number): void {
 }
 
 /** Arrow JS table -> parquet-wasm table (its IPC reader also validates nullability). */
-function toWasm(pw: ParquetWasm, table: arrow.Table): WasmTable {
+function toWasm(inst: WasmInstance, table: arrow.Table): WasmTable {
   try {
-    return pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+    const ipc = arrow.tableToIPC(table, 'stream');
+    return inst.call(() => inst.pw.Table.fromIPCStream(ipc));
   } catch (err) {
-    throw new SchemaMismatchError(`cannot write this data to Parquet: ${message(err)}`);
+    throw encodeError(err, `cannot write this data to Parquet: ${message(err)}`);
   }
+}
+
+/** A trap of the encoder is the engine's failure, anything else the data's. */
+function encodeError(err: unknown, dataMessage: string): Error {
+  if (err instanceof ParquetWasmTrap || err instanceof ParquetEngineError) return trapError(err) as Error;
+  return new SchemaMismatchError(dataMessage);
+}
+
+/** ParquetEngineError for a trap of the encoder; any other error as it is. */
+function trapError(err: unknown): unknown {
+  if (!(err instanceof ParquetWasmTrap)) return err;
+  return new ParquetEngineError(
+    `the Parquet encoder (parquet-wasm) failed while writing (${err.trap.message}); nothing was committed from ` +
+      'this write and the encoder was reset. Retry the operation.',
+    { cause: err },
+  );
 }
 
 function message(err: unknown): string {
@@ -225,7 +261,21 @@ function emptyBatch(schema: arrow.Schema): arrow.RecordBatch {
   );
 }
 
-function writerProperties(pw: ParquetWasm, opts: ParquetWriteOptions): WriterProperties {
+/**
+ * Most leaf columns of a file that get dictionary encoding. parquet-wasm's writer allocates
+ * about 75 KB of wasm memory per dictionary-encoded column (and its time grows with them): a
+ * 20,000-column file took 1.6 GB. Past this many leaves, only the first DICTIONARY_COLUMNS
+ * top-level primitive columns are dictionary-encoded; the others are written plain.
+ */
+export const DICTIONARY_COLUMNS = 256;
+
+function leafCount(type: arrow.DataType): number {
+  const children = type.children ?? [];
+  return children.length === 0 ? 1 : children.reduce((n, c) => n + leafCount(c.type), 0);
+}
+
+function writerProperties(inst: WasmInstance, opts: ParquetWriteOptions, schema: arrow.Schema): WriterProperties {
+  const pw = inst.pw;
   const compression = {
     snappy: pw.Compression.SNAPPY,
     zstd: pw.Compression.ZSTD,
@@ -240,5 +290,10 @@ function writerProperties(pw: ParquetWasm, opts: ParquetWriteOptions): WriterPro
   let builder = new pw.WriterPropertiesBuilder().setCompression(compression).setMaxRowGroupSize(rowGroupSize);
   const kv = Object.entries(opts.keyValueMetadata ?? {});
   if (kv.length > 0) builder = builder.setKeyValueMetadata(new Map(kv));
+  if (schema.fields.reduce((n, f) => n + leafCount(f.type), 0) > DICTIONARY_COLUMNS) {
+    builder = builder.setDictionaryEnabled(false);
+    const primitive = schema.fields.filter((f) => (f.type.children ?? []).length === 0);
+    for (const f of primitive.slice(0, DICTIONARY_COLUMNS)) builder = builder.setColumnDictionaryEnabled(f.name, true);
+  }
   return builder.build();
 }

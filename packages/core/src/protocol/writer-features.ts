@@ -3,7 +3,7 @@
  * implement is refused before any data is written, naming the feature.
  */
 import { UnsupportedFeatureError, WriteNotAllowedError } from '../errors.js';
-import type { Metadata, Protocol } from './actions.js';
+import type { Action, Metadata, Protocol } from './actions.js';
 import { hasWriterFeature } from './features.js';
 import { parseSchemaString, type DataType, type StructType } from './schema.js';
 import { impliedLegacyWriterFeatures } from './table-features.js';
@@ -116,6 +116,20 @@ export function assertWritable(protocol: Protocol, metadata?: Metadata): void {
   }
 }
 
+/**
+ * Features whose data writes we refuse but whose log actions a checkpoint or log cleanup keeps
+ * as they are (row tracking's baseRowId, clustering domains...): operations that rewrite only
+ * the log may run on such tables. Unknown features, and catalog-managed tables, are refused.
+ */
+const LOG_ONLY_OK = new Set(Object.keys(REFUSED_REASONS).filter((f) => f !== 'catalogManaged'));
+
+/** Throws unless this engine may rewrite the table's log (checkpoint, log cleanup). */
+export function assertLogWritable(protocol: Protocol): void {
+  // Legacy writer versions imply only features we write or whose log actions we keep.
+  if (protocol.minWriterVersion < 7) return;
+  assertWritable({ ...protocol, writerFeatures: protocol.writerFeatures?.filter((f) => !LOG_ONLY_OK.has(f)) });
+}
+
 /** appendOnly tables accept only adds (and dataChange=false rearrangement). */
 export function assertNotAppendOnly(protocol: Protocol, metadata: Metadata, operation: string): void {
   if (metadata.configuration['delta.appendOnly'] === 'true' && hasWriterFeature(protocol, 'appendOnly')) {
@@ -123,4 +137,19 @@ export function assertNotAppendOnly(protocol: Protocol, metadata: Metadata, oper
       `${operation} would remove data, but the table is append-only (delta.appendOnly=true). Only appends are allowed; unset the property to allow this.`,
     );
   }
+}
+
+/**
+ * Every commit that removes data (a remove with dataChange) from an append-only table is
+ * refused, whatever the operation (RESTORE, overwrite, replaceWhere, DELETE...), as Delta Spark
+ * refuses it in its transaction. Rearranging files (OPTIMIZE: dataChange false) is allowed.
+ */
+export function assertRemovesAllowed(
+  protocol: Protocol,
+  metadata: Metadata,
+  actions: readonly Action[],
+  operation: string,
+): void {
+  if (actions.some((a) => a.remove && a.remove.dataChange !== false))
+    assertNotAppendOnly(protocol, metadata, operation);
 }

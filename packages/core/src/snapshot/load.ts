@@ -6,10 +6,12 @@ import { TableNotFoundError } from '../errors.js';
 import { loadIncrement, loadState } from '../log/load.js';
 import { resolveSegment } from '../log/segment.js';
 import type { Engine } from '../engine/engine.js';
+import { checkVersion } from '../util/numbers.js';
 import { Snapshot } from './snapshot.js';
 
 /** The snapshot at `version` (default: the latest). Throws TableNotFoundError when there is no table. */
 export async function loadSnapshot(engine: Engine, version?: number): Promise<Snapshot> {
+  if (version !== undefined) checkVersion(version, 'version');
   const { state, commits } = await loadState(engine, version);
   return new Snapshot(engine, state, commits[commits.length - 1]);
 }
@@ -41,6 +43,7 @@ async function isLatest(current: Snapshot): Promise<boolean> {
 
 /** The snapshot at `version`, read forward from `current` when it is newer, else loaded. */
 export async function snapshotAtVersion(current: Snapshot, version: number): Promise<Snapshot> {
+  checkVersion(version, 'version');
   if (version === current.version) return current;
   if (version > current.version) {
     const inc = await loadIncrement(current.store, current.state, version);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError, PreconditionFailedError, StorageError } from '../errors.js';
-import type { ByteRange, ListOptions, ObjectMeta, ObjectStore, PutOptions } from './object-store.js';
+import type { ByteRange, IncompleteWrite, ListOptions, ObjectMeta, ObjectStore, PutOptions } from './object-store.js';
 import { randomIds } from '../util/ids.js';
 
 /** Temp files live beside their target so rename/link stay on one file system. */
@@ -148,6 +148,34 @@ export class LocalStore implements ObjectStore {
         }
       }),
     );
+  }
+
+  /** Temp files (`.ds-tmp-*`) under `prefix`, in every directory, hidden ones and `_delta_log` included. */
+  async *listIncompleteWrites(prefix: string): AsyncIterable<IncompleteWrite> {
+    const pending = [prefix.slice(0, prefix.lastIndexOf('/') + 1).replace(/\/$/, '')];
+    while (pending.length > 0) {
+      const dirKey = pending.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(dirKey ? this.full(dirKey) : this.dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw mapError(err, dirKey, 'list');
+      }
+      for (const e of entries) {
+        const key = dirKey ? `${dirKey}/${e.name}` : e.name;
+        if (e.isDirectory()) pending.push(key);
+        else if (e.name.startsWith(TEMP_PREFIX) && key.startsWith(prefix)) {
+          const st = await fs.stat(this.full(key)).catch(() => undefined);
+          if (st) yield { path: key, size: st.size, started: Math.floor(st.mtimeMs) };
+        }
+      }
+    }
+  }
+
+  async discardIncompleteWrites(writes: readonly IncompleteWrite[]): Promise<void> {
+    const temps = writes.filter((w) => nodePath.basename(w.path).startsWith(TEMP_PREFIX));
+    await this.deleteMany(temps.map((w) => w.path));
   }
 
   async deleteMany(paths: readonly string[]): Promise<void> {

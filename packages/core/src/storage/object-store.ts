@@ -34,6 +34,21 @@ export interface ListOptions {
   recursive?: boolean;
 }
 
+/**
+ * What a write that never finished left behind, invisible to `list`: a LocalStore temp file
+ * (`.ds-tmp-*`, beside its target), an S3 incomplete multipart upload.
+ */
+export interface IncompleteWrite {
+  /** The temp file's key (local) or the key the upload was for (S3), relative to the root. */
+  path: string;
+  /** Bytes held, when known (0 for an S3 upload: its parts are not listed). */
+  size: number;
+  /** When the write started or last wrote, ms since the epoch. */
+  started: number;
+  /** Store-specific handle (the S3 UploadId). */
+  handle?: string;
+}
+
 export type CommitResult = 'committed' | 'version-exists';
 
 /**
@@ -78,6 +93,15 @@ export interface ObjectStore {
 
   /** Delete keys; keys that do not exist are ignored. */
   deleteMany(paths: readonly string[]): Promise<void>;
+
+  /**
+   * Leftovers of writes under `prefix` that never finished (a writer killed mid-write), for
+   * VACUUM full to reclaim once they are older than its retention. Stores that leave none omit it.
+   */
+  listIncompleteWrites?(prefix: string): AsyncIterable<IncompleteWrite>;
+
+  /** Remove leftovers returned by `listIncompleteWrites` (gone ones are ignored). */
+  discardIncompleteWrites?(writes: readonly IncompleteWrite[]): Promise<void>;
 }
 
 /** Collect a listing into an array. */

@@ -25,6 +25,7 @@ import {
 } from '../ops/convert/index.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { storeForUri, type StorageOptions } from '../storage/registry.js';
+import { checkEpochMillis, parseTimestamp } from '../util/numbers.js';
 import { loadSnapshot, refreshSnapshot, snapshotAtVersion, tryLoadSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { readHistory, versionAtTimestamp, type HistoryEntry } from '../snapshot/timeline.js';
@@ -33,7 +34,10 @@ export type Timestamp = Date | string | number;
 
 export interface TimeTravel {
   version?: number;
-  /** A Date, epoch milliseconds, or an ISO-8601 string. */
+  /**
+   * A Date, epoch milliseconds (a number), or a string: ISO-8601 (no offset means UTC) or epoch
+   * milliseconds with the suffix `ms` (`1714564800000ms`). Anything else is refused.
+   */
   timestamp?: Timestamp;
 }
 
@@ -56,11 +60,15 @@ function engineFor(uri: string | ObjectStore, options: TableLocationOptions): En
 
 export interface TableScanOptions extends ScanOptions, TimeTravel {}
 
-export function toEpochMillis(ts: Timestamp): number {
-  const ms = ts instanceof Date ? ts.getTime() : typeof ts === 'number' ? ts : Date.parse(ts);
-  if (!Number.isFinite(ms))
-    throw new InvalidArgumentError(`invalid timestamp ${JSON.stringify(ts)}; use ISO-8601 like 2024-01-31T12:00:00Z`);
-  return ms;
+/** A TimeTravel timestamp as epoch milliseconds, parsed strictly (util/numbers.ts). */
+export function toEpochMillis(ts: Timestamp, name = 'timestamp'): number {
+  if (ts instanceof Date) {
+    if (Number.isNaN(ts.getTime())) throw new InvalidArgumentError(`${name} is an invalid Date`);
+    return ts.getTime();
+  }
+  if (typeof ts === 'number') return checkEpochMillis(ts, name);
+  if (typeof ts === 'string') return parseTimestamp(ts, name);
+  throw new InvalidArgumentError(`${name} must be a Date, epoch milliseconds or an ISO-8601 string`);
 }
 
 export class DeltaTable {
@@ -76,6 +84,10 @@ export class DeltaTable {
 
   /** Open a table; throws TableNotFoundError when there is none at the location. */
   static async open(uri: string | ObjectStore, options: OpenOptions = {}): Promise<DeltaTable> {
+    if (options.version !== undefined && options.timestamp !== undefined) {
+      throw new InvalidArgumentError('pass either version or timestamp, not both');
+    }
+    if (options.timestamp !== undefined) toEpochMillis(options.timestamp); // refuse a bad one before any I/O
     const engine = engineFor(uri, options);
     const latest = await loadSnapshot(engine, options.version);
     const table = new DeltaTable(engine, latest);
@@ -177,6 +189,9 @@ export class DeltaTable {
 
   /** Restore the table's data to a version or timestamp, as a new commit. */
   async restore(target: TimeTravel, options: CommitOptions = {}): Promise<RestoreResult> {
+    if (target.version === undefined && target.timestamp === undefined) {
+      throw new InvalidArgumentError('restore needs the version or the timestamp to restore to');
+    }
     const latest = await this.refresh();
     const snap = await this.snapshotAt(target);
     const result = await restoreTable(latest, snap, {

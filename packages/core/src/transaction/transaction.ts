@@ -17,6 +17,7 @@ import type { Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
+import { assertRemovesAllowed } from '../protocol/writer-features.js';
 import { Snapshot } from '../snapshot/snapshot.js';
 import type { CommitCoordinator } from '../storage/object-store.js';
 import { stopwatch } from '../util/clock.js';
@@ -80,6 +81,8 @@ export class Transaction {
   ) {
     this.coordinator = opts.coordinator ?? engine.store.commitCoordinator ?? defaultCoordinator;
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
+    // Removing data from an append-only table is refused whatever the operation, as Delta Spark does.
+    if (base) assertRemovesAllowed(base.protocol, base.metadata, req.actions, req.operation);
     this.readVersion = base ? base.version : -1;
     this.txns = req.txns ?? [];
     const newMetadata = req.actions.find((a) => a.metaData)?.metaData;

@@ -38,6 +38,10 @@ describe('routes', () => {
     [[], /non-empty/],
     [[{ prefix: 'landing/events', table: 's3://lake/t' }], /prefix must be an s3:\/\/ URI/],
     [[{ prefix: 's3://landing/', table: 's3://lake' }], /table must name a path/],
+    [
+      [{ prefix: 's3://landing/', table: 's3://lake/t', encoding: 'utf16' }],
+      /encoding must be one of 'utf-8', 'latin1', 'windows-1252'/,
+    ],
     [[{ prefix: 's3://l/', table: 's3://lake/t', format: 'xml' }], /format must be one of/],
     [[{ prefix: 's3://l/', table: 's3://lake/t', partitionby: ['x'] }], /unknown keys partitionby/],
     [

@@ -5,6 +5,7 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
 import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
@@ -40,6 +41,10 @@ export interface RouteConfig {
   /** 'merge' lets objects add columns; 'strict' (default) fails an object whose schema differs. */
   schemaMode?: 'merge' | 'strict';
   csv?: CsvRouteOptions;
+  /** Text encoding of CSV/NDJSON objects: 'utf-8' (default; invalid bytes fail the object), 'latin1' or 'windows-1252' (converted). */
+  encoding?: TextEncoding;
+  /** Most columns an object may have (default 10,000); a wider object fails alone before its data is read. */
+  maxColumns?: number;
   timePartition?: TimePartition;
   /** 'reference': add a Parquet object already under the table root without copying it. */
   mode?: 'rewrite' | 'reference';
@@ -54,6 +59,8 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   compression?: 'auto' | 'gzip' | 'none';
   partitionBy: string[];
   csv?: CsvRouteOptions;
+  encoding?: TextEncoding;
+  maxColumns?: number;
   timePartition?: TimePartition;
   catalog?: CatalogConfig;
 }
@@ -66,6 +73,8 @@ const ROUTE_KEYS = new Set([
   'partitionBy',
   'schemaMode',
   'csv',
+  'encoding',
+  'maxColumns',
   'timePartition',
   'mode',
   'catalog',
@@ -73,6 +82,13 @@ const ROUTE_KEYS = new Set([
 
 function fail(i: number, msg: string): never {
   throw new IngestConfigError(`ingest route ${i}: ${msg}`);
+}
+
+function positiveInteger(i: number, name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    fail(i, `${name} must be a whole number of at least 1 (got ${JSON.stringify(v)})`);
+  return v;
 }
 
 function oneOf<T extends string>(i: number, name: string, v: unknown, allowed: readonly T[]): T | undefined {
@@ -137,6 +153,8 @@ function validateRoute(raw: unknown, i: number): Route {
     partitionBy: [...partitions],
     schemaMode: oneOf(i, 'schemaMode', r['schemaMode'], ['merge', 'strict'] as const) ?? 'strict',
     csv: csv as CsvRouteOptions | undefined,
+    encoding: oneOf(i, 'encoding', r['encoding'], TEXT_ENCODINGS),
+    maxColumns: positiveInteger(i, 'maxColumns', r['maxColumns']),
     timePartition,
     mode,
     ...(r['catalog'] !== undefined ? { catalog: parseCatalogConfig(r['catalog'], 'catalog', (m) => fail(i, m)) } : {}),

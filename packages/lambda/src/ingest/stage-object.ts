@@ -91,6 +91,8 @@ export async function stageObject(ctx: StageContext, obj: SourceObject, appId: s
     compression: ctx.route.compression ?? 'auto',
     schema,
     csv: ctx.route.csv,
+    encoding: ctx.route.encoding,
+    maxColumns: ctx.route.maxColumns,
     batchRows: ctx.batchRows,
   });
   const files = await stageDataFiles(createEngine(ctx.store), withTimePartition(batches, ctx.route), layout);

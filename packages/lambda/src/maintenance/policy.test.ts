@@ -21,7 +21,9 @@ describe('maintenance policies', () => {
     expect(() => parsePolicies({})).toThrow(MaintenanceConfigError);
     expect(() => parsePolicies([{ optimize: {} }])).toThrow(/entry 0 has no "table"/);
     expect(() => parsePolicies([{ table: 't', vacum: false }])).toThrow(/unknown key "vacum"/);
-    expect(() => parsePolicies([{ table: 't', optimize: { maxBins: -1 } }])).toThrow(/maxBins must be a positive/);
+    expect(() => parsePolicies([{ table: 't', optimize: { maxBins: -1 } }])).toThrow(
+      /maxBins must be a whole number of at least 1/,
+    );
     expect(() => parsePolicies([{ table: 't', vacuum: { mode: 'deep' } }])).toThrow(/"lite" or "full"/);
     expect(() => parsePolicies([{ table: 't', optimize: { zOrderBy: 'x' } }])).toThrow(/zOrderBy/);
   });

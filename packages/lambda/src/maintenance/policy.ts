@@ -22,6 +22,14 @@ function positive(v: unknown, where: string): number | undefined {
   return v;
 }
 
+/** A count or a size in bytes: a JSON whole number of at least 1 (a string, 2.5 or 0 is refused). */
+function positiveInteger(v: unknown, where: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    fail(`${where} must be a whole number of at least 1, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function parseOne(raw: unknown, i: number): TablePolicy {
   if (typeof raw === 'string') return { table: raw };
   if (!raw || typeof raw !== 'object') fail(`entry ${i} must be a table URI or an object with "table"`);
@@ -39,12 +47,12 @@ function parseOne(raw: unknown, i: number): TablePolicy {
     const p = o['optimize'] as Record<string, unknown>;
     const where = `entry ${i} optimize`;
     policy.optimize = {
-      targetSize: positive(p['targetSize'], `${where}.targetSize`),
-      minFilesPerBin: positive(p['minFilesPerBin'], `${where}.minFilesPerBin`),
-      maxBins: positive(p['maxBins'], `${where}.maxBins`),
-      fanOutMinBins: positive(p['fanOutMinBins'], `${where}.fanOutMinBins`),
-      binsPerWorker: positive(p['binsPerWorker'], `${where}.binsPerWorker`),
-      maxWorkers: positive(p['maxWorkers'], `${where}.maxWorkers`),
+      targetSize: positiveInteger(p['targetSize'], `${where}.targetSize`),
+      minFilesPerBin: positiveInteger(p['minFilesPerBin'], `${where}.minFilesPerBin`),
+      maxBins: positiveInteger(p['maxBins'], `${where}.maxBins`),
+      fanOutMinBins: positiveInteger(p['fanOutMinBins'], `${where}.fanOutMinBins`),
+      binsPerWorker: positiveInteger(p['binsPerWorker'], `${where}.binsPerWorker`),
+      maxWorkers: positiveInteger(p['maxWorkers'], `${where}.maxWorkers`),
     };
     if (p['zOrderBy'] !== undefined) {
       if (!Array.isArray(p['zOrderBy']) || !p['zOrderBy'].every((c) => typeof c === 'string'))

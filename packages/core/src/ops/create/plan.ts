@@ -10,6 +10,7 @@ import { checkColumnNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, type StructType } from '../../protocol/schema.js';
+import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { IdSource } from '../../util/ids.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
 import { validateTableProperties } from '../../write/constraints.js';
@@ -33,7 +34,9 @@ function isDeltaSchema(s: StructType | arrow.Schema): s is StructType {
 export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan {
   let schema = isDeltaSchema(opts.schema) ? opts.schema : arrowSchemaToDelta(opts.schema);
   if (schema.fields.length === 0) throw new InvalidArgumentError('a table needs at least one column');
+  assertColumnNames(schema);
   const partitionBy = [...(opts.partitionBy ?? [])];
+  assertDataColumn(schema, partitionBy);
   for (const p of partitionBy) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f) throw new InvalidArgumentError(`partition column ${p} is not in the schema`);

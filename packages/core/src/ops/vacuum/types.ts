@@ -1,5 +1,6 @@
 /** Options, progress events and result of VACUUM. */
 import type { CommitOptions } from '../../transaction/index.js';
+import type { IncompleteWrite } from '../../storage/object-store.js';
 
 export type VacuumMode = 'lite' | 'full';
 
@@ -60,6 +61,13 @@ export interface VacuumResult {
   retentionMs: number;
   /** Version of the table vacuumed. */
   readVersion: number;
+  /**
+   * Full mode: leftovers of writes that never finished (LocalStore temp files, S3 incomplete
+   * multipart uploads) started before the cutoff, discarded (or, with dryRun, to discard); at
+   * most maxListedFiles of them. Not counted in numFilesDeleted / bytesDeleted.
+   */
+  incompleteWrites: IncompleteWrite[];
+  numIncompleteWrites: number;
   /** Versions of the `VACUUM START` / `VACUUM END` commits (absent with dryRun). */
   startVersion?: number;
   endVersion?: number;

@@ -42,6 +42,8 @@ function planResult(plan: VacuumPlan, options: VacuumOptions): VacuumResult {
     cutoffTimestamp: plan.retention.cutoff,
     retentionMs: plan.retention.retentionMs,
     readVersion: plan.readVersion,
+    incompleteWrites: plan.leftovers.slice(0, maxListed),
+    numIncompleteWrites: plan.leftovers.length,
   };
 }
 
@@ -66,6 +68,7 @@ async function executeVacuum(
         onProgress: options.onProgress,
       },
     );
+    if (plan.leftovers.length > 0) await latest.store.discardIncompleteWrites?.(plan.leftovers);
   } catch (err) {
     // Record the failure, then surface the delete error (not a failure to record it).
     await commitVacuumEnd(start.snapshot, 'FAILED', undefined, options.commitOptions).catch(() => undefined);

@@ -12,6 +12,7 @@ import { checkColumnNames, checkUniqueNames } from '../../protocol/column-names.
 import { columnMappingMode } from '../../protocol/features.js';
 import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
+import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
@@ -35,9 +36,10 @@ export function planWrite(
   const overwriteSchema = opts.schemaMode === 'overwrite';
   const typeWidening = configuration['delta.enableTypeWidening'] === 'true';
   const schemaPlan = planSchema(inputSchema, base?.schema, { schemaMode: opts.schemaMode, typeWidening });
+  const changed = !base || schemaPlan.changed || overwriteSchema;
+  if (changed) assertColumnNames(schemaPlan.schema);
   const partitionColumns = partitioning(base, opts, schemaPlan.schema);
   const mode = columnMappingMode({ configuration } as Metadata);
-  const changed = !base || schemaPlan.changed || overwriteSchema;
   const schema = finalSchema(schemaPlan, changed, configuration, engine);
   if (!base) validateTableProperties(requested, schema);
   const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
@@ -94,6 +96,7 @@ function partitioning(base: Snapshot | undefined, opts: WriteOptions, schema: St
         "to change partitioning overwrite with schemaMode 'overwrite'",
     );
   }
+  assertDataColumn(schema, partitionColumns);
   for (const p of partitionColumns) {
     const f = schema.fields.find((x) => x.name === p);
     if (!f)
