@@ -12,6 +12,7 @@ import { CommitFailedError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { loadIncrement } from '../log/load.js';
 import { serializeActions } from '../log/commit-file.js';
+import { writeVersionChecksum } from '../log/version-checksum.js';
 import { TableState } from '../log/replay.js';
 import type { Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
@@ -129,6 +130,8 @@ export class Transaction {
     if (result !== 'committed') return undefined;
     const next = (this.state ?? new TableState()).clone();
     next.apply(this.version, actions);
+    // Best effort, as Delta Spark: a checksum that cannot be written leaves the commit as it is.
+    await writeVersionChecksum(store, next, this.txnId);
     const snapshot = new Snapshot(this.engine, next, { version: this.version, lastModified: now, commitInfo });
     return { version: this.version, skipped: false, conflictsRetried: this.conflicts, snapshot };
   }
