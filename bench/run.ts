@@ -25,6 +25,7 @@ const BENCHES = [
   'vacuum-s3',
   'cold-start',
   'ingest-throughput',
+  'scale',
 ] as const;
 /** `s3` on the command line selects every S3 benchmark (they need packages/aws built too). */
 const S3_BENCHES = BENCHES.filter((b) => b.startsWith('s3-'));
@@ -68,8 +69,8 @@ async function main(): Promise<void> {
   const { names, reps, warmReps, quick, mode } = parseArgs(process.argv.slice(2));
   mkdirSync(join(DATA_DIR, 'results'), { recursive: true });
   if (mode === 'dist') {
-    const needsAws = names.some((n) => n.startsWith('s3-') || n.endsWith('-s3') || n === 'ingest-throughput');
-    const needsLambda = names.includes('ingest-throughput');
+    const needsLambda = names.includes('ingest-throughput') || names.includes('scale');
+    const needsAws = needsLambda || names.some((n) => n.startsWith('s3-') || n.endsWith('-s3'));
     const stale = distStaleness(needsAws ? ['core', 'aws', ...(needsLambda ? ['lambda'] : [])] : ['core']);
     if (stale) console.warn(`WARNING: ${stale}`);
     transpileBench();
