@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, expect, test } from 'vitest';
 import { DeltaTable, fixedClock, writeDeltaTable } from '@delta-serverless/core';
+import { assertValidTable } from '../support/validate-table.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-ict-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -35,6 +36,7 @@ test('a writer whose clock is behind commits after the previous commit, on a tab
   await writeDeltaTable(dir, rows(1), { engine: { clock: fixedClock(T) } });
   expect(ictOf(dir, 0)).toBe(T + HOUR);
   expect(ictOf(dir, 1)).toBe(T + HOUR + 1);
+  await assertValidTable(dir, { failOnWarnings: true });
 });
 
 test('after a lost race, the next in-commit timestamp follows the winners', async () => {
@@ -46,6 +48,7 @@ test('after a lost race, the next in-commit timestamp follows the winners', asyn
   expect(res.version).toBe(2);
   expect(res.conflictsRetried).toBe(1);
   expect(ictOf(dir, 2)).toBe(T + HOUR + 1);
+  await assertValidTable(dir, { failOnWarnings: true });
 });
 
 test('on a table loaded from a checkpoint at its latest version', async () => {
@@ -55,4 +58,5 @@ test('on a table loaded from a checkpoint at its latest version', async () => {
   expect(fs.existsSync(path.join(dir, '_delta_log', '00000000000000000000.checkpoint.parquet'))).toBe(true);
   await writeDeltaTable(dir, rows(1), { engine: { clock: fixedClock(T) } });
   expect(ictOf(dir, 1)).toBe(T + HOUR + 1);
+  await assertValidTable(dir, { failOnWarnings: true });
 });
