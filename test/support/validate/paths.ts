@@ -110,7 +110,8 @@ export function checkPartitionValues(
       ['byte', 'short', 'integer', 'long'].includes(f.type.name) &&
       unescaped !== null &&
       want !== null;
-    const sameNumber = integral && /^[+-]?\d+$/.test(unescaped) && BigInt(unescaped) === BigInt(want);
+    const digits = /^[+-]?\d+$/;
+    const sameNumber = integral && digits.test(unescaped) && digits.test(want) && BigInt(unescaped) === BigInt(want);
     if (actual !== undefined && unescaped !== want && !sameNumber) {
       problems.error(
         where,
