@@ -23,6 +23,7 @@ const BENCHES = [
   'optimize-s3',
   'zorder',
   'vacuum-s3',
+  'dml-delete',
   'cold-start',
   'ingest-throughput',
   'scale',

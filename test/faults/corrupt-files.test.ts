@@ -1,6 +1,6 @@
 /**
  * Damaged Parquet through every operation that decodes it: scan (SDK and CLI), OPTIMIZE,
- * append of a damaged input (SDK and CLI), checkpoint reads and CONVERT. Each fails with a
+ * DELETE and UPDATE (SDK and CLI), append of a damaged input (SDK and CLI), checkpoint reads and CONVERT. Each fails with a
  * CorruptDataFileError naming the file, commits nothing, leaves no file behind, and the same
  * process goes on to read and write.
  */
@@ -80,6 +80,30 @@ describe('a damaged data file in a table', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(damaged);
     expect(listing(dir)).toEqual(before);
+  });
+
+  it('DELETE and UPDATE that read it reject, commit nothing and leave no file behind', async () => {
+    const { dir, damaged } = await tableWithDamagedFile();
+    const before = listing(dir);
+    const table = await DeltaTable.open(dir);
+    // Statistics send both statements to the damaged file (ids 5,000..9,999) alone; rewriting
+    // it (copy-on-write) decodes every column.
+    for (const run of [
+      () => table.delete('id >= 5000 AND id < 5010'),
+      () => table.update({ where: 'id >= 5000 AND id < 5010', set: { amount: 0 } }),
+    ]) {
+      const err = await run().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CorruptDataFileError);
+      expect((err as CorruptDataFileError).path).toBe(damaged);
+      expect(listing(dir)).toEqual(before);
+    }
+    const r = await cli('delete', dir, '--where', 'id >= 5000 AND id < 5010');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(damaged);
+    expect(listing(dir)).toEqual(before);
+    // The same process deletes from the intact files.
+    expect((await table.delete('id < 10')).metrics.numDeletedRows).toBe(10);
+    expect((await DeltaTable.open(dir)).version).toBe(3);
   });
 });
 

@@ -2,11 +2,10 @@
  * Symlink manifests, checked the way Presto / Redshift Spectrum use them: DuckDB reads the
  * files the manifests list, partition values come from the manifest directory names, and the
  * rows must equal a model of the table kept by the test (not the engine's scan). A seeded
- * random sequence of appends, partition overwrites, OPTIMIZE and VACUUM runs on a table with
- * delta.compatibility.symlinkFormatManifest.enabled=true (the post-commit hook) and on one
- * without it (generate-manifest after each step).
- *
- * DELETE (#13) is not on main yet: add it as one more `Op` below when it lands.
+ * random sequence of appends, partition overwrites, DELETEs (of whole partitions, and of rows,
+ * which rewrites files: a manifest table never gets deletion vectors), OPTIMIZE and VACUUM runs
+ * on a table with delta.compatibility.symlinkFormatManifest.enabled=true (the post-commit hook)
+ * and on one without it (generate-manifest after each step).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +18,7 @@ import {
   generateSymlinkManifest,
   ManifestNotSupportedError,
   writeDeltaTable,
-  type WriteResult,
+  type PostCommitResult,
 } from '@delta-serverless/core';
 import { openDuckDb } from '../support/validate/deps.js';
 import { copyCorpusTable, removeTempDirs } from '../read/support.js';
@@ -78,8 +77,8 @@ function rng(seed: number): () => number {
 // Values that need Hive escaping in directory names (':', '%', ' '), and the null partition.
 const PARTITIONS = ['a', 'b:c', 'd e', '100%', null] as const;
 
-type Op = 'append' | 'replacePartition' | 'optimize' | 'vacuum';
-const OPS: readonly Op[] = ['append', 'append', 'append', 'replacePartition', 'optimize', 'vacuum'];
+type Op = 'append' | 'replacePartition' | 'delete' | 'optimize' | 'vacuum';
+const OPS: readonly Op[] = ['append', 'append', 'append', 'replacePartition', 'delete', 'delete', 'optimize', 'vacuum'];
 
 function sortRows(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return rows.map((r) => ({ id: Number(r['id']), p: r['p'] ?? null, v: Number(r['v']) })).sort((x, y) => x.id - y.id);
@@ -117,7 +116,8 @@ async function runSequence(seed: number, opts: { partitioned: boolean; hook: boo
     ...(opts.partitioned ? { partitionBy: ['p'] } : {}),
     ...(opts.hook ? { properties: ENABLED } : {}),
   };
-  let result: WriteResult = await writeDeltaTable(dir, batch((model = rows(5))), writeOpts);
+  const partitionSql = (p: string | null) => (p === null ? 'p IS NULL' : `p = '${p.replace(/'/g, "''")}'`);
+  let result: { postCommit?: PostCommitResult } = await writeDeltaTable(dir, batch((model = rows(5))), writeOpts);
   const steps: Op[] = ['append'];
   for (let i = 0; i < 12; i++) {
     const op = pick(OPS);
@@ -132,9 +132,19 @@ async function runSequence(seed: number, opts: { partitioned: boolean; hook: boo
     } else if (op === 'replacePartition') {
       const p = pick(PARTITIONS);
       const add = rows(1 + Math.floor(next() * 3), p);
-      const where = p === null ? 'p IS NULL' : `p = '${p.replace(/'/g, "''")}'`;
-      result = await table.overwrite(batch(add), { replaceWhere: where });
+      result = await table.overwrite(batch(add), { replaceWhere: partitionSql(p) });
       model = [...model.filter((r) => r.p !== p), ...add];
+    } else if (op === 'delete') {
+      // A whole partition (files removed unread), or rows by value (files rewritten without them).
+      if (next() < 0.5) {
+        const p = pick(PARTITIONS);
+        result = await table.delete(partitionSql(p));
+        model = model.filter((r) => r.p !== p);
+      } else {
+        const cut = next() / 3;
+        result = await table.delete(`v < ${cut}`);
+        model = model.filter((r) => !(r.v < cut));
+      }
     } else if (op === 'optimize') {
       await table.optimize({ minFilesPerBin: 2 });
     } else {
@@ -158,6 +168,13 @@ describe('symlink manifests read by a manifest-based engine (DuckDB on the liste
     const dir = newDir();
     await writeDeltaTable(dir, batch([{ id: 1, p: 'a', v: 1 }]), { partitionBy: ['p'] });
     expect(fs.existsSync(path.join(dir, '_symlink_format_manifest'))).toBe(false);
+  });
+
+  it('enabling the property with setProperties writes the manifests in that commit', async () => {
+    const dir = newDir();
+    await writeDeltaTable(dir, batch([{ id: 1, p: 'a', v: 1 }]), { partitionBy: ['p'] });
+    await (await DeltaTable.open(dir)).setProperties(ENABLED);
+    expect(readManifests(dir).map((m) => [m.dir, m.uris.length])).toEqual([['p=a', 1]]);
   });
 
   it("names directories and files as Delta's GENERATE does", async () => {

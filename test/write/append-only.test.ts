@@ -1,7 +1,7 @@
 /**
  * delta.appendOnly=true: every commit that removes data is refused, whatever the operation
- * (RESTORE, overwrite, replaceWhere, a hand-made commit), from the SDK and the CLI, and nothing
- * is committed; OPTIMIZE (dataChange false) and appends still work.
+ * (RESTORE, overwrite, replaceWhere, DELETE, UPDATE, a hand-made commit), from the SDK and the
+ * CLI, and nothing is committed; OPTIMIZE (dataChange false) and appends still work.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,6 +44,23 @@ describe('append-only tables', () => {
     expect(r.err).toMatch(/RESTORE would remove data/);
     const table = await DeltaTable.open(dir);
     await expect(table.restore({ version: 0 })).rejects.toThrow(WriteNotAllowedError);
+    expect((await DeltaTable.open(dir)).version).toBe(1);
+    expect((await table.toArrow()).numRows).toBe(4);
+  });
+
+  it('DELETE and UPDATE are refused (CLI and SDK) and commit nothing', async () => {
+    const dir = await appendOnlyTable();
+    for (const argv of [
+      ['delete', dir, '--where', 'id = 1'],
+      ['update', dir, '--set', 'amount = 0', '--where', 'id = 1'],
+    ]) {
+      const r = await cli(...argv);
+      expect(r.code, argv[0]).toBe(1);
+      expect(r.err, argv[0]).toMatch(/(DELETE|UPDATE) would remove data/);
+    }
+    const table = await DeltaTable.open(dir);
+    await expect(table.delete()).rejects.toThrow(REFUSED);
+    await expect(table.update({ set: { amount: 0 } })).rejects.toThrow(REFUSED);
     expect((await DeltaTable.open(dir)).version).toBe(1);
     expect((await table.toArrow()).numRows).toBe(4);
   });

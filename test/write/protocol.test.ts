@@ -203,3 +203,24 @@ describe('a table this engine upgraded stays writable', () => {
     expect(commitVersions(unused)).toEqual([0, 1]);
   });
 });
+
+describe('delta.feature.<name>=supported through setProperties', () => {
+  test('unknown refused; required features added; the property not kept in the configuration', async () => {
+    const dir = newDir();
+    await writeDeltaTable(dir, batch({ id: build.int([1]) }));
+    const t = await DeltaTable.open(dir);
+    await expectError(
+      () => t.setProperties({ 'delta.feature.fancyStuff': 'supported' }),
+      InvalidArgumentError,
+      'not a Delta table feature',
+    );
+    await t.setProperties({ 'delta.feature.icebergCompatV2': 'supported' });
+    const last = Math.max(...commitVersions(dir));
+    const [protocol] = actionsOf<{ writerFeatures: string[] }>(dir, last, 'protocol');
+    expect(protocol!.writerFeatures).toEqual(expect.arrayContaining(['icebergCompatV2', 'columnMapping']));
+    const [meta] = actionsOf<{ configuration: Record<string, string> }>(dir, last, 'metaData');
+    expect(Object.keys(meta!.configuration).filter((k) => k.startsWith('delta.feature.'))).toEqual([]);
+    await writeDeltaTable(dir, batch({ id: build.int([2]) }), { mode: 'append' });
+    await validate(dir);
+  });
+});

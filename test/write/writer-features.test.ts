@@ -1,7 +1,8 @@
 /**
  * A table whose protocol requires a writer feature this engine does not know is refused by
- * every writing operation (append, checkpoint, cleanup-logs, VACUUM, OPTIMIZE, RESTORE), by
- * the CLI and by the maintenance handler, before anything is written; reads still work.
+ * every writing operation (append, checkpoint, cleanup-logs, VACUUM, OPTIMIZE, RESTORE, DELETE,
+ * UPDATE, SET TBLPROPERTIES), by the CLI and by the maintenance handler, before anything is
+ * written; reads still work.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,6 +64,10 @@ describe('a table with an unknown writer feature', () => {
       ['vacuum dry run', () => t.vacuum({ dryRun: true })],
       ['optimize', () => t.optimize()],
       ['restore', () => t.restore({ version: 1 })],
+      ['delete', () => t.delete('id = 1')],
+      ['delete everything', () => t.delete()],
+      ['update', () => t.update({ where: 'id = 1', set: { id: 5 } })],
+      ['setProperties', () => t.setProperties({ 'delta.enableChangeDataFeed': 'true' })],
     ];
     for (const [name, op] of ops) {
       const err = await op().then(
@@ -76,7 +81,7 @@ describe('a table with an unknown writer feature', () => {
     expect((await t.toArrow()).numRows).toBe(4);
   });
 
-  it('the CLI refuses checkpoint, cleanup-logs, vacuum, optimize and restore with exit code 1', async () => {
+  it('the CLI refuses checkpoint, cleanup-logs, vacuum, optimize, restore, delete and update with exit code 1', async () => {
     const dir = await table();
     const before = snapshotFiles(dir);
     for (const argv of [
@@ -85,6 +90,8 @@ describe('a table with an unknown writer feature', () => {
       ['vacuum', dir, '--retain', '0', '--force'],
       ['optimize', dir],
       ['restore', dir, '--version', '1'],
+      ['delete', dir, '--where', 'id = 1'],
+      ['update', dir, '--set', 'id = 5', '--where', 'id = 1'],
     ]) {
       const r = await cli(...argv);
       expect(r.code, argv[0]).toBe(1);

@@ -20,6 +20,8 @@ import { optimizeCommand } from './commands/optimize.js';
 import { describeCommand } from './commands/describe.js';
 import { historyCommand } from './commands/history.js';
 import { scanCommand } from './commands/scan.js';
+import { changesCommand } from './commands/changes.js';
+import { deleteCommand, updateCommand } from './commands/dml.js';
 import { safeSink } from './output/stdio.js';
 import { catalogShowCommand, catalogSyncCommand } from './commands/catalog.js';
 import { generateManifestCommand } from './commands/generate-manifest.js';
@@ -61,6 +63,7 @@ export function buildProgram(io: Io = processIo()): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   addReadCommands(program, io);
   addWriteCommands(program, io);
+  addRowLevelCommands(program, io);
   addMaintenanceCommands(program, io);
   addLocalStackCommands(program, io);
   return program;
@@ -179,6 +182,38 @@ function addWriteCommands(program: Command, io: Io): void {
     )
     .addOption(storage())
     .action((uri: string, opts) => restoreCommand(uri, opts, io.out));
+}
+
+/** Row-level changes and the change data feed: DELETE, UPDATE, and reading what changed. */
+function addRowLevelCommands(program: Command, io: Io): void {
+  program
+    .command('delete')
+    .description('delete the rows matching a predicate (DELETE; deletion vectors when the table enables them)')
+    .argument('<table>', 'table path or URI')
+    .option('--where <expr>', 'rows to delete, e.g. "customer_id = 42" (\'true\' deletes every row)')
+    .addOption(storage())
+    .action((uri: string, opts) => deleteCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
+    .command('update')
+    .description('set columns of the rows matching a predicate (UPDATE)')
+    .argument('<table>', 'table path or URI')
+    .option('--set <assignment>', "new value, e.g. 'price = price * 1.1' or \"country = 'NZ'\"; repeatable", collect)
+    .option('--where <expr>', 'rows to update (default: every row)')
+    .addOption(storage())
+    .action((uri: string, opts) => updateCommand(uri, opts, io.out, io.tty ?? false));
+
+  program
+    .command('changes')
+    .description('print the change data feed (rows with _change_type, _commit_version, _commit_timestamp)')
+    .argument('<table>', 'table path or URI')
+    .option('--from <v>', 'first version')
+    .option('--to <v>', 'last version (default: the latest)')
+    .option('--columns <a,b>', 'comma-separated data columns to return')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
+    .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
+    .addOption(storage())
+    .action((uri: string, opts) => changesCommand(uri, opts, io.out, io.outClosed));
 }
 
 /** Maintenance: VACUUM, OPTIMIZE, checkpoints, log cleanup, the lock table. */

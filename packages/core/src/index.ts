@@ -47,6 +47,29 @@ export type {
   OptimizeResult,
 } from './ops/optimize/index.js';
 
+// DELETE and UPDATE, also as plan -> execute groups of files (anywhere) -> commit
+export { planDelete } from './ops/delete/index.js';
+export { planUpdate } from './ops/update/index.js';
+export { executeDmlFiles, commitDml } from './ops/dml/index.js';
+export type { DeleteOptions, DeleteMetrics, DeleteResult } from './ops/delete/index.js';
+export type { UpdateOptions, UpdateMetrics, UpdateResult, UpdateSpec } from './ops/update/index.js';
+export type {
+  DmlContext,
+  DmlCounters,
+  DmlFile,
+  DmlGroupInvoker,
+  DmlMetrics,
+  DmlOperation,
+  DmlOptions,
+  DmlExecuteOptions,
+  DmlOutcome,
+  DmlPlan,
+  DmlProgress,
+  DmlResult,
+  DmlWorkers,
+  SkippingMetrics,
+} from './ops/dml/index.js';
+
 // Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
 export {
   generateSymlinkManifest,
@@ -56,9 +79,9 @@ export {
 } from './manifest/index.js';
 export type { ManifestResult } from './manifest/index.js';
 
-// Expressions (filters, replaceWhere, OPTIMIZE where)
+// Expressions (filters, replaceWhere, OPTIMIZE where, DELETE/UPDATE predicates and SET values)
 export { and, col, lit, not, or, parseExpression, toSql } from './expr/index.js';
-export type { Expression } from './expr/index.js';
+export type { Expression, LiteralInput } from './expr/index.js';
 
 // Schemas and values
 export type * from './protocol/actions.js';

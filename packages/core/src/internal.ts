@@ -41,6 +41,11 @@ export { restoreTable, planRestore, checkRestoredFiles, commitRestore, type Rest
 export { scanParquetDirectory, planConvert, commitConvert, type ConvertPlan } from './ops/convert/index.js';
 export { optimize, runBins } from './ops/optimize/index.js';
 export { vacuum, planVacuum, DEFAULT_DELETED_FILE_RETENTION, type VacuumPlan } from './ops/vacuum/index.js';
+export { planDml, executeDmlPlan, type DmlStatement } from './ops/dml/index.js';
+export { deleteRows } from './ops/delete/index.js';
+export { updateRows, parseSetClause } from './ops/update/index.js';
+export { setTableProperties, planSetProperties, commitSetProperties } from './ops/properties/index.js';
+export type { SetPropertiesPlan, SetPropertiesResult } from './ops/properties/index.js';
 
 // Symlink manifests' steps (the post-commit hook uses them)
 export {

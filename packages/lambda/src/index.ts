@@ -55,6 +55,12 @@ export {
   type FanOutResult,
 } from './maintenance/fan-out.js';
 export {
+  lambdaDmlInvoker,
+  runDmlWorkerRequest,
+  isDmlWorkerRequest,
+  type DmlWorkerRequest,
+} from './maintenance/dml-worker.js';
+export {
   runMaintenance,
   DEFAULT_MAX_BINS,
   type MaintenanceReport,

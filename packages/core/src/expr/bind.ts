@@ -33,6 +33,15 @@ export function bind(expr: Expr, schema: StructType): BoundExpr {
   return bound;
 }
 
+/**
+ * Resolve a value expression (column, literal, arithmetic, or a predicate used as a boolean
+ * value) against `schema`, e.g. the right-hand side of an UPDATE SET. Untyped literals get
+ * their natural type; the caller converts the result to the target column's type.
+ */
+export function bindValue(expr: Expr, schema: StructType): BoundExpr {
+  return new Binder(schema).node(expr);
+}
+
 function requireBoolean(b: BoundExpr, e: Expr): void {
   if (b.type.type !== 'boolean')
     throw new ExpressionError(

@@ -16,7 +16,9 @@ export {
 export type { ArithOp, CompareOp, Expr, Expr as Expression, LiteralInput, Operand } from './ast.js';
 export { and, col, lit, not, or } from './builder.js';
 export { parseExpression } from './parse.js';
-export { bind } from './bind.js';
+export { bind, bindValue } from './bind.js';
+export { evaluateValues } from './eval-column.js';
+export type { EvaluatedValues } from './eval-column.js';
 export type { BoundExpr, BoundExpr as BoundExpression, BoundColumn, BoundLiteral } from './bound.js';
 export { evaluatePredicate } from './eval-arrow.js';
 export type { ArrowInput } from './arrow-access.js';

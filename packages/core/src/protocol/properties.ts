@@ -65,6 +65,7 @@ const KNOWN: Record<string, Validator> = {
   'delta.autoOptimize.optimizeWrite': bool,
   'delta.autoOptimize.autoCompact': bool,
   'delta.randomizeFilePrefixes': bool,
+  'delta.randomPrefixLength': int(1),
   'delta.enableRowTracking': bool,
   'delta.universalFormat.enabledFormats': () => undefined,
   'delta.enableIcebergCompatV2': bool,
@@ -73,7 +74,6 @@ const KNOWN: Record<string, Validator> = {
 
 /** Properties that turn on behaviour this engine does not write yet. */
 const NOT_YET: Record<string, string> = {
-  'delta.enableChangeDataFeed': 'writing change data files is not supported yet',
   'delta.enableRowTracking': 'row tracking is not supported for writing yet',
   'delta.enableIcebergCompatV2': 'Iceberg compatibility is not supported for writing',
   'delta.universalFormat.enabledFormats': 'UniForm is not supported for writing',

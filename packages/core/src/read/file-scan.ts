@@ -35,6 +35,11 @@ export interface FileScanContext {
   tableSchema: StructType;
   /** Table version being read, named when a data file is missing. */
   version?: number;
+  /**
+   * Add a float64 column of this name holding each row's index in the file (Spark's
+   * `_metadata.row_index`), before filtering; include it in outputSchema to keep it.
+   */
+  rowIndexColumn?: string;
 }
 
 export interface FileScanMetrics {
@@ -116,7 +121,9 @@ export async function* streamDataFile(
         const data = col ? (col.data.length === 1 ? col.data[0]! : combineChunks(col)) : undefined;
         return conformData(data, n, field.type, ctx.mode, field.name);
       });
-      const filtered = keptRows(ctx, makeBatch(ctx.readFields, columns, n), deleted, rowStarts, metrics);
+      const full = makeBatch(ctx.readFields, columns, n);
+      const indexed = ctx.rowIndexColumn ? withRowIndex(full, ctx.rowIndexColumn, rowStarts) : full;
+      const filtered = keptRows(ctx, indexed, deleted, rowStarts, metrics);
       if (filtered.numRows === 0) continue;
       yield project(filtered, ctx.outputSchema);
     }
@@ -265,6 +272,24 @@ function makeBatch(fields: readonly StructField[], columns: arrow.Data[], n: num
   return new arrow.RecordBatch(
     schema,
     arrow.makeData({ type: new arrow.Struct(arrowFields), length: n, nullCount: 0, children: columns }),
+  );
+}
+
+/** Append the file row index of every row (from the batch's [offset, fileRow, length] runs). */
+function withRowIndex(batch: arrow.RecordBatch, name: string, runs: [number, number, number][]): arrow.RecordBatch {
+  const index = new Float64Array(batch.numRows);
+  for (const [off, fileRow, len] of runs) for (let i = 0; i < len; i++) index[off + i] = fileRow + i;
+  const field = new arrow.Field(name, new arrow.Float64(), false);
+  const column = arrow.makeData({ type: new arrow.Float64(), length: batch.numRows, nullCount: 0, data: index });
+  const fields = [...batch.schema.fields, field];
+  return new arrow.RecordBatch(
+    new arrow.Schema(fields),
+    arrow.makeData({
+      type: new arrow.Struct(fields),
+      length: batch.numRows,
+      nullCount: 0,
+      children: [...batch.data.children, column],
+    }),
   );
 }
 

@@ -12,6 +12,10 @@ import { restoreTable, type RestoreResult } from '../ops/restore/index.js';
 import { optimize, type OptimizeOptions, type OptimizeResult } from '../ops/optimize/index.js';
 import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/index.js';
 import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
+import { deleteRows, type DeleteOptions, type DeleteResult } from '../ops/delete/index.js';
+import { updateRows, type UpdateOptions, type UpdateResult, type UpdateSpec } from '../ops/update/index.js';
+import { setTableProperties } from '../ops/properties/index.js';
+import type { Expression } from '../expr/index.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
 import type { WriteInput } from '../write/input.js';
@@ -200,6 +204,35 @@ export class DeltaTable {
     });
     this.current = result.snapshot;
     return result;
+  }
+
+  /**
+   * DELETE: remove the rows matching `predicate` (builder or SQL text; every row when absent).
+   * Uses deletion vectors when the table enables them, else rewrites the files that hold
+   * matching rows. Commits nothing when no row matches.
+   */
+  async delete(predicate?: Expression | string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    const result = await deleteRows(await this.refresh(), predicate, options);
+    if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
+    return result;
+  }
+
+  /** UPDATE: set columns of the rows matching `spec.where` (every row when absent). */
+  async update(spec: UpdateSpec, options: UpdateOptions = {}): Promise<UpdateResult> {
+    const result = await updateRows(await this.refresh(), spec, options);
+    if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
+    return result;
+  }
+
+  /**
+   * ALTER TABLE SET TBLPROPERTIES: e.g. `{ 'delta.enableDeletionVectors': 'true' }` (upgrades
+   * the protocol to reader 3 / writer 7 with deletionVectors) or
+   * `{ 'delta.enableChangeDataFeed': 'true' }`.
+   */
+  async setProperties(properties: Record<string, string>, options: CommitOptions = {}): Promise<Snapshot> {
+    const outcome = await setTableProperties(await this.refresh(), properties, options);
+    this.current = outcome.snapshot;
+    return outcome.snapshot;
   }
 
   /** OPTIMIZE: compact small files (bin-packing, or Z-order with `zOrderBy`) in one commit. */

@@ -76,6 +76,12 @@ export function checkConflict(ctx: ConflictContext, winner: WinningCommit): void
     }
   }
 
+  // A file this transaction read was removed (and maybe re-added with a new deletion vector, or
+  // rewritten): that is the conflict to report, before any ConcurrentAppend its re-add implies.
+  const removed = winner.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path));
+  const readRemoved = ctx.readWholeTable ? undefined : readFileRemoved(ctx, removed);
+  if (readRemoved) throw deleteRead(winner.version, by, readRemoved, op);
+
   const blind = info?.isBlindAppend === true;
   const added = winner.actions.filter((a) => a.add?.dataChange).map((a) => a.add!);
   // WriteSerializable lets blind appends slide in before us unless we changed the metadata.
@@ -101,17 +107,8 @@ export function checkConflict(ctx: ConflictContext, winner: WinningCommit): void
     }
   }
 
-  const removed = winner.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path));
   if (removed.length > 0) {
-    const readHit = ctx.readWholeTable ? removed[0] : removed.find((p) => ctx.readFiles.has(p));
-    if (readHit) {
-      throw new ConcurrentDeleteReadError(
-        'ConcurrentDeleteRead',
-        winner.version,
-        `concurrent commit ${by} removed ${readHit}, which this transaction read. ${retry}`,
-        op,
-      );
-    }
+    if (ctx.readWholeTable) throw deleteRead(winner.version, by, removed[0]!, op);
     const deleteHit = removed.find((p) => ctx.removedFiles.has(p));
     if (deleteHit) {
       throw new ConcurrentDeleteDeleteError(
@@ -122,4 +119,17 @@ export function checkConflict(ctx: ConflictContext, winner: WinningCommit): void
       );
     }
   }
+}
+
+function readFileRemoved(ctx: ConflictContext, removed: readonly string[]): string | undefined {
+  return ctx.readFiles.size > 0 ? removed.find((p) => ctx.readFiles.has(p)) : undefined;
+}
+
+function deleteRead(version: number, by: string, path: string, op: string | undefined): ConcurrentDeleteReadError {
+  return new ConcurrentDeleteReadError(
+    'ConcurrentDeleteRead',
+    version,
+    `concurrent commit ${by} removed ${path}, which this transaction read. Retry the operation on the new table version.`,
+    op,
+  );
 }

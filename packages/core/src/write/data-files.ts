@@ -12,9 +12,9 @@ import type { ColumnMappingMode } from '../protocol/features.js';
 import { encodePathForLog, partitionDirectory } from '../protocol/paths.js';
 import type { StructType } from '../protocol/schema.js';
 import type { ParquetCompression, ParquetStreamWriter } from '../parquet/writer.js';
-import type { IdSource } from '../util/ids.js';
 import type { PartitionSlice } from './partition-split.js';
 import { physicalSchema, toPhysicalBatch } from './physical.js';
+import { randomPrefix } from './random-prefix.js';
 import { StatsCollector, type StatsOptions } from './stats.js';
 
 export interface DataFileOptions {
@@ -34,6 +34,8 @@ export interface DataFileOptions {
   prefix?: string;
   /** Most files open at once (partitions written concurrently); the largest closes first. */
   maxOpenFiles?: number;
+  /** File name prefix: `part` for data files (default), `cdc` for change data files. */
+  fileNamePrefix?: string;
 }
 
 interface OpenFile {
@@ -65,19 +67,6 @@ export interface WrittenFiles {
  * typical narrow rows (~50 bytes) stay under it.
  */
 export const DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
-
-const PREFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * Under column mapping, partitioned files go in a random two-character directory (as Delta
- * Spark and delta-rs do): Hive directories would name logical columns, which renames break,
- * and partitionValues are keyed by physical names.
- */
-function randomPrefix(ids: IdSource): string {
-  const hex = ids.uuid().replace(/-/g, '');
-  const pick = (from: number) => PREFIX_CHARS[parseInt(hex.slice(from, from + 8), 16) % PREFIX_CHARS.length]!;
-  return pick(0) + pick(8);
-}
 
 const CODEC_SUFFIX: Record<ParquetCompression, string> = { snappy: '.snappy', zstd: '.zstd', gzip: '.gz', none: '' };
 
@@ -128,6 +117,9 @@ export class DataFileWriter {
   }
 
   private async openFile(slice: PartitionSlice): Promise<OpenFile> {
+    // Under column mapping, partitioned files go in a random two-character directory (as Delta
+    // Spark and delta-rs do): Hive directories would name logical columns, which renames break,
+    // and partitionValues are keyed by physical names.
     const dir =
       this.opts.partitionColumns.length === 0
         ? ''
@@ -135,7 +127,7 @@ export class DataFileWriter {
           ? `${randomPrefix(this.opts.engine.ids)}/`
           : partitionDirectory(this.opts.partitionColumns, slice.values) + '/';
     const n = String(this.fileCounter++).padStart(5, '0');
-    const name = `part-${n}-${this.opts.engine.ids.uuid()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
+    const name = `${this.opts.fileNamePrefix ?? 'part'}-${n}-${this.opts.engine.ids.uuid()}-c000${CODEC_SUFFIX[this.opts.compression]}.parquet`;
     const path = `${this.opts.prefix ?? ''}${dir}${name}`;
     const rowBytes = arrowByteSize(slice.batch) / slice.batch.numRows;
     const byteCap = this.opts.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;

@@ -1,17 +1,24 @@
 /**
  * The optimize worker: rewrites the OPTIMIZE bins the maintenance function sends it and
  * returns the new files; it commits nothing (fan-out.ts has the request and response). It
+ * also runs the file groups of a large DELETE/UPDATE (`dml-files`, dml-worker.ts). It
  * starts no bin that would not finish before the request's deadline or its own timeout, and
  * a failed clean-up of its output (files of a failed bin) is logged with the paths.
  */
 import type { AwsClients } from '@delta-serverless/aws';
-import type { StorageOptions } from '@delta-serverless/core';
+import type { DmlResult, StorageOptions } from '@delta-serverless/core';
 import type { Context } from 'aws-lambda';
 import { defaultLogger, describeError, type IngestLogger } from '../observability.js';
+import { isDmlWorkerRequest, runDmlWorkerRequest, type DmlWorkerRequest } from './dml-worker.js';
 import { runWorkerRequest, type OptimizeWorkerRequest, type OptimizeWorkerResponse } from './fan-out.js';
 import { tableStores } from './stores.js';
 
-export type OptimizeWorkerHandler = (event: unknown, context?: Partial<Context>) => Promise<OptimizeWorkerResponse>;
+/** The worker: OPTIMIZE bins in, new files out; or a DELETE/UPDATE file group in, its actions out. */
+export interface OptimizeWorkerHandler {
+  (event: OptimizeWorkerRequest, context?: Partial<Context>): Promise<OptimizeWorkerResponse>;
+  (event: DmlWorkerRequest, context?: Partial<Context>): Promise<DmlResult>;
+  (event: unknown, context?: Partial<Context>): Promise<OptimizeWorkerResponse | DmlResult>;
+}
 
 /** Kept free before the worker's own timeout: the answer must still go back. */
 export const WORKER_MARGIN_MS = 5_000;
@@ -28,9 +35,10 @@ export function createOptimizeWorkerHandler(
       ...describeError(err),
     }),
   );
-  return (event, context) => {
+  return ((event: unknown, context?: Partial<Context>) => {
+    if (isDmlWorkerRequest(event)) return runDmlWorkerRequest(event, storeFor);
     const left = context?.getRemainingTimeInMillis?.();
     const deadline = left === undefined ? undefined : Date.now() + left - WORKER_MARGIN_MS;
     return runWorkerRequest(event as OptimizeWorkerRequest, storeFor, { deadline });
-  };
+  }) as OptimizeWorkerHandler;
 }

@@ -2,20 +2,10 @@
  * OPTIMIZE's `where`: a predicate over partition columns only (as Spark requires), evaluated
  * exactly on each partition's values (one-row batch), once per distinct partition.
  */
-import * as arrow from 'apache-arrow';
-import { constantData } from '../../arrow/constant.js';
 import { InvalidArgumentError } from '../../errors.js';
-import {
-  bind,
-  columnsOf,
-  evaluatePredicate,
-  parseExpression,
-  toSql,
-  type BoundExpression,
-  type Expression,
-} from '../../expr/index.js';
-import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
-import { parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
+import { bind, columnsOf, parseExpression, toSql, type Expression } from '../../expr/index.js';
+import type { TableColumns } from '../../read/file-stats.js';
+import { partitionMatches } from '../../read/partition-match.js';
 
 export interface PartitionFilter {
   /** SQL text for commitInfo. */
@@ -45,20 +35,8 @@ export function partitionFilter(where: string | Expression, cols: TableColumns):
     matches(values) {
       const key = JSON.stringify(values);
       let hit = cache.get(key);
-      if (hit === undefined) cache.set(key, (hit = evaluateOnPartition(bound, cols, values)));
+      if (hit === undefined) cache.set(key, (hit = partitionMatches(bound, cols, { partitionValues: values })));
       return hit;
     },
   };
-}
-
-function evaluateOnPartition(pred: BoundExpression, cols: TableColumns, raw: Record<string, string | null>): boolean {
-  const values = parsePartitionValues(cols, raw);
-  const fields = [...cols.partitionColumns].map((name) => cols.schema.fields.find((f) => f.name === name)!);
-  const arrowFields = fields.map((f) => deltaFieldToArrow(f));
-  const children = fields.map((f, i) => constantData(arrowFields[i]!.type, values.get(f.name) ?? null, 1));
-  const batch = new arrow.RecordBatch(
-    new arrow.Schema(arrowFields),
-    arrow.makeData({ type: new arrow.Struct(arrowFields), length: 1, nullCount: 0, children }),
-  );
-  return evaluatePredicate(pred, batch)[0] === 1;
 }

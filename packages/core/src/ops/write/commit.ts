@@ -36,7 +36,7 @@ export async function commitWrite(
   } catch (err) {
     if (!(err instanceof TableCreatedConcurrentlyError)) {
       // When the commit may have landed, its files must stay (at worst they are orphans).
-      if (!(err instanceof CommitOutcomeUnknownError)) await deleteFiles(engine, data.adds);
+      if (!(err instanceof CommitOutcomeUnknownError)) await deleteFiles(engine, data.adds, data.written);
       throw err;
     }
     // Another writer created the table first: if its layout accepts our files, append them.
@@ -66,8 +66,8 @@ export async function commitWrite(
 }
 
 /** Written files no commit will reference: delete them, best effort. */
-function deleteFiles(engine: Engine, adds: readonly AddFile[]): Promise<void> {
-  return engine.store.deleteMany(adds.map((a) => decodeURIComponent(a.path))).catch(() => undefined);
+function deleteFiles(engine: Engine, adds: readonly AddFile[], others: readonly string[] = []): Promise<void> {
+  return engine.store.deleteMany([...adds.map((a) => decodeURIComponent(a.path)), ...others]).catch(() => undefined);
 }
 
 /** The commit of a write on `base` (undefined: it creates the table), removing `removes`. */
@@ -86,6 +86,8 @@ function writeRequest(
       ...(withLayout && plan.metadata ? [{ metaData: plan.metadata }] : []),
       ...removes.map((remove) => ({ remove })),
       ...data.adds.map((add) => ({ add })),
+      ...data.extraAdds.map((add) => ({ add })),
+      ...data.cdc.map((cdc) => ({ cdc })),
     ] as Action[],
     operation: 'WRITE',
     operationParameters: {
@@ -99,6 +101,13 @@ function writeRequest(
       numOutputRows: data.metrics.numOutputRows,
       numOutputBytes: data.metrics.numOutputBytes,
       ...(overwrite ? { numRemovedFiles: removes.length, numRemovedBytes: data.metrics.numRemovedBytes } : {}),
+      ...(data.deleted
+        ? {
+            numDeletedRows: data.deleted.rows,
+            numCopiedRows: data.deleted.copiedRows,
+            numAddedChangeFiles: data.cdc.length,
+          }
+        : {}),
     },
     isBlindAppend: !overwrite,
     read: base ? data.read : undefined,

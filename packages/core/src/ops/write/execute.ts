@@ -9,17 +9,18 @@ import type * as arrow from 'apache-arrow';
 import type { Engine } from '../../engine/engine.js';
 import { WriteNotAllowedError } from '../../errors.js';
 import { bind, evaluatePredicate, parseExpression, toSql, type BoundExpression } from '../../expr/index.js';
-import type { RemoveFile } from '../../protocol/actions.js';
 import type { Scalar } from '../../protocol/scalar.js';
 import type { TableColumns } from '../../read/file-stats.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import type { ReadSet } from '../../transaction/index.js';
 import { checkConstraints, tableConstraints } from '../../write/constraints.js';
 import { DataFileWriter, type WrittenFiles } from '../../write/data-files.js';
 import { splitByPartition } from '../../write/partition-split.js';
 import { conformer } from '../../write/schema-plan.js';
 import { statsColumnsFromProperties } from '../../write/stats.js';
-import { replacedFiles, scalarKey, type BatchSink } from './replace.js';
+import { ChangeDataWriter, type WrittenChangeData } from '../../write/change-data.js';
+import { isPartitionPredicate } from '../../read/partition-match.js';
+import { replaceWhereFeedsInserts } from './replace-rows.js';
+import { replacedFiles, scalarKey, type BatchSink, type Replaced } from './replace.js';
 import type { WritePlan, WrittenData } from './types.js';
 
 /** Write the input's batches as data files of `plan` and find the files they replace in `base`. */
@@ -32,34 +33,44 @@ export async function executeWrite(
   const replaceWhere =
     plan.replaceWhere !== undefined ? bind(parseExpression(plan.replaceWhere), plan.schema) : undefined;
   const writer = dataFileWriter(engine, plan);
+  const cols: TableColumns = {
+    schema: plan.schema,
+    mode: plan.columnMapping,
+    partitionColumns: new Set(plan.partitionColumns),
+  };
+  const inserts = insertFeed(engine, base, plan, cols, replaceWhere);
   const written = new Map<string, ReadonlyMap<string, Scalar>>();
   const sink: BatchSink = async (batch) => {
     for (const slice of splitByPartition(batch, plan.schema, plan.partitionColumns, plan.columnMapping)) {
       written.set(scalarKey(plan.partitionColumns, slice.scalars), slice.scalars);
       await writer.write(slice);
     }
+    await inserts?.write(batch, 'insert');
   };
   let files: WrittenFiles;
-  let replaced: { removes: RemoveFile[]; read: ReadSet; rewritten: number } = { removes: [], read: {}, rewritten: 0 };
+  let changes: WrittenChangeData | undefined;
+  let replaced: Replaced = { removes: [], read: {}, rewritten: 0 };
   try {
     await writeBatches(plan, batches, replaceWhere, sink);
-    if (base && plan.mode === 'overwrite') {
-      const cols: TableColumns = {
-        schema: plan.schema,
-        mode: plan.columnMapping,
-        partitionColumns: new Set(plan.partitionColumns),
-      };
-      replaced = await replacedFiles(base, plan, cols, replaceWhere, written, sink, engine.clock.now());
-    }
+    if (base && plan.mode === 'overwrite')
+      replaced = await replacedFiles(base, plan, cols, replaceWhere, written, engine.clock.now());
     files = await writer.finish();
+    changes = await inserts?.finish();
   } catch (err) {
     await writer.abort(err);
+    await inserts?.abort(err);
+    await engine.store.deleteMany(replaced.deletion?.written ?? []).catch(() => undefined);
     throw err;
   }
-  const { removes, read, rewritten } = replaced;
+  const { removes, read, rewritten, deletion } = replaced;
+  const newCdc = changes?.cdc ?? [];
   return {
     adds: files.adds,
     removes,
+    extraAdds: deletion?.adds ?? [],
+    cdc: [...(deletion?.cdc ?? []), ...newCdc],
+    written: [...(deletion?.written ?? []), ...newCdc.map((c) => decodeURIComponent(c.path))],
+    ...(deletion ? { deleted: { rows: deletion.deletedRows, copiedRows: deletion.copiedRows } } : {}),
     read,
     metrics: {
       numFiles: files.adds.length,
@@ -70,6 +81,30 @@ export async function executeWrite(
       numRewrittenFiles: rewritten,
     },
   };
+}
+
+/**
+ * On a change-data-feed table without deletion vectors, a replaceWhere on data columns deletes
+ * rows copy-on-write into `_change_data/`: the new rows must go to the feed too (as `insert`).
+ */
+function insertFeed(
+  engine: Engine,
+  base: Snapshot | undefined,
+  plan: WritePlan,
+  cols: TableColumns,
+  replaceWhere: BoundExpression | undefined,
+): ChangeDataWriter | undefined {
+  if (!base || plan.mode !== 'overwrite' || !replaceWhere || isPartitionPredicate(replaceWhere, cols)) return undefined;
+  if (!replaceWhereFeedsInserts(base)) return undefined;
+  return new ChangeDataWriter({
+    engine,
+    schema: plan.schema,
+    partitionColumns: plan.partitionColumns,
+    mode: plan.columnMapping,
+    targetFileSize: plan.targetFileSize,
+    rowGroupSize: plan.rowGroupSize,
+    compression: plan.compression,
+  });
 }
 
 function dataFileWriter(engine: Engine, plan: WritePlan): DataFileWriter {

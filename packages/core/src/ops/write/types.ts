@@ -1,6 +1,6 @@
 /** Writes' options, plan, intermediate result and result. */
 import type { Expression } from '../../expr/index.js';
-import type { AddFile, Metadata, Protocol, RemoveFile } from '../../protocol/actions.js';
+import type { AddCDCFile, AddFile, Metadata, Protocol, RemoveFile } from '../../protocol/actions.js';
 import type { ColumnMappingMode } from '../../protocol/features.js';
 import type { StructType } from '../../protocol/schema.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
@@ -91,6 +91,14 @@ export interface WritePlan {
 export interface WrittenData {
   adds: AddFile[];
   removes: RemoveFile[];
+  /** A replaceWhere on data columns: re-adds with deletion vectors and rewritten files. */
+  extraAdds: AddFile[];
+  /** Change data files (CDF tables: deleted rows of a copy-on-write replaceWhere, and the new rows). */
+  cdc: AddCDCFile[];
+  /** Objects written besides `adds` (rewrites, change data, DV files): deleted when nothing commits them. */
+  written: string[];
+  /** A replaceWhere on data columns: rows deleted and rows copied into rewritten files. */
+  deleted?: { rows: number; copiedRows: number };
   /** What the write read of the table, for the conflict check. */
   read: ReadSet;
   metrics: WriteMetrics;
