@@ -113,7 +113,8 @@ describe('syncCatalog on Glue (moto)', () => {
     await DeltaTable.create(t.uri, {
       schema: WIDE,
       partitionBy: ['country'],
-      properties: { 'delta.appendOnly': 'true' },
+      // Column mapping: the nested name `my field` needs it (Spark refuses spaces without).
+      properties: { 'delta.appendOnly': 'true', 'delta.columnMapping.mode': 'name' },
       description: 'sales, one row per order',
       storageOptions: opts,
     });

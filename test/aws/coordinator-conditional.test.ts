@@ -35,7 +35,7 @@ describe('conditional-write commits on S3', () => {
     const w1 = await table.append(batch(range(3, 3)));
     const w2 = await table.append(batch(range(6, 3)));
     expect([w0.version, w1.version, w2.version]).toEqual([0, 1, 2]);
-    expect(clients.counter.count('s3:PutObject')).toBe(4); // 2 x (data file + commit)
+    expect(clients.counter.count('s3:PutObject')).toBe(6); // 2 x (data file + commit + N.crc)
     expect(Object.keys(clients.counter.snapshot()).filter((k) => k.startsWith('dynamodb:'))).toEqual([]);
 
     expect(await logVersions(t)).toEqual([0, 1, 2]);
@@ -81,8 +81,8 @@ describe('conditional-write commits on S3', () => {
     const s = await slowWrite;
     expect(s.version).toBe(2);
     expect(s.conflictsRetried).toBe(1);
-    // Two commit PUTs by the slow writer: the 412 at 1.json and the win at 2.json.
-    expect(slowClients.counter.count('s3:PutObject')).toBe(3);
+    // Two commit PUTs by the slow writer: the 412 at 1.json and the win at 2.json (+ its data file and 2.crc).
+    expect(slowClients.counter.count('s3:PutObject')).toBe(4);
 
     expect(await logVersions(t)).toEqual([0, 1, 2]);
     expect(String((await rawCommit(t, 1))[0]!['commitInfo']!['txnId'])).not.toBe(

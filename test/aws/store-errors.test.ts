@@ -235,12 +235,12 @@ describe('request accounting (RequestCounter, by kind)', () => {
 
       const w = await table.append(batch(range(2, 2)));
       expect(w.version).toBe(1);
-      // conditional: the data file + the commit PUT. dynamodb: + temp PUT, GetItem (N-1),
-      // PutItem (claim), UpdateItem (complete); the copy is the commit PUT.
+      // conditional: the data file + the commit PUT + the version checksum (1.crc). dynamodb:
+      // + temp PUT, GetItem (N-1), PutItem (claim), UpdateItem (complete); the copy is the commit PUT.
       expect(writer.counter.snapshot()).toEqual(
         mode === 'conditional'
-          ? { 's3:PutObject': 2 }
-          : { 's3:PutObject': 3, 'dynamodb:GetItem': 1, 'dynamodb:PutItem': 1, 'dynamodb:UpdateItem': 1 },
+          ? { 's3:PutObject': 3 }
+          : { 's3:PutObject': 4, 'dynamodb:GetItem': 1, 'dynamodb:PutItem': 1, 'dynamodb:UpdateItem': 1 },
       );
 
       const reader = newClients(storageOptions(mode, t.lockTable));

@@ -303,12 +303,12 @@ describe.each(COORDINATORS)('writer on S3 (%s coordinator)', (coordinator) => {
     expect(size).toBeGreaterThan(20 * 1024 * 1024);
     expect(size).toBeGreaterThan(total);
 
-    // One multipart upload of 8 MiB parts; the only other PUT is the commit.
+    // One multipart upload of 8 MiB parts; the only other PUTs are the commit and its 0.crc.
     const counts = clients.counter.snapshot();
     expect(counts['s3:CreateMultipartUpload']).toBe(1);
     expect(counts['s3:UploadPart']).toBe(Math.ceil(size / (8 * 1024 * 1024)));
     expect(counts['s3:CompleteMultipartUpload']).toBe(1);
-    expect(counts['s3:PutObject']).toBe(coordinator === 'conditional' ? 1 : 2); // commit (+ lock temp)
+    expect(counts['s3:PutObject']).toBe(coordinator === 'conditional' ? 2 : 3); // commit, crc (+ lock temp)
 
     // Live memory levels off far below the file size: what the write holds is bounded by the
     // parts in flight and a row group, not by what it has written (linear growth would reach

@@ -17,11 +17,4 @@ export const EXCEPTIONS: Record<string, ConformanceException> = {
       "value (18:11:11Z) is Spark's reading in America/Los_Angeles. We read zone-less timestamp partition values as UTC " +
       '(11:11:11Z), as delta-kernel-rs and the protocol do.',
   },
-  'delta-golden/table-with-icebegCompatV2Enabled': {
-    ignoreColumns: ['array_of_structs'],
-    reason:
-      'expectation borrowed from another table: the corpus took the rows of table-with-columnmapping-mode-id, ' +
-      "whose array_of_structs holds [{ab:i}, null]; this table's data files hold [{ab:i}, {ab:i}] " +
-      '(DuckDB and arrow-rs read the same). Every other column is compared.',
-  },
 };

@@ -1,4 +1,5 @@
 /** Shape of a corpus `<table>.expected.json` (see the corpus README). */
+import type { LogInspection } from './log-inspection.js';
 
 export interface ExpectedColumn {
   name: string;
@@ -35,4 +36,6 @@ export interface Expected extends ExpectedRows {
   logFacts?: Record<string, unknown>;
   crossCheck?: ExpectedRows;
   expectedNote?: string;
+  deltaSchema?: unknown;
+  logInspection?: LogInspection;
 }

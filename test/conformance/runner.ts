@@ -17,6 +17,7 @@ import { projectBatch, findField } from '@delta-serverless/core/internal';
 import type * as arrow from 'apache-arrow';
 import { compareRows } from './compare.js';
 import { EXCEPTIONS } from './exceptions.js';
+import { checkDeltaSchema, checkExpectedError, checkLogInspection } from './log-inspection.js';
 import type { Expected, ExpectedRows } from './expected.js';
 
 export interface TableResult {
@@ -88,8 +89,9 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
       await t.toArrow();
       failures.push(`expected an error (${expected.expectError}) but the table read`);
     } catch (err) {
-      if (!(err instanceof DeltaError)) failures.push(`failed, but not with a typed DeltaError: ${String(err)}`);
-      else notes.push(`refused: ${err.message.split('\n')[0]!.slice(0, 100)}`);
+      const problem = checkExpectedError(expected.expectError, err);
+      if (problem) failures.push(problem);
+      else notes.push(`refused: ${(err as Error).message.split('\n')[0]!.slice(0, 100)}`);
     }
     return { table: name, ok: failures.length === 0, checks, failures, notes, ms: Date.now() - started };
   }
@@ -123,6 +125,10 @@ export async function runTable(name: string, tableDir: string, expected: Expecte
     });
   };
 
+  if (expected.deltaSchema)
+    await check('deltaSchema', async () => checkDeltaSchema(table.snapshot, expected.deltaSchema));
+  if (expected.logInspection)
+    await check('logInspection', async () => checkLogInspection(table.snapshot, expected.logInspection!));
   if (expected.version !== undefined) {
     await check('version', async () =>
       table.version === expected.version ? undefined : `latest version ${table.version}, expected ${expected.version}`,

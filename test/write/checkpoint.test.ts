@@ -199,11 +199,18 @@ describe('expired log cleanup', () => {
 
     const t = await DeltaTable.open(dir);
     const { deleted } = await t.cleanupLogs();
-    expect(deleted.map((k) => path.basename(k))).toEqual(
-      [0, 1, 2, 3, 4].map((v) => `${String(v).padStart(20, '0')}.json`),
+    // Commits and their version checksums (.crc) go together.
+    expect(deleted.map((k) => path.basename(k)).sort()).toEqual(
+      [0, 1, 2, 3, 4]
+        .flatMap((v) => [`${String(v).padStart(20, '0')}.json`, `${String(v).padStart(20, '0')}.crc`])
+        .sort(),
     );
     expect(logFiles(dir)).toEqual(
-      [...[5, 6, 7].map((v) => `${String(v).padStart(20, '0')}.json`), cpName(5), '_last_checkpoint'].sort(),
+      [
+        ...[5, 6, 7].flatMap((v) => [`${String(v).padStart(20, '0')}.json`, `${String(v).padStart(20, '0')}.crc`]),
+        cpName(5),
+        '_last_checkpoint',
+      ].sort(),
     );
     await validate(dir);
 
@@ -227,7 +234,7 @@ describe('expired log cleanup', () => {
     age(path.join(dir, '_delta_log', cpName(3)), 5);
     await writeDeltaTable(dir, row(5));
     const res = await writeDeltaTable(dir, row(6)); // version 6: checkpoint, then cleanup
-    expect(res.postCommit).toEqual({ checkpointed: 6, cleanedUp: 3 });
+    expect(res.postCommit).toEqual({ checkpointed: 6, cleanedUp: 6 }); // 3 commits and their .crc files
     expect(commitVersions(dir)).toEqual([3, 4, 5, 6]);
     await validate(dir);
     expect((await readSorted(dir, 'id', { version: 3 })).map((r) => r.id)).toEqual([0, 1, 2, 3]);

@@ -581,17 +581,12 @@ describe('protocol', () => {
     setProtocol(dir, 1, {
       minReaderVersion: 1,
       minWriterVersion: 7,
-      writerFeatures: ['appendOnly', 'identityColumns', 'invariants'],
+      writerFeatures: ['appendOnly', 'domainMetadata', 'rowTracking', 'invariants'],
     });
     await validate(dir);
     const t = await DeltaTable.open(dir);
-    const err = await expectError(
-      () => t.append(rows([2], ['a'])),
-      UnsupportedFeatureError,
-      'identityColumns',
-      'identity column',
-    );
-    expect((err as UnsupportedFeatureError).feature).toBe('identityColumns');
+    const err = await expectError(() => t.append(rows([2], ['a'])), UnsupportedFeatureError, 'rowTracking', 'row IDs');
+    expect((err as UnsupportedFeatureError).feature).toBe('rowTracking');
     expect(commitVersions(dir)).toEqual([0, 1]);
     expect(dataFiles(dir)).toHaveLength(1);
     await validate(dir);

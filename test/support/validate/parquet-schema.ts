@@ -90,6 +90,13 @@ function checkNode(f: DeltaField, node: SchemaTree, path: string[], filePath: st
       ctx.where,
       `${at}: Parquet field_id is ${node.element.field_id ?? 'missing'}, column mapping id is ${f.id}`,
     );
+  } else if (ctx.meta.mode === 'name' && f.id !== undefined && node.element.field_id !== f.id) {
+    // Name mode reads by physical name, but Delta Spark writes the ids in both modes (and an
+    // engine may read by id): a wrong id is an error, a missing one a warning.
+    const found = node.element.field_id;
+    const msg = `${at}: Parquet field_id is ${found ?? 'missing'}, column mapping id is ${f.id} (Delta Spark writes field ids in name mode too)`;
+    if (found === undefined) ctx.problems.warn(ctx.where, msg);
+    else ctx.problems.error(ctx.where, msg);
   }
   if (f.type.kind === 'struct') {
     if (isLeaf(node) || annotation(node.element) !== undefined) {

@@ -104,7 +104,15 @@ export function checkPartitionValues(
     const unescaped = rawValue === '__HIVE_DEFAULT_PARTITION__' ? null : hiveUnescape(rawValue);
     const actual = add.partitionValues[f.physicalName];
     const want = actual === '' ? null : actual;
-    if (actual !== undefined && unescaped !== want) {
+    // A directory another tool named (CONVERT) may spell an integer differently: 0999 is 999.
+    const integral =
+      f.type.kind === 'primitive' &&
+      ['byte', 'short', 'integer', 'long'].includes(f.type.name) &&
+      unescaped !== null &&
+      want !== null;
+    const digits = /^[+-]?\d+$/;
+    const sameNumber = integral && digits.test(unescaped) && digits.test(want) && BigInt(unescaped) === BigInt(want);
+    if (actual !== undefined && unescaped !== want && !sameNumber) {
       problems.error(
         where,
         `partition directory '${dir}' means ${key}=${JSON.stringify(unescaped)} but add.partitionValues.${f.physicalName} is ${JSON.stringify(actual)} (${add.path}); ` +

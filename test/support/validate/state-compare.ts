@@ -118,19 +118,49 @@ export function checkVersionChecksum(logDir: string, name: string, state: TableS
   expect('tableSizeBytes', bytes);
   expect('numMetadata', 1);
   expect('numProtocol', 1);
+  for (const field of ['tableSizeBytes', 'numFiles', 'numMetadata', 'numProtocol', 'metadata', 'protocol'])
+    if (json[field] === undefined)
+      problems.warn(
+        where,
+        `required field ${field} is missing (PROTOCOL.md, Version Checksum File; old writers left it out)`,
+      );
   const md = json.metadata;
-  if (isObject(md) && state.meta && md.id !== state.meta.metadata.id) {
-    problems.error(where, `metadata.id is ${show(md.id)}, but the replayed state has ${show(state.meta.metadata.id)}`);
+  if (isObject(md) && state.meta) {
+    const ours = state.meta.metadata;
+    for (const k of ['id', 'schemaString', 'partitionColumns', 'configuration'] as const)
+      if (!jsonEqual(md[k], ours[k]))
+        problems.error(where, `metadata.${k} is ${show(md[k])}, but the replayed state has ${show(ours[k])}`);
   }
   const p = json.protocol;
+  if (isObject(p) && state.protocol && !sameProtocol(p as unknown as ProtocolAction, state.protocol)) {
+    problems.error(where, `protocol ${show(p)} differs from the replayed ${protocolText(state.protocol)}`);
+  }
+  const txns = json.setTransactions;
+  if (Array.isArray(txns)) {
+    const got = txns.map((t) => (isObject(t) ? `${String(t.appId)}@${String(t.version)}` : '?')).sort();
+    const want = [...state.txns].map(([id, v]) => `${id}@${v}`).sort();
+    if (!jsonEqual(got, want))
+      problems.error(where, `setTransactions ${show(got)}, but the replayed state has ${show(want)}`);
+  }
+  const domains = json.domainMetadata;
+  if (Array.isArray(domains)) {
+    const got = domains.map((d) => (isObject(d) ? String(d.domain) : '?')).sort();
+    const want = [...state.domains.values()]
+      .filter((d) => !d.removed)
+      .map((d) => d.domain)
+      .sort();
+    if (!jsonEqual(got, want))
+      problems.error(where, `domainMetadata ${show(got)}, but the replayed state has ${show(want)}`);
+  }
+  const ict = json.inCommitTimestampOpt;
   if (
-    isObject(p) &&
-    state.protocol &&
-    (p.minReaderVersion !== state.protocol.minReaderVersion || p.minWriterVersion !== state.protocol.minWriterVersion)
-  ) {
+    ict !== undefined &&
+    ict !== null &&
+    state.lastInCommitTimestamp !== undefined &&
+    ict !== state.lastInCommitTimestamp
+  )
     problems.error(
       where,
-      `protocol (${show(p.minReaderVersion)}, ${show(p.minWriterVersion)}) differs from the replayed ${protocolText(state.protocol)}`,
+      `inCommitTimestampOpt ${show(ict)}, but the commit's inCommitTimestamp is ${state.lastInCommitTimestamp}`,
     );
-  }
 }

@@ -142,11 +142,12 @@ describe('checkpoint and cleanup-logs commands', () => {
     await writeDeltaTable(dir, ids([4]));
     const dry = await run('cleanup-logs', dir, '--dry-run');
     expect(dry.out).toContain('  _delta_log/00000000000000000000.json\n');
-    expect(dry.out).toContain('would delete 1 expired log file older');
+    expect(dry.out).toContain('  _delta_log/00000000000000000000.crc\n'); // its version checksum goes with it
+    expect(dry.out).toContain('would delete 2 expired log files older');
     expect(fs.existsSync(path.join(log, '00000000000000000000.json'))).toBe(true);
     const r = await run('cleanup-logs', dir);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('deleted 1 expired log file older');
+    expect(r.out).toContain('deleted 2 expired log files older');
     expect(r.out).toContain('checkpoint of version 1');
     expect(fs.existsSync(path.join(log, '00000000000000000000.json'))).toBe(false);
     expect((await run('scan', dir, '--format', 'ndjson')).out.split('\n').filter(Boolean).sort()).toEqual([

@@ -122,7 +122,8 @@ function addColumn(
       partitionValues.append(add.partitionValues ?? {});
       size.append(num(add.size));
       modificationTime.append(num(add.modificationTime));
-      dataChange.append(boolOf(add.dataChange));
+      // A checkpoint changes no data: Delta Spark writes dataChange=false for its adds and removes.
+      dataChange.append(false);
       tags.append(add.tags);
       appendDv(dv, add.deletionVector);
       baseRowId.append(num(add.baseRowId));
@@ -237,7 +238,7 @@ function removeColumn(type: arrow.DataType): KindColumn<RemoveFile> {
       s.appendValid();
       path.append(rm.path);
       deletionTimestamp.append(num(rm.deletionTimestamp));
-      dataChange.append(boolOf(rm.dataChange));
+      dataChange.append(false);
       extended.append(boolOf(rm.extendedFileMetadata));
       partitionValues.append(rm.partitionValues);
       size.append(num(rm.size));

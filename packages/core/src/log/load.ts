@@ -76,12 +76,11 @@ export async function loadState(engine: Engine, version?: number): Promise<Loade
     state.apply(c.version, commitActions[i]!);
     commits.push({ version: c.version, lastModified: c.lastModified, commitInfo: commitInfoOf(commitActions[i]!) });
   });
-  if (own)
-    commits.push({
-      version: own.version,
-      lastModified: own.lastModified,
-      commitInfo: ownActions && commitInfoOf(ownActions),
-    });
+  if (own) {
+    const commitInfo = ownActions && commitInfoOf(ownActions);
+    commits.push({ version: own.version, lastModified: own.lastModified, commitInfo });
+    if (typeof commitInfo?.inCommitTimestamp === 'number') state.inCommitTimestamp = commitInfo.inCommitTimestamp;
+  }
   finish(state, store.root);
   return { state, segment, commits };
 }

@@ -38,6 +38,11 @@ export class TableState {
   readonly tombstones = new Map<string, RemoveFile>();
   readonly txns = new Map<string, Txn>();
   readonly domains = new Map<string, DomainMetadata>();
+  /**
+   * In-commit timestamp of the commit at `version` (undefined when it has none, or only a
+   * checkpoint of it was applied): the next commit's must be later (PROTOCOL.md).
+   */
+  inCommitTimestamp: number | undefined;
   /** Stats from checkpoint `stats_parsed` columns, for adds without a JSON `stats` string. */
   readonly parsedStats = new WeakMap<AddFile, FileStats>();
 
@@ -47,6 +52,7 @@ export class TableState {
     s.protocol = this.protocol;
     s.metadata = this.metadata;
     s.metadataVersion = this.metadataVersion;
+    s.inCommitTimestamp = this.inCommitTimestamp;
     for (const [k, v] of this.files) {
       s.files.set(k, v);
       const p = this.parsedStats.get(v);
@@ -60,6 +66,7 @@ export class TableState {
 
   /** Apply the actions of one commit (or a whole checkpoint) as version `version`. */
   apply(version: number, actions: readonly Action[]): void {
+    let ict: number | undefined;
     for (const a of actions) {
       if (a.add) {
         const add = a.add;
@@ -84,9 +91,12 @@ export class TableState {
       } else if (a.domainMetadata) {
         if (a.domainMetadata.removed) this.domains.delete(a.domainMetadata.domain);
         else this.domains.set(a.domainMetadata.domain, a.domainMetadata);
+      } else if (a.commitInfo && typeof a.commitInfo.inCommitTimestamp === 'number') {
+        ict = a.commitInfo.inCommitTimestamp;
       }
     }
     this.version = version;
+    this.inCommitTimestamp = ict;
   }
 }
 

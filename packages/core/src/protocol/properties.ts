@@ -5,9 +5,10 @@
  * free-form user properties.
  */
 import { InvalidArgumentError } from '../errors.js';
-import type { Protocol } from './actions.js';
-import { LEGACY_WRITER_VERSION } from './features.js';
 import { parseIntervalMs } from './intervals.js';
+import { explicitFeatures } from './protocol-upgrade.js';
+import { withRequiredFeatures } from './table-features.js';
+import { writeRefusal } from './writer-features.js';
 import type { DataType, StructType } from './schema.js';
 
 type Validator = (value: string, key: string) => string | undefined;
@@ -17,6 +18,10 @@ const int =
   (min: number): Validator =>
   (v) =>
     /^-?\d+$/.test(v) && Number(v) >= min ? undefined : `must be an integer >= ${min}`;
+const range =
+  (min: number, max: number): Validator =>
+  (v) =>
+    /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be an integer from ${min} to ${max}`;
 const interval: Validator = (v) => {
   try {
     parseIntervalMs(v);
@@ -53,8 +58,9 @@ const KNOWN: Record<string, Validator> = {
   'delta.inCommitTimestampEnablementTimestamp': int(0),
   'delta.enableChangeDataFeed': bool,
   'delta.isolationLevel': oneOf('serializable', 'writeserializable'),
-  'delta.minReaderVersion': int(1),
-  'delta.minWriterVersion': int(1),
+  'delta.minReaderVersion': range(1, 3),
+  'delta.minWriterVersion': range(1, 7),
+  'delta.ignoreProtocolDefaults': bool,
   'delta.tuneFileSizesForRewrites': bool,
   'delta.autoOptimize.optimizeWrite': bool,
   'delta.autoOptimize.autoCompact': bool,
@@ -82,10 +88,7 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
     if (!key.startsWith('delta.')) continue;
     // CHECK constraints are expressions: write/constraints.ts validates them.
     if (key.startsWith('delta.constraints.')) continue;
-    if (key.startsWith('delta.feature.')) {
-      if (value !== 'supported' && value !== 'enabled') throw new InvalidArgumentError(`${key} must be "supported"`);
-      continue;
-    }
+    if (key.startsWith('delta.feature.')) continue; // checked below
     const validate = KNOWN[key];
     if (!validate) {
       throw new InvalidArgumentError(
@@ -97,6 +100,7 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
     if (NOT_YET[key] && value === 'true')
       throw new InvalidArgumentError(`table property ${key}=true is rejected: ${NOT_YET[key]}`);
   }
+  checkExplicitFeatures(props, schema);
   if (
     props['delta.compatibility.symlinkFormatManifest.enabled'] === 'true' &&
     props['delta.enableDeletionVectors'] === 'true'
@@ -117,6 +121,24 @@ export function validateProperties(props: Readonly<Record<string, string>>, sche
   }
 }
 
+/**
+ * `delta.feature.<name>=supported`: the name must be a Delta table feature, and the table it
+ * makes (with the features that one requires) must be one this engine can write.
+ */
+function checkExplicitFeatures(props: Readonly<Record<string, string>>, schema: StructType): void {
+  for (const asked of explicitFeatures(props)) {
+    for (const f of withRequiredFeatures([asked])) {
+      const refusal = writeRefusal(f, { schema, configuration: props });
+      if (!refusal) continue;
+      const what = f === asked ? `feature ${f}` : `feature ${f}, which ${asked} requires,`;
+      throw new InvalidArgumentError(
+        `delta.feature.${asked}=supported would make a table delta-serverless cannot write: ${what} is not supported ` +
+          `(${refusal}). Leave the property out, or create the table with an engine that supports the feature.`,
+      );
+    }
+  }
+}
+
 function hasColumn(schema: StructType, path: string[]): boolean {
   let t: DataType = schema;
   for (const p of path) {
@@ -128,103 +150,4 @@ function hasColumn(schema: StructType, path: string[]): boolean {
   return true;
 }
 
-function typesIn(t: DataType, out: Set<string>): void {
-  out.add(t.type);
-  if (t.type === 'struct') t.fields.forEach((f) => typesIn(f.type, out));
-  else if (t.type === 'array') typesIn(t.elementType, out);
-  else if (t.type === 'map') {
-    typesIn(t.keyType, out);
-    typesIn(t.valueType, out);
-  }
-}
-
-function hasInvariants(t: DataType): boolean {
-  if (t.type !== 'struct') return false;
-  return t.fields.some((f) => 'delta.invariants' in f.metadata || hasInvariants(f.type));
-}
-
-/** Features that need a reader (and so reader version 3 with explicit lists). */
-const READER_WRITER = new Set([
-  'columnMapping',
-  'deletionVectors',
-  'timestampNtz',
-  'typeWidening',
-  'v2Checkpoint',
-  'vacuumProtocolCheck',
-  'variantType',
-]);
-
-/**
- * The lowest protocol the table's properties and schema need, never below `current`.
- * Legacy versions when they suffice (reader 1-2, writer 2-6), table features
- * (reader 3 / writer 7) only when a feature requires them.
- */
-export function requiredProtocol(
-  props: Readonly<Record<string, string>>,
-  schema: StructType,
-  current?: Protocol,
-): Protocol {
-  const features = new Set<string>();
-  if (props['delta.appendOnly'] === 'true') features.add('appendOnly');
-  if (hasInvariants(schema)) features.add('invariants');
-  if (Object.keys(props).some((k) => k.startsWith('delta.constraints.'))) features.add('checkConstraints');
-  const cm = props['delta.columnMapping.mode'];
-  if (cm === 'name' || cm === 'id') features.add('columnMapping');
-  if (props['delta.enableDeletionVectors'] === 'true') features.add('deletionVectors');
-  if (props['delta.enableChangeDataFeed'] === 'true') features.add('changeDataFeed');
-  if (props['delta.enableTypeWidening'] === 'true') features.add('typeWidening');
-  if (props['delta.enableInCommitTimestamps'] === 'true') features.add('inCommitTimestamp');
-  if (props['delta.checkpointPolicy'] === 'v2') features.add('v2Checkpoint');
-  for (const [k, v] of Object.entries(props))
-    if (k.startsWith('delta.feature.') && (v === 'supported' || v === 'enabled'))
-      features.add(k.slice('delta.feature.'.length));
-  const types = new Set<string>();
-  typesIn(schema, types);
-  if (types.has('timestamp_ntz')) features.add('timestampNtz');
-  if (types.has('variant')) features.add('variantType');
-
-  const needsFeatures =
-    [...features].some((f) => !(f in LEGACY_WRITER_VERSION)) || (current?.minWriterVersion ?? 0) >= 7;
-  let next: Protocol;
-  if (!needsFeatures) {
-    const writer = Math.max(2, ...[...features].map((f) => LEGACY_WRITER_VERSION[f]!));
-    const reader = features.has('columnMapping') ? 2 : 1;
-    next = { minReaderVersion: reader, minWriterVersion: writer };
-  } else {
-    // Table features: list every feature the legacy versions of `current` implied, too.
-    for (const [f, v] of Object.entries(LEGACY_WRITER_VERSION))
-      if (current && current.minWriterVersion < 7 && current.minWriterVersion >= v) features.add(f);
-    for (const f of current?.writerFeatures ?? []) features.add(f);
-    const readerFeatures = new Set([...features].filter((f) => READER_WRITER.has(f)));
-    for (const f of current?.readerFeatures ?? []) readerFeatures.add(f);
-    const needsReader = readerFeatures.size > 0 && [...readerFeatures].some((f) => f !== 'columnMapping');
-    next = needsReader
-      ? {
-          minReaderVersion: 3,
-          minWriterVersion: 7,
-          readerFeatures: [...readerFeatures].sort(),
-          writerFeatures: [...features].sort(),
-        }
-      : {
-          minReaderVersion: features.has('columnMapping') ? 2 : 1,
-          minWriterVersion: 7,
-          writerFeatures: [...features].sort(),
-        };
-  }
-  if (!current) return next;
-  return mergeProtocol(current, next);
-}
-
-/** The union of two protocols (a protocol never goes down). */
-function mergeProtocol(a: Protocol, b: Protocol): Protocol {
-  const reader = Math.max(a.minReaderVersion, b.minReaderVersion);
-  const writer = Math.max(a.minWriterVersion, b.minWriterVersion);
-  const out: Protocol = { minReaderVersion: reader, minWriterVersion: writer };
-  if (reader >= 3) out.readerFeatures = [...new Set([...(a.readerFeatures ?? []), ...(b.readerFeatures ?? [])])].sort();
-  if (writer >= 7) out.writerFeatures = [...new Set([...(a.writerFeatures ?? []), ...(b.writerFeatures ?? [])])].sort();
-  return out;
-}
-
-export function protocolsEqual(a: Protocol, b: Protocol): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+export { protocolsEqual, requiredProtocol } from './protocol-upgrade.js';

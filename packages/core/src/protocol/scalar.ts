@@ -55,11 +55,36 @@ export function parsePartitionValue(value: string | null | undefined, type: Data
       if (value === '') return null;
       return parseTimestampMicros(value, false);
     case 'binary':
-      // Spark writes binary partition values as the raw bytes decoded as a string.
-      return new TextEncoder().encode(value);
+      return parseBinaryPartitionValue(value);
     default:
       throw new InvalidArgumentError(`type ${type.type} cannot be a partition column`);
   }
+}
+
+/**
+ * PROTOCOL.md (Partition Value Serialization): binary is "a string of escaped binary values",
+ * e.g. "\u0001\u0002\u0003": one character per byte, U+0000 to U+00FF, so every byte
+ * (0xFF included) survives. Decoding the bytes as UTF-8 would lose the ones that are not text.
+ */
+function formatBinaryPartitionValue(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+}
+
+/**
+ * The inverse of formatBinaryPartitionValue. A value with characters above U+00FF cannot be
+ * one byte per character: it was written as UTF-8 text (as Delta Spark's string cast does),
+ * so it is read back as those UTF-8 bytes.
+ */
+function parseBinaryPartitionValue(value: string): Uint8Array {
+  const out = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff) return new TextEncoder().encode(value);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Serialise a scalar as a partition value string (the inverse of parsePartitionValue). */
@@ -88,7 +113,7 @@ export function serializePartitionValue(value: Scalar, type: DataType): string |
     case 'timestamp_ntz':
       return formatTimestampMicros(BigInt(value as bigint), false, ' ');
     case 'binary':
-      return new TextDecoder().decode(value as Uint8Array);
+      return formatBinaryPartitionValue(value as Uint8Array);
     default:
       throw new InvalidArgumentError(`type ${type.type} cannot be a partition column`);
   }
@@ -160,6 +185,8 @@ function formatFloat(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return 'Infinity';
   if (n === -Infinity) return '-Infinity';
+  // String(-0) is "0", which would read back as +0.0; Spark writes "-0.0".
+  if (Object.is(n, -0)) return '-0.0';
   return String(n);
 }
 

@@ -5,6 +5,8 @@
 import { UnsupportedFeatureError, WriteNotAllowedError } from '../errors.js';
 import type { Action, Metadata, Protocol } from './actions.js';
 import { hasWriterFeature } from './features.js';
+import { parseSchemaString, type DataType, type StructType } from './schema.js';
+import { impliedLegacyWriterFeatures } from './table-features.js';
 
 /** Writer features whose requirements our write path meets. */
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
@@ -39,8 +41,61 @@ const REFUSED_REASONS: Record<string, string> = {
 
 export const MAX_WRITER_VERSION = 7;
 
-/** Throws unless this engine can write the table. */
-export function assertWritable(protocol: Protocol): void {
+/** A table as the writability checks see it. */
+export interface WritableTable {
+  schema: StructType;
+  configuration: Readonly<Record<string, string>>;
+}
+
+function schemaHasMetadata(t: DataType, test: (key: string) => boolean): boolean {
+  switch (t.type) {
+    case 'struct':
+      return t.fields.some((f) => Object.keys(f.metadata).some(test) || schemaHasMetadata(f.type, test));
+    case 'array':
+      return schemaHasMetadata(t.elementType, test);
+    case 'map':
+      return schemaHasMetadata(t.keyType, test) || schemaHasMetadata(t.valueType, test);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Features whose writer requirements apply only when the table uses them (Delta Spark's
+ * "metadata requires feature"): a table that supports one without using it is writable.
+ * Spark lists generatedColumns and identityColumns when it moves a legacy (x, 4..6) protocol
+ * to table features, so a table we upgraded carries them whether or not it has such columns.
+ */
+const ACTIVE_WHEN: Record<string, (t: WritableTable) => boolean> = {
+  generatedColumns: (t) => schemaHasMetadata(t.schema, (k) => k === 'delta.generationExpression'),
+  identityColumns: (t) => schemaHasMetadata(t.schema, (k) => k.startsWith('delta.identity.')),
+  allowColumnDefaults: (t) => schemaHasMetadata(t.schema, (k) => k === 'CURRENT_DEFAULT'),
+  icebergCompatV1: (t) => t.configuration['delta.enableIcebergCompatV1'] === 'true',
+  icebergCompatV2: (t) => t.configuration['delta.enableIcebergCompatV2'] === 'true',
+};
+
+/**
+ * Why this engine cannot write a table that supports `feature`, or undefined when it can.
+ * Without the table, features that are writable only while unused count as refused.
+ */
+export function writeRefusal(feature: string, table?: WritableTable): string | undefined {
+  if (SUPPORTED_WRITER_FEATURES.has(feature)) return undefined;
+  const active = ACTIVE_WHEN[feature];
+  if (active && table && !active(table)) return undefined;
+  return REFUSED_REASONS[feature] ?? 'this writer feature is unknown to delta-serverless';
+}
+
+/** The table as writeRefusal sees it, from its metadata. */
+export function writableTable(metadata: Metadata): WritableTable {
+  return { schema: parseSchemaString(metadata.schemaString), configuration: metadata.configuration };
+}
+
+/**
+ * Throws unless this engine can write the table: every writer feature it supports (listed at
+ * writer version 7, implied by a legacy version below) is one we implement, or one the table
+ * does not use. Without `metadata`, features writable only while unused are refused.
+ */
+export function assertWritable(protocol: Protocol, metadata?: Metadata): void {
   const v = protocol.minWriterVersion;
   if (v > MAX_WRITER_VERSION) {
     throw new UnsupportedFeatureError(
@@ -48,15 +103,15 @@ export function assertWritable(protocol: Protocol): void {
       `unsupported protocol (minWriterVersion=${v}): delta-serverless writes writer versions up to ${MAX_WRITER_VERSION}`,
     );
   }
-  // Legacy versions 4-6 imply generated/identity columns only when the schema uses them
-  // (assertWritableSchema); version 7 lists its features.
-  const needed = v >= 7 ? (protocol.writerFeatures ?? []) : [];
-  for (const f of needed) {
-    if (SUPPORTED_WRITER_FEATURES.has(f)) continue;
-    const reason = REFUSED_REASONS[f] ?? 'this writer feature is unknown to delta-serverless';
+  const features = v >= 7 ? (protocol.writerFeatures ?? []) : impliedLegacyWriterFeatures(v);
+  const table = metadata && writableTable(metadata);
+  for (const f of features) {
+    const reason = writeRefusal(f, table);
+    if (!reason) continue;
+    const uses = ACTIVE_WHEN[f] && table ? ' and uses it' : '';
     throw new UnsupportedFeatureError(
       f,
-      `cannot write to this table: it requires writer feature "${f}" (${reason}). Use an engine that supports it.`,
+      `cannot write to this table: it requires writer feature "${f}"${uses} (${reason}). Use an engine that supports it.`,
     );
   }
 }
@@ -70,25 +125,9 @@ const LOG_ONLY_OK = new Set(Object.keys(REFUSED_REASONS).filter((f) => f !== 'ca
 
 /** Throws unless this engine may rewrite the table's log (checkpoint, log cleanup). */
 export function assertLogWritable(protocol: Protocol): void {
-  if (protocol.minWriterVersion < 7) return assertWritable(protocol);
+  // Legacy writer versions imply only features we write or whose log actions we keep.
+  if (protocol.minWriterVersion < 7) return;
   assertWritable({ ...protocol, writerFeatures: protocol.writerFeatures?.filter((f) => !LOG_ONLY_OK.has(f)) });
-}
-
-/** Legacy writer versions 4 and 6 only require generated/identity columns when the schema uses them. */
-export function assertWritableSchema(protocol: Protocol, schemaString: string): void {
-  if (protocol.minWriterVersion >= 7) return;
-  if (protocol.minWriterVersion >= 4 && schemaString.includes('delta.generationExpression')) {
-    throw new UnsupportedFeatureError(
-      'generatedColumns',
-      `cannot write to this table: it has generated columns (${REFUSED_REASONS.generatedColumns})`,
-    );
-  }
-  if (protocol.minWriterVersion >= 6 && schemaString.includes('delta.identity.')) {
-    throw new UnsupportedFeatureError(
-      'identityColumns',
-      `cannot write to this table: it has identity columns (${REFUSED_REASONS.identityColumns})`,
-    );
-  }
 }
 
 /** appendOnly tables accept only adds (and dataChange=false rearrangement). */

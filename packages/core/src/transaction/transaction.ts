@@ -12,6 +12,7 @@ import { CommitFailedError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { loadIncrement } from '../log/load.js';
 import { serializeActions } from '../log/commit-file.js';
+import { writeVersionChecksum } from '../log/version-checksum.js';
 import { TableState } from '../log/replay.js';
 import type { Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
@@ -56,9 +57,6 @@ function alreadyApplied(base: Snapshot | undefined, req: CommitRequest): CommitO
   if (appliedIds.length > 0) throw new TxnsAlreadyAppliedError(appliedIds, base);
   return undefined;
 }
-
-/** In-commit timestamp of the state a commit of ours produced (the next one must be later). */
-const ictByState = new WeakMap<TableState, number>();
 
 export class Transaction {
   private readonly coordinator: CommitCoordinator;
@@ -121,7 +119,9 @@ export class Transaction {
   async attempt(): Promise<CommitOutcome | undefined> {
     const now = this.engine.clock.now();
     const ictOn = !!this.metadata && inCommitTimestampsEnabled(this.metadata);
-    const prevIct = this.state && ictOn ? ictByState.get(this.state) : undefined;
+    // PROTOCOL.md (In-Commit Timestamps): later than the commit we land on, whoever wrote it
+    // and whatever its clock said; the state is the one being committed on (winners included).
+    const prevIct = ictOn ? this.state?.inCommitTimestamp : undefined;
     const ict = ictOn ? Math.max(now, (prevIct ?? 0) + 1) : undefined;
     const commitInfo = buildCommitInfo(this.req, this.readVersion, now, ict, this.txnId);
     const actions = orderActions(commitInfo, this.req.actions, this.txnActions);
@@ -130,7 +130,8 @@ export class Transaction {
     if (result !== 'committed') return undefined;
     const next = (this.state ?? new TableState()).clone();
     next.apply(this.version, actions);
-    if (ict !== undefined) ictByState.set(next, ict);
+    // Best effort, as Delta Spark: a checksum that cannot be written leaves the commit as it is.
+    await writeVersionChecksum(store, next, this.txnId);
     const snapshot = new Snapshot(this.engine, next, { version: this.version, lastModified: now, commitInfo });
     return { version: this.version, skipped: false, conflictsRetried: this.conflicts, snapshot };
   }

@@ -1,5 +1,5 @@
 /**
- * Column mapping on write: data files use each field's physical name (and, in `id` mode,
+ * Column mapping on write: data files use each field's physical name (and, in both modes,
  * the Parquet field id), nested fields included. Buffers are shared; only types change.
  */
 import * as arrow from 'apache-arrow';
@@ -11,7 +11,8 @@ import { fieldId, PARQUET_FIELD_ID, physicalName } from '../protocol/column-mapp
 function physicalField(f: StructField, mode: ColumnMappingMode): arrow.Field {
   const meta = new Map<string, string>();
   const id = fieldId(f);
-  if (mode === 'id' && id !== undefined) meta.set(PARQUET_FIELD_ID, String(id));
+  // Delta Spark writes field ids in both modes (name mode reads by physical name, but an engine may use them).
+  if (mode !== 'none' && id !== undefined) meta.set(PARQUET_FIELD_ID, String(id));
   return new arrow.Field(physicalName(f, mode), physicalType(f.type, mode), f.nullable, meta);
 }
 

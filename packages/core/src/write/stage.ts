@@ -10,8 +10,9 @@ import { systemClock } from '../util/clock.js';
 import { randomIds } from '../util/ids.js';
 import { InvalidArgumentError, SchemaMismatchError } from '../errors.js';
 import type { AddFile, Metadata, Protocol } from '../protocol/actions.js';
-import type { ColumnMappingMode } from '../protocol/features.js';
-import { protocolsEqual, requiredProtocol } from '../protocol/properties.js';
+import { columnMappingMode, type ColumnMappingMode } from '../protocol/features.js';
+import { checkColumnNames } from '../protocol/column-names.js';
+import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type StructField, type StructType } from '../protocol/schema.js';
 import type { ParquetCompression } from '../parquet/writer.js';
 import { arrowSchemaToDelta } from '../protocol/arrow-schema.js';
@@ -174,11 +175,13 @@ export function layoutActions(
   engine: Pick<Engine, 'clock' | 'ids'> = { clock: systemClock, ids: randomIds },
 ): { protocol?: Protocol; metaData?: Metadata } {
   if (base && base.metadata.schemaString === schemaToString(schema)) return {};
+  const requested = base ? {} : { ...(create.properties ?? {}) };
   const configuration: Record<string, string> = base
     ? { ...base.metadata.configuration }
-    : { ...(create.properties ?? {}) };
-  if (!base) validateTableProperties(configuration, schema);
-  const protocol = requiredProtocol(configuration, schema, base?.protocol);
+    : stripProtocolProperties(requested);
+  if (!base) validateTableProperties(requested, schema);
+  checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
+  const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
   const metaData: Metadata = base
     ? { ...base.metadata, schemaString: schemaToString(schema) }
     : {

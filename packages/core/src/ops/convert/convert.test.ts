@@ -9,6 +9,7 @@ import { writeParquet } from '../../parquet/writer.js';
 import { LocalStore } from '../../storage/local-store.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import { convertToDelta } from '../../table/delta-table.js';
+import { assertValidTable } from '../../../../../test/support/validate-table.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -111,6 +112,7 @@ describe('convertToDelta', () => {
     expect(history[0]!.operationParameters).toMatchObject({ numFiles: '3', partitionedBy: '["country","day"]' });
 
     await expect(convertToDelta(store)).rejects.toBeInstanceOf(WriteNotAllowedError);
+    await assertValidTable(root, { failOnWarnings: true });
   });
 
   it('converts unpartitioned files in nested directories, and types partitions as asked', async () => {
@@ -138,6 +140,8 @@ describe('convertToDelta', () => {
         .sort(),
     ).toEqual(['2024', '999']);
     expect((await rows(t2, 'year = 999')).map((r) => r.id)).toEqual([2]);
+    await assertValidTable(root, { failOnWarnings: true });
+    await assertValidTable(typed, { failOnWarnings: true });
   });
 
   it('refuses incompatible schemas, mixed layouts and empty directories, naming the files', async () => {

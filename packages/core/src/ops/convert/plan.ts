@@ -5,9 +5,10 @@
  */
 import { InvalidArgumentError, SchemaMismatchError } from '../../errors.js';
 import type { AddFile, Metadata } from '../../protocol/actions.js';
+import { checkColumnNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { encodePathForLog } from '../../protocol/paths.js';
-import { requiredProtocol } from '../../protocol/properties.js';
+import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { formatDataType, isPrimitive, type StructField, type StructType } from '../../protocol/schema.js';
 import { validateTableProperties } from '../../write/constraints.js';
 import { statsColumnsFromProperties } from '../../write/stats-columns.js';
@@ -33,8 +34,10 @@ export function planConvert(dir: ParquetDirectory, options: ConvertOptions = {})
       ...partitions.map((p) => ({ name: p.name, type: p.type, nullable: true, metadata: {} })),
     ],
   };
-  const configuration = { ...(options.properties ?? {}) };
-  validateTableProperties(configuration, schema);
+  const props = { ...(options.properties ?? {}) };
+  validateTableProperties(props, schema);
+  const configuration = stripProtocolProperties(props);
+  checkColumnNames(schema, 'none');
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     throw new InvalidArgumentError(
       'convert cannot enable column mapping (the files carry no field ids); convert first, then enable it',
@@ -59,7 +62,7 @@ export function planConvert(dir: ParquetDirectory, options: ConvertOptions = {})
     schema,
     partitionColumns: partitions.map((p) => p.name),
     configuration,
-    protocol: requiredProtocol(configuration, schema),
+    protocol: requiredProtocol(props, schema),
     adds,
     numRecords: files.reduce((s, f) => s + f.footer.numRows, 0),
     ...(options.name ? { name: options.name } : {}),

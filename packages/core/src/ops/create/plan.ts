@@ -6,8 +6,9 @@ import type * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { arrowSchemaToDelta } from '../../protocol/arrow-schema.js';
+import { checkColumnNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
-import { requiredProtocol } from '../../protocol/properties.js';
+import { requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, type StructType } from '../../protocol/schema.js';
 import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { IdSource } from '../../util/ids.js';
@@ -42,8 +43,10 @@ export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan 
     if (!isPrimitive(f.type) || f.type.type === 'variant')
       throw new InvalidArgumentError(`partition column ${p} must have a primitive type`);
   }
-  const configuration = { ...(opts.properties ?? {}) };
-  validateTableProperties(configuration, schema);
+  const props = { ...(opts.properties ?? {}) };
+  validateTableProperties(props, schema);
+  const configuration = stripProtocolProperties(props);
+  checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
   if (columnMappingMode({ configuration } as Metadata) !== 'none') {
     const assigned = assignColumnMapping(schema, 0, ids);
     schema = assigned.schema;
@@ -53,7 +56,7 @@ export function planCreate(opts: CreateTableOptions, ids: IdSource): CreatePlan 
     schema,
     partitionBy,
     configuration,
-    protocol: requiredProtocol(configuration, schema),
+    protocol: requiredProtocol({ ...props, ...configuration }, schema),
     ...(opts.name ? { name: opts.name } : {}),
     ...(opts.description ? { description: opts.description } : {}),
   };

@@ -7,7 +7,7 @@
  */
 import { bind, mayMatch, parseExpression, toSql, type BoundExpression, type Expression } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
-import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
+import { assertNotAppendOnly, assertWritable } from '../../protocol/writer-features.js';
 import { fileStatsLookup, parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { plainAdd } from '../optimize/plan.js';
@@ -16,8 +16,7 @@ import { dmlContext } from './context.js';
 import type { DmlFile, DmlOperation, DmlOptions, DmlPlan, DmlStatement } from './types.js';
 
 function checkWritable(snapshot: Snapshot, operation: DmlOperation): void {
-  assertWritable(snapshot.protocol);
-  assertWritableSchema(snapshot.protocol, snapshot.metadata.schemaString);
+  assertWritable(snapshot.protocol, snapshot.metadata);
   assertNotAppendOnly(snapshot.protocol, snapshot.metadata, operation);
 }
 

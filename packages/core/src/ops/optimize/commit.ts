@@ -100,7 +100,7 @@ export async function commitOptimize(
     return { version: snapshot.version, noop: true, partial, metrics, conflictsRetried: 0, snapshot };
   }
   try {
-    assertWritable(snapshot.protocol);
+    assertWritable(snapshot.protocol, snapshot.metadata);
     checkBase(snapshot, plan, removed);
   } catch (err) {
     await deleteFiles(snapshot, adds);

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { AddFile } from '../../protocol/actions.js';
 import { isPrimitive } from '../../protocol/schema.js';
-import { assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
+import { assertWritable } from '../../protocol/writer-features.js';
 import type { TableColumns } from '../../read/file-stats.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import {
@@ -128,8 +128,7 @@ export function packBins<T>(items: readonly T[], sizeOf: (t: T) => number, capac
 
 /** Plan an OPTIMIZE of `snapshot`: which files to rewrite, in which bins. */
 export function planOptimize(snapshot: Snapshot, opts: OptimizePlanOptions = {}): OptimizePlan {
-  assertWritable(snapshot.protocol);
-  assertWritableSchema(snapshot.protocol, snapshot.metadata.schemaString);
+  assertWritable(snapshot.protocol, snapshot.metadata);
   const cols: TableColumns = {
     schema: snapshot.schema,
     mode: snapshot.columnMapping,

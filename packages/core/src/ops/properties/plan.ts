@@ -8,6 +8,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { Metadata, Protocol } from '../../protocol/actions.js';
 import { protocolsEqual, requiredProtocol, validateProperties } from '../../protocol/properties.js';
+import { stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { assertWritable } from '../../protocol/writer-features.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
@@ -52,12 +53,14 @@ function checkChangeable(latest: Snapshot, entries: readonly [string, string][])
 }
 
 export function planSetProperties(latest: Snapshot, properties: Readonly<Record<string, string>>): SetPropertiesPlan {
-  assertWritable(latest.protocol);
+  assertWritable(latest.protocol, latest.metadata);
   checkChangeable(latest, Object.entries(properties));
   validateProperties(properties, latest.schema);
-  const configuration = { ...latest.properties, ...properties };
-  validateProperties(pick(configuration, CROSS_CHECKED), latest.schema);
-  const protocol = requiredProtocol(configuration, latest.schema, latest.protocol);
+  const requested = { ...latest.properties, ...properties };
+  validateProperties(pick(requested, CROSS_CHECKED), latest.schema);
+  // delta.feature.* (and the protocol versions) ask for a protocol: as Spark, not kept as properties.
+  const configuration = stripProtocolProperties(requested);
+  const protocol = requiredProtocol(requested, latest.schema, latest.protocol);
   return {
     properties: { ...properties },
     metadata: { ...latest.metadata, configuration },

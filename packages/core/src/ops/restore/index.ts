@@ -15,7 +15,7 @@ export async function restoreTable(
   target: Snapshot,
   opts: RestoreOptions = {},
 ): Promise<RestoreResult> {
-  assertWritable(latest.protocol);
+  assertWritable(latest.protocol, latest.metadata);
   const plan = planRestore(latest, target);
   await checkRestoredFiles(latest, plan);
   return commitRestore(latest, plan, opts);

@@ -10,6 +10,7 @@ import { copyCorpusTable } from '../../../test/support/log-fixtures.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import { DAY, HOUR, ids, rejection, rows } from '../../../test/support/vacuum-tables.js';
 import { vacuum } from './vacuum.js';
+import { assertValidTable } from '../../../../../test/support/validate-table.js';
 import { createEngine } from '../../engine/engine.js';
 
 const dirs: string[] = [];
@@ -42,6 +43,7 @@ describe('vacuum on LocalStore', () => {
     expect(existsSync(join(dir, 'old-orphan.parquet'))).toBe(false);
     expect(existsSync(join(dir, 'young-orphan.parquet'))).toBe(true);
     expect(await ids(table, 1)).toEqual([1, 2]);
+    await assertValidTable(dir, { failOnWarnings: true });
   });
 });
 

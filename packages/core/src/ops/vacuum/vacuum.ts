@@ -20,7 +20,7 @@ export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): P
   // writer feature of the table (one could reference files in ways we do not know). We check
   // on every table, which that feature makes mandatory and is prudent anyway.
   assertReadable(latest.protocol);
-  assertWritable(latest.protocol);
+  assertWritable(latest.protocol, latest.metadata);
   const plan = await planVacuum(latest, options);
   const base = planResult(plan, options);
   if (options.dryRun) return base;

@@ -150,7 +150,7 @@ async function appendAfterConcurrentCreate(
         `(partitioned by [${winner.partitionColumns.join(', ')}], schema ${winner.metadata.schemaString}); nothing was committed`,
     );
   }
-  assertWritable(winner.protocol);
+  assertWritable(winner.protocol, winner.metadata);
   const now = engine.clock.now();
   const removes = plan.mode === 'overwrite' ? winner.files().map((a) => removeOf(a, now)) : [];
   const req = writeRequest(plan, data, winner, removes, false, opts);

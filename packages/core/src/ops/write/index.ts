@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { InvalidArgumentError, WriteNotAllowedError } from '../../errors.js';
-import { assertNotAppendOnly, assertWritable, assertWritableSchema } from '../../protocol/writer-features.js';
+import { assertNotAppendOnly, assertWritable } from '../../protocol/writer-features.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { openInput, type WriteInput } from '../../write/input.js';
 import { commitWrite } from './commit.js';
@@ -53,8 +53,7 @@ function skippedWrite(engine: Engine, base: Snapshot | undefined, opts: WriteOpt
 
 function checkWritable(base: Snapshot | undefined, opts: WriteOptions): void {
   if (base) {
-    assertWritable(base.protocol);
-    assertWritableSchema(base.protocol, base.metadata.schemaString);
+    assertWritable(base.protocol, base.metadata);
   }
   const overwrite = opts.mode === 'overwrite';
   if (!overwrite && (opts.replaceWhere !== undefined || opts.partitionOverwrite === 'dynamic')) {

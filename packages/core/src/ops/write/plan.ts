@@ -8,8 +8,9 @@ import type { Engine } from '../../engine/engine.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { toSql } from '../../expr/index.js';
 import type { Metadata } from '../../protocol/actions.js';
+import { checkColumnNames, checkUniqueNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
-import { protocolsEqual, requiredProtocol } from '../../protocol/properties.js';
+import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
 import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
 import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
@@ -29,7 +30,9 @@ export function planWrite(
   engine: Pick<Engine, 'clock' | 'ids'>,
 ): WritePlan {
   checkOptions(base, opts);
-  const configuration: Record<string, string> = base ? { ...base.properties } : { ...(opts.properties ?? {}) };
+  checkUniqueNames(inputSchema.fields.map((f) => f.name));
+  const requested = base ? {} : { ...(opts.properties ?? {}) };
+  const configuration: Record<string, string> = base ? { ...base.properties } : stripProtocolProperties(requested);
   const overwriteSchema = opts.schemaMode === 'overwrite';
   const typeWidening = configuration['delta.enableTypeWidening'] === 'true';
   const schemaPlan = planSchema(inputSchema, base?.schema, { schemaMode: opts.schemaMode, typeWidening });
@@ -38,8 +41,8 @@ export function planWrite(
   const partitionColumns = partitioning(base, opts, schemaPlan.schema);
   const mode = columnMappingMode({ configuration } as Metadata);
   const schema = finalSchema(schemaPlan, changed, configuration, engine);
-  if (!base) validateTableProperties(configuration, schema);
-  const protocol = requiredProtocol(configuration, schema, base?.protocol);
+  if (!base) validateTableProperties(requested, schema);
+  const protocol = requiredProtocol({ ...requested, ...configuration }, schema, base?.protocol);
   const dynamic = opts.mode === 'overwrite' && opts.partitionOverwrite === 'dynamic';
   if (dynamic && partitionColumns.length === 0)
     throw new InvalidArgumentError('dynamic partition overwrite needs a partitioned table');
@@ -123,6 +126,7 @@ function finalSchema(
   engine: Pick<Engine, 'ids'>,
 ): StructType {
   let schema = plan.schema;
+  if (changed) checkColumnNames(schema, columnMappingMode({ configuration } as Metadata));
   if (changed && columnMappingMode({ configuration } as Metadata) !== 'none') {
     const maxId = Number(configuration['delta.columnMapping.maxColumnId'] ?? 0);
     const assigned = assignColumnMapping(schema, maxId, engine.ids);
