@@ -20,6 +20,7 @@ import {
   rawCommit,
   storageOptions,
   type Mode,
+  validateS3Table,
   type S3Table,
 } from './support/tables.js';
 
@@ -41,7 +42,9 @@ async function setup(mode: Mode, routeExtra: Partial<RouteConfig> = {}): Promise
   return { landing, t, rec, handler: newHandler(rec), newHandler };
 }
 
+/** The table's rows, after the independent validator has checked the table (every test reads through here). */
 async function rows(t: S3Table, mode: Mode, columns?: string[]): Promise<Record<string, unknown>[]> {
+  await validateS3Table(t);
   const table = await DeltaTable.open(t.uri, { store: openStore(t, mode) });
   const out: Record<string, unknown>[] = [];
   for (const b of (await table.toArrow(columns ? { columns } : {})).batches)
