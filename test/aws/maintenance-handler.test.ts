@@ -48,7 +48,7 @@ async function smallFilesTable(name: string, appends: number): Promise<string> {
 
 /** The ids at `version` (default latest, after the independent validator has checked the table). */
 async function ids(uri: string, version?: number): Promise<number[]> {
-  if (version === undefined) await validateS3Table(bucket, uri.slice(`s3://${bucket}/`.length), 'dynamodb');
+  if (version === undefined) await validateS3Table({ bucket, prefix: uri.slice(`s3://${bucket}/`.length) });
   const t = await DeltaTable.open(uri, { storageOptions, ...(version !== undefined ? { version } : {}) });
   const out: number[] = [];
   for (const b of (await t.toArrow({ columns: ['id'] })).batches)

@@ -113,7 +113,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
       expect(fresh.version).toBe(last);
       expect(await ids(fresh)).toEqual(want);
       expect(fresh.snapshot.files()).toHaveLength(2);
-      await validateS3Table(bucket, spec.prefix, coordinator); // the independent validator, after OPTIMIZE
+      await validateS3Table({ bucket, prefix: spec.prefix }); // the independent validator, after OPTIMIZE
       const before = Math.min(...optimizeVersions) - 1;
       const rowsBefore = await ids(fresh, before);
       expect(rowsBefore.length).toBeGreaterThan(0);
@@ -145,7 +145,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
           new Set(keysAfter),
         );
         expect(await ids(vt)).toEqual(want);
-        await validateS3Table(bucket, spec.prefix, coordinator); // and after VACUUM
+        await validateS3Table({ bucket, prefix: spec.prefix }); // and after VACUUM
         const err = await ids(vt, before).then(
           () => undefined,
           (e: unknown) => e,

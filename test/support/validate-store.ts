@@ -3,7 +3,7 @@
  * S3 through the engine's store): every object under the store's root is copied to a fresh
  * temp directory, which `validateTable` then reads with its own code. Only `list` and `get`
  * of the store are used, so what is validated is exactly what a reader of the store sees.
- * (S3 tests that can use an independent client download with it instead:
+ * (S3 tests that can use an independent client download with it instead: `validateS3Table` in
  * test/aws/fixtures/s3-tables.ts.)
  */
 import * as fs from 'node:fs';
