@@ -22,10 +22,23 @@ export function advanceSnapshot(
   lastCommit: LoadedCommit | undefined,
   ownCommit: boolean,
 ): Snapshot {
+  return advanceSnapshotOver(engine, base, [{ version, actions }], lastCommit, ownCommit);
+}
+
+/** `base` after several commits in order (a loaded state is cloned once for all of them). */
+export function advanceSnapshotOver(
+  engine: Engine,
+  base: Snapshot | undefined,
+  commits: readonly { version: number; actions: readonly Action[] }[],
+  lastCommit: LoadedCommit | undefined,
+  ownCommit: boolean,
+): Snapshot {
   if (base && !base.filesLoaded) {
-    return new Snapshot(engine, advanceHead(base.head!, version, actions, ownCommit), lastCommit);
+    let head = base.head!;
+    for (const c of commits) head = advanceHead(head, c.version, c.actions, ownCommit);
+    return new Snapshot(engine, head, lastCommit);
   }
   const next = (base?.state ?? new TableState()).clone();
-  next.apply(version, actions);
+  for (const c of commits) next.apply(c.version, c.actions);
   return new Snapshot(engine, next, lastCommit);
 }

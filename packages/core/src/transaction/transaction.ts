@@ -16,7 +16,7 @@ import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/featur
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { assertRemovesAllowed } from '../protocol/writer-features.js';
-import { advanceSnapshot } from '../snapshot/advance.js';
+import { advanceSnapshot, advanceSnapshotOver } from '../snapshot/advance.js';
 import { refreshSnapshot } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { CommitCoordinator } from '../storage/object-store.js';
@@ -197,16 +197,11 @@ export class Transaction {
    * and all of our ids it has, so the caller drops exactly those and retries the rest.
    */
   private txnsApplied(state: Snapshot, winners: readonly Winner[]): TxnsAlreadyAppliedError {
-    let latest = state;
     const last = winners[winners.length - 1]!;
-    for (const w of winners) {
-      if (w.version <= latest.version) continue;
-      const commitInfo = w === last ? w.actions.find((a) => a.commitInfo)?.commitInfo : undefined;
-      const lastCommit =
-        w === last ? { version: w.version, lastModified: this.engine.clock.now(), commitInfo } : undefined;
-      latest = advanceSnapshot(this.engine, latest, w.version, w.actions, lastCommit, false);
-    }
-    const snapshot = latest;
+    const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
+    const lastCommit = { version: last.version, lastModified: this.engine.clock.now(), commitInfo };
+    const newer = winners.filter((w) => w.version > state.version);
+    const snapshot = newer.length > 0 ? advanceSnapshotOver(this.engine, state, newer, lastCommit, false) : state;
     return new TxnsAlreadyAppliedError(
       appliedTxns(this.txns, (id) => snapshot.txn(id)),
       snapshot,

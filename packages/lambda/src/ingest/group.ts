@@ -68,6 +68,7 @@ export async function runGroup(ctx: RunContext, table: string, items: Item[]): P
     return outcomes;
   }
   recordCommit(ctx, table, items, res, outcomes);
+  if (res.snapshot) ctx.tables.adopt(table, res.snapshot);
   if (res.postCommit?.manifestError)
     ctx.logger.warn('symlink manifests not updated', { table, ...describeError(res.postCommit.manifestError) });
   const route = todo[0]!.route;
