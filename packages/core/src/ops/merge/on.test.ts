@@ -45,7 +45,8 @@ describe('keyRangeFilter', () => {
       { min: 'a', max: 'm' },
     ]);
     expect(toSql(f!)).toMatch(/id.*BETWEEN 3 AND 90.*AND.*day.*BETWEEN 'a' AND 'm'/);
-    expect(keyRangeFilter(keys, [{ min: 1, max: 2 }, undefined])).toBeNull();
+    expect(keyRangeFilter(keys, [{ min: 1, max: 2 }, 'empty'])).toBeNull();
+    expect(toSql(keyRangeFilter(keys, ['unbounded', { min: 'a', max: 'b' }])!)).not.toMatch(/id/);
   });
 });
 

@@ -67,26 +67,24 @@ export function splitOn(spec: Pick<MergeSpec, 'on' | 'sourceAlias' | 'targetAlia
   return parts;
 }
 
-/** The smallest and largest non-null source value of one key (absent: every value was NULL). */
-export interface KeyRange {
-  min: LiteralInput;
-  max: LiteralInput;
-}
+/**
+ * The source's values of one key: their smallest and largest non-null value, `'empty'` when
+ * every value is NULL (no target row can match), `'unbounded'` when the key's type is not
+ * range-pruned (only numbers, bigints and strings are).
+ */
+export type KeyRange = { min: LiteralInput; max: LiteralInput } | 'empty' | 'unbounded';
 
 /**
  * A filter over the target's own columns that every target row a source row can match
  * satisfies: each key within the source's range. `null` when some key has no non-null source
  * value (no target row can match). Used with the file's partition values and statistics.
  */
-export function keyRangeFilter(
-  keys: readonly MergeKey[],
-  ranges: readonly (KeyRange | undefined)[],
-): Expression | null {
+export function keyRangeFilter(keys: readonly MergeKey[], ranges: readonly KeyRange[]): Expression | null {
   const parts: Expression[] = [];
   for (let i = 0; i < keys.length; i++) {
-    const range = ranges[i];
-    if (!range) return null;
-    parts.push(col([keys[i]!.target]).between(range.min, range.max));
+    const range = ranges[i] ?? 'unbounded';
+    if (range === 'empty') return null;
+    if (range !== 'unbounded') parts.push(col([keys[i]!.target]).between(range.min, range.max));
   }
   return and(...parts);
 }
