@@ -2,7 +2,9 @@
  * The duplicate-match rule, hand-derived from Delta's MergeIntoCommand (DuckDB's MERGE does not
  * raise it, so test/merge/clauses-oracle.test.ts cannot check it): a target row matched by two
  * or more source rows fails the merge unless the only matched clause is one unconditional
- * delete; the join decides, not the clause conditions; no matched clauses: never.
+ * delete or the merge is insert-only; the join decides, not the clause conditions (as
+ * MergeIntoCommandBase.throwErrorOnMultipleMatches and ClassicMergeExecutor.findTouchedFiles
+ * in delta-io/delta).
  */
 import { describe, expect, it } from 'vitest';
 import { allowsMultipleMatches, checkSingleMatch, decideSourceRows, decideTargetRows, NO_CLAUSE } from './clauses.js';
@@ -34,9 +36,12 @@ describe('checkSingleMatch', () => {
     expect(e.message).toContain('Deduplicate the source on the merge keys');
   });
 
-  it('allows duplicates only for one unconditional matched delete, or no matched clause', () => {
+  it('allows duplicates only for one unconditional matched delete, or an insert-only merge', () => {
     expect(allowsMultipleMatches(spec(del, ins))).toBe(true);
-    expect(allowsMultipleMatches(spec(ins, bySrcDel))).toBe(true);
+    expect(allowsMultipleMatches(spec(del, bySrcDel))).toBe(true);
+    expect(allowsMultipleMatches(spec(ins))).toBe(true);
+    // not-matched-by-source clauses need the join's counts: Delta fails on duplicates there too
+    expect(allowsMultipleMatches(spec(ins, bySrcDel))).toBe(false);
     expect(allowsMultipleMatches(spec({ ...del, condition: 's.x > 1' }))).toBe(false);
     expect(allowsMultipleMatches(spec({ ...del, condition: 's.x > 1' }, del))).toBe(false);
     expect(allowsMultipleMatches(spec(upd))).toBe(false);

@@ -43,10 +43,16 @@ function firstTrue(
   return NO_CLAUSE;
 }
 
-/** Whether duplicate matches are allowed: the only matched clause is one unconditional delete (as Delta). */
+/**
+ * Whether duplicate matches are allowed, as Delta: an insert-only merge never looks for them
+ * (its separate path joins anti), and the only matched clause being one unconditional delete
+ * makes them unambiguous. Any other merge with a matched or not-matched-by-source clause
+ * fails on them (Delta counts the join's matches before any clause condition).
+ */
 export function allowsMultipleMatches(spec: Pick<MergeSpec, 'clauses'>): boolean {
+  if (spec.clauses.every((c) => c.kind === 'notMatched')) return true;
   const matched = spec.clauses.filter((c) => c.kind === 'matched');
-  return matched.length === 0 || (matched.length === 1 && matched[0]!.action === 'delete' && !matched[0]!.condition);
+  return matched.length === 1 && matched[0]!.action === 'delete' && !matched[0]!.condition;
 }
 
 /**
