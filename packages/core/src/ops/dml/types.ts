@@ -10,7 +10,7 @@ import type { ParquetCompression } from '../../parquet/writer.js';
 import type { Expression } from '../../expr/index.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
-export type DmlOperation = 'DELETE' | 'UPDATE';
+export type DmlOperation = 'DELETE' | 'UPDATE' | 'MERGE';
 
 export interface DmlStatement {
   operation: DmlOperation;

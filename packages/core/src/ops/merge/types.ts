@@ -40,3 +40,22 @@ export interface MergeSpec {
   /** Add source columns missing from the target (Delta's withSchemaEvolution). */
   schemaEvolution: boolean;
 }
+
+/** Rows each kind of clause acted on (summed over the groups of an execution). */
+export interface MergeRowCounts {
+  inserted: number;
+  matchedUpdated: number;
+  matchedDeleted: number;
+  notMatchedBySourceUpdated: number;
+  notMatchedBySourceDeleted: number;
+}
+
+export function emptyRowCounts(): MergeRowCounts {
+  return {
+    inserted: 0,
+    matchedUpdated: 0,
+    matchedDeleted: 0,
+    notMatchedBySourceUpdated: 0,
+    notMatchedBySourceDeleted: 0,
+  };
+}

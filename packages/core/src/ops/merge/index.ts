@@ -1,0 +1,54 @@
+/**
+ * MERGE INTO, as Delta Spark's MergeIntoCommand: the source is read once into memory
+ * (load-source.ts, bounded by `maxSourceBytes`), then plan (plan.ts: compile, prune the
+ * target files) -> execute (execute.ts: join each candidate file against the source keys,
+ * rewrite or mark only the files a clause acts on, insert the unmatched source rows) ->
+ * commit (commit.ts: one transaction, Spark's commitInfo and read set).
+ */
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { stopwatch } from '../../util/clock.js';
+import type { WriteInput } from '../../write/input.js';
+import { commitMerge, type MergeCommitOptions, type MergeOutcome } from './commit.js';
+import { executeMergeFiles } from './execute.js';
+import { loadSource, type MergeSource } from './load-source.js';
+import { planMerge } from './plan.js';
+import { evolveSchema } from './evolve.js';
+import type { MergeSpec } from './types.js';
+
+export { planMerge, type MergePlan } from './plan.js';
+export { executeMergeFiles, type MergeGroupResult, type MergeExecuteOptions } from './execute.js';
+export { commitMerge, mergeMetrics, type MergeMetrics, type MergeOutcome, type MergeCommitOptions } from './commit.js';
+export { loadSource, normalizeSource, type MergeSource } from './load-source.js';
+export { MergeBuilder } from './builder.js';
+export { DEFAULT_MAX_SOURCE_BYTES } from './source.js';
+export { lastChangePerKey, type Sequence } from './latest.js';
+export type * from './types.js';
+
+export interface MergeOptions extends MergeCommitOptions {
+  /** Bound on the source held in memory (Arrow buffer bytes; default 256 MiB). */
+  maxSourceBytes?: number;
+}
+
+export type MergeResult = MergeOutcome;
+
+/** Merge `source` into `snapshot`'s table as `spec` says. */
+export async function mergeInto(
+  snapshot: Snapshot,
+  source: WriteInput | MergeSource,
+  spec: MergeSpec,
+  opts: MergeOptions = {},
+): Promise<MergeResult> {
+  const elapsed = stopwatch();
+  const src = isLoaded(source) ? source : await loadSource(source, opts.maxSourceBytes);
+  const evolved = spec.schemaEvolution ? evolveSchema(snapshot, spec, src.schema) : undefined;
+  const plan = planMerge(snapshot, spec, src, opts, evolved);
+  const result = await executeMergeFiles(snapshot.engine, plan.context, spec, src, plan.files, {
+    concurrency: opts.concurrency,
+    onProgress: opts.onProgress,
+  });
+  return commitMerge(snapshot, plan, [result], src.batch.numRows, { ...opts, elapsed });
+}
+
+function isLoaded(x: WriteInput | MergeSource): x is MergeSource {
+  return typeof x === 'object' && x !== null && 'batch' in x && 'schema' in x && !('numCols' in x);
+}
