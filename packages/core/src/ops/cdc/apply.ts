@@ -9,7 +9,7 @@
 import * as arrow from 'apache-arrow';
 import type { Engine } from '../../engine/engine.js';
 import { CommitConflictError } from '../../errors.js';
-import { CDC_OP_COLUMN } from '../../formats/cdc/index.js';
+import { CDC_OP_COLUMN, CDC_SEQUENCE_COLUMN } from '../../formats/cdc/index.js';
 import { deltaSchemaToArrow } from '../../protocol/arrow-schema.js';
 import { refreshSnapshot, tryLoadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
@@ -108,13 +108,18 @@ export async function applyChanges(engine: Engine, opts: ApplyChangesOptions): P
   if (seen) return seen;
   const batches: arrow.RecordBatch[] = [];
   for await (const b of opts.read(changeSchema(snapshot))) batches.push(b);
-  const source = batches.length > 0 ? changeSource(opts.key, batches, opts) : undefined;
+  // Debezium changes without a named sequence are ordered by the envelope's (`_cdc_sequence`).
+  const sequence = opts.sequence ?? (opts.cdc === 'debezium' ? CDC_SEQUENCE_COLUMN : undefined);
+  const source = batches.length > 0 ? changeSource(opts.key, batches, { ...opts, sequence }) : undefined;
   if (!snapshot) {
     if (!source)
       return { status: 'applied', snapshot: undefined, changes: 0, keys: 0, metrics: {}, conflictsRetried: 0 };
     snapshot = await create(engine, source.batch, opts);
   }
-  const spec = addCdcClauses(new MergeBuilder(cdcOn(opts.keys), async (s: MergeSpec) => s), opts).spec();
+  const spec = addCdcClauses(new MergeBuilder(cdcOn(opts.keys), async (s: MergeSpec) => s), {
+    ...opts,
+    sequence,
+  }).spec();
   const table = source ? new arrow.Table(source.batch) : undefined;
   const attempts = opts.attempts ?? 8;
   for (let attempt = 0; ; attempt++) {
