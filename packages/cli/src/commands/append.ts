@@ -33,6 +33,14 @@ export interface AppendCommandOptions extends CommonOptions {
   header?: boolean;
   encoding?: string;
   maxColumns?: string;
+  /** Change files: `dms` or `debezium` (append-cdc.ts). */
+  cdc?: string;
+  /** Key columns of --cdc, comma-separated. */
+  key?: string;
+  /** Sequence column of --cdc. */
+  sequence?: string;
+  /** --cdc deletes: remove (default) or tombstone. */
+  deletes?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);
@@ -56,6 +64,10 @@ export async function appendCommand(
   tty = false,
 ): Promise<void> {
   if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
+  if ([opts.cdc, opts.key, opts.sequence, opts.deletes].some((v) => v !== undefined)) {
+    const { appendChangesCommand } = await import('./append-cdc.js');
+    return appendChangesCommand(uri, files, opts, out);
+  }
   const mode = (opts.mode ?? 'append') as WriteMode;
   if (mode !== 'append' && mode !== 'overwrite')
     throw new InvalidArgumentError(`--mode must be append or overwrite (got ${opts.mode})`);

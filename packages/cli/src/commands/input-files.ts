@@ -99,6 +99,6 @@ export async function inputSize(files: readonly string[], open: OpenOptions): Pr
 }
 
 /** `\t` and `tab` on the command line mean a tab. */
-function unescapeDelimiter(d: string): string {
+export function unescapeDelimiter(d: string): string {
   return d === '\\t' || d.toLowerCase() === 'tab' ? '\t' : d;
 }
