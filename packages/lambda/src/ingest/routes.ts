@@ -5,11 +5,14 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CHANGE_FORMATS, TEXT_ENCODINGS, type ChangeFormat, type TextEncoding } from '@delta-serverless/core/internal';
+import { CHANGE_FORMATS, TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
 import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
+import type { CdcRouteConfig } from './cdc-route.js';
 import type { SourceObject } from './events.js';
+
+export type { CdcRouteConfig } from './cdc-route.js';
 
 export type InputFormatName = 'csv' | 'ndjson' | 'parquet';
 
@@ -27,21 +30,6 @@ export interface TimePartition {
   from: string;
   /** `day`: `YYYY-MM-DD` (a date column); `hour`: `YYYY-MM-DD-HH` (a string column). UTC. */
   granularity: 'day' | 'hour';
-}
-
-/**
- * Route mode `cdc`: objects are change files applied by key through MERGE (one commit per
- * object, its txn included), not appended.
- */
-export interface CdcRouteConfig {
-  /** `dms`: AWS DMS S3 target files (CSV or Parquet, `Op` column); `debezium`: JSON envelopes, one per line. */
-  format: ChangeFormat;
-  /** Key columns. */
-  keys: string[];
-  /** Column ordering changes to a key, kept in the table (Debezium default: `_cdc_sequence` from the envelope). */
-  sequence?: string;
-  /** 'remove' (default) deletes rows; 'tombstone' keeps them with `_cdc_deleted = true` (needs a sequence). */
-  deletes?: 'remove' | 'tombstone';
 }
 
 export interface RouteConfig {
