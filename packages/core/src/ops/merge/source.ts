@@ -28,8 +28,9 @@ export function checkSourceSize(table: arrow.Table, maxBytes = DEFAULT_MAX_SOURC
   const bytes = arrowBytes(table);
   if (bytes > maxBytes)
     throw new InvalidArgumentError(
-      `merge: the source holds ${bytes} bytes in memory, over maxSourceBytes (${maxBytes}); ` +
-        'split the source into smaller merges (each is one commit), or raise maxSourceBytes if the process has the memory',
+      (say) =>
+        `merge: the source holds ${bytes} bytes in memory, over ${say({ option: 'maxSourceBytes' })} (${maxBytes}); ` +
+        `split the source into smaller merges (each is one commit), or raise ${say({ option: 'maxSourceBytes' })} if the process has the memory`,
     );
 }
 
