@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
@@ -26,8 +27,6 @@ import {
   arrowRows,
   COLUMNS,
   duckRows,
-  engineRows,
-  feedRows,
   independentRows,
   minus,
   pick,
@@ -54,6 +53,8 @@ interface Config {
   deletionVectors: boolean;
   partitioned: boolean;
   columnMapping: boolean;
+  /** The source carries a column `e` the table lacks; merges run withSchemaEvolution(). */
+  evolve?: boolean;
 }
 
 const CONFIGS: Config[] = [
@@ -73,8 +74,26 @@ const CONFIGS: Config[] = [
     partitioned: true,
     columnMapping: true,
   },
+  {
+    name: 'schema evolution, deletion vectors',
+    seed: 505,
+    deletionVectors: true,
+    partitioned: false,
+    columnMapping: false,
+    evolve: true,
+  },
+  {
+    name: 'schema evolution, column mapping',
+    seed: 606,
+    deletionVectors: false,
+    partitioned: true,
+    columnMapping: true,
+    evolve: true,
+  },
 ];
 const STEPS = 8;
+/** Join conditions: the key alone, with a source-only conjunct, with a second key (the partition column). */
+const ONS = ['t.id = s.id', 't.id = s.id', 't.id = s.id AND s.v > 10', 't.id = s.id AND t.p = s.p'];
 
 /** One clause: how the builder adds it and the same clause in DuckDB's MERGE INTO. */
 interface Clause {
@@ -82,30 +101,30 @@ interface Clause {
   add: (b: MergeBuilder<MergeResult>) => void;
 }
 
-const ALL_SET = COLUMNS.map((c) => `${c} = s.${c}`).join(', ');
-const ALL_VALUES = `(${COLUMNS.map((c) => `s.${c}`).join(', ')})`;
+const allSet = (cols: readonly string[]) => cols.map((c) => `${c} = s.${c}`).join(', ');
+const allValues = (cols: readonly string[]) => `(${cols.join(', ')}) VALUES (${cols.map((c) => `s.${c}`).join(', ')})`;
 
-function matchedClause(r: () => number, cond: string | undefined): Clause {
+function matchedClause(r: () => number, cond: string | undefined, cols: readonly string[]): Clause {
   const when = `WHEN MATCHED${cond ? ` AND ${cond}` : ''} THEN`;
   const k = r();
   if (k < 0.3) return { sql: `${when} DELETE`, add: (b) => b.whenMatchedDelete(cond) };
-  if (k < 0.6) return { sql: `${when} UPDATE SET ${ALL_SET}`, add: (b) => b.whenMatchedUpdate('all', cond) };
+  if (k < 0.6) return { sql: `${when} UPDATE SET ${allSet(cols)}`, add: (b) => b.whenMatchedUpdate('all', cond) };
   return {
     sql: `${when} UPDATE SET v = s.v, s = 'u', d = t.d + s.d`,
     add: (b) => b.whenMatchedUpdate({ set: { v: 's.v', s: "'u'", d: 't.d + s.d' } }, cond),
   };
 }
 
-function insertClause(r: () => number, cond: string | undefined): Clause {
+function insertClause(r: () => number, cond: string | undefined, cols: readonly string[]): Clause {
   const when = `WHEN NOT MATCHED BY TARGET${cond ? ` AND ${cond}` : ''} THEN`;
-  if (r() < 0.6) return { sql: `${when} INSERT VALUES ${ALL_VALUES}`, add: (b) => b.whenNotMatchedInsert('all', cond) };
+  if (r() < 0.6) return { sql: `${when} INSERT ${allValues(cols)}`, add: (b) => b.whenNotMatchedInsert('all', cond) };
   return {
     sql: `${when} INSERT (id, p, v, s, d) VALUES (s.id, s.p, s.v * 2, 'new', s.d)`,
     add: (b) => b.whenNotMatchedInsert({ values: { id: 's.id', p: 's.p', v: 's.v * 2', s: "'new'", d: 's.d' } }, cond),
   };
 }
 
-function bySourceClause(r: () => number, cond: string | undefined): Clause {
+function bySourceClause(r: () => number, cond: string | undefined, _cols: readonly string[]): Clause {
   const when = `WHEN NOT MATCHED BY SOURCE${cond ? ` AND ${cond}` : ''} THEN`;
   if (r() < 0.5) return { sql: `${when} DELETE`, add: (b) => b.whenNotMatchedBySourceDelete(cond) };
   return {
@@ -120,7 +139,7 @@ const CONDS = {
   notMatchedBySource: ['t.v > 60', 't.id < 15', 't.v IS NULL'],
 };
 
-function randomClauses(r: () => number): Clause[] {
+function randomClauses(r: () => number, cols: readonly string[]): Clause[] {
   const out: Clause[] = [];
   const kinds = [
     ['matched', matchedClause, 0.85],
@@ -132,10 +151,10 @@ function randomClauses(r: () => number): Clause[] {
     const n = 1 + Math.floor(r() * 2);
     for (let i = 0; i < n; i++) {
       const cond = i === n - 1 && r() < 0.5 ? undefined : pick(r, CONDS[kind]);
-      out.push(make(r, cond));
+      out.push(make(r, cond, cols));
     }
   }
-  return out.length > 0 ? out : [matchedClause(r, undefined)];
+  return out.length > 0 ? out : [matchedClause(r, undefined, cols)];
 }
 
 class Sequence {
@@ -155,11 +174,16 @@ class Sequence {
     this.t = `m${cfg.seed}`;
   }
 
+  get cols(): readonly string[] {
+    return this.cfg.evolve ? [...COLUMNS, 'e'] : COLUMNS;
+  }
+
   async start(): Promise<void> {
     const props: Record<string, string> = { 'delta.enableChangeDataFeed': 'true' };
     if (this.cfg.deletionVectors) props['delta.enableDeletionVectors'] = 'true';
     if (this.cfg.columnMapping) props['delta.columnMapping.mode'] = 'name';
-    await this.c.run(`CREATE TABLE ${this.t} (id BIGINT, p VARCHAR, v INTEGER, s VARCHAR, d DOUBLE)`);
+    const e = this.cfg.evolve ? ', e VARCHAR' : '';
+    await this.c.run(`CREATE TABLE ${this.t} (id BIGINT, p VARCHAR, v INTEGER, s VARCHAR, d DOUBLE${e})`);
     const rows = randomRows(this.r, 0, 80);
     this.nextId = 80;
     await writeDeltaTable(this.dir, arrowRows(rows), {
@@ -167,44 +191,67 @@ class Sequence {
       partitionBy: this.cfg.partitioned ? ['p'] : [],
       targetFileSize: 1024,
     });
-    await this.c.run(`INSERT INTO ${this.t} VALUES ${valuesSql(rows)}`);
+    await this.c.run(`INSERT INTO ${this.t} (${COLUMNS.join(', ')}) VALUES ${valuesSql(rows)}`);
     this.table = await DeltaTable.open(this.dir);
   }
 
-  /** Source rows: existing ids (unique) and new ones, random values. */
-  source(): Row[] {
+  /** Source rows: existing ids (unique) and new ones, random values (and `e` when evolving). */
+  source(): { rows: Row[]; e: (string | null)[] } {
     const ids = new Set<number>();
     const n = 1 + Math.floor(this.r() * 30);
     for (let i = 0; i < n; i++) ids.add(Math.floor(this.r() * (this.nextId + 20)));
     this.nextId += 20;
     const rows = randomRows(this.r, 0, ids.size);
-    return [...ids].map((id, i) => [id, ...rows[i]!.slice(1)] as Row);
+    return {
+      rows: [...ids].map((id, i) => [id, ...rows[i]!.slice(1)] as Row),
+      e: [...ids].map((id) => (this.r() < 0.2 ? null : `e${id}`)),
+    };
   }
 
-  async oracle(): Promise<string[]> {
-    return sortedKeys(await duckRows(this.c, `SELECT ${COLUMNS.join(', ')} FROM ${this.t}`));
+  arrowSource(src: { rows: Row[]; e: (string | null)[] }): arrow.Table {
+    const t = arrowRows(src.rows);
+    if (!this.cfg.evolve) return t;
+    return new arrow.Table({
+      ...Object.fromEntries(COLUMNS.map((c) => [c, t.getChild(c)!])),
+      e: arrow.vectorFromArray(src.e, new arrow.Utf8()),
+    });
+  }
+
+  async oracle(cols = this.cols): Promise<string[]> {
+    return sortedKeys(await duckRows(this.c, `SELECT ${cols.join(', ')} FROM ${this.t}`));
   }
 
   async step(i: number): Promise<void> {
     const src = this.source();
-    const clauses = randomClauses(this.r);
-    const sql = `MERGE INTO ${this.t} AS t USING src AS s ON t.id = s.id ${clauses.map((c) => c.sql).join(' ')}`;
+    const clauses = randomClauses(this.r, this.cols);
+    const on = pick(this.r, ONS);
+    const sql = `MERGE INTO ${this.t} AS t USING src AS s ON ${on} ${clauses.map((c) => c.sql).join(' ')}`;
     this.log.push(`${i}: ${sql}`);
     const before = await this.oracle();
-    const builder = this.table.merge(arrowRows(src), { on: 't.id = s.id' });
+    const builder = this.table.merge(this.arrowSource(src), { on });
+    if (this.cfg.evolve) builder.withSchemaEvolution();
     for (const c of clauses) c.add(builder);
     const result = await builder.execute();
-    await this.c.run(`CREATE OR REPLACE TABLE src (id BIGINT, p VARCHAR, v INTEGER, s VARCHAR, d DOUBLE)`);
-    await this.c.run(`INSERT INTO src VALUES ${valuesSql(src)}`);
+    const e = this.cfg.evolve ? ', e VARCHAR' : '';
+    await this.c.run(`CREATE OR REPLACE TABLE src (id BIGINT, p VARCHAR, v INTEGER, s VARCHAR, d DOUBLE${e})`);
+    await this.c.run(`INSERT INTO src (${COLUMNS.join(', ')}) VALUES ${valuesSql(src.rows)}`);
+    if (this.cfg.evolve)
+      for (let k = 0; k < src.rows.length; k++)
+        await this.c.run(
+          `UPDATE src SET e = ${src.e[k] === null ? 'NULL' : `'${src.e[k]}'`} WHERE id = ${src.rows[k]![0]}`,
+        );
     await this.c.run(sql);
     const after = await this.oracle();
     const msg = this.log.join('\n');
-    expect(sortedKeys(await engineRows(this.table)), msg).toEqual(after);
+    expect(sortedKeys(await rowsOf(await this.table.toArrow(), this.cols)), msg).toEqual(after);
     const m = result.metrics;
-    expect(m.numSourceRows).toBe(src.length);
+    expect(m.numSourceRows).toBe(src.rows.length);
     if (result.noop) return expect(after, msg).toEqual(before);
-    const feed = await feedRows(this.table, result.version);
-    const rows = (type: string) => sortedKeys(feed.filter((f) => f.type === type).map((f) => f.row));
+    const feed = await rowsOf(
+      await this.table.tableChanges({ startVersion: result.version, endVersion: result.version }).toArrow(),
+      [...this.cols, '_change_type'],
+    );
+    const rows = (type: string) => sortedKeys(feed.filter((f) => f.at(-1) === type).map((f) => f.slice(0, -1)));
     const gone = [...rows('delete'), ...rows('update_preimage')];
     const came = [...rows('insert'), ...rows('update_postimage')];
     expect(minus(gone, before), msg).toEqual([]);
@@ -216,6 +263,16 @@ class Sequence {
   }
 }
 
+/** Rows of `t` as the named columns (NULL for a column the table does not have yet, as before evolution). */
+function rowsOf(t: arrow.Table, cols: readonly string[]): unknown[][] {
+  const out: unknown[][] = [];
+  for (const b of t.batches) {
+    const vectors = cols.map((c) => b.getChild(c));
+    for (let i = 0; i < b.numRows; i++) out.push(vectors.map((v) => (v ? (v.get(i) as unknown) : null)));
+  }
+  return out;
+}
+
 describe('MERGE equals DuckDB MERGE INTO on the same rows', () => {
   test.each(CONFIGS)('$name (seed $seed)', async (cfg) => {
     const seq = new Sequence(cfg, db.connection);
@@ -223,7 +280,9 @@ describe('MERGE equals DuckDB MERGE INTO on the same rows', () => {
     for (let i = 0; i < STEPS; i++) await seq.step(i);
     await assertValidTable(seq.dir);
     if (!cfg.columnMapping)
-      expect(sortedKeys(await independentRows(db.connection, seq.dir)), seq.log.join('\n')).toEqual(await seq.oracle());
+      expect(sortedKeys(await independentRows(db.connection, seq.dir)), seq.log.join('\n')).toEqual(
+        await seq.oracle(COLUMNS),
+      );
   });
 
   test('two source rows matching one target row fail with the key, nothing committed', async () => {

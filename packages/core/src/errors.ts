@@ -48,6 +48,15 @@ export type Advice =
   | { option: 'maxColumns' }
   /** Declaring a text input's encoding (one of the non-UTF-8 ones it can convert). */
   | { option: 'encoding' }
+  /** MERGE's bound on the source held in memory. */
+  | { option: 'maxSourceBytes' }
+  /** One MERGE clause (`all`: update / insert every column from the source). */
+  | {
+      option: 'mergeClause';
+      kind: 'matched' | 'notMatched' | 'notMatchedBySource';
+      action: 'update' | 'delete' | 'insert';
+      all?: boolean;
+    }
   | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
   | { operation: 'unsetProperties'; keys: readonly string[] }
   | { operation: 'addConstraint'; name: string; expression: string }
@@ -110,6 +119,17 @@ export const sdkWords: Say = (a) => {
       return 'maxColumns';
     case 'encoding':
       return `encoding: 'latin1' or 'windows-1252'`;
+    case 'maxSourceBytes':
+      return 'maxSourceBytes';
+    case 'mergeClause': {
+      const kind = {
+        matched: 'whenMatched',
+        notMatched: 'whenNotMatched',
+        notMatchedBySource: 'whenNotMatchedBySource',
+      }[a.kind];
+      const method = `${kind}${a.action[0]!.toUpperCase()}${a.action.slice(1)}`;
+      return a.all ? `${method}('all')` : method;
+    }
   }
 };
 

@@ -36,6 +36,13 @@ export interface MergeMetrics {
   numTargetDeletionVectorsAdded: number;
   numTargetDeletionVectorsRemoved: number;
   numTargetDeletionVectorsUpdated: number;
+  /** Target files and bytes before and after pruning (MergeIntoCommand's skipping metrics). */
+  numTargetFilesBeforeSkipping: number;
+  numTargetBytesBeforeSkipping: number;
+  numTargetFilesAfterSkipping: number;
+  numTargetBytesAfterSkipping: number;
+  /** Partitioned tables only. */
+  numTargetPartitionsAfterSkipping?: number;
   executionTimeMs: number;
   scanTimeMs: number;
   rewriteTimeMs: number;
@@ -64,6 +71,13 @@ export function mergeMetrics(m: DmlMetrics, rows: MergeRowCounts, numSourceRows:
     numTargetDeletionVectorsAdded: m.numDeletionVectorsAdded + m.numDeletionVectorsUpdated,
     numTargetDeletionVectorsRemoved: m.numDeletionVectorsRemoved + m.numDeletionVectorsUpdated,
     numTargetDeletionVectorsUpdated: m.numDeletionVectorsUpdated,
+    numTargetFilesBeforeSkipping: m.numFilesBeforeSkipping,
+    numTargetBytesBeforeSkipping: m.numBytesBeforeSkipping,
+    numTargetFilesAfterSkipping: m.numFilesAfterSkipping,
+    numTargetBytesAfterSkipping: m.numBytesAfterSkipping,
+    ...(m.numPartitionsAfterSkipping !== undefined
+      ? { numTargetPartitionsAfterSkipping: m.numPartitionsAfterSkipping }
+      : {}),
     executionTimeMs: m.executionTimeMs,
     scanTimeMs: m.scanTimeMs,
     rewriteTimeMs: m.rewriteTimeMs,

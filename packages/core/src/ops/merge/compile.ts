@@ -7,7 +7,7 @@
  * column of the same name). Conditions of notMatched clauses may read only the source,
  * those of notMatchedBySource clauses only the target, as in Delta.
  */
-import { ExpressionError, InvalidArgumentError } from '../../errors.js';
+import { ExpressionError, InvalidArgumentError, type Say } from '../../errors.js';
 import {
   and,
   bind,
@@ -62,10 +62,9 @@ function fieldNamed(schema: StructType, name: string): StructField | undefined {
   );
 }
 
-function clauseLabel(c: MergeClause): string {
-  const kind =
-    c.kind === 'matched' ? 'whenMatched' : c.kind === 'notMatched' ? 'whenNotMatched' : 'whenNotMatchedBySource';
-  return `${kind}${c.action[0]!.toUpperCase()}${c.action.slice(1)}`;
+/** The clause in the words of the interface showing the message (SDK method or CLI flag). */
+export function clauseLabel(c: MergeClause, say: Say): string {
+  return say({ option: 'mergeClause', kind: c.kind, action: c.action, all: c.assignments === 'all' });
 }
 
 /** Refuse references to the side a clause kind has no row of. */
@@ -75,11 +74,13 @@ function checkSides(spec: MergeSpec, c: MergeClause, e: Expression, what: string
   for (const path of columnsOf(e)) {
     if (path.length < 2 || (path[0] !== spec.targetAlias && path[0] !== spec.sourceAlias))
       throw new ExpressionError(
-        `merge: column ${path.join('.')} in the ${clauseLabel(c)} ${what} needs its table: write ${spec.targetAlias}.${path.join('.')} or ${spec.sourceAlias}.${path.join('.')}`,
+        (say) =>
+          `merge: column ${path.join('.')} in the ${clauseLabel(c, say)} ${what} needs its table: write ${spec.targetAlias}.${path.join('.')} or ${spec.sourceAlias}.${path.join('.')}`,
       );
     if (path[0] === forbidden)
       throw new ExpressionError(
-        `merge: the ${clauseLabel(c)} ${what} reads ${path.join('.')}, but a ${c.kind === 'notMatched' ? 'not-matched source row has no target row' : 'target row not matched by the source has no source row'}`,
+        (say) =>
+          `merge: the ${clauseLabel(c, say)} ${what} reads ${path.join('.')}, but a ${c.kind === 'notMatched' ? 'not-matched source row has no target row' : 'target row not matched by the source has no source row'}`,
       );
   }
 }
@@ -89,7 +90,8 @@ function allValue(spec: MergeSpec, c: MergeClause, field: StructField, source: S
   if (s) return col([spec.sourceAlias, s.name]);
   if (!spec.schemaEvolution)
     throw new InvalidArgumentError(
-      `merge: ${clauseLabel(c)}('all') needs source column ${field.name} (the target has it; the source's columns: ${source.fields.map((f) => f.name).join(', ')}); assign the columns explicitly or add it to the source`,
+      (say) =>
+        `merge: ${clauseLabel(c, say)} needs source column ${field.name} (the target has it; the source's columns: ${source.fields.map((f) => f.name).join(', ')}); assign the columns explicitly or add it to the source`,
     );
   return c.action === 'update' ? col([spec.targetAlias, field.name]) : lit(null);
 }
@@ -102,10 +104,11 @@ function clauseValues(spec: MergeSpec, c: MergeClause, target: StructType, sourc
     const i = target.fields.findIndex((f) => f.name === bare || f.name.toLowerCase() === bare.toLowerCase());
     if (i < 0)
       throw new InvalidArgumentError(
-        `merge: ${clauseLabel(c)} assigns ${name}, which is not a target column (columns: ${target.fields.map((f) => f.name).join(', ')})`,
+        (say) =>
+          `merge: ${clauseLabel(c, say)} assigns ${name}, which is not a target column (columns: ${target.fields.map((f) => f.name).join(', ')})`,
       );
     if (given.has(i))
-      throw new InvalidArgumentError(`merge: ${clauseLabel(c)} assigns ${target.fields[i]!.name} twice`);
+      throw new InvalidArgumentError((say) => `merge: ${clauseLabel(c, say)} assigns ${target.fields[i]!.name} twice`);
     const e = parseExpression(sql);
     checkSides(spec, c, e, `value of ${name}`);
     given.set(i, e);

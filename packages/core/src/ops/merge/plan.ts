@@ -9,7 +9,7 @@
  * files' keys (a left anti join) but rewrites none.
  */
 import * as arrow from 'apache-arrow';
-import { bind, toSql, type BoundExpression, type Expression } from '../../expr/index.js';
+import { bind, col, toSql, type BoundExpression, type Expression } from '../../expr/index.js';
 import type { Metadata } from '../../protocol/actions.js';
 import type { StructType } from '../../protocol/schema.js';
 import type { EvolvedTable } from './evolve.js';
@@ -20,7 +20,7 @@ import type { DmlOptions, DmlPlan, SkippingMetrics } from '../dml/types.js';
 import { compileMerge, type CompiledMerge } from './compile.js';
 import type { MergeSource } from './load-source.js';
 import { keyRangeFilter, splitOn } from './on.js';
-import { sourceKeyRanges } from './source.js';
+import { MAX_PRUNING_KEYS, sourceKeyRanges, sourceKeyValues } from './source.js';
 import type { MergeSpec } from './types.js';
 
 export interface MergePlan extends DmlPlan {
@@ -66,15 +66,19 @@ function targetFilter(spec: MergeSpec, target: StructType, expr: Expression): Bo
 function pruningFilter(
   m: CompiledMerge,
   source: MergeSource,
+  maxKeys = MAX_PRUNING_KEYS,
 ): { bound: BoundExpression | undefined; sql?: string } | null {
   const spec = m.spec;
   if (spec.clauses.some((c) => c.kind === 'notMatchedBySource')) return { bound: undefined };
-  const ranges = sourceKeyRanges(new arrow.Table([source.batch]), m.keys);
+  const table = new arrow.Table([source.batch]);
+  const ranges = sourceKeyRanges(table, m.keys);
   const parts: Expression[] = [];
   for (let i = 0; i < m.keys.length; i++) {
     const range = keyRangeFilter([m.keys[i]!], [ranges[i]!]);
     if (range === null) return null;
-    if (range.kind !== 'literal') parts.push(range);
+    const values = range.kind === 'literal' ? undefined : sourceKeyValues(table, m.keys[i]!, maxKeys);
+    if (values && values.length > 0) parts.push(col([m.keys[i]!.target]).in(values));
+    else if (range.kind !== 'literal') parts.push(range);
   }
   const bound: BoundExpression[] = [];
   const sql: string[] = [];

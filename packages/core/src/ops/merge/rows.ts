@@ -15,7 +15,7 @@ import { deltaFieldToArrow, deltaTypeToArrow } from '../../protocol/arrow-schema
 import { isPrimitive, type StructField } from '../../protocol/schema.js';
 import { checkConstraints, type Constraint } from '../../write/constraints.js';
 import { convertScalar } from '../dml/store-assignment.js';
-import type { CompiledClause, CompiledMerge } from './compile.js';
+import { clauseLabel, type CompiledClause, type CompiledMerge } from './compile.js';
 
 /** A struct column holding `batch`'s columns (the batch's own struct data). */
 function structOf(batch: arrow.RecordBatch): arrow.Data {
@@ -96,7 +96,8 @@ export function clauseOutput(
     if (!f.nullable && children[i]!.nullCount !== 0)
       throw new ConstraintViolationError(
         'NOT NULL',
-        `merge: a ${clause.clause.kind === 'notMatched' ? 'whenNotMatchedInsert' : 'update'} clause writes NULL into NOT NULL column ${f.name}; nothing was committed`,
+        (say) =>
+          `merge: ${clauseLabel(clause.clause, say)} writes NULL into NOT NULL column ${f.name}; nothing was committed`,
       );
   });
   checkConstraints(out, constraints, m.target);

@@ -28,8 +28,9 @@ export function checkSourceSize(table: arrow.Table, maxBytes = DEFAULT_MAX_SOURC
   const bytes = arrowBytes(table);
   if (bytes > maxBytes)
     throw new InvalidArgumentError(
-      `merge: the source holds ${bytes} bytes in memory, over maxSourceBytes (${maxBytes}); ` +
-        'split the source into smaller merges (each is one commit), or raise maxSourceBytes if the process has the memory',
+      (say) =>
+        `merge: the source holds ${bytes} bytes in memory, over ${say({ option: 'maxSourceBytes' })} (${maxBytes}); ` +
+        `split the source into smaller merges (each is one commit), or raise ${say({ option: 'maxSourceBytes' })} if the process has the memory`,
     );
 }
 
@@ -65,4 +66,25 @@ function rangeOf(v: arrow.Vector): KeyRange {
 /** Each key's range over the source (see KeyRange). */
 export function sourceKeyRanges(table: arrow.Table, keys: readonly MergeKey[]): KeyRange[] {
   return keys.map((k) => rangeOf(sourceColumn(table, k.source)));
+}
+
+/** Default largest distinct-key count pruned with `IN (...)` instead of the key's range. */
+export const MAX_PRUNING_KEYS = 10_000;
+
+/**
+ * The distinct non-null values of one key's source column when there are at most `max` of
+ * them and each is a number, bigint or string (what `IN` prunes on); else undefined.
+ */
+export function sourceKeyValues(table: arrow.Table, key: MergeKey, max = MAX_PRUNING_KEYS): LiteralInput[] | undefined {
+  const v = sourceColumn(table, key.source);
+  const seen = new Set<number | bigint | string>();
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v.get(i);
+    if (x === null || x === undefined) continue;
+    if (typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'string') return undefined;
+    if (typeof x === 'number' && Number.isNaN(x)) return undefined;
+    seen.add(x);
+    if (seen.size > max) return undefined;
+  }
+  return [...seen];
 }
