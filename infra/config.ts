@@ -412,8 +412,8 @@ function checkCdcRoute(r: IngestRouteConfig): void {
     throw new InfraConfigError(`route "${r.prefix}": cdc.format must be 'dms' or 'debezium'`);
   if (!Array.isArray(c.keys) || c.keys.length === 0 || !c.keys.every((k) => typeof k === 'string' && k !== ''))
     throw new InfraConfigError(`route "${r.prefix}": cdc.keys must list the key columns`);
-  if (r.timePartition !== undefined || r.schemaMode !== undefined)
-    throw new InfraConfigError(`route "${r.prefix}": timePartition and schemaMode do not apply to a cdc route`);
+  if (r.timePartition !== undefined)
+    throw new InfraConfigError(`route "${r.prefix}": timePartition does not apply to a cdc route`);
 }
 
 function checkTables(s: Settings): void {

@@ -53,6 +53,26 @@ describe('append --cdc', () => {
     expect((await DeltaTable.open(dir)).snapshot.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'seq']);
   });
 
+  test('a change file with a new column: refused, or added with --schema-mode merge', async () => {
+    const dir = path.join(root, 'evolve');
+    const a = file('e1.csv', 'Op,id,name,seq\nI,1,a,01\n');
+    const b = file('e2.csv', 'Op,id,name,seq,tier\nU,1,b,02,gold\nI,2,c,03,\n');
+    const refused = await run('append', dir, a, b, '--cdc', 'dms', '--key', 'id', '--sequence', 'seq');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('e2.csv: the changes have columns the table lacks (tier)');
+    expect(refused.err).toContain('--schema-mode merge');
+    const r = await run('append', dir, b, '--cdc', 'dms', '--key', 'id', '--sequence', 'seq', '--schema-mode', 'merge');
+    expect(r.code).toBe(0);
+    const t = await DeltaTable.open(dir);
+    expect(t.snapshot.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'seq', 'tier']);
+    expect((await t.toArrow()).toArray().map((x) => x.toJSON())).toEqual(
+      expect.arrayContaining([
+        { id: 1n, name: 'b', seq: '02', tier: 'gold' },
+        { id: 2n, name: 'c', seq: '03', tier: null },
+      ]),
+    );
+  });
+
   test('Debezium JSON lines', async () => {
     const dir = path.join(root, 'dbz');
     const ev = (op: string, before: unknown, after: unknown, lsn: number) =>
@@ -79,6 +99,7 @@ describe('append --cdc', () => {
     [['--cdc', 'dms', '--key', 'id,'], '--cdc needs --key col[,col]'],
     [['--cdc', 'dms', '--key', 'id', '--mode', 'overwrite'], '--mode overwrite cannot be combined with --cdc'],
     [['--cdc', 'dms', '--key', 'id', '--replace-where', 'id = 1'], '--replace-where cannot be combined with --cdc'],
+    [['--cdc', 'dms', '--key', 'id', '--schema-mode', 'overwrite'], '--schema-mode overwrite cannot be combined'],
     [['--cdc', 'dms', '--key', 'id', '--deletes', 'tombstone'], '--deletes tombstone needs --sequence'],
     [['--cdc', 'debezium', '--key', 'id', '--format', 'csv'], '--cdc debezium reads JSON lines'],
     [['--cdc', 'kafka', '--key', 'id'], "argument 'kafka' is invalid"],

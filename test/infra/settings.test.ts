@@ -87,7 +87,7 @@ describe('settings', () => {
           },
         ],
       },
-      /do not apply to a cdc route/,
+      /does not apply to a cdc route/,
     ],
     ['bad schedule', { maintenanceSchedule: 'every hour' }, /maintenanceSchedule/],
     ['config prefix inside the tables', { configPrefix: 'tables/config/' }, /configPrefix .* overlap/],

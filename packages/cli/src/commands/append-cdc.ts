@@ -23,7 +23,6 @@ import { counted } from '../output/format.js';
 const CONFLICTING: [keyof AppendCommandOptions, string][] = [
   ['replaceWhere', '--replace-where'],
   ['partitionOverwrite', '--partition-overwrite'],
-  ['schemaMode', '--schema-mode'],
 ];
 
 /** Check the flags of a change-file append; returns the parsed key columns. */
@@ -40,6 +39,10 @@ export function checkCdcFlags(opts: AppendCommandOptions): { cdc: ChangeFormat; 
   for (const [flag, name] of CONFLICTING)
     if (opts[flag] !== undefined)
       throw new InvalidArgumentError(`${name} cannot be combined with --cdc: changes are merged by key`);
+  if (opts.schemaMode !== undefined && opts.schemaMode !== 'merge')
+    throw new InvalidArgumentError(
+      `--schema-mode ${opts.schemaMode} cannot be combined with --cdc (only merge: add the changes' new columns)`,
+    );
   if (opts.sequence !== undefined && opts.sequence.trim() === '')
     throw new InvalidArgumentError('--sequence needs a column name');
   const deletes = opts.deletes;
@@ -86,6 +89,7 @@ export async function appendChangesCommand(
       sequence: opts.sequence,
       key: file,
       partitionBy,
+      schemaEvolution: opts.schemaMode === 'merge',
       properties: parseProperties(opts.property),
       read: (schema) =>
         readChanges(store, key, {

@@ -61,6 +61,7 @@ async function applyOne(
     keys: cdc.keys,
     sequence: cdc.sequence,
     deletes: cdc.deletes,
+    schemaEvolution: route.schemaMode === 'merge',
     key: `s3://${item.obj.bucket}/${item.obj.key}`,
     txn: { appId: item.appId, version: 1 },
     partitionBy: route.partitionBy,

@@ -68,8 +68,8 @@ describe('routes', () => {
       /needs cdc.sequence/,
     ],
     [
-      [{ prefix: 's3://l/', table: 's3://lake/t', schemaMode: 'merge', cdc: { format: 'dms', keys: ['id'] } }],
-      /schemaMode does not apply to a cdc route/,
+      [{ prefix: 's3://l/', table: 's3://lake/t', mode: 'reference', cdc: { format: 'dms', keys: ['id'] } }],
+      /mode does not apply to a cdc route/,
     ],
     [
       [{ prefix: 's3://l/', table: 's3://lake/t', format: 'csv', cdc: { format: 'debezium', keys: ['id'] } }],

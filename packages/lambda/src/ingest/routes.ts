@@ -189,7 +189,7 @@ function validateCdc(i: number, raw: unknown, r: Record<string, unknown>): CdcRo
   const deletes = oneOf(i, 'cdc.deletes', c['deletes'], ['remove', 'tombstone'] as const);
   if (deletes === 'tombstone' && sequence === undefined && format === 'dms')
     fail(i, "cdc.deletes 'tombstone' needs cdc.sequence (DMS changes carry no order of their own)");
-  for (const k of ['mode', 'timePartition', 'schemaMode'] as const)
+  for (const k of ['mode', 'timePartition'] as const)
     if (r[k] !== undefined) fail(i, `${k} does not apply to a cdc route (changes are merged by key); remove it`);
   if (format === 'debezium' && r['format'] !== undefined && r['format'] !== 'ndjson')
     fail(i, "a Debezium cdc route reads JSON lines: drop format or set it to 'ndjson'");

@@ -8,13 +8,15 @@
  */
 import * as arrow from 'apache-arrow';
 import type { Engine } from '../../engine/engine.js';
-import { CommitConflictError } from '../../errors.js';
+import { emptyBatch } from '../../arrow/constant.js';
+import { CommitConflictError, SchemaMismatchError } from '../../errors.js';
 import { CDC_OP_COLUMN, CDC_SEQUENCE_COLUMN } from '../../formats/cdc/index.js';
 import { deltaSchemaToArrow } from '../../protocol/arrow-schema.js';
 import { refreshSnapshot, tryLoadSnapshot } from '../../snapshot/load.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { commitTransaction, type TxnKey } from '../../transaction/index.js';
 import { createTable } from '../create/index.js';
+import { writeTable } from '../write/index.js';
 import { MergeBuilder } from '../merge/builder.js';
 import type { MergeSpec } from '../merge/types.js';
 import { changeSource } from './source.js';
@@ -85,6 +87,37 @@ async function create(engine: Engine, source: arrow.RecordBatch, opts: ApplyChan
   });
 }
 
+/**
+ * Columns of the changes the table lacks: refused, or (schemaEvolution) added in a commit of
+ * their own (an empty append with schema merge). A crash after it leaves the columns added and
+ * the file unapplied; its redelivery applies it.
+ */
+async function evolve(
+  engine: Engine,
+  snapshot: Snapshot,
+  source: arrow.RecordBatch,
+  opts: ApplyChangesOptions,
+): Promise<Snapshot> {
+  const have = new Set(snapshot.schema.fields.map((f) => f.name.toLowerCase()));
+  const extra = source.schema.fields.filter((f) => f.name !== CDC_OP_COLUMN && !have.has(f.name.toLowerCase()));
+  if (extra.length === 0) return snapshot;
+  const names = extra.map((f) => f.name).join(', ');
+  if (!opts.schemaEvolution)
+    throw new SchemaMismatchError(
+      `${opts.key}: the changes have columns the table lacks (${names}); allow schema evolution to add them ` +
+        "(route schemaMode 'merge', CLI --schema-mode merge), or drop them upstream",
+    );
+  const fields = [
+    ...deltaSchemaToArrow(snapshot.schema).fields,
+    ...extra.map((f) => new arrow.Field(f.name, f.type, true)),
+  ];
+  const r = await writeTable(engine, snapshot, new arrow.Table(emptyBatch(new arrow.Schema(fields))), {
+    mode: 'append',
+    schemaMode: 'merge',
+  });
+  return r.snapshot;
+}
+
 /** Commit only the txn: the file changed nothing, but it was applied. */
 async function commitTxnOnly(engine: Engine, snapshot: Snapshot, txn: TxnKey): Promise<Snapshot> {
   const out = await commitTransaction(engine, snapshot, {
@@ -120,6 +153,7 @@ export async function applyChanges(engine: Engine, opts: ApplyChangesOptions): P
     ...opts,
     sequence,
   }).spec();
+  if (source) snapshot = await evolve(engine, snapshot, source.batch, opts);
   const table = source ? new arrow.Table(source.batch) : undefined;
   const attempts = opts.attempts ?? 8;
   for (let attempt = 0; ; attempt++) {

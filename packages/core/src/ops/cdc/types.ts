@@ -21,4 +21,9 @@ export interface CdcOptions {
    */
   sequence?: string;
   deletes?: CdcDeletes;
+  /**
+   * Columns of a change file the table lacks: added to the table (nullable, in a commit of
+   * their own before the MERGE) when true; refused (SchemaMismatchError naming them) otherwise.
+   */
+  schemaEvolution?: boolean;
 }
