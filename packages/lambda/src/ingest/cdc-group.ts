@@ -5,7 +5,7 @@
  * of one table run one after the other (their merges would only conflict); a bad object
  * fails alone.
  */
-import { type ObjectStore } from '@delta-serverless/core';
+import { type ObjectStore, type Snapshot } from '@delta-serverless/core';
 import { applyChangeFile, createEngine, readChanges } from '@delta-serverless/core/internal';
 import { IngestDeadlineError, SourceChangedError } from '../errors.js';
 import { emit } from '../observability.js';
@@ -16,7 +16,10 @@ import { SourceObjectStore } from './source-store.js';
 
 type Failed = (item: Item, err: unknown, stage: string) => void;
 
-/** Apply each object's changes in turn; outcomes go into `outcomes` (failures through `failed`). */
+/**
+ * Apply each object's changes in turn; outcomes go into `outcomes` (failures through
+ * `failed`). Returns the table after the last apply (undefined when none applied).
+ */
 export async function applyCdcObjects(
   ctx: RunContext,
   table: string,
@@ -24,15 +27,16 @@ export async function applyCdcObjects(
   todo: readonly Item[],
   outcomes: Map<string, ObjectOutcome>,
   failed: Failed,
-): Promise<void> {
+): Promise<Snapshot | undefined> {
   const engine = createEngine(store);
+  let last: Snapshot | undefined;
   for (const item of todo) {
     if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) {
       failed(item, new IngestDeadlineError(`not read: the invocation's deadline is near; SQS redelivers it`), 'decode');
       continue;
     }
     try {
-      await applyOne(ctx, table, engine, item, outcomes);
+      last = (await applyOne(ctx, table, engine, item, outcomes)) ?? last;
     } catch (err) {
       if (!(err instanceof SourceChangedError)) {
         failed(item, err, 'cdc-merge');
@@ -43,6 +47,7 @@ export async function applyCdcObjects(
       emit(ctx.metrics, 'ObjectsSuperseded', 1);
     }
   }
+  return last;
 }
 
 async function applyOne(
@@ -51,7 +56,7 @@ async function applyOne(
   engine: ReturnType<typeof createEngine>,
   item: Item,
   outcomes: Map<string, ObjectOutcome>,
-): Promise<void> {
+): Promise<Snapshot | undefined> {
   const route = item.route;
   const cdc = route.cdc!;
   const source = new SourceObjectStore(ctx.s3, item.obj);
@@ -88,7 +93,7 @@ async function applyOne(
       table,
       appId: item.appId,
     });
-    return;
+    return r.snapshot;
   }
   outcomes.set(item.appId, r.snapshot ? { status: 'committed', version } : { status: 'empty' });
   emit(ctx.metrics, 'ObjectsIngested', 1);
@@ -103,4 +108,5 @@ async function applyOne(
     ...r.metrics,
     conflicts: r.conflictsRetried,
   });
+  return r.snapshot;
 }

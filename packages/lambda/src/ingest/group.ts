@@ -38,7 +38,10 @@ export async function runGroup(ctx: RunContext, table: string, items: Item[]): P
   const todo = items.filter((i) => !alreadyApplied(ctx, table, snapshot, i, outcomes) && !tooOld(snapshot, i, failed));
   if (todo.length === 0) return outcomes;
   if (todo[0]!.route.cdc) {
-    await applyCdcObjects(ctx, table, store, todo, outcomes, failed);
+    const after = await applyCdcObjects(ctx, table, store, todo, outcomes, failed);
+    const route = todo[0]!.route;
+    const changed = after && (!snapshot || after.metadata.schemaString !== snapshot.metadata.schemaString);
+    if (route.catalog && changed) await syncAfterCommit(ctx, route, after);
     return outcomes;
   }
 
