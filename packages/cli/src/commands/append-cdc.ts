@@ -78,6 +78,7 @@ export async function appendChangesCommand(
   opts: AppendCommandOptions,
   out: (s: string) => void,
 ): Promise<void> {
+  if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
   const flags = checkCdcFlags(opts);
   const open = openOptions(opts);
   const engine = createEngine(storeForUri(uri, open.storageOptions));

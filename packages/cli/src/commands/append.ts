@@ -64,10 +64,6 @@ export async function appendCommand(
   tty = false,
 ): Promise<void> {
   if (files.length === 0) throw new InvalidArgumentError('append needs at least one input file');
-  if ([opts.cdc, opts.key, opts.sequence, opts.deletes].some((v) => v !== undefined)) {
-    const { appendChangesCommand } = await import('./append-cdc.js');
-    return appendChangesCommand(uri, files, opts, out);
-  }
   const mode = (opts.mode ?? 'append') as WriteMode;
   if (mode !== 'append' && mode !== 'overwrite')
     throw new InvalidArgumentError(`--mode must be append or overwrite (got ${opts.mode})`);

@@ -65,13 +65,20 @@ function defineAppend(program: Command, io: Io): void {
     )
     .addOption(storageOption())
     .action(async (uri: string, files: string[], opts: AppendCommandOptions) =>
-      (await load([uri, ...files], () => import('../commands/append.js'))).appendCommand(
-        uri,
-        files,
-        opts,
-        io.out,
-        io.tty ?? false,
-      ),
+      [opts.cdc, opts.key, opts.sequence, opts.deletes].some((v) => v !== undefined)
+        ? (await load([uri, ...files], () => import('../commands/append-cdc.js'))).appendChangesCommand(
+            uri,
+            files,
+            opts,
+            io.out,
+          )
+        : (await load([uri, ...files], () => import('../commands/append.js'))).appendCommand(
+            uri,
+            files,
+            opts,
+            io.out,
+            io.tty ?? false,
+          ),
     );
 }
 
