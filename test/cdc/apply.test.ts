@@ -4,6 +4,7 @@
  * history; a late older change never overwrites a newer row; a file's txn makes a second
  * apply a duplicate; concurrent applies retry after conflicts; remove-mode deletes.
  */
+import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { DeltaTable, MemoryStore, type ObjectStore } from '@delta-serverless/core';
 import { applyChangeFile, createEngine, readChanges, type CdcOptions } from '@delta-serverless/core/internal';
@@ -71,6 +72,26 @@ describe('change files through MERGE', () => {
       expect(r.status).toBe('applied');
     }
     expect(await liveRows(store)).toEqual([...truth.values()].sort((a, b) => a.id - b.id));
+  });
+
+  it('a deletion-vector table created beforehand (remove mode, files in order) equals the replay', async () => {
+    const { changes, truth } = randomHistory(13, 150, 500);
+    const store = new MemoryStore();
+    await DeltaTable.create(store, {
+      schema: new arrow.Schema([
+        new arrow.Field('id', new arrow.Int64(), true),
+        new arrow.Field('name', new arrow.Utf8(), true),
+        new arrow.Field('amount', new arrow.Float64(), true),
+        new arrow.Field('seq', new arrow.Utf8(), true),
+      ]),
+      properties: { 'delta.enableDeletionVectors': 'true' },
+    });
+    const files = splitRuns(changes, 13, 20, 60);
+    for (const [i, f] of files.entries())
+      await apply(store, `f${i}.csv`, dmsCsv(f), { cdc: 'dms', keys: ['id'], sequence: 'seq' }, `f${i}`);
+    expect(await liveRows(store)).toEqual([...truth.values()].sort((a, b) => a.id - b.id));
+    const t = await DeltaTable.open(store);
+    expect(t.snapshot.files().some((f) => f.deletionVector)).toBe(true);
   });
 
   it('drops a late older change, applies each file once, and keeps the sequence column', async () => {
