@@ -8,7 +8,8 @@
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { stopwatch } from '../../util/clock.js';
 import type { WriteInput } from '../../write/input.js';
-import { commitMerge, type MergeCommitOptions, type MergeOutcome } from './commit.js';
+import { commitMerge, mergeMetrics, type MergeCommitOptions, type MergeOutcome } from './commit.js';
+import { sumCounters } from '../dml/index.js';
 import { executeMergeFiles } from './execute.js';
 import { loadSource, type MergeSource } from './load-source.js';
 import { planMerge } from './plan.js';
@@ -39,6 +40,8 @@ export async function mergeInto(
   opts: MergeOptions = {},
 ): Promise<MergeResult> {
   const elapsed = stopwatch();
+  const applied = opts.txn ? snapshot.txn(opts.txn.appId) : undefined;
+  if (opts.txn && applied && applied.version >= opts.txn.version) return alreadyApplied(snapshot);
   const src = isLoaded(source) ? source : await loadSource(source, opts.maxSourceBytes);
   const evolved = spec.schemaEvolution ? evolveSchema(snapshot, spec, src.schema) : undefined;
   const plan = planMerge(snapshot, spec, src, opts, evolved);
@@ -47,6 +50,31 @@ export async function mergeInto(
     onProgress: opts.onProgress,
   });
   return commitMerge(snapshot, plan, [result], src.batch.numRows, { ...opts, elapsed });
+}
+
+/** A redelivered change (its txn already committed): nothing read, nothing committed. */
+function alreadyApplied(snapshot: Snapshot): MergeResult {
+  const rows = {
+    inserted: 0,
+    matchedUpdated: 0,
+    matchedDeleted: 0,
+    notMatchedBySourceUpdated: 0,
+    notMatchedBySourceDeleted: 0,
+  };
+  const metrics = mergeMetrics(
+    {
+      ...sumCounters([]),
+      numFilesBeforeSkipping: 0,
+      numBytesBeforeSkipping: 0,
+      numFilesAfterSkipping: 0,
+      numBytesAfterSkipping: 0,
+      executionTimeMs: 0,
+      commitMs: 0,
+    },
+    rows,
+    0,
+  );
+  return { version: snapshot.version, noop: true, skipped: true, metrics, conflictsRetried: 0, snapshot };
 }
 
 function isLoaded(x: WriteInput | MergeSource): x is MergeSource {
