@@ -188,6 +188,29 @@ describe('MERGE checks', () => {
   });
 });
 
+describe('MERGE with a txn (the change-stream route)', () => {
+  test('the txn commits with the merge, even one that changes nothing; a repeat is skipped, nothing left behind', async () => {
+    const dir = await clustered('merge-txn');
+    const table = await DeltaTable.open(dir);
+    const upsert = (ids: number[], version: number) =>
+      table
+        .merge(rows(ids), { on: 't.id = s.id', txn: { appId: 'cdc', version } })
+        .whenMatchedUpdate('all', 's.v > t.v')
+        .whenNotMatchedInsert('all')
+        .execute();
+    const first = await upsert([1], 1);
+    expect([first.noop, first.skipped, first.metrics.numTargetRowsInserted]).toEqual([false, undefined, 1]);
+    const again = await upsert([1, 3], 1);
+    expect([again.noop, again.skipped, again.version]).toEqual([true, true, first.version]);
+    // Matches with a FALSE condition change nothing, but the txn still lands.
+    const nothing = await upsert([2], 2);
+    expect([nothing.noop, nothing.version]).toEqual([false, first.version + 1]);
+    expect((await DeltaTable.open(dir)).snapshot.txn('cdc')?.version).toBe(2);
+    expect(await readIds(dir)).toEqual([...range(0, 200, 2), 1].sort((a, b) => a - b));
+    expect(orphanDataFiles(dir)).toEqual([]);
+  });
+});
+
 describe('MERGE schema evolution', () => {
   for (const mode of ['none', 'name'] as const) {
     test(`new source columns are added by update/insert 'all' (column mapping ${mode})`, async () => {

@@ -86,6 +86,8 @@ export {
   loadSource as loadMergeSource,
   lastChangePerKey,
   DEFAULT_MAX_SOURCE_BYTES,
+  encodeSource as encodeMergeSource,
+  decodeSource as decodeMergeSource,
 } from './ops/merge/index.js';
 export type {
   MergeOn,
@@ -100,6 +102,9 @@ export type {
   MergePlan,
   MergeSource,
   MergeGroupResult,
+  MergeGroupInvoker,
+  MergeGroupRequest,
+  MergeWorkers,
   Sequence,
 } from './ops/merge/index.js';
 

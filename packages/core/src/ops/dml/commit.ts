@@ -149,6 +149,12 @@ export async function commitDmlWith(
   }
   metrics.commitMs = committing();
   metrics.executionTimeMs = elapsed();
+  if (outcome.skipped) {
+    // The txn was already in the table (a redelivery): nothing of ours landed.
+    await deleteWritten(snapshot, results);
+    const base = { version: outcome.version, noop: true, metrics, conflictsRetried: outcome.conflictsRetried };
+    return { ...base, skipped: true, snapshot: outcome.snapshot };
+  }
   const postCommit = opts.postCommitHooks === false ? undefined : await runPostCommitHooks(outcome.snapshot);
   return {
     version: outcome.version,

@@ -165,6 +165,8 @@ export interface DmlOutcome {
   version: number;
   /** Nothing matched: no commit. */
   noop: boolean;
+  /** The statement's `txn` was already in the table: nothing committed (noop too). */
+  skipped?: boolean;
   metrics: DmlMetrics;
   conflictsRetried: number;
   snapshot: Snapshot;

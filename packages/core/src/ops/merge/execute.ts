@@ -29,12 +29,21 @@ import { emptyRowCounts, type MergeRowCounts, type MergeSpec } from './types.js'
 
 export interface MergeGroupResult extends DmlResult {
   rows: MergeRowCounts;
+  /** Source rows (indexes) some target row of this group's files matched, ascending. */
+  matchedSources: number[];
 }
 
 export interface MergeExecuteOptions {
   /** Files processed at once (default 2). */
   concurrency?: number;
   onProgress?: (p: DmlProgress) => void;
+  /**
+   * Insert the source rows no target row matched (default true). A worker running one group of
+   * a fanned-out merge passes false; the planner inserts once every group's matches are known.
+   */
+  insert?: boolean;
+  /** Source rows other groups' files matched (the planner's insert step after a fan-out). */
+  matchedSources?: readonly number[];
 }
 
 interface State {
@@ -99,7 +108,8 @@ async function processFile(st: State, lane: RewriteLane, file: DmlFile): Promise
     if (marked.readd) st.files.readds.push(marked.readd);
     await writeActingRows(env, file.add, d, st.files.stmt.context.changeDataFeed);
   } else {
-    c.numCopiedRows += await rewriteMerged(env, file.add, d);
+    const copied = await rewriteMerged(env, file.add, d); // not `+= await`: lanes run concurrently
+    c.numCopiedRows += copied;
     st.files.removed.push(file.add);
     c.numRemovedFiles++;
     c.numRemovedBytes += Number(file.add.size) || 0;
@@ -119,6 +129,7 @@ export async function executeMergeFiles(
   opts: MergeExecuteOptions = {},
 ): Promise<MergeGroupResult> {
   const st = setup(engine, context, spec, source);
+  for (const i of opts.matchedSources ?? []) st.merge.matchedAny[i] = 1;
   const lanes = Array.from(
     { length: Math.max(1, Math.min(opts.concurrency ?? 2, files.length)) },
     () => new RewriteLane(engine, st.files.stmt),
@@ -132,9 +143,13 @@ export async function executeMergeFiles(
       opts.onProgress?.({ ...progress });
     });
     const inserting = stopwatch();
-    await insertUnmatched(st.merge, lanes[0]!, st.env.constraints, st.env.rows);
+    if (opts.insert !== false) await insertUnmatched(st.merge, lanes[0]!, st.env.constraints, st.env.rows);
     st.files.counters.rewriteTimeMs += inserting();
-    return { ...(await finishRun(st.files, lanes)), rows: st.env.rows };
+    const matchedSources: number[] = [];
+    st.merge.matchedAny.forEach((m, i) => {
+      if (m) matchedSources.push(i);
+    });
+    return { ...(await finishRun(st.files, lanes)), rows: st.env.rows, matchedSources };
   } catch (err) {
     await Promise.all(lanes.map((l) => l.abort(err)));
     await st.files.dv?.abort();
