@@ -24,6 +24,7 @@ const BENCHES = [
   'zorder',
   'vacuum-s3',
   'dml-delete',
+  'merge-upsert',
   'cold-start',
   'ingest-throughput',
   'cli-startup',

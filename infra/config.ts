@@ -7,6 +7,7 @@
  * variable (e.g. `DS_CONFIG='{"routes":[{"prefix":"orders/","table":"orders"}]}' sst deploy`).
  * Objects (ingest, maintenanceFunction, worker) merge key by key; arrays replace.
  */
+import type { CdcRouteConfig } from '../packages/lambda/src/ingest/cdc-route.js';
 import type { TablePolicy } from '../packages/lambda/src/maintenance/policy-types.js';
 import { InfraConfigError } from './errors.js';
 import { checkSchedule } from './schedule.js';
@@ -33,6 +34,11 @@ export interface IngestRouteConfig {
   mode?: 'rewrite';
   /** Register the table in the deployment's Glue database and keep it in sync (infra/catalog.ts). */
   catalog?: CatalogRef;
+  /**
+   * Route mode `cdc`: uploads are change files (AWS DMS CSV/Parquet or Debezium JSON lines)
+   * applied by key through MERGE, e.g. `{ format: 'dms', keys: ['id'], sequence: 'seq' }`.
+   */
+  cdc?: CdcRouteConfig;
 }
 
 /**
@@ -390,12 +396,24 @@ function checkRoutes(s: Settings): void {
         `route "${r.prefix}": mode 'reference' needs uploads under the table root, which the landing notification does not cover; use 'rewrite'`,
       );
     }
+    if (r.cdc !== undefined) checkCdcRoute(r);
     const clash = routePrefixes.find((p) => p.startsWith(r.prefix) || r.prefix.startsWith(p));
     if (clash !== undefined) {
       throw new InfraConfigError(`route prefixes "${clash}" and "${r.prefix}" overlap; an upload must match one route`);
     }
     routePrefixes.push(r.prefix);
   }
+}
+
+/** The deploy-time half of the handler's cdc checks (it validates the rest at cold start). */
+function checkCdcRoute(r: IngestRouteConfig): void {
+  const c = r.cdc!;
+  if (c.format !== 'dms' && c.format !== 'debezium')
+    throw new InfraConfigError(`route "${r.prefix}": cdc.format must be 'dms' or 'debezium'`);
+  if (!Array.isArray(c.keys) || c.keys.length === 0 || !c.keys.every((k) => typeof k === 'string' && k !== ''))
+    throw new InfraConfigError(`route "${r.prefix}": cdc.keys must list the key columns`);
+  if (r.timePartition !== undefined)
+    throw new InfraConfigError(`route "${r.prefix}": timePartition does not apply to a cdc route`);
 }
 
 function checkTables(s: Settings): void {

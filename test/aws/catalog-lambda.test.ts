@@ -86,11 +86,17 @@ async function ingest(handler: ReturnType<typeof createIngestHandler>, landing: 
   expect(res.batchItemFailures).toEqual([]);
 }
 
-function setup(landing: string, table: string, catalog?: RouteConfig['catalog']) {
+function setup(landing: string, table: string, catalog?: RouteConfig['catalog'], cdc?: RouteConfig['cdc']) {
   const opts = storageOptions('conditional', undefined, { AWS_ENDPOINT_URL_GLUE: proxy.endpoint });
   const metrics = new Metrics();
   const routes: RouteConfig[] = [
-    { prefix: `s3://${landing}/in/`, table, schemaMode: 'merge', ...(catalog ? { catalog } : {}) },
+    {
+      prefix: `s3://${landing}/in/`,
+      table,
+      schemaMode: 'merge',
+      ...(catalog ? { catalog } : {}),
+      ...(cdc ? { cdc } : {}),
+    },
   ];
   const handler = createIngestHandler({
     routes,
@@ -103,6 +109,22 @@ function setup(landing: string, table: string, catalog?: RouteConfig['catalog'])
 }
 
 describe('Glue sync from the functions', () => {
+  test('a cdc route: registers on creation, no Glue call for merges, one update when a change adds a column', async () => {
+    const [landing, t, database] = await Promise.all([newBucket('landing'), newS3Table('tables/cdc'), newDatabase()]);
+    const { handler } = setup(landing, t.uri, { database }, { format: 'debezium', keys: ['id'] });
+    const ev = (lsn: number, after: object) => ({ op: 'c', after, source: { lsn } });
+    let from = proxy.log.length;
+    await ingest(handler, landing, [ev(1, { id: 1, item: 'a' })]);
+    expect(proxy.log.slice(from).map((e) => e.op)).toEqual(['GetTable', 'GetDatabase', 'CreateTable']);
+    expect(await glueColumns(database, 'cdc')).toEqual(['id:bigint', 'item:string', '_cdc_sequence:bigint']);
+    from = proxy.log.length;
+    await ingest(handler, landing, [ev(2, { id: 1, item: 'b' })]);
+    expect(proxy.log.slice(from)).toEqual([]);
+    await ingest(handler, landing, [ev(3, { id: 2, item: 'c', qty: 4 })]);
+    expect(proxy.log.slice(from).map((e) => e.op)).toEqual(['GetTable', 'UpdateTable']);
+    expect(await glueColumns(database, 'cdc')).toContain('qty:bigint');
+  });
+
   test('ingest: registers on creation, no Glue call for appends, one update when an object adds a column', async () => {
     const [landing, t, database] = await Promise.all([
       newBucket('landing'),

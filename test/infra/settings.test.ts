@@ -70,6 +70,25 @@ describe('settings', () => {
     ],
     ['batch over 10 without window', { ingest: { batchSize: 50, maxBatchingWindowSeconds: 0 } }, /batchSize/],
     ['reference-mode routes', { routes: [{ prefix: 'r/', table: 'r', mode: 'reference' }] }, /reference/],
+    [
+      'cdc routes without keys',
+      { routes: [{ prefix: 'c/', table: 'c', cdc: { format: 'dms', keys: [] } }] },
+      /cdc.keys/,
+    ],
+    [
+      'cdc routes with a time partition',
+      {
+        routes: [
+          {
+            prefix: 'c/',
+            table: 'c',
+            cdc: { format: 'debezium', keys: ['id'] },
+            timePartition: { column: 'd', from: 'ts', granularity: 'day' },
+          },
+        ],
+      },
+      /does not apply to a cdc route/,
+    ],
     ['bad schedule', { maintenanceSchedule: 'every hour' }, /maintenanceSchedule/],
     ['config prefix inside the tables', { configPrefix: 'tables/config/' }, /configPrefix .* overlap/],
     ['queue retention over SQS maximum', { ingest: { queueRetentionDays: 15 } }, /ingest.queueRetentionDays/],
@@ -104,6 +123,16 @@ describe('settings', () => {
     const routes = parseRoutes(JSON.parse(ingestRoutesEnv('b1', s)));
     expect(matchRoute(routes, { bucket: 'b1', key: 'landing/sales/2026/a.csv' })?.table).toBe('s3://b1/tables/sales');
     expect(matchRoute(routes, { bucket: 'b1', key: 'tables/sales/_delta_log/0.json' })).toBeUndefined();
+    // A change-stream route passes through to the handler's parser.
+    const cdc = resolveSettings(
+      'dev',
+      cfg({ routes: [{ prefix: 'dms/', table: 'orders', cdc: { format: 'dms', keys: ['id'], sequence: 'seq' } }] }),
+    );
+    expect(parseRoutes(JSON.parse(ingestRoutesEnv('b1', cdc)))[0]!.cdc).toEqual({
+      format: 'dms',
+      keys: ['id'],
+      sequence: 'seq',
+    });
     expect(engineEnvironment('locks')).toEqual({
       AWS_S3_LOCKING_PROVIDER: 'dynamodb',
       DELTA_DYNAMO_TABLE_NAME: 'locks',

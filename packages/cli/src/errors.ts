@@ -69,6 +69,17 @@ export const cliWords: Say = (a) => {
       return '--max-columns';
     case 'encoding':
       return '--encoding latin1 or --encoding windows-1252';
+    case 'maxSourceBytes':
+      return '--max-source-bytes';
+    case 'mergeClause': {
+      const flag = {
+        matched: '--when-matched',
+        notMatched: '--when-not-matched',
+        notMatchedBySource: '--when-not-matched-by-source',
+      }[a.kind];
+      const value = a.action === 'delete' ? 'delete' : a.all ? `${a.action}-all` : `'update set ...'`;
+      return `${flag} ${value}`;
+    }
   }
 };
 

@@ -48,6 +48,15 @@ export type Advice =
   | { option: 'maxColumns' }
   /** Declaring a text input's encoding (one of the non-UTF-8 ones it can convert). */
   | { option: 'encoding' }
+  /** MERGE's bound on the source held in memory. */
+  | { option: 'maxSourceBytes' }
+  /** One MERGE clause (`all`: update / insert every column from the source). */
+  | {
+      option: 'mergeClause';
+      kind: 'matched' | 'notMatched' | 'notMatchedBySource';
+      action: 'update' | 'delete' | 'insert';
+      all?: boolean;
+    }
   | { operation: 'setProperties'; properties: Readonly<Record<string, string>> }
   | { operation: 'unsetProperties'; keys: readonly string[] }
   | { operation: 'addConstraint'; name: string; expression: string }
@@ -110,6 +119,17 @@ export const sdkWords: Say = (a) => {
       return 'maxColumns';
     case 'encoding':
       return `encoding: 'latin1' or 'windows-1252'`;
+    case 'maxSourceBytes':
+      return 'maxSourceBytes';
+    case 'mergeClause': {
+      const kind = {
+        matched: 'whenMatched',
+        notMatched: 'whenNotMatched',
+        notMatchedBySource: 'whenNotMatchedBySource',
+      }[a.kind];
+      const method = `${kind}${a.action[0]!.toUpperCase()}${a.action.slice(1)}`;
+      return a.all ? `${method}('all')` : method;
+    }
   }
 };
 
@@ -372,5 +392,27 @@ export class InputFormatError extends DeltaError {
     options?: { cause?: unknown },
   ) {
     super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/**
+ * MERGE: two or more source rows matched one target row and a matched clause could change it
+ * (Delta's DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE). `key` is the target row's
+ * values of the join's key columns. Nothing was written.
+ */
+export class MergeMultipleMatchError extends DeltaError {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly sourceRows: number;
+  constructor(key: Readonly<Record<string, unknown>>, sourceRows: number) {
+    const shown = Object.entries(key)
+      .map(([k, v]) => `${k} = ${typeof v === 'bigint' ? v.toString() : JSON.stringify(v)}`)
+      .join(', ');
+    super(
+      'INVALID_ARGUMENT',
+      `merge: ${sourceRows} source rows matched the same target row (${shown}); a target row may be updated or deleted by one source row only. ` +
+        'Deduplicate the source on the merge keys (e.g. keep the latest change per key) and run the merge again; nothing was committed.',
+    );
+    this.key = key;
+    this.sourceRows = sourceRows;
   }
 }

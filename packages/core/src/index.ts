@@ -77,6 +77,37 @@ export type {
   SkippingMetrics,
 } from './ops/dml/index.js';
 
+// MERGE (table.merge(...) builds one), also as plan -> execute -> commit
+export {
+  MergeBuilder,
+  planMerge,
+  executeMergeFiles,
+  commitMerge,
+  loadSource as loadMergeSource,
+  lastChangePerKey,
+  DEFAULT_MAX_SOURCE_BYTES,
+  encodeSource as encodeMergeSource,
+  decodeSource as decodeMergeSource,
+} from './ops/merge/index.js';
+export type {
+  MergeOn,
+  MergeOptions,
+  MergeResult,
+  MergeMetrics,
+  MergeSpec,
+  MergeClause,
+  MergeClauseKind,
+  MergeActionType,
+  MergeAssignments,
+  MergePlan,
+  MergeSource,
+  MergeGroupResult,
+  MergeGroupInvoker,
+  MergeGroupRequest,
+  MergeWorkers,
+  Sequence,
+} from './ops/merge/index.js';
+
 // Symlink manifests (Presto / Redshift Spectrum / Hive readers without a Delta connector)
 export {
   generateSymlinkManifest,

@@ -83,6 +83,11 @@ export type { StageLayout, StagedFiles } from './write/stage.js';
 export { readInputObject, readInputStream, detectFormat, DEFAULT_BATCH_ROWS } from './formats/index.js';
 export { TEXT_ENCODINGS } from './formats/index.js';
 export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions, TextEncoding } from './formats/index.js';
+// Change streams (AWS DMS, Debezium) -> change batches
+export { readChanges, CDC_OP_COLUMN, CDC_SEQUENCE_COLUMN, CHANGE_FORMATS } from './formats/cdc/index.js';
+export type { ChangeFormat, ChangeOp, ChangeReadOptions } from './formats/cdc/index.js';
+export { applyChangeFile, CDC_DELETED_COLUMN } from './ops/cdc/index.js';
+export type { ApplyChangesOptions, ApplyChangesResult, CdcDeletes, CdcOptions } from './ops/cdc/index.js';
 
 // Strict parsing of the numbers users type (versions, counts, timestamps) in the CLI and handler configuration
 export {

@@ -58,6 +58,7 @@ export {
   lambdaDmlInvoker,
   runDmlWorkerRequest,
   isDmlWorkerRequest,
+  lambdaMergeInvoker,
   type DmlWorkerRequest,
 } from './maintenance/dml-worker.js';
 export {

@@ -33,6 +33,14 @@ export interface AppendCommandOptions extends CommonOptions {
   header?: boolean;
   encoding?: string;
   maxColumns?: string;
+  /** Change files: `dms` or `debezium` (append-cdc.ts). */
+  cdc?: string;
+  /** Key columns of --cdc, comma-separated. */
+  key?: string;
+  /** Sequence column of --cdc. */
+  sequence?: string;
+  /** --cdc deletes: remove (default) or tombstone. */
+  deletes?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);

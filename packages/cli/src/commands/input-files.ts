@@ -29,6 +29,8 @@ export interface InputFileOptions {
   /** Most columns an input file may have (default 10,000). */
   maxColumns?: number;
   schema?: arrow.Schema;
+  /** Target columns the files lack: null columns (default) or left out (merge's source). */
+  absentColumns?: 'null' | 'omit';
   /** Told the bytes read from the files and the rows decoded (progress). */
   meter?: { read(bytes: number): void; rows(n: number): void };
 }
@@ -63,6 +65,7 @@ export async function* readInputFiles(
   const read: ReadInputOptions = {
     format: opts.format,
     schema: opts.schema,
+    absentColumns: opts.absentColumns,
     encoding: opts.encoding,
     maxColumns: opts.maxColumns,
     csv: {
@@ -99,6 +102,6 @@ export async function inputSize(files: readonly string[], open: OpenOptions): Pr
 }
 
 /** `\t` and `tab` on the command line mean a tab. */
-function unescapeDelimiter(d: string): string {
+export function unescapeDelimiter(d: string): string {
   return d === '\\t' || d.toLowerCase() === 'tab' ? '\t' : d;
 }

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { Io } from '../io.js';
 import type { ChangesCommandOptions } from '../commands/changes.js';
 import type { DeleteCommandOptions, UpdateCommandOptions } from '../commands/dml.js';
+import type { MergeCommandOptions } from '../commands/merge.js';
 import { collect, load, storageOption } from './shared.js';
 
 export function defineRowLevelCommands(program: Command, io: Io): void {
@@ -25,6 +26,46 @@ export function defineRowLevelCommands(program: Command, io: Io): void {
     .addOption(storageOption())
     .action(async (uri: string, opts: UpdateCommandOptions) =>
       (await load([uri], () => import('../commands/dml.js'))).updateCommand(uri, opts, io.out, io.tty ?? false),
+    );
+
+  program
+    .command('merge')
+    .description('upsert / delete by key from source files (MERGE INTO <table> t USING <files> s ON ...)')
+    .argument('<table>', 'table path or URI (alias t)')
+    .argument(
+      '<source-file...>',
+      'source files (alias s): local paths or s3:// URIs (.parquet, .csv, .tsv, .json/.jsonl/.ndjson, + .gz)',
+    )
+    .requiredOption('--on <condition>', "join condition over t (the table) and s (the source), e.g. 't.id = s.id'")
+    .option(
+      '--when-matched <action>',
+      "update-all, delete, or 'update set col = expr, ...' (expressions over t. and s.)",
+    )
+    .option('--when-not-matched <action>', 'insert-all: insert the source rows no table row matched')
+    .option(
+      '--when-not-matched-by-source <action>',
+      "delete, or 'update set col = expr, ...': table rows no source row matched",
+    )
+    .option('--with-schema-evolution', 'add source columns the table lacks (with update-all / insert-all)')
+    .addOption(
+      new Option('--format <format>', 'source format (default: from each file extension)').choices([
+        'csv',
+        'ndjson',
+        'parquet',
+      ]),
+    )
+    .option('--delimiter <char>', 'CSV field delimiter (default: sniffed from the header)')
+    .option('--no-header', 'CSV files have no header row (columns by position)')
+    .option('--max-source-bytes <n>', 'most bytes of source held in memory (default 268435456, 256 MiB)')
+    .addOption(storageOption())
+    .action(async (uri: string, files: string[], opts: MergeCommandOptions) =>
+      (await load([uri, ...files], () => import('../commands/merge.js'))).mergeCommand(
+        uri,
+        files,
+        opts,
+        io.out,
+        io.tty ?? false,
+      ),
     );
 
   program

@@ -46,15 +46,39 @@ function defineAppend(program: Command, io: Io): void {
       ]),
     )
     .option('--property <key=value>', 'table property for a new table; repeatable', collect)
+    .addOption(
+      new Option(
+        '--cdc <format>',
+        'the files are change files applied by key through MERGE: AWS DMS (CSV/Parquet, Op column) or Debezium (JSON lines)',
+      ).choices(['dms', 'debezium']),
+    )
+    .option('--key <col,col>', 'with --cdc: the key columns each change applies to')
+    .option(
+      '--sequence <col>',
+      'with --cdc: the column ordering changes to a key (kept in the table); older changes never overwrite newer rows',
+    )
+    .addOption(
+      new Option(
+        '--deletes <mode>',
+        'with --cdc: remove deleted rows (default) or keep them as tombstones (_cdc_deleted = true)',
+      ).choices(['remove', 'tombstone']),
+    )
     .addOption(storageOption())
     .action(async (uri: string, files: string[], opts: AppendCommandOptions) =>
-      (await load([uri, ...files], () => import('../commands/append.js'))).appendCommand(
-        uri,
-        files,
-        opts,
-        io.out,
-        io.tty ?? false,
-      ),
+      [opts.cdc, opts.key, opts.sequence, opts.deletes].some((v) => v !== undefined)
+        ? (await load([uri, ...files], () => import('../commands/append-cdc.js'))).appendChangesCommand(
+            uri,
+            files,
+            opts,
+            io.out,
+          )
+        : (await load([uri, ...files], () => import('../commands/append.js'))).appendCommand(
+            uri,
+            files,
+            opts,
+            io.out,
+            io.tty ?? false,
+          ),
     );
 }
 

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse';
 import { DeltaError, InputFormatError } from '../errors.js';
 import { CellError, cellErrorToInput } from './cell-error.js';
 import { inferTextType } from './infer.js';
-import { buildPlannedBatch, planColumns, type ColumnPlan } from './target.js';
+import { buildPlannedBatch, planColumns, type AbsentColumns, type ColumnPlan } from './target.js';
 import { drainGroups } from './drain.js';
 import { guardText } from './text-guard.js';
 import { utf8Text, type TextEncoding } from './encoding.js';
@@ -34,6 +34,7 @@ export interface CsvReadOptions {
   /** Object name for errors. */
   key: string;
   schema?: arrow.Schema;
+  absentColumns?: AbsentColumns;
   csv?: CsvOptions;
   batchRows: number;
   /** Text encoding (default UTF-8, checked: invalid bytes are an error naming the line). */
@@ -125,8 +126,12 @@ class CsvBatch {
   /** The rows taken so far as one batch; the next batch starts empty. */
   flush(): arrow.RecordBatch {
     if (!this.plan) {
-      this.plan = planColumns(this.opts.key, this.names!, this.opts.schema, (i) =>
-        inferTextType(this.cols[i]!, this.n),
+      this.plan = planColumns(
+        this.opts.key,
+        this.names!,
+        this.opts.schema,
+        (i) => inferTextType(this.cols[i]!, this.n),
+        this.opts.absentColumns,
       );
       this.inferredRows = this.n;
     }

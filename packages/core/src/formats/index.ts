@@ -8,6 +8,7 @@ import { InputFormatError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { readCsv, type CsvOptions } from './csv.js';
+import type { AbsentColumns } from './target.js';
 import { checkEncoding } from './encoding.js';
 import { checkCellsPerBatch, checkMaxColumns } from './limits.js';
 import { detectFormat, type InputFormat } from './detect.js';
@@ -32,6 +33,11 @@ export interface ReadInputOptions {
    * input lacks become null (an error when not nullable); extra input columns are kept.
    */
   schema?: arrow.Schema;
+  /**
+   * Target columns the input lacks: `null` (default) as above, `omit` to leave them out (CSV and
+   * Parquet; an NDJSON key absent from every row reads as null).
+   */
+  absentColumns?: AbsentColumns;
   csv?: CsvOptions;
   /**
    * Text encoding of CSV and NDJSON input: `utf-8` (default; invalid bytes are an error naming
@@ -79,7 +85,13 @@ export async function* readInputObject(
     if (options.compression === 'gzip' || (options.compression !== 'none' && detected?.gzip)) {
       throw gzipParquet(key);
     }
-    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
+    yield* readParquetInput(store, key, {
+      schema: options.schema,
+      absentColumns: options.absentColumns,
+      batchRows,
+      maxColumns,
+      cellsPerBatch,
+    });
     return;
   }
   const csv =
@@ -120,13 +132,20 @@ export async function* readInputStream(
   if (options.format === 'parquet') {
     if (gzip) throw gzipParquet(key);
     const store = await bufferStream(source, key);
-    yield* readParquetInput(store, key, { schema: options.schema, batchRows, maxColumns, cellsPerBatch });
+    yield* readParquetInput(store, key, {
+      schema: options.schema,
+      absentColumns: options.absentColumns,
+      batchRows,
+      maxColumns,
+      cellsPerBatch,
+    });
     return;
   }
   if (gzip) source = gunzipChunks(source, key);
   const encoding = checkEncoding(options.encoding, key);
   const text = { key, schema: options.schema, batchRows, encoding, maxColumns, cellsPerBatch };
-  if (options.format === 'csv') yield* readCsv(source, { ...text, csv: options.csv });
+  if (options.format === 'csv')
+    yield* readCsv(source, { ...text, absentColumns: options.absentColumns, csv: options.csv });
   else if (options.format === 'ndjson') yield* readNdjson(source, text);
   else
     throw new InputFormatError(

@@ -12,10 +12,11 @@ import { defaultParquetHandler } from '../parquet/handler.js';
 import type { ParquetFileReader } from '../parquet/reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { assertColumnCount, DEFAULT_MAX_COLUMNS, rowsPerBatch } from './limits.js';
-import { planColumns, type ColumnPlan } from './target.js';
+import { planColumns, type AbsentColumns, type ColumnPlan } from './target.js';
 
 export interface ParquetInputOptions {
   schema?: arrow.Schema;
+  absentColumns?: AbsentColumns;
   batchRows: number;
   /** Object size when known (saves a HEAD). */
   size?: number;
@@ -43,6 +44,7 @@ export async function* readParquetInput(
           fileSchema.fields.map((f) => f.name),
           opts.schema,
           (i) => fileSchema.fields[i]!.type,
+          opts.absentColumns,
         )
       : undefined;
     let any = false;

@@ -10,6 +10,12 @@ import { batchOf } from '../arrow/data-utils.js';
 import { InputFormatError } from '../errors.js';
 import { buildColumn } from './build.js';
 
+/**
+ * Target columns the input lacks: `null` (default) makes them all-null columns (an error when
+ * not nullable); `omit` leaves them out (MERGE's source: the target schema only gives types).
+ */
+export type AbsentColumns = 'null' | 'omit';
+
 export interface ColumnPlan {
   schema: arrow.Schema;
   /** For each output field, the input column index, or -1 when the input lacks it. */
@@ -30,6 +36,7 @@ export function planColumns(
   names: readonly string[],
   target: arrow.Schema | undefined,
   infer: (inputIndex: number) => arrow.DataType,
+  absent: AbsentColumns = 'null',
 ): ColumnPlan {
   const byName = new Map<string, number>();
   const byLower = new Map<string, number>();
@@ -53,6 +60,7 @@ export function planColumns(
   for (const f of target?.fields ?? []) {
     let src = byName.get(f.name) ?? byLower.get(f.name.toLowerCase()) ?? -1;
     if (src === -2 || used.has(src)) src = -1;
+    if (src < 0 && absent === 'omit') continue;
     if (src < 0 && !f.nullable) {
       throw new InputFormatError(
         key,

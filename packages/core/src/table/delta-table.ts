@@ -28,6 +28,7 @@ import { vacuum, type VacuumOptions, type VacuumResult } from '../ops/vacuum/ind
 import { writeTable, type WriteOptions, type WriteResult } from '../ops/write/index.js';
 import { deleteRows, type DeleteOptions, type DeleteResult } from '../ops/delete/index.js';
 import { updateRows, type UpdateOptions, type UpdateResult, type UpdateSpec } from '../ops/update/index.js';
+import { MergeBuilder, mergeInto, type MergeOn, type MergeOptions, type MergeResult } from '../ops/merge/index.js';
 import type { Expression } from '../expr/index.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import { hasWriterFeature } from '../protocol/features.js';
@@ -243,6 +244,24 @@ export class DeltaTable {
     const result = await updateRows(await this.refresh(), spec, options);
     if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
     return result;
+  }
+
+  /**
+   * MERGE INTO this table USING `source` ON `on`: returns a builder; add clauses
+   * (`whenMatchedUpdate`, `whenMatchedDelete`, `whenNotMatchedInsert`,
+   * `whenNotMatchedBySourceUpdate`, `whenNotMatchedBySourceDelete`, tried in order within their
+   * kind as in Delta; `withSchemaEvolution()`), then `execute()` returns Spark's MERGE metrics.
+   * `source`: an Arrow table, a record batch, or an array or (async) stream of batches, read
+   * once into memory (at most `maxSourceBytes`, 256 MiB by default). Columns in `on`,
+   * conditions and values are qualified by the aliases (default `t` and `s`).
+   */
+  merge(source: WriteInput, on: MergeOn & MergeOptions): MergeBuilder<MergeResult> {
+    const { on: condition, sourceAlias, targetAlias, ...options } = on;
+    return new MergeBuilder({ on: condition, sourceAlias, targetAlias }, async (spec) => {
+      const result = await mergeInto(await this.refresh(), source, spec, options);
+      if (result.snapshot.version >= this.current.version) this.current = result.snapshot;
+      return result;
+    });
   }
 
   /**

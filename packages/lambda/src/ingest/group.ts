@@ -8,6 +8,7 @@ import { type ObjectStore, type Snapshot } from '@delta-serverless/core';
 import { parseIntervalMs, preloadParquet } from '@delta-serverless/core/internal';
 import { IngestDeadlineError, SourceChangedError, StaleEventError } from '../errors.js';
 import { describeError, emit } from '../observability.js';
+import { applyCdcObjects } from './cdc-group.js';
 import { commitGroup, type GroupCommitResult, type ObjectOutcome } from './commit-group.js';
 import type { Item, RunContext } from './run-context.js';
 import type { Route } from './routes.js';
@@ -36,6 +37,13 @@ export async function runGroup(ctx: RunContext, table: string, items: Item[]): P
   }
   const todo = items.filter((i) => !alreadyApplied(ctx, table, snapshot, i, outcomes) && !tooOld(snapshot, i, failed));
   if (todo.length === 0) return outcomes;
+  if (todo[0]!.route.cdc) {
+    const after = await applyCdcObjects(ctx, table, store, todo, outcomes, failed);
+    const route = todo[0]!.route;
+    const changed = after && (!snapshot || after.metadata.schemaString !== snapshot.metadata.schemaString);
+    if (route.catalog && changed) await syncAfterCommit(ctx, route, after);
+    return outcomes;
+  }
 
   const staged = await stageAll(ctx, table, store, snapshot, todo, outcomes, failed);
   if (staged.objects.length === 0) return outcomes;

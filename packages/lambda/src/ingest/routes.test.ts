@@ -56,9 +56,49 @@ describe('routes', () => {
       ],
       /partition it differently/,
     ],
+    [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { keys: ['id'] } }], /cdc.format is required/],
+    [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'dms', keys: [] } }], /cdc.keys must be a non-empty/],
+    [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'x', keys: ['id'] } }], /cdc.format must be one of/],
+    [
+      [{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'dms', keys: ['id'], op: 'x' } }],
+      /unknown cdc keys op/,
+    ],
+    [
+      [{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'dms', keys: ['id'], deletes: 'tombstone' } }],
+      /needs cdc.sequence/,
+    ],
+    [
+      [{ prefix: 's3://l/', table: 's3://lake/t', mode: 'reference', cdc: { format: 'dms', keys: ['id'] } }],
+      /mode does not apply to a cdc route/,
+    ],
+    [
+      [{ prefix: 's3://l/', table: 's3://lake/t', format: 'csv', cdc: { format: 'debezium', keys: ['id'] } }],
+      /Debezium cdc route reads JSON lines/,
+    ],
+    [
+      [
+        { prefix: 's3://l/a/', table: 's3://lake/t', cdc: { format: 'dms', keys: ['id'] } },
+        { prefix: 's3://l/b/', table: 's3://lake/t' },
+      ],
+      /apply changes differently/,
+    ],
   ])('refuses invalid config %#', (config, message) => {
     expect(() => parseRoutes(config)).toThrow(IngestConfigError);
     expect(() => parseRoutes(config)).toThrow(message);
+  });
+
+  test('parses a cdc route', () => {
+    const [r] = parseRoutes([
+      {
+        prefix: 's3://landing/dms/orders/',
+        table: 's3://lake/tables/orders',
+        cdc: { format: 'dms', keys: ['id', 'region'], sequence: 'seq', deletes: 'tombstone' },
+      },
+    ]);
+    expect(r!.cdc).toEqual({ format: 'dms', keys: ['id', 'region'], sequence: 'seq', deletes: 'tombstone' });
+    expect(
+      parseRoutes([{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'debezium', keys: ['id'] } }])[0]!.cdc,
+    ).toEqual({ format: 'debezium', keys: ['id'] });
   });
 
   test('loads from DELTA_INGEST_ROUTES or DELTA_INGEST_ROUTES_FILE with clear errors', () => {

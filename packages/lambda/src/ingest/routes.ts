@@ -5,11 +5,14 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
+import { CHANGE_FORMATS, TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
 import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
+import type { CdcRouteConfig } from './cdc-route.js';
 import type { SourceObject } from './events.js';
+
+export type { CdcRouteConfig } from './cdc-route.js';
 
 export type InputFormatName = 'csv' | 'ndjson' | 'parquet';
 
@@ -50,6 +53,8 @@ export interface RouteConfig {
   mode?: 'rewrite' | 'reference';
   /** Keep the table registered in this Glue database (synced when a commit changes the metadata). */
   catalog?: CatalogConfig;
+  /** Apply change files by key (route mode `cdc`) instead of appending. */
+  cdc?: CdcRouteConfig;
 }
 
 export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | 'schemaMode' | 'mode'>> {
@@ -63,6 +68,7 @@ export interface Route extends Required<Pick<RouteConfig, 'prefix' | 'table' | '
   maxColumns?: number;
   timePartition?: TimePartition;
   catalog?: CatalogConfig;
+  cdc?: CdcRouteConfig;
 }
 
 const ROUTE_KEYS = new Set([
@@ -78,6 +84,7 @@ const ROUTE_KEYS = new Set([
   'timePartition',
   'mode',
   'catalog',
+  'cdc',
 ]);
 
 function fail(i: number, msg: string): never {
@@ -158,6 +165,40 @@ function validateRoute(raw: unknown, i: number): Route {
     timePartition,
     mode,
     ...(r['catalog'] !== undefined ? { catalog: parseCatalogConfig(r['catalog'], 'catalog', (m) => fail(i, m)) } : {}),
+    ...(r['cdc'] !== undefined ? { cdc: validateCdc(i, r['cdc'], r) } : {}),
+  };
+}
+
+const CDC_KEYS = new Set(['format', 'keys', 'sequence', 'deletes']);
+
+function validateCdc(i: number, raw: unknown, r: Record<string, unknown>): CdcRouteConfig | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail(i, "cdc must be an object { format: 'dms' | 'debezium', keys: [...], sequence?, deletes? }");
+  const c = raw as Record<string, unknown>;
+  const unknown = Object.keys(c).filter((k) => !CDC_KEYS.has(k));
+  if (unknown.length > 0) fail(i, `unknown cdc keys ${unknown.join(', ')}; allowed: ${[...CDC_KEYS].join(', ')}`);
+  const format = oneOf(i, 'cdc.format', c['format'], CHANGE_FORMATS);
+  if (!format) fail(i, "cdc.format is required ('dms' or 'debezium')");
+  const keys = c['keys'];
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'string' && k))
+    fail(i, 'cdc.keys must be a non-empty list of key column names');
+  const sequence = c['sequence'];
+  if (sequence !== undefined && (typeof sequence !== 'string' || !sequence))
+    fail(i, 'cdc.sequence must be a column name');
+  const deletes = oneOf(i, 'cdc.deletes', c['deletes'], ['remove', 'tombstone'] as const);
+  if (deletes === 'tombstone' && sequence === undefined && format === 'dms')
+    fail(i, "cdc.deletes 'tombstone' needs cdc.sequence (DMS changes carry no order of their own)");
+  for (const k of ['mode', 'timePartition'] as const)
+    if (r[k] !== undefined) fail(i, `${k} does not apply to a cdc route (changes are merged by key); remove it`);
+  if (format === 'debezium' && r['format'] !== undefined && r['format'] !== 'ndjson')
+    fail(i, "a Debezium cdc route reads JSON lines: drop format or set it to 'ndjson'");
+  if (format === 'dms' && r['format'] === 'ndjson') fail(i, "AWS DMS writes CSV or Parquet: format cannot be 'ndjson'");
+  return {
+    format,
+    keys: [...(keys as string[])],
+    ...(sequence !== undefined ? { sequence: sequence as string } : {}),
+    ...(deletes !== undefined ? { deletes } : {}),
   };
 }
 
@@ -178,6 +219,11 @@ export function parseRoutes(config: unknown): Route[] {
     if (other && JSON.stringify(other.partitionBy) !== JSON.stringify(r.partitionBy))
       throw new IngestConfigError(
         `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but partition it differently`,
+      );
+    if (other && JSON.stringify(other.cdc) !== JSON.stringify(r.cdc))
+      throw new IngestConfigError(
+        `ingest routes ${other.prefix} and ${r.prefix} both write ${r.table} but apply changes differently (cdc); ` +
+          'a table is fed either by appends or by one change stream',
       );
     if (other && JSON.stringify(other.catalog) !== JSON.stringify(r.catalog))
       throw new IngestConfigError(

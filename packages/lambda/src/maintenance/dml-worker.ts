@@ -1,5 +1,5 @@
 /**
- * DELETE/UPDATE across parallel Lambdas: the SDK plans the statement, sends groups of its
+ * DELETE/UPDATE (and MERGE: `merge` in the request, `lambdaMergeInvoker`) across parallel Lambdas: the SDK plans the statement, sends groups of its
  * candidate files to the optimize-worker function (kind `dml-files`), each worker scans and
  * rewrites (or marks) its files and returns the uncommitted actions, and the caller commits
  * once. Use it with `table.delete(pred, { workers: { invoke: lambdaDmlInvoker(client, fn) } })`.
@@ -8,6 +8,11 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  decodeMergeSource,
+  executeMergeFiles,
+  type MergeGroupInvoker,
+  type MergeGroupRequest,
+  type MergeGroupResult,
   executeDmlFiles,
   type DmlContext,
   type DmlFile,
@@ -22,6 +27,8 @@ export interface DmlWorkerRequest {
   kind: 'dml-files';
   context: DmlContext;
   files: DmlFile[];
+  /** A MERGE's group: the statement and its source (base64 Arrow IPC); the files are joined, not inserted into. */
+  merge?: MergeGroupRequest['merge'];
   /** Files processed at once inside the worker (default 1: a worker is sized for one file). */
   concurrency?: number;
 }
@@ -34,31 +41,54 @@ export function isDmlWorkerRequest(event: unknown): event is DmlWorkerRequest {
 export async function runDmlWorkerRequest(
   request: DmlWorkerRequest,
   storeFor: (uri: string) => ObjectStore,
-): Promise<DmlResult> {
+): Promise<DmlResult | MergeGroupResult> {
   if (!request.context || !Array.isArray(request.files))
     throw new OptimizeWorkerError([], 'optimize worker: a dml-files request needs context and files');
+  const engine = createEngine(storeFor(request.context.tableRoot));
+  if (request.merge)
+    return executeMergeFiles(
+      engine,
+      request.context,
+      request.merge.spec,
+      decodeMergeSource(request.merge.source),
+      request.files,
+      { concurrency: request.concurrency ?? 1, insert: false },
+    );
   return executeDmlFiles(createEngine(storeFor(request.context.tableRoot)), request.context, request.files, {
     concurrency: request.concurrency ?? 1,
   });
 }
 
+async function invoke(client: LambdaClient, functionName: string, request: DmlWorkerRequest): Promise<string> {
+  const out = await client.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(JSON.stringify(request)),
+    }),
+  );
+  const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+  if (out.FunctionError)
+    throw new OptimizeWorkerError(
+      request.files.map((f) => f.add.path),
+      `worker ${functionName} failed on ${request.files.length} file(s) of a ${request.context.operation} (${out.FunctionError}): ${text.slice(0, 500)}; nothing was committed`,
+    );
+  return text;
+}
+
+/**
+ * Invokes the optimize-worker function synchronously with a MERGE's `dml-files` requests:
+ * `table.merge(src, { on, workers: { invoke: lambdaMergeInvoker(client, fn) } })`.
+ */
+export function lambdaMergeInvoker(client: LambdaClient, functionName: string): MergeGroupInvoker {
+  return async ({ context, files, merge }) =>
+    JSON.parse(await invoke(client, functionName, { kind: 'dml-files', context, files, merge })) as MergeGroupResult;
+}
+
 /** Invokes the optimize-worker function synchronously with `dml-files` requests. */
 export function lambdaDmlInvoker(client: LambdaClient, functionName: string): DmlGroupInvoker {
   return async ({ context, files }) => {
-    const request: DmlWorkerRequest = { kind: 'dml-files', context, files };
-    const out = await client.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(request)),
-      }),
-    );
-    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
-    if (out.FunctionError)
-      throw new OptimizeWorkerError(
-        files.map((f) => f.add.path),
-        `worker ${functionName} failed on ${files.length} file(s) of a ${context.operation} (${out.FunctionError}): ${text.slice(0, 500)}; nothing was committed`,
-      );
+    const text = await invoke(client, functionName, { kind: 'dml-files', context, files });
     return JSON.parse(text) as DmlResult;
   };
 }

@@ -39,7 +39,11 @@ function assignable(from: DataType, to: DataType): boolean {
   return from.type === 'date' && (to.type === 'timestamp' || to.type === 'timestamp_ntz');
 }
 
-function bindAssignment(expr: Expr, field: StructField, schema: StructType): BoundExpression {
+/**
+ * Bind the value assigned to `field`, checked as Spark's store assignment. `pathLength` is
+ * the length of a plain column reference in `schema` (2 for MERGE's `t.col` / `s.col`).
+ */
+export function bindAssignment(expr: Expr, field: StructField, schema: StructType, pathLength = 1): BoundExpression {
   const target = field.type;
   if (expr.kind === 'literal' && expr.type === undefined) {
     let value: Scalar | undefined;
@@ -58,7 +62,9 @@ function bindAssignment(expr: Expr, field: StructField, schema: StructType): Bou
   const nested = !isPrimitive(target) || target.type === 'variant';
   if (nested) {
     const sameColumn =
-      bound.kind === 'column' && bound.path.length === 1 && JSON.stringify(bound.type) === JSON.stringify(target);
+      bound.kind === 'column' &&
+      bound.path.length === pathLength &&
+      JSON.stringify(bound.type) === JSON.stringify(target);
     if (!sameColumn)
       throw new ExpressionError(
         `SET ${field.name}: column ${field.name} is ${formatDataType(target)}; it can only be set to NULL or to another column of the same type`,

@@ -7,7 +7,7 @@
  * ConcurrentDeleteRead). Without a logical conflict the commit retries by itself. A failed
  * commit deletes the objects written (unless it may have landed).
  */
-import { commitTransaction, type CommitRequest } from '../../transaction/index.js';
+import { commitTransaction, type CommitRequest, type TxnKey } from '../../transaction/index.js';
 import { runPostCommitHooks } from '../../transaction/index.js';
 import { CommitOutcomeUnknownError, InvalidArgumentError } from '../../errors.js';
 import type { BoundExpression } from '../../expr/index.js';
@@ -41,33 +41,55 @@ export function dmlMetrics(plan: DmlPlan, results: readonly DmlResult[], elapsed
   return { ...c, ...plan.skipping, executionTimeMs: elapsedMs, commitMs: 0 };
 }
 
+/** What a statement adds to the shared commit: its commitInfo parameters and metrics, read filter and extra actions. */
+export interface DmlCommitParts {
+  operationParameters: Record<string, string>;
+  operationMetrics: Record<string, number>;
+  /** The read set's predicate over the table's columns (undefined: every row). */
+  readPredicate: BoundExpression | undefined;
+  /** Actions before the file actions (e.g. MERGE's schema-evolution metaData). */
+  leading?: Action[];
+  /** Idempotency key committed with the actions (the change-stream route's object version). */
+  txn?: TxnKey;
+}
+
+function dmlParts(snapshot: Snapshot, plan: DmlPlan, metrics: DmlMetrics): DmlCommitParts {
+  const ctx = plan.context;
+  return {
+    operationParameters: { predicate: JSON.stringify(ctx.predicate !== undefined ? [ctx.predicate] : []) },
+    operationMetrics: commitMetrics(ctx.operation, metrics, plan),
+    readPredicate: bindPredicate(snapshot, ctx.predicate),
+  };
+}
+
 function request(
   snapshot: Snapshot,
   plan: DmlPlan,
   results: readonly DmlResult[],
-  metrics: DmlMetrics,
+  parts: DmlCommitParts,
   opts: DmlOptions,
 ): CommitRequest {
   const now = snapshot.engine.clock.now();
   const removed: AddFile[] = [...plan.removeWhole, ...results.flatMap((r) => r.removed)];
   const actions: Action[] = [
+    ...(parts.leading ?? []),
     ...removed.map((f): Action => ({ remove: { ...removeOf(f, now), dataChange: true } })),
     ...results.flatMap((r) => r.added.map((add): Action => ({ add }))),
     ...results.flatMap((r) => r.cdc.map((cdc): Action => ({ cdc }))),
   ];
-  const ctx = plan.context;
   return {
     actions,
-    operation: ctx.operation,
-    operationParameters: { predicate: JSON.stringify(ctx.predicate !== undefined ? [ctx.predicate] : []) },
-    operationMetrics: commitMetrics(ctx.operation, metrics, plan),
+    operation: plan.context.operation,
+    operationParameters: parts.operationParameters,
+    operationMetrics: parts.operationMetrics,
     isBlindAppend: false,
     read: {
-      predicates: [bindPredicate(snapshot, ctx.predicate) ?? TRUE],
+      predicates: [parts.readPredicate ?? TRUE],
       files: [...plan.removeWhole, ...plan.files.map((f) => f.add)].map((f) => f.path),
     },
     isolation: isolationOf(snapshot, opts),
     userMetadata: opts.userMetadata,
+    ...(parts.txn ? { txn: parts.txn } : {}),
   };
 }
 
@@ -76,6 +98,21 @@ export async function commitDml(
   snapshot: Snapshot,
   plan: DmlPlan,
   results: readonly DmlResult[],
+  opts: DmlOptions & { elapsed?: () => number } = {},
+): Promise<DmlOutcome> {
+  return commitDmlWith(snapshot, plan, results, (metrics) => dmlParts(snapshot, plan, metrics), opts);
+}
+
+/**
+ * commitDml with the statement's own commitInfo and read filter (`parts`, given the summed
+ * metrics): MERGE commits through here. Nothing changed (no file removed or added, no
+ * leading action): no commit.
+ */
+export async function commitDmlWith(
+  snapshot: Snapshot,
+  plan: DmlPlan,
+  results: readonly DmlResult[],
+  parts: (metrics: DmlMetrics) => DmlCommitParts,
   opts: DmlOptions & { elapsed?: () => number } = {},
 ): Promise<DmlOutcome> {
   const elapsed = opts.elapsed ?? stopwatch();
@@ -92,7 +129,12 @@ export async function commitDml(
     rowsMatched: 0,
   });
   const metrics = dmlMetrics(plan, results, elapsed());
-  const changes = plan.removeWhole.length + results.reduce((n, r) => n + r.removed.length + r.added.length, 0);
+  const p = parts(metrics);
+  const changes =
+    (p.leading?.length ?? 0) +
+    (p.txn ? 1 : 0) +
+    plan.removeWhole.length +
+    results.reduce((n, r) => n + r.removed.length + r.added.length, 0);
   if (changes === 0) {
     await deleteWritten(snapshot, results);
     return { version: snapshot.version, noop: true, metrics, conflictsRetried: 0, snapshot };
@@ -100,13 +142,19 @@ export async function commitDml(
   const committing = stopwatch();
   let outcome;
   try {
-    outcome = await commitTransaction(snapshot.engine, snapshot, request(snapshot, plan, results, metrics, opts), opts);
+    outcome = await commitTransaction(snapshot.engine, snapshot, request(snapshot, plan, results, p, opts), opts);
   } catch (err) {
     if (!(err instanceof CommitOutcomeUnknownError)) await deleteWritten(snapshot, results);
     throw err;
   }
   metrics.commitMs = committing();
   metrics.executionTimeMs = elapsed();
+  if (outcome.skipped) {
+    // The txn was already in the table (a redelivery): nothing of ours landed.
+    await deleteWritten(snapshot, results);
+    const base = { version: outcome.version, noop: true, metrics, conflictsRetried: outcome.conflictsRetried };
+    return { ...base, skipped: true, snapshot: outcome.snapshot };
+  }
   const postCommit = opts.postCommitHooks === false ? undefined : await runPostCommitHooks(outcome.snapshot);
   return {
     version: outcome.version,

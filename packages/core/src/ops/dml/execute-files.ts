@@ -25,7 +25,8 @@ export interface DmlExecuteOptions {
   onFileDone?: (matchedRows: number) => void;
 }
 
-interface Run {
+/** The state of one execution over a group of files (shared with MERGE's executor). */
+export interface FilesRun {
   engine: Engine;
   stmt: CompiledStatement;
   dv?: DeletionVectorWriter;
@@ -35,7 +36,7 @@ interface Run {
   readds: AddFile[];
 }
 
-async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<number> {
+async function processFile(run: FilesRun, lane: RewriteLane, file: DmlFile): Promise<number> {
   const { stmt, counters: c } = run;
   const scanning = stopwatch();
   const matched = file.allRowsMatch ? undefined : await findMatches(run.engine, stmt, file.add, run.scan);
@@ -66,22 +67,20 @@ async function processFile(run: Run, lane: RewriteLane, file: DmlFile): Promise<
   return hits;
 }
 
-/** Run `files` through `lanes`, each lane taking the next file when it is done with one. */
-async function runLanes(
-  run: Run,
-  files: readonly DmlFile[],
-  lanes: RewriteLane[],
-  opts: DmlExecuteOptions,
+/** Run `items` through `lanes`, each lane taking the next item when it is done with one; the first failure stops the rest. */
+export async function forEachInLanes<T>(
+  items: readonly T[],
+  lanes: readonly RewriteLane[],
+  fn: (lane: RewriteLane, item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   let failure: { err: unknown } | undefined;
   await Promise.all(
     lanes.map(async (lane) => {
-      while (!failure && next < files.length) {
-        const file = files[next++]!;
+      while (!failure && next < items.length) {
+        const item = items[next++]!;
         try {
-          const hits = await processFile(run, lane, file);
-          opts.onFileDone?.(hits);
+          await fn(lane, item);
         } catch (err) {
           failure ??= { err };
         }
@@ -99,7 +98,7 @@ export async function executeDmlFiles(
   opts: DmlExecuteOptions = {},
 ): Promise<DmlResult> {
   const stmt = compileStatement(context);
-  const run: Run = {
+  const run: FilesRun = {
     engine,
     stmt,
     dv: context.deletionVectors
@@ -119,8 +118,11 @@ export async function executeDmlFiles(
     () => new RewriteLane(engine, stmt),
   );
   try {
-    await runLanes(run, files, lanes, opts);
-    return await finish(run, lanes);
+    await forEachInLanes(files, lanes, async (lane, file) => {
+      const hits = await processFile(run, lane, file);
+      opts.onFileDone?.(hits);
+    });
+    return await finishRun(run, lanes);
   } catch (err) {
     await Promise.all(lanes.map((l) => l.abort(err)));
     await run.dv?.abort();
@@ -129,7 +131,7 @@ export async function executeDmlFiles(
 }
 
 /** Close the lanes' writers and the DV writer; the result lists every object written. */
-async function finish(run: Run, lanes: readonly RewriteLane[]): Promise<DmlResult> {
+export async function finishRun(run: FilesRun, lanes: readonly RewriteLane[]): Promise<DmlResult> {
   const outputs = [];
   for (const lane of lanes) outputs.push(await lane.finish());
   const dvFiles = (await run.dv?.finish()) ?? { files: [], bytes: 0 };

@@ -10,11 +10,11 @@
  *   UPDATE's new values come from assign.ts (Spark's store assignment, store-assignment.ts).
  * - commit (commit.ts, metrics.ts): one transaction with Spark's read set and commitInfo.
  */
-export { planDml, bindPredicate } from './plan.js';
+export { planDml, bindPredicate, checkWritable, selectFiles, tableColumns, type SelectedFiles } from './plan.js';
 export { deletionVectorsWritable } from './context.js';
 export { executeDmlPlan } from './execute.js';
 export { executeDmlFiles, type DmlExecuteOptions } from './execute-files.js';
-export { commitDml } from './commit.js';
+export { commitDml, commitDmlWith, type DmlCommitParts } from './commit.js';
 export { compileAssignments } from './assign.js';
 export { sumCounters } from './counters.js';
 export type * from './types.js';

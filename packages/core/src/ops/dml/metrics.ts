@@ -33,7 +33,7 @@ export function commitMetrics(op: DmlOperation, m: DmlMetrics, plan: DmlPlan): R
     numRemovedBytes: m.numRemovedBytes,
     numAddedBytes: m.numAddedBytes,
   };
-  if (op === 'UPDATE') return { ...common, numUpdatedRows: m.numMatchedRows };
+  if (op !== 'DELETE') return { ...common, numUpdatedRows: m.numMatchedRows };
   const out: Record<string, number> = { ...common, numDeletedRows: m.numMatchedRows };
   // As Spark: a metadata-only delete whose row count is unknown (files without stats) reports no row metrics.
   if (plan.files.length === 0 && plan.removeWhole.length > 0 && wholeFileRows(plan.removeWhole) === undefined) {

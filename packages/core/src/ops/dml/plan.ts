@@ -13,9 +13,9 @@ import type { Snapshot } from '../../snapshot/snapshot.js';
 import { plainAdd } from '../optimize/plan.js';
 import { isPartitionPredicate, partitionMatches } from '../../read/partition-match.js';
 import { dmlContext } from './context.js';
-import type { DmlFile, DmlOperation, DmlOptions, DmlPlan, DmlStatement } from './types.js';
+import type { DmlFile, DmlOperation, DmlOptions, DmlPlan, DmlStatement, SkippingMetrics } from './types.js';
 
-function checkWritable(snapshot: Snapshot, operation: DmlOperation): void {
+export function checkWritable(snapshot: Snapshot, operation: DmlOperation): void {
   assertWritable(snapshot.protocol, snapshot.metadata);
   assertNotAppendOnly(snapshot.protocol, snapshot.metadata, operation);
 }
@@ -30,14 +30,59 @@ export function bindPredicate(
   return bind(expr, snapshot.schema);
 }
 
-/** Plan a DELETE or UPDATE of `snapshot`. */
-export function planDml(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOptions = {}): DmlPlan {
-  checkWritable(snapshot, stmt.operation);
-  const cols: TableColumns = {
+/** The table's columns as the pruning and scan paths see them. */
+export function tableColumns(snapshot: Snapshot): TableColumns {
+  return {
     schema: snapshot.schema,
     mode: snapshot.columnMapping,
     partitionColumns: new Set(snapshot.partitionColumns),
   };
+}
+
+/** Files left after pruning, as plain JSON, and Spark's skipping metrics. */
+export interface SelectedFiles {
+  files: AddFile[];
+  skipping: SkippingMetrics;
+}
+
+/**
+ * The files of `snapshot` that may hold a row satisfying `filter` (every file when it is
+ * undefined): pruned by partition values, then by statistics; with `exact` (a partition-only
+ * filter) exactly the files whose partition values satisfy it. Shared by DELETE, UPDATE and MERGE.
+ */
+export function selectFiles(
+  snapshot: Snapshot,
+  filter: BoundExpression | undefined,
+  exact = false,
+  cols: TableColumns = tableColumns(snapshot),
+): SelectedFiles {
+  const files: AddFile[] = [];
+  const partitions = new Set<string>();
+  let bytesBefore = 0;
+  let bytesAfter = 0;
+  for (const add of snapshot.files()) {
+    bytesBefore += Number(add.size) || 0;
+    if (filter && !candidate(snapshot, cols, filter, add, exact)) continue;
+    bytesAfter += Number(add.size) || 0;
+    partitions.add(JSON.stringify(add.partitionValues));
+    files.push(planAdd(snapshot, add));
+  }
+  return {
+    files,
+    skipping: {
+      numFilesBeforeSkipping: snapshot.numFiles,
+      numBytesBeforeSkipping: bytesBefore,
+      numFilesAfterSkipping: files.length,
+      numBytesAfterSkipping: bytesAfter,
+      ...(snapshot.partitionColumns.length > 0 ? { numPartitionsAfterSkipping: partitions.size } : {}),
+    },
+  };
+}
+
+/** Plan a DELETE or UPDATE of `snapshot`. */
+export function planDml(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOptions = {}): DmlPlan {
+  checkWritable(snapshot, stmt.operation);
+  const cols = tableColumns(snapshot);
   const bound = bindPredicate(snapshot, stmt.predicate);
   const sql =
     stmt.predicate === undefined
@@ -45,32 +90,11 @@ export function planDml(snapshot: Snapshot, stmt: DmlStatement, opts: DmlOptions
       : toSql(typeof stmt.predicate === 'string' ? parseExpression(stmt.predicate) : stmt.predicate);
   const context = dmlContext(snapshot, stmt, opts, sql);
   const wholeFiles = !bound || isPartitionPredicate(bound, cols);
-  const removeWhole: AddFile[] = [];
-  const files: DmlFile[] = [];
-  const partitions = new Set<string>();
-  let bytesBefore = 0;
-  let bytesAfter = 0;
-  for (const add of snapshot.files()) {
-    bytesBefore += Number(add.size) || 0;
-    if (bound && !candidate(snapshot, cols, bound, add, wholeFiles)) continue;
-    bytesAfter += Number(add.size) || 0;
-    partitions.add(JSON.stringify(add.partitionValues));
-    if (wholeFiles && stmt.operation === 'DELETE') removeWhole.push(planAdd(snapshot, add));
-    else files.push({ add: planAdd(snapshot, add), allRowsMatch: wholeFiles });
-  }
-  return {
-    readVersion: snapshot.version,
-    context,
-    removeWhole,
-    files,
-    skipping: {
-      numFilesBeforeSkipping: snapshot.numFiles,
-      numBytesBeforeSkipping: bytesBefore,
-      numFilesAfterSkipping: removeWhole.length + files.length,
-      numBytesAfterSkipping: bytesAfter,
-      ...(snapshot.partitionColumns.length > 0 ? { numPartitionsAfterSkipping: partitions.size } : {}),
-    },
-  };
+  const { files: selected, skipping } = selectFiles(snapshot, bound, wholeFiles, cols);
+  const unread = wholeFiles && stmt.operation === 'DELETE';
+  const removeWhole = unread ? selected : [];
+  const files: DmlFile[] = unread ? [] : selected.map((add) => ({ add, allRowsMatch: wholeFiles }));
+  return { readVersion: snapshot.version, context, removeWhole, files, skipping };
 }
 
 /** The file as plain JSON, with its stats as text even when the checkpoint only had parsed stats. */

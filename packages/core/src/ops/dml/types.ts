@@ -10,7 +10,7 @@ import type { ParquetCompression } from '../../parquet/writer.js';
 import type { Expression } from '../../expr/index.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 
-export type DmlOperation = 'DELETE' | 'UPDATE';
+export type DmlOperation = 'DELETE' | 'UPDATE' | 'MERGE';
 
 export interface DmlStatement {
   operation: DmlOperation;
@@ -165,6 +165,8 @@ export interface DmlOutcome {
   version: number;
   /** Nothing matched: no commit. */
   noop: boolean;
+  /** The statement's `txn` was already in the table: nothing committed (noop too). */
+  skipped?: boolean;
   metrics: DmlMetrics;
   conflictsRetried: number;
   snapshot: Snapshot;
