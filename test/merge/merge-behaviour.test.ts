@@ -64,6 +64,21 @@ describe('MERGE reads and rewrites only the files it must', () => {
     await assertValidTable(dir);
   });
 
+  test('a table opened with lazyFiles loads its file list for the merge', async () => {
+    const dir = await clustered('merge-lazy');
+    const table = await DeltaTable.open(dir, { lazyFiles: true });
+    const r = await table
+      .merge(rows([10, 11]), { on: 't.id = s.id' })
+      .whenMatchedDelete()
+      .whenNotMatchedInsert('all')
+      .execute();
+    expect(r.metrics).toMatchObject({
+      numTargetRowsDeleted: 1,
+      numTargetRowsInserted: 1,
+      numTargetFilesAfterSkipping: 1,
+    });
+  });
+
   test('keys spread over the table prune by the key set, not the range', async () => {
     const dir = await clustered('merge-keyset');
     const table = await DeltaTable.open(dir);

@@ -52,6 +52,7 @@ export async function mergeInto(
   const elapsed = stopwatch();
   const applied = opts.txn ? snapshot.txn(opts.txn.appId) : undefined;
   if (opts.txn && applied && applied.version >= opts.txn.version) return alreadyApplied(snapshot);
+  await snapshot.loadFiles(); // a table opened with lazyFiles reads its file list here
   const src = isLoaded(source) ? source : await loadSource(source, opts.maxSourceBytes);
   const evolved = spec.schemaEvolution ? evolveSchema(snapshot, spec, src.schema) : undefined;
   const { workers, ...rest } = opts;
