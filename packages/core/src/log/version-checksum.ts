@@ -29,11 +29,9 @@ export function versionChecksumPath(version: number): string {
 
 /** The checksum of `state` (its version's commit must have been applied to it). */
 export function versionChecksumOf(state: TableState, txnId?: string): VersionChecksum {
-  let tableSizeBytes = 0;
-  for (const add of state.files.values()) tableSizeBytes += Number(add.size);
   return {
     ...(txnId ? { txnId } : {}),
-    tableSizeBytes,
+    tableSizeBytes: state.filesSizeBytes,
     numFiles: state.files.size,
     numMetadata: 1,
     numProtocol: 1,

@@ -101,8 +101,6 @@ export class Snapshot {
 
   /** Total size in bytes of the active files. */
   get sizeInBytes(): number {
-    let n = 0;
-    for (const f of this.state.files.values()) n += Number(f.size) || 0;
-    return n;
+    return this.state.filesSizeBytes;
   }
 }
