@@ -31,6 +31,7 @@ async function bigTable(files: number): Promise<Snapshot> {
   const engine = createEngine(new MemoryStore('memory://increment'));
   const created = await commitTransaction(engine, undefined, {
     operation: 'CREATE TABLE',
+    isBlindAppend: false,
     actions: [
       { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
       {
@@ -59,6 +60,7 @@ describe('incremental versions', () => {
     const before = paths(base);
     const { snapshot: afterCommit } = await commitTransaction(base.engine, base, {
       operation: 'DELETE',
+      isBlindAppend: false,
       actions: [remove(3), add(20_000, 5)],
     });
     // O(new actions): what the new state holds of its own is the commit, not the 20k files.
@@ -73,7 +75,11 @@ describe('incremental versions', () => {
     expect(base.tombstones()).toEqual([]);
 
     // Another writer commits on top; the holder of `base` refreshes.
-    await commitTransaction(afterCommit.engine, afterCommit, { operation: 'WRITE', actions: [add(20_001)] });
+    await commitTransaction(afterCommit.engine, afterCommit, {
+      operation: 'WRITE',
+      isBlindAppend: true,
+      actions: [add(20_001)],
+    });
     const refreshed = await refreshSnapshot(base);
     expect(refreshed.version).toBe(2);
     expect(refreshed.state.files.changes).toBeLessThanOrEqual(3);
