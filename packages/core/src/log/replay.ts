@@ -24,9 +24,14 @@ export function dvId(dv: DeletionVectorDescriptor | null | undefined): string {
   return `${dv.storageType}${dv.pathOrInlineDv}${dv.offset !== undefined && dv.offset !== null ? `@${dv.offset}` : ''}`;
 }
 
-/** Identity of a logical file: canonical path + DV id. */
+/**
+ * Identity of a logical file: canonical path + DV id. Without a DV the key is the canonical
+ * path itself (no second copy of every path in the file map); paths never hold a NUL, so
+ * keys with a DV (`path NUL dv`) cannot collide with them.
+ */
 export function fileKey(path: string, dv: DeletionVectorDescriptor | null | undefined): string {
-  return `${canonicalLogPath(path)}\u0000${dvId(dv)}`;
+  const canonical = canonicalLogPath(path);
+  return dv ? `${canonical}\u0000${dvId(dv)}` : canonical;
 }
 
 /**
