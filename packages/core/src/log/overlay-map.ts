@@ -42,6 +42,7 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   get(key: K): V | undefined {
+    if (this.base.size === 0) return this.tail.get(key); // nothing forked yet (a load): a plain Map
     if (this.tail.has(key)) return this.tail.get(key);
     if (this.hidden.has(key)) return undefined;
     if (this.replaced.has(key)) return this.replaced.get(key);
@@ -49,6 +50,11 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   set(key: K, value: V): this {
+    if (this.base.size === 0) {
+      this.tail.set(key, value);
+      this.count = this.tail.size;
+      return this;
+    }
     if (this.tail.has(key)) this.tail.set(key, value);
     else if (!this.hidden.has(key) && this.base.has(key)) this.replaced.set(key, value);
     else {
@@ -59,6 +65,11 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   delete(key: K): boolean {
+    if (this.base.size === 0) {
+      const had = this.tail.delete(key);
+      this.count = this.tail.size;
+      return had;
+    }
     if (this.tail.delete(key)) {
       this.count--;
       return true;
