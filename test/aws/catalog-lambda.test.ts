@@ -13,7 +13,7 @@ import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 import { glueConfig, minio, newBucket, s3Config, services, uniqueName } from '../services/index.js';
 import { CATALOG_SYNC_ACTIONS } from '../../infra/catalog-permissions.js';
 import { PASS, startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { newClients, newS3Table, storageOptions } from './support/tables.js';
+import { newClients, newS3Table, storageOptions, validateS3Table } from './support/tables.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -124,6 +124,7 @@ describe('Glue sync from the functions', () => {
     await ingest(handler, landing, [{ id: 4, item: 'd', qty: 2 }]);
     expect(proxy.log.slice(from).map((e) => e.op)).toEqual(['GetTable', 'UpdateTable']);
     expect(await glueColumns(database, 'orders')).toEqual(['id:bigint', 'item:string', 'qty:bigint']);
+    await validateS3Table(t); // the table the handler wrote (schema evolved once)
   });
 
   test('ingest: a sync Glue refuses fails no message; it is counted and the commit stands', async () => {
@@ -142,6 +143,7 @@ describe('Glue sync from the functions', () => {
     }
     expect(metrics.sum('CatalogSyncFailed')).toBe(1);
     expect(metrics.sum('ObjectsIngested')).toBe(1);
+    await validateS3Table(t);
   });
 
   test('maintenance: a table whose ingest added a column is brought back in sync, then left alone', async () => {
@@ -174,6 +176,7 @@ describe('Glue sync from the functions', () => {
     const second = await maintenance();
     expect(second.tables[0]!.steps[0]!.outcome).toMatch(/^unchanged /);
     expect(proxy.log.slice(from).map((e) => e.op)).toEqual(['GetTable']);
+    await validateS3Table(t);
   });
 
   test('everything the functions called on Glue is within what infra grants them', () => {

@@ -108,7 +108,7 @@ describe(`${PROCESSES} processes x ${APPENDS} appends on one S3 table`, () => {
           for (const v of b.getChild('id')!) got.push(Number(v as bigint));
         expect(got.sort((a, b) => a - b)).toEqual(want);
 
-        const report = await validateS3Table(bucket, spec.prefix, coordinator);
+        const report = await validateS3Table({ bucket, prefix: spec.prefix });
         expect(report.version).toBe(COMMITS);
         expect(report.activeFiles).toBe(COMMITS);
 

@@ -89,6 +89,7 @@ describe('conditional-write commits on S3', () => {
       String((await rawCommit(t, 2))[0]!['commitInfo']!['txnId']),
     );
     expect((await freshIds(t)).ids).toEqual([0, 1, 100, 101, 200, 201]);
+    await validateS3Table(t);
   });
 
   test('6 concurrent appenders from one snapshot: versions 1..6, every row once', async () => {

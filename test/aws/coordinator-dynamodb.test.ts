@@ -123,6 +123,7 @@ describe('commits in dynamodb mode', () => {
     await writeDeltaTable(s3aPath(t), batch([2]), { storageOptions: storageOptions('dynamodb', t.lockTable) });
     expect((await lockEntries(t.lockTable, s3aPath(t))).map((i) => i['fileName']?.S)).toEqual([`${pad20(1)}.json`]);
     expect(await logVersions(t)).toEqual([0, 1]);
+    await validateS3Table(t);
   });
 
   test('latestVersion() is the newest entry, incomplete ones included; undefined for a new table', async () => {
@@ -133,6 +134,7 @@ describe('commits in dynamodb mode', () => {
     await leaveIncompleteCommit(t, s3aPath(t), 2, foreignTempPath('spark', 2), 'unused', false);
     expect(await coordinatorOf(t).latestVersion()).toBe(2);
     expect((await coordinatorOf(t).latestEntry())?.complete).toBe(false);
+    await validateS3Table(t); // what S3 holds: versions 0 and 1
   });
 });
 
@@ -182,6 +184,7 @@ describe('recovery of half-done commits', () => {
     expect(temps.filter((k) => k.includes(`${pad20(2)}.json.`))).toHaveLength(1);
     const { ids } = await freshIds(t, 'dynamodb');
     expect(ids).toEqual([...range(0, 10), ...range(5, 5), ...range(100, 3)].sort((a, b) => a - b));
+    await validateS3Table(t);
   });
 
   test('an incomplete entry whose temp file is gone: a typed error that says what to do', async () => {
@@ -205,6 +208,7 @@ describe('recovery of half-done commits', () => {
       CommitFailedError,
     );
     expect(await logVersions(t)).toEqual([0, 1]);
+    await validateS3Table(t); // nothing committed over the hole
   });
 
   test('an incomplete entry whose N.json already exists is only marked complete', async () => {
@@ -218,5 +222,6 @@ describe('recovery of half-done commits', () => {
     const entry = (await lockEntries(t.lockTable, s3aPath(t)))[2]!;
     expect(entry['complete']).toEqual({ S: 'true' });
     expect((await freshIds(t, 'dynamodb')).ids).toContain(42);
+    await validateS3Table(t);
   });
 });

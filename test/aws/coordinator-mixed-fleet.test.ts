@@ -87,6 +87,7 @@ describe('deterministic interleavings', () => {
     ]);
     expect((await freshIds(t, 'dynamodb')).ids).toEqual([0, 1, 10, 11, 20, 21]);
     expect((await freshIds(t, 'conditional')).ids).toEqual([0, 1, 10, 11, 20, 21]);
+    await validateS3Table(t);
   });
 
   test('dynamodb writer commits N while the conditional writer is about to PUT N', async () => {
@@ -103,6 +104,7 @@ describe('deterministic interleavings', () => {
     expect(cw.conflictsRetried).toBe(1);
     expect([await minIdOf(t, 1), await minIdOf(t, 2)]).toEqual([10, 20]);
     expect((await freshIds(t, 'dynamodb')).ids).toEqual([0, 1, 10, 11, 20, 21]);
+    await validateS3Table(t);
   });
 
   test('dynamodb writer dies after its PutItem, a conditional writer takes N: recovery keeps the winner', async () => {

@@ -168,7 +168,7 @@ describe('DELETE and UPDATE against concurrent processes on S3', () => {
         expect([...got.keys()].sort((a, b) => a - b)).toEqual(range(0, 40));
         for (const [id, v] of got) expect(v).toBe(winner === 0 && id < 20 ? -1 : id);
       }
-      await validateS3Table(bucket, t.prefix, coordinator);
+      await validateS3Table({ bucket, prefix: t.prefix });
     });
   });
 });
@@ -222,6 +222,6 @@ describe('DELETE fanned out to optimize-worker invocations', () => {
       ...range(0, 5),
       ...range(55, 5),
     ]);
-    await validateS3Table(bucket, 'fan-out', 'conditional');
+    await validateS3Table({ bucket, prefix: 'fan-out' });
   });
 });

@@ -11,7 +11,7 @@ import { createIngestHandler } from '@delta-serverless/lambda';
 import { listKeys, newBucket, services } from '../services/index.js';
 import { HANG, PASS, startFaultProxy, type FaultAction, type FaultProxy } from './support/fault-proxy.js';
 import { csv, failures, notification, Recorder, sqsEvent, upload } from './support/ingest.js';
-import { logVersions, newClients, newS3Table, storageOptions, type Mode } from './support/tables.js';
+import { logVersions, newClients, newS3Table, storageOptions, validateS3Table, type Mode } from './support/tables.js';
 
 /** The fake function timeout: what `getRemainingTimeInMillis` says at the start. */
 const TIMEOUT_MS = 5_000;
@@ -99,6 +99,7 @@ describe.each(['conditional', 'dynamodb'] as const)('ingest under its deadline (
     // The staged files of the failed objects were deleted: only version 0's file remains.
     const data = (await listKeys(r.t.bucket, `${r.t.prefix}/`)).filter((k) => k.endsWith('.parquet'));
     expect(data).toHaveLength(1);
+    await validateS3Table(r.t); // and the table is what the independent validator expects
   });
 });
 
@@ -116,4 +117,5 @@ test('the store stops answering mid-commit: the messages are reported failed bef
     true,
   );
   expect(await logVersions(r.t)).toEqual([0]);
+  await validateS3Table(r.t);
 });

@@ -36,6 +36,7 @@ import {
   openStore,
   rawCommit,
   storageOptions,
+  validateS3Table,
   type S3Table,
 } from './support/tables.js';
 
@@ -82,7 +83,9 @@ async function uploadMultipart(bucket: string, key: string, body: string): Promi
   return { bucket, key, eTag, size: Buffer.byteLength(body), sequencer: nextSequencer() };
 }
 
+/** The table's ids, after the independent validator has checked the table. */
 async function ids(t: S3Table): Promise<number[]> {
+  await validateS3Table(t);
   const table = await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') });
   const out: number[] = [];
   for (const b of (await table.toArrow({ columns: ['id'] })).batches)

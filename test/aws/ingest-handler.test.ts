@@ -20,6 +20,7 @@ import {
   rawCommit,
   storageOptions,
   type Mode,
+  validateS3Table,
   type S3Table,
 } from './support/tables.js';
 
@@ -41,7 +42,9 @@ async function setup(mode: Mode, routeExtra: Partial<RouteConfig> = {}): Promise
   return { landing, t, rec, handler: newHandler(rec), newHandler };
 }
 
+/** The table's rows, after the independent validator has checked the table (every test reads through here). */
 async function rows(t: S3Table, mode: Mode, columns?: string[]): Promise<Record<string, unknown>[]> {
+  await validateS3Table(t);
   const table = await DeltaTable.open(t.uri, { store: openStore(t, mode) });
   const out: Record<string, unknown>[] = [];
   for (const b of (await table.toArrow(columns ? { columns } : {})).batches)
@@ -152,6 +155,31 @@ describe.each(['conditional', 'dynamodb'] as const)('ingest handler (%s)', (mode
       .filter((k) => k.endsWith('.parquet') && !k.includes('_delta_log'))
       .map((k) => k.slice(t.prefix.length + 1));
     expect(onDisk.sort()).toEqual([...live].sort());
+  });
+
+  test('a cold handler on a table with version checksums reads commit N and N.crc, not the log before it', async () => {
+    const { landing, t } = await setup(mode);
+    const opts = storageOptions(mode, t.lockTable);
+    const routes: RouteConfig[] = [{ prefix: `s3://${landing}/in/`, table: t.uri }];
+    const coldIngest = async (name: string, from: number) => {
+      const clients = newClients(opts);
+      const r = new Recorder();
+      const h = createIngestHandler({ routes, clients, storageOptions: opts, logger: r, metrics: r });
+      const obj = await upload(landing, `in/${name}.csv`, csv(from, 2));
+      expect(failures(await h(sqsEvent([notification([obj])]).event))).toEqual([]);
+      return clients.counter.snapshot();
+    };
+    for (let i = 0; i < 6; i++) await coldIngest(`w${i}`, 10 * i); // versions 0-5, each with its N.crc
+    const withCrc = await coldIngest('with-crc', 60); // commits version 6 on 5.crc
+    // Without checksums (another writer that writes none): the cold handler replays commits 0-6.
+    const store = openStore(t, mode);
+    await store.deleteMany(Array.from({ length: 7 }, (_, v) => `_delta_log/${String(v).padStart(20, '0')}.crc`));
+    const without = await coldIngest('without-crc', 70);
+    // GETs: the landing object, _last_checkpoint, then N.crc + commit N against commits 0..N.
+    expect(withCrc['s3:GetObject']).toBe(4);
+    expect(without['s3:GetObject']).toBe(2 + 7);
+    expect(withCrc['s3:ListObjectsV2']).toBe(without['s3:ListObjectsV2']);
+    expect(ids(await rows(t, mode))).toEqual([0, 1, 10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 60, 61, 70, 71]);
   });
 
   test('concurrent first writes create the table once and keep every object exactly once', async () => {

@@ -13,7 +13,7 @@ import { objectCreatedRecord } from '@delta-serverless/cli/local-stack';
 import { sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { listKeys, minio, newBucket, s3Config } from '../services/index.js';
 import { wideCsv } from '../support/wide-inputs.js';
-import { newClients, newS3Table, openStore, readIds, storageOptions } from './support/tables.js';
+import { newClients, newS3Table, openStore, readIds, storageOptions, validateS3Table } from './support/tables.js';
 import { DeltaTable } from '@delta-serverless/core';
 
 let s3: S3Client;
@@ -92,6 +92,7 @@ test('[bad.parquet, good.csv]: only the damaged object fails; good.csv commits; 
   const next = await upload(landing, 'in/next.parquet', await sampleParquet(3));
   expect(failed(await handler(sqsEvent([notify(next)], 'b2'), { awsRequestId: 'r2' }))).toEqual([]);
   expect((await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).length).toBe(5);
+  await validateS3Table(t);
 });
 
 const LATIN1_CSV = Buffer.from('id,name,amount\n1,caf\xe9,1.5\n', 'latin1');
@@ -104,6 +105,7 @@ test('CSV with invalid UTF-8 fails only its message, naming the line; good objec
   expect(failed(res)).toEqual(['u1-0']);
   expect(reason(errors[0]!)).toMatch(/in\/latin1\.csv: line 2: the CSV text is not valid UTF-8/);
   expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([2]);
+  await validateS3Table(t);
 });
 
 test('a route declaring encoding latin1 converts the same object', async () => {
@@ -112,6 +114,7 @@ test('a route declaring encoding latin1 converts the same object', async () => {
   expect(failed(await handler(sqsEvent([notify(obj)], 'l1'), { awsRequestId: 'l1' }))).toEqual([]);
   const rows = (await (await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') })).toArrow()).toArray();
   expect(rows.map((r) => r!.toJSON())).toEqual([{ id: 1n, name: 'café', amount: 1.5 }]);
+  await validateS3Table(t);
 });
 
 test('a small CSV with 20,000 columns fails only its message, naming the column limit', async () => {
@@ -122,4 +125,5 @@ test('a small CSV with 20,000 columns fails only its message, naming the column 
   expect(failed(res)).toEqual(['w1-0']);
   expect(reason(errors[0]!)).toMatch(/in\/wide\.csv: the object has 20000 columns, more than the limit of 10000/);
   expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([7]);
+  await validateS3Table(t);
 });

@@ -19,6 +19,7 @@ import { listKeys, newBucket, services } from '../services/index.js';
 import { freshStorageOptions } from './fixtures/s3-tables.js';
 import { PASS, startFaultProxy, type FaultAction, type FaultProxy } from './support/fault-proxy.js';
 import { Recorder } from './support/ingest.js';
+import { assertValidStoreTable } from '../support/validate-store.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const noMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -118,6 +119,7 @@ describe('fan-out under the deadline', () => {
     expect(second.tables[0]!.status).toBe('ok');
     const t = await DeltaTable.open(uri, { storageOptions });
     expect(t.snapshot.numFiles).toBe(6);
+    await assertValidStoreTable(t.store);
     expect((await t.history()).filter((h) => h.operation === 'OPTIMIZE')).toHaveLength(2);
   });
 
@@ -147,6 +149,7 @@ describe('fan-out under the deadline', () => {
     const lateLog = rec.logs.find((l) => l.message.startsWith('optimize worker answered after'));
     expect(lateLog?.extra['deleted']).toBe(1);
     expect(await orphans(uri, before)).toEqual([]);
+    await assertValidStoreTable((await DeltaTable.open(uri, { storageOptions })).store);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type WorkerInvoker,
 } from '@delta-serverless/lambda';
 import { newBucket, putText } from '../services/index.js';
-import { freshStorageOptions } from './fixtures/s3-tables.js';
+import { freshStorageOptions, validateS3Table } from './fixtures/s3-tables.js';
 
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const quietMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -46,7 +46,9 @@ async function smallFilesTable(name: string, appends: number): Promise<string> {
   return uri;
 }
 
+/** The ids at `version` (default latest, after the independent validator has checked the table). */
 async function ids(uri: string, version?: number): Promise<number[]> {
+  if (version === undefined) await validateS3Table({ bucket, prefix: uri.slice(`s3://${bucket}/`.length) });
   const t = await DeltaTable.open(uri, { storageOptions, ...(version !== undefined ? { version } : {}) });
   const out: number[] = [];
   for (const b of (await t.toArrow({ columns: ['id'] })).batches)

@@ -22,6 +22,7 @@ import {
 } from '@delta-serverless/lambda';
 import { newBucket } from '../services/index.js';
 import { COORDINATORS, freshStorageOptions } from './fixtures/s3-tables.js';
+import { assertValidStoreTable } from '../support/validate-store.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const noMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -157,6 +158,7 @@ describe.each(COORDINATORS)('maintenance lease (%s)', (coordinator) => {
     const t = await DeltaTable.open(uri, { storageOptions });
     expect((await t.history()).filter((h) => h.operation === 'OPTIMIZE')).toHaveLength(1);
     expect(t.snapshot.numFiles).toBe(2);
+    await assertValidStoreTable(t.store);
     // The lease was released: the next run takes the table at once (nothing left to compact).
     const third = await handler(slowInvoke)({}, { awsRequestId: 'third', getRemainingTimeInMillis: () => 10 * MINUTE });
     expect(third.tables[0]!.steps[0]!.outcome).toBe('nothing to compact');

@@ -13,7 +13,7 @@ import { DeltaTable, MissingDataFileError, type OptimizeResult } from '@delta-se
 import { versionPrefix } from '@delta-serverless/core/internal';
 import { createClients, createS3Store, resolveAwsConfig } from '@delta-serverless/aws';
 import { getText, newBucket, services } from '../services/index.js';
-import { COORDINATORS, listAllKeys, removeTempDirs } from './fixtures/s3-tables.js';
+import { COORDINATORS, listAllKeys, removeTempDirs, validateS3Table } from './fixtures/s3-tables.js';
 import { createPhaseTables, spawnS3Writers, type PhaseTable, type WriterPool } from './fixtures/s3-writer-pool.js';
 
 const PROCESSES = 4;
@@ -113,6 +113,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
       expect(fresh.version).toBe(last);
       expect(await ids(fresh)).toEqual(want);
       expect(fresh.snapshot.files()).toHaveLength(2);
+      await validateS3Table({ bucket, prefix: spec.prefix }); // the independent validator, after OPTIMIZE
       const before = Math.min(...optimizeVersions) - 1;
       const rowsBefore = await ids(fresh, before);
       expect(rowsBefore.length).toBeGreaterThan(0);
@@ -144,6 +145,7 @@ describe(`OPTIMIZE while ${PROCESSES} processes x ${APPENDS} appends on S3, then
           new Set(keysAfter),
         );
         expect(await ids(vt)).toEqual(want);
+        await validateS3Table({ bucket, prefix: spec.prefix }); // and after VACUUM
         const err = await ids(vt, before).then(
           () => undefined,
           (e: unknown) => e,

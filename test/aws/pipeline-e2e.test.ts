@@ -14,6 +14,7 @@ import { DeltaTable } from '@delta-serverless/core';
 import { createIngestHandler, createMaintenanceHandler } from '@delta-serverless/lambda';
 import { startLocalStack, type LocalStack } from '@delta-serverless/cli/local-stack';
 import { demoCommand } from '../../packages/cli/src/commands/demo.js';
+import { assertValidStoreTable } from '../support/validate-store.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const noMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -30,8 +31,10 @@ async function put(key: string, body: string | Uint8Array): Promise<void> {
   await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `landing/events/${key}`, Body: body }));
 }
 
+/** The table's ids, after the independent validator has checked it (read through the table's S3 store). */
 async function ids(): Promise<number[]> {
   const t = await DeltaTable.open(table, { storageOptions: storageOptions() });
+  await assertValidStoreTable(t.store);
   const out: number[] = [];
   for (const b of (await t.toArrow({ columns: ['id'] })).batches)
     for (const v of b.getChild('id')!) out.push(Number(v));

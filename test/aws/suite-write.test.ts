@@ -169,7 +169,7 @@ describe.each(COORDINATORS)('writer on S3 (%s coordinator)', (coordinator) => {
       version: 8,
     });
     await expectCommittedBy(coordinator, storageOptions, prefix, 10);
-    const report = await validateS3Table(bucket, prefix, coordinator);
+    const report = await validateS3Table({ bucket, prefix });
     expect(report.version).toBe(9);
     expect(report.activeFiles).toBe(fresh.snapshot.numFiles);
   });
@@ -251,7 +251,7 @@ describe.each(COORDINATORS)('writer on S3 (%s coordinator)', (coordinator) => {
       'part=__HIVE_DEFAULT_PARTITION__',
     ])
       expect(dirs, d).toContain(d);
-    await validateS3Table(bucket, prefix, coordinator);
+    await validateS3Table({ bucket, prefix });
   });
 
   // The coordinator only writes the commit; the data path is the same. Memory is measured once
@@ -343,6 +343,6 @@ describe.each(COORDINATORS)('writer on S3 (%s coordinator)', (coordinator) => {
     expect(back.rows).toBe(BATCHES * BATCH_ROWS);
     expect(back.ids).toBe(written.ids);
     expect(back.hash.digest('hex')).toBe(written.hash.digest('hex'));
-    await validateS3Table(bucket, prefix, coordinator);
+    await validateS3Table({ bucket, prefix });
   });
 });

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import '@delta-serverless/aws';
 import { DeltaTable, writeDeltaTable, type StorageOptions } from '@delta-serverless/core';
 import { startMoto, type MotoServer } from '../services/moto.js';
+import { assertValidStoreTable } from '../support/validate-store.js';
 
 let moto: MotoServer;
 let s3: S3Client;
@@ -73,4 +74,5 @@ it("VACUUM full aborts the table's abandoned multipart uploads, and only those",
   expect(r.numIncompleteWrites).toBe(1);
   expect(await openUploads()).toEqual(['tables/other/part-00000-elsewhere.snappy.parquet']);
   expect((await table.toArrow()).numRows).toBe(2);
+  await assertValidStoreTable(table.store); // the independent validator, read through the table's S3 store
 });

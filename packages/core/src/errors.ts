@@ -231,6 +231,20 @@ export class VersionNotFoundError extends DeltaError {
   }
 }
 
+/**
+ * A snapshot opened without its file list (`lazyFiles`) was asked for its files synchronously
+ * before they were read.
+ */
+export class FilesNotLoadedError extends DeltaError {
+  constructor(uri: string, version: number, what: string) {
+    super(
+      'INVALID_ARGUMENT',
+      `the file list of ${uri} at version ${version} is not loaded (the table was opened with lazyFiles), ` +
+        `so ${what} is not known yet: call \`await snapshot.loadFiles()\` first, or open the table without lazyFiles`,
+    );
+  }
+}
+
 /** The caller passed an option or value that cannot work. */
 export class InvalidArgumentError extends DeltaError {
   constructor(message: Message) {

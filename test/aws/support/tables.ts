@@ -3,15 +3,11 @@
  * clients (so a test can hook or count them), small batches with unique ids, and checks that
  * read what the engine wrote through independent clients (MinIO for S3, a raw DynamoDB client).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { DynamoDBClient, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as arrow from 'apache-arrow';
 import { createClients, createS3Store, resolveAwsConfig, type AwsClients, type S3Store } from '@delta-serverless/aws';
 import { DeltaTable, type StorageOptions } from '@delta-serverless/core';
 import { dynamoConfig, getBytes, listKeys, newBucket, newLockTable, services } from '../../services/index.js';
-import { assertValidTable } from '../../support/validate-table.js';
 
 export type Mode = 'conditional' | 'dynamodb';
 
@@ -153,24 +149,8 @@ export function dynamoClient(): DynamoDBClient {
   return rawDynamo;
 }
 
-/**
- * Downloads the table with the MinIO client into a temp directory and runs the independent
- * validator on it (log replay, Parquet footers, stats vs data): throws on any protocol error.
- */
-export async function validateS3Table(t: S3Table): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-aws-validate-'));
-  try {
-    const root = `${t.prefix}/`;
-    for (const key of await listKeys(t.bucket, root)) {
-      const file = path.join(dir, ...key.slice(root.length).split('/'));
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, await getBytes(t.bucket, key));
-    }
-    await assertValidTable(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** The S3 tables' validator (one helper for every S3 test): test/aws/fixtures/s3-tables.ts. */
+export { validateS3Table } from '../fixtures/s3-tables.js';
 
 /** Asserts-free summary for failure messages: versions and duplicate ids. */
 export function duplicates(ids: readonly number[]): number[] {

@@ -11,7 +11,8 @@ export async function resolveSnapshot(
 ): Promise<Snapshot> {
   if (source instanceof Snapshot) return source;
   if (source instanceof DeltaTable) return source.refresh();
-  return (await DeltaTable.open(source, { storageOptions: opts.storageOptions })).snapshot;
+  // The catalog needs schema, partitioning and properties, not the file list.
+  return (await DeltaTable.open(source, { storageOptions: opts.storageOptions, lazyFiles: true })).snapshot;
 }
 
 export function describeSnapshot(snapshot: Snapshot): TableDescription {

@@ -30,7 +30,6 @@ import { pickCheckpoint, type CheckpointFile } from './segment.js';
 
 export const DEFAULT_LOG_RETENTION = 'interval 30 days';
 const DELETE_CHUNK = 1000;
-const VERSION_CHECKSUM_RE = /^(\d{20})\.crc$/;
 const HIDDEN_CRC_RE = /^\.(.+)\.crc$/;
 
 export interface CleanupOptions {
@@ -91,11 +90,7 @@ export async function cleanupExpiredLogs(
     const name = baseName(meta.path);
     let version: number | undefined;
     if (f?.kind === 'compacted') version = f.version <= keep ? f.version : undefined;
-    else if (f) version = f.version < keep ? f.version : undefined;
-    else {
-      const crc = VERSION_CHECKSUM_RE.exec(name);
-      if (crc && Number(crc[1]) < keep) version = Number(crc[1]);
-    }
+    else if (f) version = f.version < keep ? f.version : undefined; // commits, checkpoints, N.crc
     if (version === undefined) continue;
     expired.push({ version, path: meta.path });
     // Hadoop's local checksum twin (`.<name>.crc`) goes with its file.

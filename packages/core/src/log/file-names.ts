@@ -18,7 +18,9 @@ export type LogFile =
       uuid?: string;
       format: 'parquet' | 'json';
     }
-  | { kind: 'compacted'; version: number; endVersion: number; path: string; size: number; lastModified: number };
+  | { kind: 'compacted'; version: number; endVersion: number; path: string; size: number; lastModified: number }
+  /** A version checksum, `N.crc` (PROTOCOL.md "Version Checksum File"). */
+  | { kind: 'checksum'; version: number; path: string; size: number; lastModified: number };
 
 export function versionPrefix(version: number): string {
   return String(version).padStart(20, '0');
@@ -37,8 +39,9 @@ const CLASSIC_CP_RE = /^(\d{20})\.checkpoint\.parquet$/;
 const MULTI_CP_RE = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
 const UUID_CP_RE = /^(\d{20})\.checkpoint\.([0-9a-fA-F-]{36})\.(json|parquet)$/;
 const COMPACTED_RE = /^(\d{20})\.(\d{20})\.compacted\.json$/;
+const CHECKSUM_RE = /^(\d{20})\.crc$/;
 
-/** Classify a `_delta_log/<name>` key, or null for anything else (.crc, _last_checkpoint, tmp). */
+/** Classify a `_delta_log/<name>` key, or null for anything else (_last_checkpoint, tmp, Hadoop's `.*.crc`). */
 export function parseLogFile(meta: { path: string; size: number; lastModified: number }): LogFile | null {
   const name = meta.path.slice(meta.path.lastIndexOf('/') + 1);
   const base = { path: meta.path, size: meta.size, lastModified: meta.lastModified };
@@ -60,5 +63,7 @@ export function parseLogFile(meta: { path: string; size: number; lastModified: n
   if (m) return { kind: 'checkpoint', version: Number(m[1]), uuid: m[2], format: m[3] as 'json' | 'parquet', ...base };
   m = COMPACTED_RE.exec(name);
   if (m) return { kind: 'compacted', version: Number(m[1]), endVersion: Number(m[2]), ...base };
+  m = CHECKSUM_RE.exec(name);
+  if (m) return { kind: 'checksum', version: Number(m[1]), ...base };
   return null;
 }

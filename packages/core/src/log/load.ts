@@ -51,10 +51,17 @@ function commitInfoOf(actions: readonly Action[]): CommitInfo | undefined {
   return undefined;
 }
 
-/** Load the state at `version` (latest when undefined). */
-export async function loadState(engine: Engine, version?: number): Promise<LoadedState> {
+/**
+ * Load the state at `version` (latest when undefined), from `resolved` when the caller has
+ * already resolved its segment.
+ */
+export async function loadState(
+  engine: Engine,
+  version?: number,
+  resolved?: Awaited<ReturnType<typeof resolveSegment>>,
+): Promise<LoadedState> {
   const store = engine.store;
-  const { segment, listed } = await resolveSegment(store, version);
+  const { segment, listed } = resolved ?? (await resolveSegment(store, version));
   // At the checkpoint's own version no commit is replayed, but its commit gives the snapshot's
   // time (file time or in-commit timestamp); read it in the same wave, never failing the load.
   const own =
@@ -85,38 +92,59 @@ export async function loadState(engine: Engine, version?: number): Promise<Loade
   return { state, segment, commits };
 }
 
+/** Commits read after a held version: their files and actions, ascending and contiguous. */
+export interface Increment {
+  files: CommitFile[];
+  actions: Action[][];
+}
+
 /**
- * Bring a state forward: list only after its version and apply the new commits.
- * Returns null when the listing holds no log file after the base version (the base is
- * current), undefined when there is no new contiguous commit (up to `toVersion`) or the log
- * no longer connects (a gap after cleanup), in which case the caller loads from scratch.
+ * List only after `fromVersion` and read the new contiguous commits (up to `toVersion`).
+ * Returns null when the listing holds no log file after it (the base is current), undefined
+ * when there is no new contiguous commit or the log no longer connects (a gap after cleanup),
+ * in which case the caller loads from scratch.
+ */
+export async function readIncrement(
+  store: ObjectStore,
+  fromVersion: number,
+  toVersion?: number,
+): Promise<Increment | null | undefined> {
+  // Recovery runs beside the listing: a commit it completes shows up on the next refresh.
+  const [listed] = await Promise.all([listLogFiles(store, fromVersion + 1), store.commitCoordinator?.recover?.(store)]);
+  if (listed.length === 0) return null;
+  const files = listed
+    .filter((f): f is CommitFile => f.kind === 'commit' && (toVersion === undefined || f.version <= toVersion))
+    .sort((a, b) => a.version - b.version);
+  if (files.length === 0) return undefined;
+  for (let i = 0; i < files.length; i++) {
+    if (files[i]!.version !== fromVersion + 1 + i) {
+      return undefined; // not contiguous from our version: load from scratch
+    }
+  }
+  return { files, actions: await mapLimit(files, LOG_READ_CONCURRENCY, (c) => readCommit(store, c)) };
+}
+
+/** A commit as a snapshot remembers it (file time and commitInfo). */
+export function loadedCommit(file: CommitFile, actions: readonly Action[]): LoadedCommit {
+  return { version: file.version, lastModified: file.lastModified, commitInfo: commitInfoOf(actions) };
+}
+
+/**
+ * Bring a state forward: list only after its version and apply the new commits (null: the
+ * base is current; undefined: load from scratch, see readIncrement).
  */
 export async function loadIncrement(
   store: ObjectStore,
   base: TableState,
   toVersion?: number,
 ): Promise<{ state: TableState; commits: LoadedCommit[] } | null | undefined> {
-  // Recovery runs beside the listing: a commit it completes shows up on the next refresh.
-  const [listed] = await Promise.all([
-    listLogFiles(store, base.version + 1),
-    store.commitCoordinator?.recover?.(store),
-  ]);
-  if (listed.length === 0) return null;
-  const newCommits = listed
-    .filter((f): f is CommitFile => f.kind === 'commit' && (toVersion === undefined || f.version <= toVersion))
-    .sort((a, b) => a.version - b.version);
-  if (newCommits.length === 0) return undefined;
-  for (let i = 0; i < newCommits.length; i++) {
-    if (newCommits[i]!.version !== base.version + 1 + i) {
-      return undefined; // not contiguous from our version: load from scratch
-    }
-  }
-  const actions = await mapLimit(newCommits, LOG_READ_CONCURRENCY, (c) => readCommit(store, c));
+  const inc = await readIncrement(store, base.version, toVersion);
+  if (!inc) return inc;
   const state = base.clone();
   const commits: LoadedCommit[] = [];
-  newCommits.forEach((c, i) => {
-    state.apply(c.version, actions[i]!);
-    commits.push({ version: c.version, lastModified: c.lastModified, commitInfo: commitInfoOf(actions[i]!) });
+  inc.files.forEach((c, i) => {
+    state.apply(c.version, inc.actions[i]!);
+    commits.push(loadedCommit(c, inc.actions[i]!));
   });
   finish(state, store.root);
   return { state, commits };

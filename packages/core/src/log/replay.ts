@@ -123,7 +123,8 @@ export class TableState {
   }
 }
 
-function normaliseMetadata(m: Metadata): Metadata {
+/** Metadata with the optional fields a reader fills in (partition columns, configuration, format). */
+export function normaliseMetadata(m: Metadata): Metadata {
   return {
     ...m,
     partitionColumns: m.partitionColumns ?? [],

@@ -3,12 +3,12 @@
  * of the table at version N in one small JSON object — table size, file count, protocol,
  * metadata, app transactions and domain metadata — which Delta Spark writes after every
  * commit and delta-rs and the kernels validate when present. Written best effort: a commit
- * never fails because its checksum could not be written.
+ * never fails because its checksum could not be written. The checksum of a state is built in
+ * table-head.ts (`checksumOfHead`).
  */
 import type { DomainMetadata, Metadata, Protocol, Txn } from '../protocol/actions.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LOG_DIR, versionPrefix } from './file-names.js';
-import type { TableState } from './replay.js';
 
 export interface VersionChecksum {
   txnId?: string;
@@ -23,36 +23,24 @@ export interface VersionChecksum {
   protocol: Protocol;
 }
 
+/** A checksum as read: other writers may leave out app transactions and domain metadata. */
+export type ParsedVersionChecksum = Omit<VersionChecksum, 'setTransactions' | 'domainMetadata'> & {
+  setTransactions?: Txn[];
+  domainMetadata?: DomainMetadata[];
+};
+
 export function versionChecksumPath(version: number): string {
   return `${LOG_DIR}/${versionPrefix(version)}.crc`;
 }
 
-/** The checksum of `state` (its version's commit must have been applied to it). */
-export function versionChecksumOf(state: TableState, txnId?: string): VersionChecksum {
-  return {
-    ...(txnId ? { txnId } : {}),
-    tableSizeBytes: state.filesSizeBytes,
-    numFiles: state.files.size,
-    numMetadata: 1,
-    numProtocol: 1,
-    ...(state.inCommitTimestamp !== undefined ? { inCommitTimestampOpt: state.inCommitTimestamp } : {}),
-    setTransactions: [...state.txns.values()],
-    domainMetadata: [...state.domains.values()],
-    metadata: state.metadata!,
-    protocol: state.protocol!,
-  };
-}
-
-/** Write `N.crc` for `state`; errors are returned, never thrown (the commit already landed). */
+/** Write `N.crc`; errors are returned, never thrown (the commit already landed). */
 export async function writeVersionChecksum(
   store: ObjectStore,
-  state: TableState,
-  txnId?: string,
+  version: number,
+  checksum: VersionChecksum,
 ): Promise<Error | undefined> {
-  if (!state.metadata || !state.protocol) return undefined;
   try {
-    const body = JSON.stringify(versionChecksumOf(state, txnId));
-    await store.put(versionChecksumPath(state.version), new TextEncoder().encode(body));
+    await store.put(versionChecksumPath(version), new TextEncoder().encode(JSON.stringify(checksum)));
     return undefined;
   } catch (err) {
     return err as Error;

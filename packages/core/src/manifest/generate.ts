@@ -17,7 +17,7 @@ export async function generateSymlinkManifest(
   source: Snapshot | { refresh(): Promise<Snapshot> },
 ): Promise<ManifestResult> {
   // A DeltaTable is any handle that refreshes to its latest snapshot (the table layer is above this one).
-  const snapshot = 'refresh' in source ? await source.refresh() : source;
+  const snapshot = await ('refresh' in source ? await source.refresh() : source).loadFiles();
   const existing = (await listAll(snapshot.store, `${MANIFEST_DIR}/`)).map((m) => m.path);
   const plan = planFullManifest(snapshot.uri, snapshot.metadata, snapshot.files(), existing);
   return executeManifestPlan(snapshot.store, plan);

@@ -34,6 +34,7 @@ export async function updateSymlinkManifests(
   actions?: readonly Action[],
 ): Promise<ManifestResult | undefined> {
   if (!symlinkManifestEnabled(snapshot)) return undefined;
+  await snapshot.loadFiles();
   const committed =
     actions ??
     (await readCommit(snapshot.store, {

@@ -160,7 +160,9 @@ export class Scan implements AsyncIterable<arrow.RecordBatch> {
 
   /** Resolve the snapshot and plan the scan (memoised). */
   async prepare(): Promise<SnapshotScan> {
-    this.resolved ??= this.snapshot().then((s) => (this.planned = new SnapshotScan(s, this.options)));
+    this.resolved ??= this.snapshot()
+      .then((s) => s.loadFiles())
+      .then((s) => (this.planned = new SnapshotScan(s, this.options)));
     return this.resolved;
   }
 

@@ -1,27 +1,82 @@
 /**
  * An immutable view of a table at one version: protocol, metadata, schema and the set of
- * active files. Cheap accessors only; all I/O happened when it was loaded.
+ * active files. Cheap accessors only; all I/O happened when it was loaded, except for a
+ * snapshot loaded from its version checksum without its file list (`lazyFiles`): that one
+ * knows its head (table-head.ts) and reads the file list on `loadFiles()`, which every
+ * operation that needs files awaits first.
  */
+import { FilesNotLoadedError } from '../errors.js';
 import type { AddFile, FileStats, Metadata, Protocol, RemoveFile, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled, type ColumnMappingMode } from '../protocol/features.js';
 import { parseSchemaString, type StructType } from '../protocol/schema.js';
 import { parseStatsJson } from '../protocol/stats-json.js';
-import type { LoadedCommit } from '../log/load.js';
-import type { TableState } from '../log/replay.js';
+import { loadState, type LoadedCommit } from '../log/load.js';
+import { TableState } from '../log/replay.js';
+import type { TableHead } from '../log/table-head.js';
 import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 export class Snapshot {
   private schemaCache?: StructType;
   private filesCache?: AddFile[];
+  private full: TableState | undefined;
+  private loading: Promise<this> | undefined;
+  /** @internal What is known without the file list (undefined when the state was loaded whole). */
+  readonly head: TableHead | undefined;
 
   constructor(
     /** The engine the table was loaded with: its store, Parquet handler, clock and ids. */
     readonly engine: Engine,
-    /** @internal */ readonly state: TableState,
+    /** The whole replayed state, or only the head of this version (files read on `loadFiles()`). */
+    source: TableState | TableHead,
     /** Commit of this version (file time and commitInfo), when it was read. */
     private readonly lastCommit: LoadedCommit | undefined,
-  ) {}
+  ) {
+    if (source instanceof TableState) this.full = source;
+    else this.head = source;
+  }
+
+  /** @internal The replayed state: only once the file list is loaded. */
+  get state(): TableState {
+    return this.full ?? this.notLoaded('its state');
+  }
+
+  /** Whether the file list is in memory (always, unless the table was opened with `lazyFiles`). */
+  get filesLoaded(): boolean {
+    return this.full !== undefined;
+  }
+
+  /**
+   * Read the file list when this snapshot was loaded without it (a replay of the log at this
+   * version); a no-op otherwise. Resolves to the snapshot itself.
+   */
+  loadFiles(): Promise<this> {
+    if (this.full) return Promise.resolve(this);
+    this.loading ??= loadState(this.engine, this.version).then(
+      ({ state }) => {
+        this.full = state;
+        return this;
+      },
+      (err: unknown) => {
+        this.loading = undefined; // a failed read can be retried
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
+  private notLoaded(what: string): never {
+    throw new FilesNotLoadedError(this.uri, this.version, what);
+  }
+
+  private get known(): TableState | TableHead {
+    return (this.full ?? this.head)!;
+  }
+
+  /** @internal In-commit timestamp of this version's commit (the next commit's must be later). */
+  get inCommitTimestamp(): number | undefined {
+    return this.known.inCommitTimestamp;
+  }
 
   get store(): ObjectStore {
     return this.engine.store;
@@ -30,13 +85,13 @@ export class Snapshot {
     return this.engine.store.root;
   }
   get version(): number {
-    return this.state.version;
+    return this.known.version;
   }
   get protocol(): Protocol {
-    return this.state.protocol!;
+    return this.known.protocol!;
   }
   get metadata(): Metadata {
-    return this.state.metadata!;
+    return this.known.metadata!;
   }
   get tableId(): string {
     return this.metadata.id;
@@ -61,23 +116,25 @@ export class Snapshot {
    */
   get timestamp(): number | undefined {
     const ci = this.lastCommit?.commitInfo;
-    if (inCommitTimestampsEnabled(this.metadata) && typeof ci?.inCommitTimestamp === 'number')
-      return ci.inCommitTimestamp;
+    if (inCommitTimestampsEnabled(this.metadata)) {
+      if (typeof ci?.inCommitTimestamp === 'number') return ci.inCommitTimestamp;
+      if (this.head?.inCommitTimestamp !== undefined) return this.head.inCommitTimestamp;
+    }
     return this.lastCommit?.lastModified;
   }
 
   /** Active data files. */
   files(): readonly AddFile[] {
-    return (this.filesCache ??= [...this.state.files.values()]);
+    return (this.filesCache ??= [...(this.full ?? this.notLoaded('its files')).files.values()]);
   }
 
   get numFiles(): number {
-    return this.state.files.size;
+    return this.full ? this.full.files.size : (this.head!.counts?.numFiles ?? this.notLoaded('its file count'));
   }
 
   /** Removed files (tombstones) still in the log's memory. */
   tombstones(): RemoveFile[] {
-    return [...this.state.tombstones.values()];
+    return [...(this.full ?? this.notLoaded('its removed files')).tombstones.values()];
   }
 
   /** Parsed statistics of an active file (JSON `stats` or checkpoint `stats_parsed`). */
@@ -92,15 +149,16 @@ export class Snapshot {
 
   /** Latest txn version recorded for an application id. */
   txn(appId: string): Txn | undefined {
-    return this.state.txns.get(appId);
+    return this.known.txns.get(appId);
   }
 
   domainMetadata(domain: string): string | undefined {
-    return this.state.domains.get(domain)?.configuration;
+    return this.known.domains.get(domain)?.configuration;
   }
 
   /** Total size in bytes of the active files. */
   get sizeInBytes(): number {
-    return this.state.filesSizeBytes;
+    if (!this.full) return this.head!.counts?.tableSizeBytes ?? this.notLoaded('its size');
+    return this.full.filesSizeBytes;
   }
 }

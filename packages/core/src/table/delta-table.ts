@@ -67,7 +67,15 @@ export interface TableLocationOptions {
   engine?: EngineOptions;
 }
 
-export interface OpenOptions extends TimeTravel, TableLocationOptions {}
+export interface OpenOptions extends TimeTravel, TableLocationOptions {
+  /**
+   * Load protocol, metadata and app transactions from the version's checksum (`N.crc`) when it
+   * has a valid one, without reading the file list; scans and operations read it when they need
+   * it, and `await table.snapshot.loadFiles()` reads it for `files()`. What a writer that only
+   * appends needs (the ingest Lambda). Without a usable checksum the log is replayed as usual.
+   */
+  lazyFiles?: boolean;
+}
 
 /** The engine for a table URI (or store) and its options. */
 function engineFor(uri: string | ObjectStore, options: TableLocationOptions): Engine {
@@ -106,7 +114,7 @@ export class DeltaTable {
     }
     if (options.timestamp !== undefined) toEpochMillis(options.timestamp); // refuse a bad one before any I/O
     const engine = engineFor(uri, options);
-    const latest = await loadSnapshot(engine, options.version);
+    const latest = await loadSnapshot(engine, options.version, { lazyFiles: options.lazyFiles });
     const table = new DeltaTable(engine, latest);
     if (options.timestamp !== undefined) table.current = await table.snapshotAt({ timestamp: options.timestamp });
     return table;
@@ -302,13 +310,13 @@ export class DeltaTable {
         'this table requires v2 checkpoints, which delta-serverless does not write yet',
       );
     }
-    return writeCheckpoint(this.engine, latest.state);
+    return writeCheckpoint(this.engine, (await latest.loadFiles()).state);
   }
 
   /** Delete log files older than delta.logRetentionDuration that no version inside it needs. */
   async cleanupLogs(options: { now?: number } = {}): Promise<{ deleted: string[] }> {
     const latest = await this.refresh();
-    return cleanupExpiredLogs(this.engine, latest.state, options);
+    return cleanupExpiredLogs(this.engine, (await latest.loadFiles()).state, options);
   }
 
   /** Commit history, newest first. */

@@ -27,6 +27,7 @@ export async function runPostCommitHooks(snapshot: Snapshot): Promise<PostCommit
   // v2Checkpoint tables need v2 checkpoints, which we do not write: leave them to Spark.
   if (hasWriterFeature(snapshot.protocol, 'v2Checkpoint')) return out;
   try {
+    await snapshot.loadFiles(); // a snapshot held without its file list reads it now
     await writeCheckpoint(snapshot.engine, snapshot.state);
     out.checkpointed = snapshot.version;
     if (snapshot.properties['delta.enableExpiredLogCleanup'] !== 'false') {

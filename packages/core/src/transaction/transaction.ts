@@ -10,19 +10,19 @@
  */
 import { CommitFailedError } from '../errors.js';
 import type { Engine } from '../engine/engine.js';
-import { loadIncrement } from '../log/load.js';
 import { serializeActions } from '../log/commit-file.js';
-import { writeVersionChecksum } from '../log/version-checksum.js';
-import { TableState } from '../log/replay.js';
 import type { Metadata, Txn } from '../protocol/actions.js';
 import { columnMappingMode, inCommitTimestampsEnabled } from '../protocol/features.js';
 import { canonicalLogPath } from '../protocol/paths.js';
 import { parseSchemaString } from '../protocol/schema.js';
 import { assertRemovesAllowed } from '../protocol/writer-features.js';
-import { Snapshot } from '../snapshot/snapshot.js';
+import { advanceSnapshot } from '../snapshot/advance.js';
+import { refreshSnapshot } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import type { CommitCoordinator } from '../storage/object-store.js';
 import { stopwatch } from '../util/clock.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './backoff.js';
+import { writeChecksumAfterCommit } from './checksum.js';
 import { buildCommitInfo, orderActions } from './commit-info.js';
 import { checkConflict, type ConflictContext } from './conflicts.js';
 import { defaultCoordinator } from './coordinator.js';
@@ -69,8 +69,11 @@ export class Transaction {
   private readonly txnActions: Txn[];
   /** One id for every attempt: it lets us recognise our own commit if a store reports a landed put as "exists". */
   private readonly txnId: string;
-  /** State known to be current as of `version - 1`; grows as winning commits are read. */
-  private state: TableState | undefined;
+  /**
+   * The table as of `version - 1`: the base, then moved over the winning commits as they are
+   * read (its head only, when the base was loaded without its file list).
+   */
+  private state: Snapshot | undefined;
   private version: number;
   private conflicts = 0;
 
@@ -96,7 +99,7 @@ export class Transaction {
       lastUpdated,
     }));
     this.txnId = engine.ids.uuid();
-    this.state = base?.state;
+    this.state = base;
     this.version = this.readVersion + 1;
   }
 
@@ -128,11 +131,10 @@ export class Transaction {
     const store = this.engine.store;
     const result = await putCommit(this.coordinator, store, this.version, serializeActions(actions));
     if (result !== 'committed') return undefined;
-    const next = (this.state ?? new TableState()).clone();
-    next.apply(this.version, actions);
+    const lastCommit = { version: this.version, lastModified: now, commitInfo };
+    const snapshot = advanceSnapshot(this.engine, this.state, this.version, actions, lastCommit, true);
     // Best effort, as Delta Spark: a checksum that cannot be written leaves the commit as it is.
-    await writeVersionChecksum(store, next, this.txnId);
-    const snapshot = new Snapshot(this.engine, next, { version: this.version, lastModified: now, commitInfo });
+    await writeChecksumAfterCommit(this.state, snapshot, actions, this.txnId);
     return { version: this.version, skipped: false, conflictsRetried: this.conflicts, snapshot };
   }
 
@@ -162,9 +164,7 @@ export class Transaction {
       // A commit with only commitInfo (VACUUM START/END) reads and changes nothing: no conflict.
       if (this.req.actions.length > 0 || this.req.txn || this.txns.length > 0)
         checkConflict(this.conflictContext!, { version: w.version, actions: w.actions });
-      const next = state.clone();
-      next.apply(w.version, w.actions);
-      state = next;
+      state = advanceSnapshot(this.engine, state, w.version, w.actions, undefined, false);
     }
     this.state = state;
     this.version = state.version + 1;
@@ -172,26 +172,17 @@ export class Transaction {
   }
 
   /** The outcome when winner `w` is our own commit or already applied our txn(s). */
-  private async settledBy(
-    state: TableState,
-    w: Winner,
-    winners: readonly Winner[],
-  ): Promise<CommitOutcome | undefined> {
+  private async settledBy(state: Snapshot, w: Winner, winners: readonly Winner[]): Promise<CommitOutcome | undefined> {
     const winnerInfo = w.actions.find((a) => a.commitInfo)?.commitInfo;
     if (winnerInfo?.txnId === this.txnId) {
-      const next = state.clone();
-      next.apply(w.version, w.actions);
       const lastCommit = { version: w.version, lastModified: this.engine.clock.now(), commitInfo: winnerInfo };
-      const snapshot = new Snapshot(this.engine, next, lastCommit);
+      const snapshot = advanceSnapshot(this.engine, state, w.version, w.actions, lastCommit, true);
       return { version: w.version, skipped: false, conflictsRetried: this.conflicts - 1, snapshot };
     }
     const txn = this.req.txn;
     if (txn && w.actions.some((a) => a.txn?.appId === txn.appId && a.txn.version >= txn.version)) {
       // Our own earlier attempt (or a duplicate writer) already applied this txn.
-      const inc = await loadIncrement(this.engine.store, state);
-      const snap = inc
-        ? new Snapshot(this.engine, inc.state, inc.commits[inc.commits.length - 1])
-        : new Snapshot(this.engine, state, undefined);
+      const snap = await refreshSnapshot(state);
       return { version: snap.version, skipped: true, conflictsRetried: this.conflicts, snapshot: snap };
     }
     if (this.txns.length > 0) {
@@ -205,15 +196,19 @@ export class Transaction {
    * Concurrent ingest of the same source objects: hand back the state after every winner read
    * and all of our ids it has, so the caller drops exactly those and retries the rest.
    */
-  private txnsApplied(state: TableState, winners: readonly Winner[]): TxnsAlreadyAppliedError {
-    const latest = state.clone();
-    for (const w of winners) if (w.version > latest.version) latest.apply(w.version, w.actions);
+  private txnsApplied(state: Snapshot, winners: readonly Winner[]): TxnsAlreadyAppliedError {
+    let latest = state;
     const last = winners[winners.length - 1]!;
-    const commitInfo = last.actions.find((a) => a.commitInfo)?.commitInfo;
-    const lastCommit = { version: last.version, lastModified: this.engine.clock.now(), commitInfo };
-    const snapshot = new Snapshot(this.engine, latest, lastCommit);
+    for (const w of winners) {
+      if (w.version <= latest.version) continue;
+      const commitInfo = w === last ? w.actions.find((a) => a.commitInfo)?.commitInfo : undefined;
+      const lastCommit =
+        w === last ? { version: w.version, lastModified: this.engine.clock.now(), commitInfo } : undefined;
+      latest = advanceSnapshot(this.engine, latest, w.version, w.actions, lastCommit, false);
+    }
+    const snapshot = latest;
     return new TxnsAlreadyAppliedError(
-      appliedTxns(this.txns, (id) => latest.txns.get(id)),
+      appliedTxns(this.txns, (id) => snapshot.txn(id)),
       snapshot,
     );
   }

@@ -255,7 +255,7 @@ async function afterFailedCommit(
   }
   if (err instanceof CommitConflictError && rebuild < (opts.maxRebuilds ?? 5)) {
     // Created or altered concurrently: rebuild on what is there now.
-    const latest = await loadSnapshot(createEngine(opts.store));
+    const latest = await loadSnapshot(createEngine(opts.store), undefined, { lazyFiles: true });
     await dropApplied(latest, (id) => latest.txn(id) !== undefined);
     return 'retry';
   }

@@ -43,7 +43,8 @@ export class WarmTables {
     }
     const store = this.storeOf(uri);
     try {
-      const table = await DeltaTable.open(store);
+      // Protocol, metadata and txns from the version checksum when valid: an append needs no file list.
+      const table = await DeltaTable.open(store, { lazyFiles: true });
       this.tables.set(uri, table);
       return { store, snapshot: table.snapshot };
     } catch (err) {

@@ -126,7 +126,7 @@ export interface FanOutResult extends OptimizeResult {
 /** Plan, rewrite the bins in parallel workers, commit once. */
 export async function optimizeFanOut(snapshot: Snapshot, opts: FanOutOptions): Promise<FanOutResult> {
   const started = Date.now();
-  const plan: OptimizePlan = planOptimize(snapshot, opts);
+  const plan: OptimizePlan = planOptimize(await snapshot.loadFiles(), opts);
   const groups = groupBins(plan.context, plan.bins, Math.max(1, opts.binsPerWorker ?? 1));
   const planningMs = Date.now() - started;
   if (plan.bins.length < (opts.minBinsToFanOut ?? 1)) {

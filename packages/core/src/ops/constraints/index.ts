@@ -27,7 +27,7 @@ export async function addConstraint(
   opts: AddConstraintOptions = {},
 ): Promise<ConstraintResult> {
   const plan = planAddConstraint(latest, name, expression);
-  const check = await checkExistingRows(latest, plan);
+  const check = await checkExistingRows(await latest.loadFiles(), plan);
   assertNoViolations(plan, check, latest.uri);
   return commitConstraint(latest, plan, opts, check);
 }

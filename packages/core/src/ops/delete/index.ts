@@ -21,6 +21,7 @@ export async function deleteRows(
   opts: DeleteOptions = {},
 ): Promise<DeleteResult> {
   const elapsed = stopwatch();
+  await snapshot.loadFiles();
   const plan = planDelete(snapshot, predicate, opts);
   const results = await executeDmlPlan(snapshot, plan, opts);
   const outcome = await commitDml(snapshot, plan, results, { ...opts, elapsed });

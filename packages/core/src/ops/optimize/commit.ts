@@ -85,6 +85,7 @@ export async function commitOptimize(
   opts: OptimizeOptions & { timings?: Omit<Timings, 'commitMs'> } = {},
 ): Promise<OptimizeResult> {
   const elapsed = stopwatch();
+  await snapshot.loadFiles();
   const timings = { planningMs: 0, rewriteMs: 0, ...opts.timings, commitMs: 0 };
   const planned = new Set(plan.bins.map((b) => b.id));
   const unknown = results.find((r) => !planned.has(r.binId));

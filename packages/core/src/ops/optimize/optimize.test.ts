@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../storage/object-store.js';
 import { optimize } from './optimize.js';
 import type { OptimizeProgress } from './types.js';
 import { smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
+import { assertValidStoreTable } from '../../../../../test/support/validate-store.js';
 
 async function commitActions(store: ObjectStore, version: number): Promise<Action[]> {
   const file = (await listLogFiles(store, version)).find(
@@ -53,6 +54,7 @@ describe('optimize: bin-packing', () => {
     const old = await table.snapshotAt({ version: before.version });
     expect(old.numFiles).toBe(10);
     expect(await snapshotRows(old)).toEqual(rowsBefore);
+    await assertValidStoreTable(table.store);
   });
 
   test('an already-compact table is a no-op: no commit, version unchanged', async () => {
@@ -65,6 +67,7 @@ describe('optimize: bin-packing', () => {
     expect(second.metrics.numFilesRemoved).toBe(0);
     await table.refresh();
     expect(table.version).toBe(first.version);
+    await assertValidStoreTable(table.store);
   });
 
   test('partitioned: where touches only matching partitions; then all; values and partitions preserved', async () => {
@@ -92,6 +95,7 @@ describe('optimize: bin-packing', () => {
     expect(r2.metrics.partitionsOptimized).toBe(2);
     expect(r2.metrics.totalFilesSkipped).toBe(1);
     expect(await snapshotRows(r2.snapshot)).toEqual(rowsBefore);
+    await assertValidStoreTable(table.store);
   });
 
   test('where on a data column is refused with a typed error', async () => {
@@ -115,6 +119,8 @@ describe('optimize: bin-packing', () => {
     const n = await optimize(lone.snapshot);
     expect(n.noop).toBe(true);
     expect(n.metrics.totalFilesSkipped).toBe(2);
+    await assertValidStoreTable(table.store);
+    await assertValidStoreTable(lone.store);
   });
 
   test('maxBins and timeBudgetMs leave work for a rerun, which finishes it', async () => {
@@ -134,12 +140,14 @@ describe('optimize: bin-packing', () => {
     expect(r3.snapshot.numFiles).toBe(3);
     expect(await snapshotRows(r3.snapshot)).toEqual(rows);
     expect((await optimize(r3.snapshot)).noop).toBe(true);
+    await assertValidStoreTable(table.store);
   });
 
   test('appendOnly tables can be optimized (dataChange false)', async () => {
     const table = await smallFilesTable(3, 10, { properties: { 'delta.appendOnly': 'true' } });
     const r = await optimize(table.snapshot);
     expect(r.snapshot.numFiles).toBe(1);
+    await assertValidStoreTable(table.store);
   });
 
   test('column mapping: physical names kept in files, stats and partition values', async () => {
@@ -163,5 +171,6 @@ describe('optimize: bin-packing', () => {
       expect(Object.keys(JSON.parse(f.stats!).minValues)).toContain(physicalId);
     }
     expect(await snapshotRows(r.snapshot)).toEqual(await snapshotRows(before));
+    await assertValidStoreTable(table.store);
   });
 });

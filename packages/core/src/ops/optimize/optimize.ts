@@ -78,6 +78,7 @@ export async function runBins(
 /** OPTIMIZE `snapshot`: compact small files (or Z-order) and commit; a no-op when nothing to do. */
 export async function optimize(snapshot: Snapshot, opts: OptimizeOptions = {}): Promise<OptimizeResult> {
   const elapsed = stopwatch();
+  await snapshot.loadFiles();
   const plan = planOptimize(snapshot, opts);
   const planningMs = elapsed();
   const results = await runBins(snapshot.engine, plan, opts, elapsed);

@@ -10,6 +10,7 @@ import { planOptimize } from './plan.js';
 import { rng, smallFilesTable, snapshotRows } from '../../../test/support/optimize-tables.js';
 import { interleave, ordinalValues, rankCodes, sortByKey, zOrderPermutation } from './zorder.js';
 import { createEngine } from '../../engine/engine.js';
+import { assertValidStoreTable } from '../../../../../test/support/validate-store.js';
 
 describe('Z-order keys', () => {
   test('interleave puts one bit of each column per level, most significant first', () => {
@@ -99,6 +100,8 @@ describe('Z-order OPTIMIZE', () => {
     const [last] = await table.history({ limit: 1 });
     expect(last!.operation).toBe('OPTIMIZE');
     expect(last!.operationParameters).toEqual({ predicate: '[]', zOrderBy: '["x","y"]' });
+    await assertValidStoreTable(table.store);
+    await assertValidStoreTable(twin.store);
   });
 
   test('Z-order keeps every row (nulls, strings, nested), rewrites again on rerun, and splits runs by memory', async () => {
@@ -116,5 +119,6 @@ describe('Z-order OPTIMIZE', () => {
     const res = await executeBin(createEngine(table.store), { ...plan.context, zOrderMemoryLimit: 1 }, plan.bins[0]!);
     expect(res.metrics.zOrderRuns).toBe(5);
     expect(res.metrics.rowsWritten).toBe(100);
+    await assertValidStoreTable(table.store);
   });
 });

@@ -16,6 +16,7 @@ export async function restoreTable(
   opts: RestoreOptions = {},
 ): Promise<RestoreResult> {
   assertWritable(latest.protocol, latest.metadata);
+  await Promise.all([latest.loadFiles(), target.loadFiles()]);
   const plan = planRestore(latest, target);
   await checkRestoredFiles(latest, plan);
   return commitRestore(latest, plan, opts);

@@ -23,6 +23,7 @@ export async function updateRows(
   opts: UpdateOptions = {},
 ): Promise<UpdateResult> {
   const elapsed = stopwatch();
+  await snapshot.loadFiles();
   const plan = planUpdate(snapshot, spec, opts);
   const results = await executeDmlPlan(snapshot, plan, opts);
   const outcome = await commitDml(snapshot, plan, results, { ...opts, elapsed });

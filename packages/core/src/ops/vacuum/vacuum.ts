@@ -15,7 +15,7 @@ import { commitVacuumEnd, commitVacuumStart } from './vacuum-commits.js';
 
 /** Vacuum the table of `snapshot` (brought to its latest version first). */
 export async function vacuum(snapshot: Snapshot, options: VacuumOptions = {}): Promise<VacuumResult> {
-  const latest = await latestSnapshot(snapshot);
+  const latest = await latestSnapshot(await snapshot.loadFiles());
   // vacuumProtocolCheck: deleting files is only safe when we understand every reader and
   // writer feature of the table (one could reference files in ways we do not know). We check
   // on every table, which that feature makes mandatory and is prudent anyway.

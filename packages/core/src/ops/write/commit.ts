@@ -46,7 +46,7 @@ export async function commitWrite(
   if (outcome.skipped && data.adds.length > 0) {
     // The txn was already applied (found while retrying): our files are garbage, unless that
     // commit was our own earlier attempt and references them.
-    const active = new Set(outcome.snapshot.files().map((a) => a.path));
+    const active = new Set((await outcome.snapshot.loadFiles()).files().map((a) => a.path));
     await deleteFiles(
       engine,
       data.adds.filter((a) => !active.has(a.path)),

@@ -26,6 +26,7 @@ export async function writeTable(
   const skipped = skippedWrite(engine, base, opts);
   if (skipped) return skipped;
   checkWritable(base, opts);
+  if (base && (opts.mode ?? 'append') !== 'append') await base.loadFiles(); // what the overwrite replaces
   const stream = await openInput(input);
   const plan = planWrite(base, stream.schema, opts, engine);
   const data = await executeWrite(engine, base, plan, stream.batches);
