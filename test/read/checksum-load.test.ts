@@ -204,6 +204,6 @@ describe('loading from version checksums', () => {
   });
 });
 
-function txnIds(s: { state: { txns: Map<string, unknown> } }): string[] {
+function txnIds(s: { state: { txns: ReadonlyMap<string, unknown> } }): string[] {
   return [...s.state.txns.keys()];
 }

@@ -19,6 +19,16 @@ export { parseActions, serializeActions } from './log/commit-file.js';
 export { commitPath, versionPrefix, LOG_DIR } from './log/file-names.js';
 export { readLastCheckpoint, type LastCheckpointHint } from './log/segment.js';
 export { writeCheckpoint } from './log/checkpoint-write.js';
+export {
+  checkpointPartOf,
+  commitCheckpointParts,
+  planCheckpointParts,
+  writeCheckpointInParts,
+  writeCheckpointPart,
+  type CheckpointPartResult,
+  type CheckpointPartsLayout,
+  type CheckpointPartsPlan,
+} from './log/checkpoint-parts.js';
 export { cleanupExpiredLogs } from './log/cleanup.js';
 export { toEpochMillis } from './table/delta-table.js';
 

@@ -80,3 +80,14 @@ export class OptimizeWorkerError extends DeltaError {
     super('STORAGE', message, options);
   }
 }
+
+/** A checkpoint part was not written (worker failed or the deadline came first): the checkpoint was not committed. */
+export class CheckpointPartsError extends DeltaError {
+  constructor(
+    readonly parts: number[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('STORAGE', message, options);
+  }
+}

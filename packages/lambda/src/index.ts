@@ -36,6 +36,14 @@ export {
 export { createOptimizeWorkerHandler, type OptimizeWorkerHandler } from './maintenance/worker-handler.js';
 export { tableStores } from './maintenance/stores.js';
 export {
+  checkpointFanOut,
+  lambdaCheckpointInvoker,
+  DEFAULT_FILES_PER_CHECKPOINT_PART,
+  type CheckpointFanOutOptions,
+  type CheckpointPartInvoker,
+  type CheckpointPartRequest,
+} from './maintenance/checkpoint-parts.js';
+export {
   loadPolicies,
   loadPoliciesFrom,
   parsePolicies,
@@ -77,4 +85,4 @@ export {
   type LeaseResult,
   type LeaseState,
 } from './maintenance/lease.js';
-export { MaintenanceConfigError, OptimizeWorkerError } from './errors.js';
+export { CheckpointPartsError, MaintenanceConfigError, OptimizeWorkerError } from './errors.js';

@@ -122,7 +122,8 @@ function listsToJs(data: arrow.Data, isValid: (i: number) => boolean, out: JsVal
       const o: Record<string, JsValue> = {};
       for (let j = s; j < e; j++) {
         const entry = values[j] as { key?: unknown; value?: unknown };
-        o[String(entry.key)] = entry.value === undefined ? null : entry.value;
+        const value = entry.value === undefined ? null : entry.value;
+        o[intern(String(entry.key))] = typeof value === 'string' ? intern(value) : value;
       }
       out[i] = o;
     } else {
@@ -130,6 +131,25 @@ function listsToJs(data: arrow.Data, isValid: (i: number) => boolean, out: JsVal
     }
   }
   return out;
+}
+
+/**
+ * One copy of each short map key or value (partition values repeat across a table's files:
+ * a million adds hold a few hundred distinct ones). Bounded: cleared when it grows large.
+ */
+const interned = new Map<string, string>();
+const INTERN_MAX_LENGTH = 64;
+const INTERN_MAX_ENTRIES = 100_000;
+
+function intern(s: string): string {
+  if (s.length > INTERN_MAX_LENGTH) return s;
+  const hit = interned.get(s);
+  if (hit !== undefined) return hit;
+  if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+  // A flat copy: `s` may be a slice of a whole column's text, which it would keep alive.
+  const flat = (' ' + s).slice(1);
+  interned.set(flat, flat);
+  return flat;
 }
 
 /** A child's rows [start, start+length) as a Data with its own offset. */

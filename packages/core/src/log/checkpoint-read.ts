@@ -20,6 +20,8 @@ import type { CheckpointFile, CheckpointRef } from './segment.js';
 
 /** Checkpoint files up to this size are fetched whole. */
 const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
+/** Row groups of a larger checkpoint fetched concurrently ahead of decoding (each a few MiB). */
+export const CHECKPOINT_PREFETCH_ROW_GROUPS = 8;
 
 const ACTION_COLUMNS = [
   'add',
@@ -117,7 +119,7 @@ function checkpointError(err: unknown, path: string): unknown {
 async function arrowActions(file: ParquetFileReader, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
   const actions: Action[] = [];
   try {
-    for await (const batch of file.readBatches({ batchSize: 65536 })) {
+    for await (const batch of file.readBatches({ batchSize: 65536, prefetch: CHECKPOINT_PREFETCH_ROW_GROUPS })) {
       batchToActions(batch, actions, parsedStats);
     }
   } finally {

@@ -87,13 +87,21 @@ export async function writeCheckpoint(
   };
 }
 
-type Row = { [K in ActionKind]: [K, ActionTypes[K]] }[ActionKind];
+export type Row = { [K in ActionKind]: [K, ActionTypes[K]] }[ActionKind];
+
+/** Which rows of the checkpoint to produce (a part of a checkpoint written in parts). */
+export interface RowSelection {
+  /** Protocol, metadata, txns and domain metadata (default true). */
+  tableActions?: boolean;
+  /** Only the adds and tombstones whose path this accepts (default all). */
+  files?: (path: string) => boolean;
+}
 
 /**
  * The checkpoint's rows in order (PROTOCOL.md "Checkpoints"): protocol, metadata, txns not
  * expired, domain metadata not removed, every active file, tombstones not expired.
  */
-function* checkpointRows(state: TableState, now: number): Generator<Row> {
+export function* checkpointRows(state: TableState, now: number, select: RowSelection = {}): Generator<Row> {
   const protocol = state.protocol!;
   const metadata = state.metadata!;
   const config = metadata.configuration ?? {};
@@ -104,19 +112,22 @@ function* checkpointRows(state: TableState, now: number): Generator<Row> {
     txnRetention === undefined
       ? -Infinity
       : now - tableDurationMs(config, 'delta.setTransactionRetentionDuration', txnRetention);
-  yield ['protocol', protocol];
-  yield ['metaData', metadata];
-  for (const txn of state.txns.values()) {
-    // Txns without lastUpdated never expire (nothing says how old they are).
-    if (typeof txn.lastUpdated === 'number' && txn.lastUpdated <= minTxnTime) continue;
-    yield ['txn', txn];
+  if (select.tableActions ?? true) {
+    yield ['protocol', protocol];
+    yield ['metaData', metadata];
+    for (const txn of state.txns.values()) {
+      // Txns without lastUpdated never expire (nothing says how old they are).
+      if (typeof txn.lastUpdated === 'number' && txn.lastUpdated <= minTxnTime) continue;
+      yield ['txn', txn];
+    }
+    for (const domain of state.domains.values()) if (!domain.removed) yield ['domainMetadata', domain];
   }
-  for (const domain of state.domains.values()) if (!domain.removed) yield ['domainMetadata', domain];
-  for (const add of state.files.values()) yield ['add', add];
+  const keep = select.files ?? (() => true);
+  for (const add of state.files.values()) if (keep(add.path)) yield ['add', add];
   for (const rm of state.tombstones.values()) {
     // As Spark: a tombstone without deletionTimestamp counts as deleted at time 0 (expired).
     if ((typeof rm.deletionTimestamp === 'number' ? rm.deletionTimestamp : 0) <= minTombstoneTime) continue;
-    yield ['remove', rm];
+    if (keep(rm.path)) yield ['remove', rm];
   }
 }
 
@@ -124,7 +135,7 @@ function* checkpointRows(state: TableState, now: number): Generator<Row> {
  * Stream `rows` into a Parquet file at `path`, in batches of `batchSize` rows of one kind
  * (a batch never mixes kinds: each sets one column).
  */
-async function writeRows(
+export async function writeRows(
   engine: Engine,
   path: string,
   layout: ReturnType<typeof checkpointLayout>,
@@ -166,9 +177,16 @@ async function writeRows(
 }
 
 /** Write `_last_checkpoint` unless it already names a newer checkpoint (a concurrent writer's). */
-async function updateLastCheckpoint(
+export async function updateLastCheckpoint(
   store: ObjectStore,
-  cp: { version: number; size: number; sizeInBytes: number; numOfAddFiles: number; schema: LastCheckpointJson },
+  cp: {
+    version: number;
+    size: number;
+    sizeInBytes: number;
+    numOfAddFiles: number;
+    schema?: LastCheckpointJson;
+    parts?: number;
+  },
 ): Promise<boolean> {
   const current = await readLastCheckpoint(store);
   if (current && current.version > cp.version) return false;
@@ -178,7 +196,8 @@ async function updateLastCheckpoint(
     sizeInBytes: cp.sizeInBytes,
     numOfAddFiles: cp.numOfAddFiles,
   };
-  if (JSON.stringify(cp.schema).length <= MAX_SCHEMA_JSON) fields.checkpointSchema = cp.schema;
+  if (cp.parts !== undefined) fields.parts = cp.parts;
+  if (cp.schema && JSON.stringify(cp.schema).length <= MAX_SCHEMA_JSON) fields.checkpointSchema = cp.schema;
   await store.put(LAST_CHECKPOINT, serializeLastCheckpoint(fields));
   return true;
 }

@@ -17,51 +17,69 @@ import type {
   Txn,
 } from '../protocol/actions.js';
 import { canonicalLogPath } from '../protocol/paths.js';
+import { OverlayMap } from './overlay-map.js';
 
 export function dvId(dv: DeletionVectorDescriptor | null | undefined): string {
   if (!dv) return '';
   return `${dv.storageType}${dv.pathOrInlineDv}${dv.offset !== undefined && dv.offset !== null ? `@${dv.offset}` : ''}`;
 }
 
-/** Identity of a logical file: canonical path + DV id. */
+/**
+ * Identity of a logical file: canonical path + DV id. Without a DV the key is the canonical
+ * path itself (no second copy of every path in the file map); paths never hold a NUL, so
+ * keys with a DV (`path NUL dv`) cannot collide with them.
+ */
 export function fileKey(path: string, dv: DeletionVectorDescriptor | null | undefined): string {
-  return `${canonicalLogPath(path)}\u0000${dvId(dv)}`;
+  const canonical = canonicalLogPath(path);
+  return dv ? `${canonical}\u0000${dvId(dv)}` : canonical;
 }
 
+/**
+ * The reconciled state of a table at one version. Its maps are overlays over shared bases:
+ * `clone()` costs the changes since the last fold, not the table's size, and a clone never
+ * changes what the original holds (a snapshot keeps seeing its own files).
+ */
 export class TableState {
   version = -1;
   protocol?: Protocol;
   metadata?: Metadata;
   /** Version of the newest metaData action (a schema change resets some conflict rules). */
   metadataVersion = -1;
-  readonly files = new Map<string, AddFile>();
-  readonly tombstones = new Map<string, RemoveFile>();
-  readonly txns = new Map<string, Txn>();
-  readonly domains = new Map<string, DomainMetadata>();
+  readonly files: OverlayMap<string, AddFile>;
+  readonly tombstones: OverlayMap<string, RemoveFile>;
+  readonly txns: OverlayMap<string, Txn>;
+  readonly domains: OverlayMap<string, DomainMetadata>;
+  /** Sum of the active files' `size`, kept as actions are applied. */
+  filesSizeBytes = 0;
   /**
    * In-commit timestamp of the commit at `version` (undefined when it has none, or only a
    * checkpoint of it was applied): the next commit's must be later (PROTOCOL.md).
    */
   inCommitTimestamp: number | undefined;
-  /** Stats from checkpoint `stats_parsed` columns, for adds without a JSON `stats` string. */
-  readonly parsedStats = new WeakMap<AddFile, FileStats>();
+  /**
+   * Stats from checkpoint `stats_parsed` columns (and parsed JSON stats, cached), by add
+   * object: shared between clones, since an add's stats never change.
+   */
+  readonly parsedStats: WeakMap<AddFile, FileStats>;
 
+  constructor(from?: TableState) {
+    this.files = from ? from.files.fork() : new OverlayMap();
+    this.tombstones = from ? from.tombstones.fork() : new OverlayMap();
+    this.txns = from ? from.txns.fork() : new OverlayMap();
+    this.domains = from ? from.domains.fork() : new OverlayMap();
+    this.parsedStats = from ? from.parsedStats : new WeakMap();
+    if (!from) return;
+    this.version = from.version;
+    this.protocol = from.protocol;
+    this.metadata = from.metadata;
+    this.metadataVersion = from.metadataVersion;
+    this.inCommitTimestamp = from.inCommitTimestamp;
+    this.filesSizeBytes = from.filesSizeBytes;
+  }
+
+  /** A state to apply further commits to; O(changes since the last fold), never O(files). */
   clone(): TableState {
-    const s = new TableState();
-    s.version = this.version;
-    s.protocol = this.protocol;
-    s.metadata = this.metadata;
-    s.metadataVersion = this.metadataVersion;
-    s.inCommitTimestamp = this.inCommitTimestamp;
-    for (const [k, v] of this.files) {
-      s.files.set(k, v);
-      const p = this.parsedStats.get(v);
-      if (p) s.parsedStats.set(v, p);
-    }
-    for (const [k, v] of this.tombstones) s.tombstones.set(k, v);
-    for (const [k, v] of this.txns) s.txns.set(k, v);
-    for (const [k, v] of this.domains) s.domains.set(k, v);
-    return s;
+    return new TableState(this);
   }
 
   /** Apply the actions of one commit (or a whole checkpoint) as version `version`. */
@@ -72,6 +90,9 @@ export class TableState {
         const add = a.add;
         if (typeof add.path !== 'string') throw new CorruptLogError(`add action without a path at version ${version}`);
         const key = fileKey(add.path, add.deletionVector);
+        const old = this.files.get(key);
+        if (old) this.filesSizeBytes -= Number(old.size) || 0;
+        this.filesSizeBytes += Number(add.size) || 0;
         this.files.set(key, add);
         this.tombstones.delete(key);
       } else if (a.remove) {
@@ -79,6 +100,8 @@ export class TableState {
         if (typeof rm.path !== 'string')
           throw new CorruptLogError(`remove action without a path at version ${version}`);
         const key = fileKey(rm.path, rm.deletionVector);
+        const old = this.files.get(key);
+        if (old) this.filesSizeBytes -= Number(old.size) || 0;
         this.files.delete(key);
         this.tombstones.set(key, rm);
       } else if (a.metaData) {

@@ -120,8 +120,7 @@ export function checksumAgrees(crc: ParsedVersionChecksum, head: TableHead): boo
 
 /** The head of a fully loaded state. */
 export function headOfState(state: TableState): TableHead {
-  let tableSizeBytes = 0;
-  for (const add of state.files.values()) tableSizeBytes += Number(add.size) || 0;
+  const tableSizeBytes = state.filesSizeBytes; // kept as actions are applied: O(1), not O(files)
   return {
     version: state.version,
     protocol: state.protocol!,

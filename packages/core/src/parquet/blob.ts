@@ -35,6 +35,8 @@ export class StoreFile {
   /** The last read failure; the wasm decoder reports JS errors only as text, so callers rethrow this. */
   lastError: unknown;
   private cached: { start: number; bytes: Uint8Array } | undefined;
+  /** Ranges fetched ahead of the decoder (prefetch.ts), by start offset. */
+  private readonly ahead = new Map<number, { end: number; bytes: Promise<Uint8Array> }>();
 
   constructor(
     readonly store: ObjectStore,
@@ -45,6 +47,19 @@ export class StoreFile {
   /** Keep `bytes` (the object's bytes from `start`) to answer later reads inside that range. */
   cache(start: number, bytes: Uint8Array): void {
     this.cached = { start, bytes };
+  }
+
+  /** Start fetching bytes [start, end) now; reads inside the range wait for it instead of fetching. */
+  fetchAhead(start: number, end: number): void {
+    if (this.ahead.has(start)) return;
+    const bytes = this.read(start, end);
+    bytes.catch(() => undefined); // surfaces when a read awaits it
+    this.ahead.set(start, { end, bytes });
+  }
+
+  /** Forget a range fetched ahead (its bytes are freed once no read holds them). */
+  dropAhead(start: number): void {
+    this.ahead.delete(start);
   }
 
   /** Bytes [start, end) of the object, from the cache when it covers the range. */
@@ -62,6 +77,9 @@ export class StoreFile {
     const c = this.cached;
     if (c && start >= c.start && end <= c.start + c.bytes.length) {
       return c.bytes.subarray(start - c.start, end - c.start);
+    }
+    for (const [aStart, a] of this.ahead) {
+      if (start >= aStart && end <= a.end) return (await a.bytes).subarray(start - aStart, end - aStart);
     }
     this.requests++;
     try {

@@ -175,6 +175,7 @@ function readRowGroup(rg: Thrift, leaves: ParquetSchemaNode[], typeOrder: boolea
       numValues: num(meta.field_5) ?? 0,
       codec: CODECS[num(meta.field_4) ?? 0] ?? 'UNKNOWN',
       compressedSize: num(meta.field_7) ?? 0,
+      start: chunkStart(meta),
     };
     const stats = meta.field_12 as Thrift | undefined;
     if (stats) {
@@ -189,6 +190,15 @@ function readRowGroup(rg: Thrift, leaves: ParquetSchemaNode[], typeOrder: boolea
     columns.set(leaf.path.join('.'), col);
   });
   return { numRows: num(rg.field_3) ?? 0, totalByteSize: num(rg.field_2) ?? 0, columns };
+}
+
+/** File offset of a chunk's first page: its dictionary page when it has one, else its first data page. */
+function chunkStart(meta: Thrift): number | undefined {
+  const dict = num(meta.field_11);
+  const data = num(meta.field_9);
+  // Some writers record a dictionary offset of 0 for chunks without one.
+  if (dict !== undefined && dict > 0 && (data === undefined || dict < data)) return dict;
+  return data;
 }
 
 function readLogicalType(t: Thrift | undefined): LogicalType | undefined {

@@ -25,6 +25,7 @@ import {
   type Int96Location,
 } from './int96.js';
 import { parseParquetFooter } from './metadata.js';
+import { RowGroupPrefetcher } from './prefetch.js';
 import type { ParquetMetadata, RowGroupMetadata } from './types.js';
 import { isolatedParquetWasm, parquetWasm, type WasmInstance } from './wasm.js';
 import { ParquetWasmTrap } from './wasm-instance.js';
@@ -54,6 +55,11 @@ export interface ReadBatchesOptions {
   rowGroups?: number[];
   /** Maximum rows per batch (default 65536). Batches never span row groups. */
   batchSize?: number;
+  /**
+   * Row groups fetched concurrently ahead of the decoder (default 1: each when it is decoded).
+   * For large files on object stores: `n` row groups' bytes are held at a time.
+   */
+  prefetch?: number;
 }
 
 export interface ParquetFileReader {
@@ -192,7 +198,27 @@ class Reader implements ParquetFileReader {
       throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
     }
     const columns = opts.columns && [...new Set(opts.columns.filter((c) => this.nodePaths.has(c)))];
+    const ahead =
+      (opts.prefetch ?? 1) > 1 && !columns
+        ? new RowGroupPrefetcher(this.file, groups, rowGroups, opts.prefetch!)
+        : undefined;
+    try {
+      yield* this.batches(rowGroups, columns, batchSize, ahead);
+    } finally {
+      ahead?.close();
+    }
+  }
+
+  /** Decode `rowGroups`, resuming after a trap where it stopped. */
+  private async *batches(
+    rowGroups: number[],
+    columns: string[] | undefined,
+    batchSize: number,
+    ahead: RowGroupPrefetcher | undefined,
+  ): AsyncGenerator<arrow.RecordBatch> {
+    const groups = this.metadata.rowGroups;
     const at: Position = { group: 0, skip: 0 };
+    ahead?.advance(0);
     while (true) {
       try {
         // After a retry, resume at the row group being read, without the rows already returned.
@@ -205,6 +231,7 @@ class Reader implements ParquetFileReader {
             if (batch.numRows === 0) continue;
           }
           advance(at, batch.numRows, rowGroups, groups);
+          ahead?.advance(at.group);
           yield batch;
         }
         return;

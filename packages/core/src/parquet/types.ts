@@ -51,6 +51,8 @@ export interface ColumnChunkMetadata {
   /** Compression codec name, e.g. 'SNAPPY', 'ZSTD', 'UNCOMPRESSED'. */
   codec: string;
   compressedSize: number;
+  /** File offset of the chunk's first page (`compressedSize` bytes from there); undefined when the footer lacks it. */
+  start?: number;
   /** Lower bound of the non-null values, as a Scalar; undefined when absent or not trustworthy. */
   min?: Scalar;
   /** Upper bound of the non-null values, as a Scalar; undefined when absent or not trustworthy. */

@@ -159,8 +159,6 @@ export class Snapshot {
   /** Total size in bytes of the active files. */
   get sizeInBytes(): number {
     if (!this.full) return this.head!.counts?.tableSizeBytes ?? this.notLoaded('its size');
-    let n = 0;
-    for (const f of this.state.files.values()) n += Number(f.size) || 0;
-    return n;
+    return this.full.filesSizeBytes;
   }
 }

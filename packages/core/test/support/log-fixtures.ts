@@ -84,7 +84,7 @@ export function statsOf(state: TableState, add: AddFile): unknown {
 export function summarize(state: TableState, opts: { ignoreDataChange?: boolean } = {}): Plain {
   const drop = (o: Record<string, unknown>) => (opts.ignoreDataChange ? { ...o, dataChange: undefined } : o);
   const p = state.protocol!;
-  const sorted = <T>(m: Map<string, T>, f: (v: T) => unknown) =>
+  const sorted = <T>(m: ReadonlyMap<string, T>, f: (v: T) => unknown) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, clean(f(v))]);
   return clean({
     version: state.version,

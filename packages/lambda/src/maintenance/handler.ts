@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { catalogSyncer } from '../catalog-sync.js';
 import { defaultLogger, defaultMetrics, type IngestLogger, type IngestMetrics } from '../observability.js';
 import { describeError } from '../observability.js';
+import { lambdaCheckpointInvoker, type CheckpointPartInvoker } from './checkpoint-parts.js';
 import { lambdaInvoker, type WorkerInvoker } from './fan-out.js';
 import { loadPolicies, loadPoliciesFrom, parsePolicies, type TablePolicy } from './policy.js';
 import { configSource } from '../config-file.js';
@@ -28,6 +29,10 @@ export interface MaintenanceHandlerConfig {
   storageOptions?: StorageOptions;
   /** Fan-out target; default: a Lambda invoker for DELTA_OPTIMIZE_WORKER_FUNCTION when set. */
   invokeWorker?: WorkerInvoker;
+  /** Checkpoint parts target; default: the same worker function (DELTA_OPTIMIZE_WORKER_FUNCTION) when set. */
+  invokeCheckpointPart?: CheckpointPartInvoker;
+  /** Files per checkpoint part: larger tables are checkpointed in parts by workers (default 250,000). */
+  checkpointFilesPerPart?: number;
   /** Kept free before the Lambda deadline (default 60 s). */
   safetyMarginMs?: number;
   /** Without a Lambda context (local runs): the time budget of one run (default 14 min). */
@@ -59,11 +64,10 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
     logger.error('delete failed', { table: root, files: paths.length, first: paths[0], ...describeError(err) }),
   );
   const workerName = process.env['DELTA_OPTIMIZE_WORKER_FUNCTION'];
-  const invokeWorker =
-    config.invokeWorker ??
-    (workerName
-      ? lambdaInvoker(new LambdaClient({ region: resolveAwsConfig(config.storageOptions).region }), workerName)
-      : undefined);
+  const lambda = () => new LambdaClient({ region: resolveAwsConfig(config.storageOptions).region });
+  const invokeWorker = config.invokeWorker ?? (workerName ? lambdaInvoker(lambda(), workerName) : undefined);
+  const invokeCheckpointPart =
+    config.invokeCheckpointPart ?? (workerName ? lambdaCheckpointInvoker(lambda(), workerName) : undefined);
   let resumeAt = 0;
 
   return async (_event, context) => {
@@ -74,6 +78,8 @@ export function createMaintenanceHandler(config: MaintenanceHandlerConfig = {}):
         storeFor,
         deadline: started + budget - (config.safetyMarginMs ?? 60_000),
         invokeWorker,
+        invokeCheckpointPart,
+        checkpointFilesPerPart: config.checkpointFilesPerPart,
         syncCatalog: catalogSyncer(config.clients, config.storageOptions),
         startAt: resumeAt,
         minStepMs: config.minStepMs,

@@ -18,6 +18,7 @@ import {
 } from '@delta-serverless/core';
 import { optimize, readLastCheckpoint, vacuum } from '@delta-serverless/core/internal';
 import type { CatalogSyncer } from '../catalog-sync.js';
+import { checkpointFanOut, checkpointParts, type CheckpointPartInvoker } from './checkpoint-parts.js';
 import { optimizeFanOut, type FanOutOptions, type WorkerInvoker } from './fan-out.js';
 import { acquireLease, lastLeaseTime } from './lease.js';
 import type { OptimizePolicy, TablePolicy, VacuumPolicy } from './policy.js';
@@ -52,6 +53,13 @@ export interface MaintenanceOptions {
   minStepMs?: number;
   /** Fan OPTIMIZE out to workers (absent: bins run in this process). */
   invokeWorker?: WorkerInvoker;
+  /**
+   * Write large checkpoints in parts through workers (checkpoint-parts.ts): a table of more
+   * than `checkpointFilesPerPart` files (default 250,000) gets one part per that many files.
+   * Absent: one checkpoint file written in this process.
+   */
+  invokeCheckpointPart?: CheckpointPartInvoker;
+  checkpointFilesPerPart?: number;
   /** A worker failed or missed the deadline; one that answers too late has its files deleted. */
   onWorkerError?: FanOutOptions['onWorkerError'];
   onLateWorker?: FanOutOptions['onLateWorker'];
@@ -163,6 +171,17 @@ function checkpointStep(run: TableRun): Promise<StepReport> {
     const behind = snap.version - (last?.version ?? -1);
     if (snap.version === 0 || behind < interval(snap))
       return { outcome: `not due (${behind} versions since the last)` };
+    const invoke = run.opts.invokeCheckpointPart;
+    const parts = checkpointParts(snap.numFiles, run.opts.checkpointFilesPerPart);
+    if (invoke && parts > 1) {
+      const r = await checkpointFanOut(snap, {
+        invoke,
+        filesPerPart: run.opts.checkpointFilesPerPart,
+        deadline: run.opts.deadline,
+        ...(run.opts.now ? { now: run.opts.now() } : {}),
+      });
+      return { outcome: `checkpoint at version ${r.version} in ${r.parts} parts`, metrics: { parts: r.parts } };
+    }
     const r = await run.table.checkpoint();
     return { outcome: `checkpoint at version ${r.version}` };
   });
