@@ -43,7 +43,7 @@ describe('ingest route mode cdc', () => {
       [1, 'a'],
       [3, 'c2'],
     ]);
-    expect((table.snapshot.state.txns as Map<string, unknown>).size).toBe(2);
+    expect(table.snapshot.state.txns.size).toBe(2);
     // The whole batch again: the two applied files are duplicates, the bad one fails again.
     const again = sqsEvent([a, bad, b].map((o) => notification([o])));
     expect(failures(await handler(again.event))).toEqual([again.ids[1]]);
