@@ -127,3 +127,20 @@ test('a small CSV with 20,000 columns fails only its message, naming the column 
   expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([7]);
   await validateS3Table(t);
 });
+
+test('concurrent invocations of one warm handler keep their own failures (one process, as the local stack runs pollers)', async () => {
+  const { landing, t, handler } = await setup();
+  const bad = await upload(landing, 'in/bad.csv', LATIN1_CSV);
+  const goods = await Promise.all(
+    [1, 2, 3].map((i) => upload(landing, `in/good-${i}.csv`, `id,name,amount\n${i},g,${i}.5\n`)),
+  );
+  // The failing batch and three clean ones at once: only the failing batch reports a failure.
+  const [badRes, ...goodRes] = await Promise.all([
+    handler(sqsEvent([notify(bad)], 'c0'), { awsRequestId: 'c0' }),
+    ...goods.map((g, i) => handler(sqsEvent([notify(g)], `c${i + 1}`), { awsRequestId: `c${i + 1}` })),
+  ]);
+  expect(failed(badRes)).toEqual(['c0-0']);
+  for (const res of goodRes) expect(failed(res)).toEqual([]);
+  expect(await readIds(await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') }))).toEqual([1, 2, 3]);
+  await validateS3Table(t);
+});

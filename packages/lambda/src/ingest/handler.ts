@@ -107,7 +107,6 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
       loading = undefined;
       throw err;
     }));
-  const processor = new BatchProcessor(EventType.SQS);
   const syncCatalog = catalogSyncer(config.clients, config.storageOptions);
 
   return async (event, context) => {
@@ -135,6 +134,10 @@ export function createIngestHandler(config: IngestHandlerConfig = {}): IngestHan
           const err = results.get(record.messageId);
           if (err) throw err;
         };
+        // One processor per invocation: a BatchProcessor keeps the batch's records and failures
+        // as state, so invocations running at once in one process (the local stack's pollers)
+        // must not share one.
+        const processor = new BatchProcessor(EventType.SQS);
         return await processPartialResponse(event as { Records: SQSRecord[] }, recordHandler, processor, {
           context: context as Context,
           throwOnFullBatchFailure: false,
