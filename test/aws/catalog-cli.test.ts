@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { writeDeltaTable } from '@delta-serverless/core';
 import { uniqueName } from '../services/index.js';
-import { newS3Table, storageOptions } from './support/tables.js';
+import { newS3Table, storageOptions, validateS3Table } from './support/tables.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -56,5 +56,6 @@ describe('catalog sync / show', () => {
     const noDb = await run('catalog', 'sync', t.uri);
     expect(noDb.code).toBe(2);
     expect(noDb.err).toContain("required option '--database <db>' not specified");
+    await validateS3Table(t);
   });
 });

@@ -28,7 +28,7 @@ import {
 import { DeltaTable, writeDeltaTable, type StructType } from '@delta-serverless/core';
 import { glueConfig, services, uniqueName } from '../services/index.js';
 import { PASS, seen, startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { newClients, newS3Table, storageOptions } from './support/tables.js';
+import { newClients, newS3Table, storageOptions, validateS3Table } from './support/tables.js';
 
 let proxy: FaultProxy;
 let glue: GlueClient;
@@ -189,6 +189,7 @@ describe('syncCatalog on Glue (moto)', () => {
       inSync: true,
       differences: [],
     });
+    await validateS3Table(t);
   });
 
   it('follows schema evolution: one UpdateTable with the new column, keeping what other tools set', async () => {
@@ -240,6 +241,7 @@ describe('syncCatalog on Glue (moto)', () => {
     expect(await versionCount(database, 'events')).toBe(3);
     expect((await syncCatalog(t.uri, { database, storageOptions: viaProxy() })).action).toBe('unchanged');
     expect(await versionCount(database, 'events')).toBe(3);
+    await validateS3Table(t);
   });
 
   it('retries an update that lost a race (ConcurrentModificationException) on the table Glue has then', async () => {
@@ -266,6 +268,7 @@ describe('syncCatalog on Glue (moto)', () => {
       'id',
       'extra',
     ]);
+    await validateS3Table(t);
   });
 
   it('never moves Glue back to an older version of the table', async () => {
@@ -283,6 +286,7 @@ describe('syncCatalog on Glue (moto)', () => {
       'extra',
     ]);
     expect(await versionCount(database, 'newer')).toBe(1);
+    await validateS3Table(t);
   });
 
   it('a partitioned table: partition columns are Glue columns, not partition keys', async () => {
@@ -296,6 +300,7 @@ describe('syncCatalog on Glue (moto)', () => {
     const g = await glueTable(database, 'daily');
     expect(g.PartitionKeys ?? []).toEqual([]);
     expect(g.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(['id', 'day']);
+    await validateS3Table(t);
   });
 
   it('refuses a missing database unless asked to create it, and a foreign table of the same name', async () => {
@@ -311,6 +316,7 @@ describe('syncCatalog on Glue (moto)', () => {
     const err = await syncCatalog(other.uri, { database, storageOptions: viaProxy() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogTableConflictError);
     expect((err as Error).message).toContain(`points at s3://${t.bucket}/tables/plain`);
+    await validateS3Table(t);
   });
 
   it('refuses a table that is not on S3', async () => {
@@ -333,6 +339,7 @@ describe('syncCatalog on Glue (moto)', () => {
     await syncCatalog(t.uri, { database: newDatabase(), createDatabase: true, storageOptions: opts, clients });
     expect(clients.counter.snapshot()).toMatchObject({ 'glue:GetTable': 1, 'glue:CreateTable': 1 });
     clients.destroy();
+    await validateS3Table(t);
   });
 });
 

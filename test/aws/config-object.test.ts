@@ -9,7 +9,7 @@ import { DeltaTable } from '@delta-serverless/core';
 import { createIngestHandler, createMaintenanceHandler, IngestConfigError } from '@delta-serverless/lambda';
 import { newBucket, putText } from '../services/index.js';
 import { csv, failures, notification, Recorder, sqsEvent, upload } from './support/ingest.js';
-import { newClients, newS3Table, storageOptions } from './support/tables.js';
+import { newClients, newS3Table, storageOptions, validateS3Table } from './support/tables.js';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -49,6 +49,7 @@ describe('configuration from an s3:// file', () => {
     });
     const report = await maintenance({});
     expect(report.tables.map((r) => [r.table, r.status])).toEqual([[t.uri, 'ok']]);
+    await validateS3Table(t);
   });
 
   test('a missing object fails the invocation naming the variable, and is read again next time', async () => {

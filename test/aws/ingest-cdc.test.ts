@@ -9,7 +9,7 @@ import { DeltaTable } from '@delta-serverless/core';
 import { createIngestHandler } from '@delta-serverless/lambda';
 import { newBucket } from '../services/index.js';
 import { failures, notification, Recorder, sqsEvent, upload } from './support/ingest.js';
-import { newClients, newS3Table, openStore, storageOptions } from './support/tables.js';
+import { newClients, newS3Table, openStore, storageOptions, validateS3Table } from './support/tables.js';
 
 describe('ingest route mode cdc', () => {
   test('applies change files by key; a malformed one fails alone; redelivery is skipped', async () => {
@@ -49,5 +49,6 @@ describe('ingest route mode cdc', () => {
     expect(failures(await handler(again.event))).toEqual([again.ids[1]]);
     expect(rec.sum('DuplicatesSkipped')).toBe(2);
     expect((await DeltaTable.open(t.uri, { store: openStore(t, 'conditional') })).version).toBe(table.version);
+    await validateS3Table(t);
   });
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { uniqueName } from '../services/index.js';
-import { newS3Table, storageOptions, type Mode } from './support/tables.js';
+import { newS3Table, storageOptions, validateS3Table, type Mode } from './support/tables.js';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'sdk-loads.ts');
 
@@ -27,6 +27,7 @@ async function sdkClientsLoaded(mode: Mode, catalog?: string): Promise<{ version
     ],
     { env: process.env, maxBuffer: 4 * 1024 * 1024 },
   );
+  await validateS3Table(t);
   return JSON.parse(stdout.trim().split('\n').pop()!) as { version: number; clients: string[] };
 }
 

@@ -7,7 +7,7 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { getText, listKeys } from '../services/index.js';
-import { newS3Table, storageOptions } from './support/tables.js';
+import { newS3Table, storageOptions, validateS3Table } from './support/tables.js';
 
 const rows = (ids: number[], p: string) =>
   new arrow.Table({
@@ -46,5 +46,6 @@ describe('symlink manifests on S3', () => {
     }
     expect(listed.sort()).toEqual(live.map((f) => `${t.prefix}/${decodeURIComponent(f.path)}`).sort());
     expect(listed.filter((k) => k.includes('p=a%3Ab/'))).toHaveLength(1); // OPTIMIZE compacted the two files
+    await validateS3Table(t);
   });
 });
