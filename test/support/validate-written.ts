@@ -60,3 +60,15 @@ export function validatedDirs<A extends unknown[]>(
     },
   };
 }
+
+/**
+ * For a test file that puts all its tables under one `root`: validates every table under it
+ * (once, in the file's afterAll), then removes `root` whether or not a table failed.
+ */
+export async function validateTablesThenRemove(root: string, options: ValidatedOptions = { failOnWarnings: true }) {
+  try {
+    for (const table of tablesIn(root)) await assertValidTable(table, options);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
