@@ -75,6 +75,47 @@ describe('MERGE fanned out to worker requests', () => {
     await assertValidTable(a);
   });
 
+  test('a source over maxInlineSourceBytes is staged once under _delta_log/.tmp/, read by the workers and deleted', async () => {
+    const root = tempDir('merge-workers-staged');
+    const [a, b] = [path.join(root, 'a'), path.join(root, 'b')];
+    await sixFiles(a);
+    fs.cpSync(a, b, { recursive: true });
+    const ok = workers();
+    const seen: MergeGroupRequest['merge'][] = [];
+    const staged = {
+      invoke: async (r: MergeGroupRequest) => {
+        seen.push(r.merge);
+        expect(fs.existsSync(path.join(a, r.merge.sourcePath!))).toBe(true);
+        return ok.invoke(r);
+      },
+      filesPerWorker: 2,
+      maxInlineSourceBytes: 0,
+    };
+    const fanned = await merge(await DeltaTable.open(a), { workers: staged });
+    const local = await merge(await DeltaTable.open(b), {});
+    expect(seen).toHaveLength(3);
+    expect(seen.every((m) => m.source === undefined && m.sourcePath === seen[0]!.sourcePath)).toBe(true);
+    expect(seen[0]!.sourcePath).toMatch(/^_delta_log\/\.tmp\/merge-source-[0-9a-f-]{36}\.arrow$/);
+    expect(fs.existsSync(path.join(a, seen[0]!.sourcePath!))).toBe(false);
+    expect(fanned.metrics).toMatchObject({ numTargetRowsUpdated: 12, numTargetRowsInserted: 109 });
+    expect(await readIds(a)).toEqual(await readIds(b));
+    expect(local.metrics.numTargetRowsUpdated).toBe(12);
+    await assertValidTable(a);
+  });
+
+  test('a worker refuses a staged source path outside _delta_log/.tmp/', async () => {
+    const handler = createOptimizeWorkerHandler({}) as unknown as (e: unknown) => Promise<unknown>;
+    const dir = path.join(tempDir('merge-workers-path'), 't');
+    await sixFiles(dir);
+    const request = {
+      kind: 'dml-files',
+      context: { tableRoot: dir },
+      files: [],
+      merge: { spec: {}, sourcePath: '../x' },
+    };
+    await expect(handler(request)).rejects.toThrow(/merge\.sourcePath under _delta_log\/\.tmp\/merge-source-/);
+  });
+
   test('a failed worker commits nothing and leaves no file behind', async () => {
     const dir = path.join(tempDir('merge-workers-fail'), 't');
     await sixFiles(dir);

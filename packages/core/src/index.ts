@@ -88,6 +88,7 @@ export {
   DEFAULT_MAX_SOURCE_BYTES,
   encodeSource as encodeMergeSource,
   decodeSource as decodeMergeSource,
+  readGroupSource as readMergeGroupSource,
 } from './ops/merge/index.js';
 export type {
   MergeOn,
@@ -104,6 +105,7 @@ export type {
   MergeGroupResult,
   MergeGroupInvoker,
   MergeGroupRequest,
+  MergeGroupSource,
   MergeWorkers,
   Sequence,
 } from './ops/merge/index.js';

@@ -8,7 +8,7 @@
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  decodeMergeSource,
+  readMergeGroupSource,
   executeMergeFiles,
   type MergeGroupInvoker,
   type MergeGroupRequest,
@@ -27,7 +27,7 @@ export interface DmlWorkerRequest {
   kind: 'dml-files';
   context: DmlContext;
   files: DmlFile[];
-  /** A MERGE's group: the statement and its source (base64 Arrow IPC); the files are joined, not inserted into. */
+  /** A MERGE's group: the statement and its source (base64 Arrow IPC, or staged in the table's store); the files are joined, not inserted into. */
   merge?: MergeGroupRequest['merge'];
   /** Files processed at once inside the worker (default 1: a worker is sized for one file). */
   concurrency?: number;
@@ -50,7 +50,7 @@ export async function runDmlWorkerRequest(
       engine,
       request.context,
       request.merge.spec,
-      decodeMergeSource(request.merge.source),
+      await readMergeGroupSource(engine.store, request.merge),
       request.files,
       { concurrency: request.concurrency ?? 1, insert: false },
     );

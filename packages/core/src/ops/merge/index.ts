@@ -26,6 +26,8 @@ export { DEFAULT_MAX_SOURCE_BYTES } from './source.js';
 export {
   decodeSource,
   encodeSource,
+  readGroupSource,
+  type MergeGroupSource,
   type MergeGroupInvoker,
   type MergeGroupRequest,
   type MergeWorkers,
