@@ -6,12 +6,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DeltaTable } from '@delta-serverless/core';
 import { clearTableCache } from '@delta-serverless/aws';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createApiAppendHandler } from '../../examples/api-append.js';
 import { createReadFilterHandler } from '../../examples/read-filter.js';
 import { createTimeTravelHandler } from '../../examples/time-travel.js';
 import { createWarmCacheHandler } from '../../examples/warm-cache.js';
 import { listKeys, newBucket } from '../services/index.js';
+import { validateS3Table } from './support/tables.js';
 
 let bucket: string;
 let uri: string;
@@ -65,6 +66,12 @@ const recs = (from: number, n: number, kind: string) =>
 beforeAll(async () => {
   bucket = await newBucket('examples');
   uri = `s3://${bucket}/tables/events`;
+});
+
+// The one table the examples write goes through the independent validator after every test
+// (from the first, which creates it).
+afterEach(async () => {
+  await validateS3Table({ bucket, prefix: 'tables/events' });
 });
 
 describe('examples', () => {

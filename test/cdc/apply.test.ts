@@ -17,6 +17,7 @@ import {
   splitRuns,
   type Change,
 } from '../aws/support/cdc-history.js';
+import { assertValidStoreTable } from '../support/validate-store.js';
 
 const enc = new TextEncoder();
 
@@ -32,7 +33,9 @@ async function apply(store: ObjectStore, key: string, body: string, opts: CdcOpt
   });
 }
 
+/** The live rows, after the independent validator has checked the table (every test reads them back). */
 async function liveRows(store: ObjectStore): Promise<Record<string, unknown>[]> {
+  await assertValidStoreTable(store, { failOnWarnings: true });
   const t = await DeltaTable.open(store);
   const rows = (await t.toArrow()).toArray().map((r) => r.toJSON() as Record<string, unknown>);
   return rows

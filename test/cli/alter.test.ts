@@ -8,10 +8,17 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { DeltaTable } from '@delta-serverless/core';
+import { validatedDirs } from '../support/validate-written.js';
 
 const temps: string[] = [];
 afterAll(() => {
   for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
+});
+// Every table these tests write goes through the independent validator after the test.
+const validated = validatedDirs((prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
 });
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -22,8 +29,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 async function table(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-alter-'));
-  temps.push(dir);
+  const dir = validated.dir('ds-cli-alter-');
   fs.writeFileSync(path.join(dir, 'a.csv'), 'id,amount,country\n1,5.5,NZ\n2,-1,AU\n3,,NZ\n');
   const t = path.join(dir, 't');
   expect((await run('append', t, path.join(dir, 'a.csv'))).code).toBe(0);

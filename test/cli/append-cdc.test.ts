@@ -9,9 +9,11 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { DeltaTable } from '@delta-serverless/core';
+import { validateTablesThenRemove } from '../support/validate-written.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-cdc-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+// Every table these tests wrote goes through the independent validator before the dir is removed.
+afterAll(() => validateTablesThenRemove(root));
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

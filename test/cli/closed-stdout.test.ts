@@ -10,9 +10,13 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, expect, it } from 'vitest';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
-import { removeTempDirs, tempDir } from '../read/support.js';
+import { removeTempDirs, tempDir as readTempDir } from '../read/support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 

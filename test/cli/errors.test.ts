@@ -9,13 +9,17 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { DeltaTable, batchToObjects } from '@delta-serverless/core';
+import { validatedDirs } from '../support/validate-written.js';
 
 const temps: string[] = [];
 afterAll(() => {
   for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function tempDir(): string {
+// Every table these tests write goes through the independent validator after the test.
+const tempDir = validatedDirs(newTempDir).dir;
+
+function newTempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-err-'));
   temps.push(d);
   return d;

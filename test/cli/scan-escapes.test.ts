@@ -7,9 +7,13 @@ import * as arrow from 'apache-arrow';
 import { afterAll, expect, it } from 'vitest';
 import { writeDeltaTable } from '@delta-serverless/core';
 import { main } from '../../packages/cli/src/program.js';
-import { removeTempDirs, tempDir } from '../read/support.js';
+import { removeTempDirs, tempDir as readTempDir } from '../read/support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 it('scan --format table escapes control characters in values and column names', async () => {
   const dir = tempDir('ds-escapes-');

@@ -12,10 +12,14 @@ import { readInputObject } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
 import { cliWords } from '../../packages/cli/src/errors.js';
 import { sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
-import { removeTempDirs, tempDir } from '../read/support.js';
+import { removeTempDirs, tempDir as readTempDir } from '../read/support.js';
+import { validatedDirs } from '../support/validate-written.js';
 import { wideCsv, wideEmptyParquet, wideNdjson } from '../support/wide-inputs.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write, after a refused or failed operation too, goes through the independent validator.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 interface Outcome {
   error?: string;

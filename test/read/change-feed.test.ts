@@ -14,11 +14,15 @@ import {
   setCommitTimes,
   sortRows,
   tableObjects,
-  tempDir,
+  tempDir as readTempDir,
   writeCommitActions,
 } from './support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 const people = (ids: number[]) =>
   arrow.tableFromArrays({
@@ -32,6 +36,8 @@ const people = (ids: number[]) =>
  * derives changes from adds and removes, as for Spark's appends and overwrites).
  */
 function enableChangeDataFeed(table: string, extra: Record<string, string> = {}): void {
+  // A hand-rewritten log (the protocol does not list changeDataFeed; the .crc files disagree): not validated.
+  dirs.exempt(table, 'v0 metaData rewritten by hand to turn the change data feed on');
   const actions = readCommitActions(table, 0).map((a) => {
     if (!a.metaData) return a;
     const configuration = {

@@ -27,10 +27,14 @@ import {
   range,
   rejectionOf,
   removeTempDirs,
-  tempDir,
+  tempDir as readTempDir,
 } from './support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 /** Checkpoint at v10, commits 0-13; 41 rows at v13 (see time-travel.test.ts). */
 const INSERTS_DELETES = 'delta-golden/basic-with-inserts-deletes-checkpoint';
@@ -120,6 +124,7 @@ describe('_last_checkpoint is only a hint', () => {
     expect(fs.existsSync(logPath(dir, `${versionPrefix(2)}.checkpoint.parquet`))).toBe(true);
     expect(fs.existsSync(logPath(dir, `${versionPrefix(4)}.checkpoint.parquet`))).toBe(true);
     fs.writeFileSync(logPath(dir, '_last_checkpoint'), JSON.stringify({ version: 2, size: 4 }));
+    dirs.exempt(dir, 'a stale _last_checkpoint is planted on purpose');
     const store = new CountingStore(new LocalStore(dir));
     const table = await DeltaTable.open(store);
     expect(table.version).toBe(5);
@@ -251,6 +256,7 @@ describe('protocols this reader must refuse', () => {
       readerFeatures: ['deletionVectors', 'hyperSpaceIndex'],
       writerFeatures: ['deletionVectors', 'hyperSpaceIndex'],
     });
+    dirs.exempt(dir, 'a hand-written protocol with an unknown feature');
     const err = await rejectionOf(DeltaTable.open(dir));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect((err as UnsupportedFeatureError).feature).toBe('hyperSpaceIndex');
@@ -273,6 +279,7 @@ describe('protocols this reader must refuse', () => {
       readerFeatures: [],
       writerFeatures: [],
     });
+    dirs.exempt(dir, 'a hand-written protocol with minReaderVersion 4');
     const err = await rejectionOf(DeltaTable.open(dir));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err.message).toContain('minReaderVersion=4');
@@ -300,6 +307,12 @@ describe('damaged data files', () => {
       arrow.tableFromArrays({ id: BigInt64Array.from(range(0, 999), BigInt), s: range(0, 999).map((i) => `s${i}`) }),
     );
     const table = await DeltaTable.open(dir);
+    // Each test damages or removes the data file: only the log is validated.
+    dirs.exempt(dir, 'the data file is damaged on purpose', {
+      failOnWarnings: true,
+      checkFiles: false,
+      checkData: false,
+    });
     return { dir, table, file: table.snapshot.files()[0]!.path };
   }
 
@@ -382,6 +395,7 @@ describe('no table', () => {
     expect(e1).toBeInstanceOf(TableNotFoundError);
     expect(e1.message).toContain(new LocalStore(dir).root);
     fs.mkdirSync(path.join(dir, '_delta_log'));
+    dirs.exempt(dir, 'not a table: an empty _delta_log with planted leftovers');
     fs.writeFileSync(path.join(dir, '_delta_log', '.00000000000000000000.json.crc'), 'x');
     expect(await rejectionOf(DeltaTable.open(dir))).toBeInstanceOf(TableNotFoundError);
     fs.writeFileSync(path.join(dir, '_delta_log', '_last_checkpoint'), JSON.stringify({ version: 10, size: 3 }));

@@ -20,9 +20,22 @@ import {
   type Expression,
   type JsonValue,
 } from '@delta-serverless/core';
-import { CORPUS, range, rejectionOf, removeTempDirs, sortRows, tableObjects, tableRows, tempDir } from './support.js';
+import {
+  CORPUS,
+  range,
+  rejectionOf,
+  removeTempDirs,
+  sortRows,
+  tableObjects,
+  tableRows,
+  tempDir as readTempDir,
+} from './support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 // ---------------------------------------------------------------------------------------------
 // Generated rows (the brute-force reference) and their Arrow form.

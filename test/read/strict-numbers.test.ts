@@ -12,9 +12,13 @@ import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-server
 import { resolveAwsConfig } from '@delta-serverless/aws';
 import { parsePolicies } from '../../packages/lambda/src/maintenance/policy.js';
 import { main } from '../../packages/cli/src/program.js';
-import { removeTempDirs, tempDir } from './support.js';
+import { removeTempDirs, tempDir as readTempDir } from './support.js';
+import { validatedDirs } from '../support/validate-written.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -23,12 +23,16 @@ import {
   rejectionOf,
   removeTempDirs,
   setCommitTimes,
-  tempDir,
+  tempDir as readTempDir,
   writeCommitActions,
 } from './support.js';
+import { validatedDirs } from '../support/validate-written.js';
 import { corpusPath } from '../support/corpus.js';
 
 afterAll(removeTempDirs);
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(readTempDir);
+const tempDir = dirs.dir;
 
 /**
  * delta-golden/basic-with-inserts-deletes-checkpoint: v0-v4 append ids 10k..10k+9, v5-v9
@@ -307,6 +311,8 @@ describe('in-commit timestamps', () => {
       },
     };
     writeCommitActions(dir, 2, [...readCommitActions(dir, 2), { metaData: enabled }]);
+    // (the protocol is not upgraded to inCommitTimestamp and the .crc files disagree: not validated)
+    dirs.exempt(dir, 'v2 rewritten by hand to enable in-commit timestamps');
     rewriteIct(dir, [undefined, undefined, T + 100_000, T + 200_000]);
     setCommitTimes(dir, [T, T + 10_000, T + 20_000, T + 30_000]);
 

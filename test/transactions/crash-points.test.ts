@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
 import { DeltaTable } from '@delta-serverless/core';
-import { orphanDataFiles, tempDir } from '../support/txn-harness.js';
+import { orphanDataFiles, tempDir, validate } from '../support/txn-harness.js';
 import { checkAfterCrash, startCrasher } from './crash-check.js';
 import type { CrashPoint } from './fixtures/crasher.js';
 
@@ -112,6 +112,7 @@ describe('SIGKILL at chosen points', () => {
         }),
       );
       expect(r.version).toBe(before.version + 1);
+      await validate(dir); // (each crash was validated by checkAfterCrash)
     },
   );
 });

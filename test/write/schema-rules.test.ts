@@ -11,8 +11,10 @@ import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-server
 import { readInputStream } from '@delta-serverless/core/internal';
 import { main } from '../../packages/cli/src/program.js';
 import { tempDirs } from './helpers.js';
+import { validatedDirs } from '../support/validate-written.js';
 
-const newDir = tempDirs('schema-rules');
+// Every table these tests write goes through the independent validator after the test.
+const newDir = validatedDirs(tempDirs('schema-rules')).dir;
 
 async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
   let err = '';

@@ -12,9 +12,12 @@ import { DeltaTable, LocalStore, UnsupportedFeatureError, writeDeltaTable } from
 import { commitPath, serializeActions, writeCheckpoint } from '@delta-serverless/core/internal';
 import { runMaintenance } from '../../packages/lambda/src/maintenance/run.js';
 import { main } from '../../packages/cli/src/program.js';
-import { tempDirs } from './helpers.js';
+import { tempDirs, validate } from './helpers.js';
+import { validatedDirs } from '../support/validate-written.js';
 
-const newDir = tempDirs('features');
+// Every table these tests write goes through the independent validator after the test.
+const dirs = validatedDirs(tempDirs('features'));
+const newDir = dirs.dir;
 
 /** Every file under `dir` with its size and mtime: any write shows. */
 function snapshotFiles(dir: string): string[] {
@@ -35,6 +38,10 @@ async function table(): Promise<string> {
       arrow.tableFromArrays({ id: BigInt64Array.from([BigInt(i)]) }),
       i === 0 ? { properties } : {},
     );
+  await validate(dir); // our four appends
+  // From here on the table requires a writer feature nobody knows, which the validator rejects too:
+  // the tests check instead that every refused operation leaves its files untouched.
+  dirs.exempt(dir, 'a hand-written commit requires the unknown writer feature someUnknownFeature');
   const protocol = { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['someUnknownFeature'] };
   await new LocalStore(dir).put(commitPath(4), serializeActions([{ protocol }]));
   return dir;
