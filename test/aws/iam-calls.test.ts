@@ -25,6 +25,7 @@ import { ingestStatements, maintenanceStatements, workerStatements, type Stateme
 import { newBucket, newLockTable, s3Config, services } from '../services/index.js';
 import { PASS, startFaultProxy, type FaultProxy, type LogEntry } from './support/fault-proxy.js';
 import { csv, failures, notification, Recorder, sqsEvent, upload, type Uploaded } from './support/ingest.js';
+import { validateS3Table } from './support/tables.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const noMetrics = { addMetric() {}, publishStoredMetrics() {} };
@@ -217,6 +218,7 @@ describe('every request a handler makes is allowed by its deployed permissions',
     expect([...workerSeen]).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject']));
     // It never opens a snapshot: not one DynamoDB request, though the lock table is configured.
     expect(w.ddb.log).toEqual([]);
+    await validateS3Table({ bucket, prefix: 'tables/events' });
   });
 });
 

@@ -19,7 +19,7 @@ import { listAll } from '@delta-serverless/core/internal';
 import { mapS3Error } from '../../packages/aws/src/s3-errors.js';
 import { services, uniqueName } from '../services/index.js';
 import { startFaultProxy, type FaultAction } from './support/fault-proxy.js';
-import { batch, newClients, newS3Table, openStore, range, storageOptions } from './support/tables.js';
+import { batch, newClients, newS3Table, openStore, range, storageOptions, validateS3Table } from './support/tables.js';
 
 const enc = new TextEncoder();
 
@@ -249,6 +249,7 @@ describe('request accounting (RequestCounter, by kind)', () => {
       reader.counter.reset();
       expect((await r.toArrow()).numRows).toBe(4);
       expect(reader.counter.snapshot()).toEqual({ 's3:GetObject': 2 }); // one GET per (small) data file
+      await validateS3Table(t);
     });
   }
 });
