@@ -91,14 +91,10 @@ export async function forEachInLanes<T>(
 }
 
 /** Scan `files` and produce the actions of their change (uncommitted). */
-export async function executeDmlFiles(
-  engine: Engine,
-  context: DmlContext,
-  files: readonly DmlFile[],
-  opts: DmlExecuteOptions = {},
-): Promise<DmlResult> {
-  const stmt = compileStatement(context);
-  const run: FilesRun = {
+/** A run's empty state: counters, scan metrics and, on a deletion-vector table, its vector writer. */
+export function newFilesRun(engine: Engine, stmt: CompiledStatement): FilesRun {
+  const { context } = stmt;
+  return {
     engine,
     stmt,
     dv: context.deletionVectors
@@ -113,9 +109,18 @@ export async function executeDmlFiles(
     removed: [],
     readds: [],
   };
+}
+
+export async function executeDmlFiles(
+  engine: Engine,
+  context: DmlContext,
+  files: readonly DmlFile[],
+  opts: DmlExecuteOptions = {},
+): Promise<DmlResult> {
+  const run = newFilesRun(engine, compileStatement(context));
   const lanes = Array.from(
     { length: Math.max(1, Math.min(opts.concurrency ?? 2, files.length)) },
-    () => new RewriteLane(engine, stmt),
+    () => new RewriteLane(engine, run.stmt),
   );
   try {
     await forEachInLanes(files, lanes, async (lane, file) => {

@@ -8,13 +8,10 @@
  */
 import * as arrow from 'apache-arrow';
 import type { Engine } from '../../engine/engine.js';
-import type { FileScanMetrics } from '../../read/file-scan.js';
 import { parseSchemaString } from '../../protocol/schema.js';
 import { tableConstraints } from '../../write/constraints.js';
-import { DeletionVectorWriter } from '../../write/deletion-vectors.js';
 import { stopwatch } from '../../util/clock.js';
-import { emptyCounters } from '../dml/counters.js';
-import { finishRun, forEachInLanes, type FilesRun } from '../dml/execute-files.js';
+import { finishRun, forEachInLanes, newFilesRun, type FilesRun } from '../dml/execute-files.js';
 import { RewriteLane } from '../dml/lane.js';
 import { markRows } from '../dml/mark-rows.js';
 import type { CompiledStatement } from '../dml/statement.js';
@@ -57,7 +54,6 @@ function setup(engine: Engine, context: DmlContext, spec: MergeSpec, source: Mer
   const m = compileMerge(spec, schema, source.schema);
   const cols = { schema, mode: context.columnMapping, partitionColumns: new Set(context.partitionColumns) };
   const stmt: CompiledStatement = { context, schema, cols, predicateColumns: [], assignments: [], constraints: [] };
-  const scan: FileScanMetrics = { rowGroupsRead: 0, rowGroupsSkipped: 0, rowsRead: 0, rowsDeleted: 0, bytesRead: 0 };
   const merge: MergeRun = {
     m,
     cols,
@@ -65,27 +61,13 @@ function setup(engine: Engine, context: DmlContext, spec: MergeSpec, source: Mer
     index: indexSource(new arrow.Table([source.batch]), m.keys),
     matchedAny: new Uint8Array(source.batch.numRows),
   };
-  const files: FilesRun = {
-    engine,
-    stmt,
-    dv: context.deletionVectors
-      ? new DeletionVectorWriter({
-          engine,
-          prefixLength: context.dvPrefixLength,
-          inlineMaxBytes: context.inlineDvMaxBytes,
-        })
-      : undefined,
-    counters: emptyCounters(),
-    scan,
-    removed: [],
-    readds: [],
-  };
+  const files = newFilesRun(engine, stmt);
   const env = {
     engine,
     run: merge,
     constraints: tableConstraints(context.configuration, schema),
     rows: emptyRowCounts(),
-    scan,
+    scan: files.scan,
   };
   return { files, merge, env };
 }
