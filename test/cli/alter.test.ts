@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
 import { DeltaTable } from '@delta-serverless/core';
 import { validatedDirs } from '../support/validate-written.js';
+import { runCli as run } from '../support/cli.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -20,13 +20,6 @@ const validated = validatedDirs((prefix: string) => {
   temps.push(dir);
   return dir;
 });
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 async function table(): Promise<string> {
   const dir = validated.dir('ds-cli-alter-');

@@ -7,20 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
 import { DeltaTable } from '@delta-serverless/core';
 import { validateTablesThenRemove } from '../support/validate-written.js';
+import { runCli as run } from '../support/cli.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-cdc-'));
 // Every table these tests wrote goes through the independent validator before the dir is removed.
 afterAll(() => validateTablesThenRemove(root));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 function file(name: string, text: string): string {
   const p = path.join(root, name);

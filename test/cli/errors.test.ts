@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
 import { DeltaTable, batchToObjects } from '@delta-serverless/core';
 import { validatedDirs } from '../support/validate-written.js';
+import { runCli as run } from '../support/cli.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -23,13 +23,6 @@ function newTempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-err-'));
   temps.push(d);
   return d;
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 /** SDK option names and calls that must never reach a CLI user. */

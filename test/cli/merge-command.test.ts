@@ -8,34 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { validateTablesThenRemove } from '../support/validate-written.js';
+import { runCli as run, peopleTable } from '../support/cli.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-merge-'));
 // Every table these tests wrote goes through the independent validator before the dir is removed.
 afterAll(() => validateTablesThenRemove(root));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
-
-async function table(name: string, props: Record<string, string> = {}): Promise<string> {
-  const dir = path.join(root, name);
-  await writeDeltaTable(
-    dir,
-    new arrow.Table({
-      id: arrow.vectorFromArray([1n, 2n, 3n, 4n], new arrow.Int64()),
-      name: arrow.vectorFromArray(['ann', 'bob', 'cy', 'di'], new arrow.Utf8()),
-      score: arrow.vectorFromArray([10, 20, 30, 40], new arrow.Int32()),
-    }),
-    { properties: { 'delta.enableChangeDataFeed': 'true', ...props } },
-  );
-  return dir;
-}
+const table = (name: string, props: Record<string, string> = {}) => peopleTable(path.join(root, name), props);
 
 function file(name: string, text: string): string {
   const p = path.join(root, name);

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { main } from '@delta-serverless/cli';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { validatedDirs } from '../support/validate-written.js';
+import { runCli as run } from '../support/cli.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -25,13 +26,6 @@ function newTempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-out-'));
   temps.push(d);
   return d;
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');
