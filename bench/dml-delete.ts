@@ -11,10 +11,9 @@
  * for each rewrite lane to fill whole 524,288-row output row groups). `DML_BENCH=memory` runs
  * only this part.
  */
-import type * as NodeFs from 'node:fs';
-import type * as NodePath from 'node:path';
 import type { Harness, Params, Variant, ChildResult } from './lib/harness.js';
 import { field } from './lib/harness.js';
+import { ensureDmlTable as ensureTable, fileSizes as sizes } from './lib/dml-tables.js';
 import { mb, median, ms, printTable, ratio, startTimer } from './lib/timing.js';
 
 export const description =
@@ -33,19 +32,6 @@ interface DmlParams extends Params {
   dir: string;
   mode: 'dv' | 'cow' | 'rewrite';
   predicate: string;
-}
-
-function sizes(dir: string, fs: typeof NodeFs, path: typeof NodePath): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const key = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(key);
-      else out.set(key, fs.statSync(path.join(dir, key)).size);
-    }
-  };
-  walk('');
-  return out;
 }
 
 async function run(p: Params) {
@@ -85,28 +71,6 @@ async function run(p: Params) {
 }
 
 export const variants: Record<string, Variant> = { run };
-
-/** 100k-row files, one append each, deletion vectors enabled; built once under bench/.data. */
-async function ensureTable(files: number): Promise<string> {
-  const { existsSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { DATA_DIR } = await import('./lib/paths.js');
-  const dir = join(DATA_DIR, `dml-${files}`);
-  const marker = `${dir}.json`;
-  if (existsSync(marker)) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  const core = await import('@delta-serverless/core');
-  const { makeBatch } = await import('./lib/data.js');
-  const t0 = performance.now();
-  await core.writeDeltaTable(dir, makeBatch(0, ROWS_PER_FILE), {
-    properties: { 'delta.enableDeletionVectors': 'true' },
-  });
-  const table = await core.DeltaTable.open(dir);
-  for (let f = 1; f < files; f++) await table.append(makeBatch(f * ROWS_PER_FILE, ROWS_PER_FILE));
-  writeFileSync(marker, JSON.stringify({ dir, files, rows: files * ROWS_PER_FILE }));
-  console.log(`  built ${dir}: ${files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return dir;
-}
 
 const MB = 1024 * 1024;
 

@@ -12,10 +12,9 @@
  * 1,000-row table (copy-on-write: reads and rewrites one file). Goal: within 1.5x.
  * `MERGE_BENCH=one-row` runs only that part.
  */
-import type * as NodeFs from 'node:fs';
-import type * as NodePath from 'node:path';
 import type { ChildResult, Harness, Params, Variant } from './lib/harness.js';
 import { field } from './lib/harness.js';
+import { ensureDmlTable as ensureTable, fileSizes as sizes } from './lib/dml-tables.js';
 import { mb, median, ms, printTable, ratio, startTimer } from './lib/timing.js';
 
 export const description =
@@ -41,19 +40,6 @@ function sourceIds(keys: MergeParams['keys'], rows: number): number[] {
   const ids = Array.from({ length: existing }, (_, i) => (keys === 'clustered' ? first + i : i * step + 17));
   for (let i = 0; i < NEW_KEYS; i++) ids.push(rows + i);
   return ids;
-}
-
-function sizes(dir: string, fs: typeof NodeFs, path: typeof NodePath): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const key = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(key);
-      else out.set(key, fs.statSync(path.join(dir, key)).size);
-    }
-  };
-  walk('');
-  return out;
 }
 
 /** Source batch: bench rows (values shifted so updates change them) with the given ids. */
@@ -157,26 +143,6 @@ async function duck(p: Params) {
 }
 
 export const variants: Record<string, Variant> = { ours, duck };
-
-/** 100k-row files, one append each, deletion vectors enabled; built once under bench/.data. */
-async function ensureTable(files: number, rowsPerFile = ROWS_PER_FILE, name = `dml-${files}`): Promise<string> {
-  const { existsSync, writeFileSync, rmSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { DATA_DIR } = await import('./lib/paths.js');
-  const dir = join(DATA_DIR, name);
-  const marker = `${dir}.json`;
-  if (existsSync(marker)) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  const core = await import('@delta-serverless/core');
-  const { makeBatch } = await import('./lib/data.js');
-  await core.writeDeltaTable(dir, makeBatch(0, rowsPerFile), {
-    properties: { 'delta.enableDeletionVectors': 'true' },
-  });
-  const table = await core.DeltaTable.open(dir);
-  for (let f = 1; f < files; f++) await table.append(makeBatch(f * rowsPerFile, rowsPerFile));
-  writeFileSync(marker, JSON.stringify({ dir, files, rows: files * rowsPerFile }));
-  return dir;
-}
 
 const MB = 1024 * 1024;
 
