@@ -8,7 +8,8 @@
  * 4 MiB of IPC, under Lambda's 6 MB synchronous payload) is staged once in the table's store
  * under `_delta_log/.tmp/merge-source-<uuid>.arrow` and the requests name it; the planner
  * deletes it when the groups are done (a killed planner's copy is expired by the bucket's
- * lifecycle rule for `_delta_log/.tmp/`, as Spark's temp commit files are).
+ * lifecycle rule infra sets on `_delta_log/.tmp/` of the tables it configures, as Spark's temp
+ * commit files are).
  */
 import * as arrow from 'apache-arrow';
 import { concatBatches } from '../../arrow/concat.js';
