@@ -12,7 +12,9 @@
  *   ingest        the ingest handler: cold invocation, then the warm one (measured)
  * Baseline: the ingest step on a 1,000-file table of the same shape.
  * Caps: SCALE_TIMEOUT_S (default 600) per child, SCALE_HEAP_MB (default 8192) V8 heap;
- * SCALE_REPS (default 1) repetitions of the read-only steps (load, checkpoint, load-cp).
+ * SCALE_REPS (default 1) repetitions of the read-only steps (load, checkpoint, load-cp);
+ * SCALE_STEPS (default all) a comma-separated subset of the steps; SCALE_CPU_PROF=<dir> saves
+ * a .cpuprofile of each refresh and of the checkpoint write (the timed work only).
  */
 import type { Harness, Params, Variant } from './lib/harness.js';
 import type { S3Bench } from './lib/s3-services.js';
@@ -61,6 +63,18 @@ export function scaleSizes(): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
+const STEPS = ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest'];
+
+/** SCALE_STEPS (default all): the steps to run, in the benchmark's order (for profiling one). */
+export function scaleSteps(): string[] {
+  const raw = process.env.SCALE_STEPS;
+  if (!raw) return STEPS;
+  const picked = raw.split(',').map((s) => s.trim());
+  const bad = picked.filter((s) => !STEPS.includes(s));
+  if (bad.length > 0) throw new Error(`SCALE_STEPS: unknown step(s) ${bad.join(', ')}; steps: ${STEPS.join(', ')}`);
+  return STEPS.filter((s) => picked.includes(s));
+}
+
 /** Build (once), upload to a fresh prefix, run the steps in order; a failed load skips the rest. */
 async function runSize(h: Harness, files: number, caps: StepCaps, steps: readonly string[]): Promise<SizeRuns> {
   const { ensureScaleTable } = await import('./lib/scale-table.js');
@@ -106,12 +120,9 @@ export async function main(h: Harness): Promise<void> {
   bench = await startS3Bench();
   const all = new Map<number, SizeRuns>();
   try {
-    const baseline = await runSize(h, 1000, caps, ['ingest']);
-    for (const files of sizes)
-      all.set(
-        files,
-        await runSize(h, files, caps, ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest']),
-      );
+    const steps = scaleSteps();
+    const baseline = steps.includes('ingest') ? await runSize(h, 1000, caps, ['ingest']) : {};
+    for (const files of sizes) all.set(files, await runSize(h, files, caps, steps));
     console.log('\nscale: details (fresh children on the embedded S3; medians, range when repeated; ! = failed)');
     report.printDetails(sizes, all);
     const base = report.figure(baseline, 'ingest', 'ms');
@@ -121,6 +132,7 @@ export async function main(h: Harness): Promise<void> {
     console.log('');
     for (const files of sizes) console.log(report.scaleLine(files, all.get(files)!));
     if (sizes.length > 1) report.printRatios(sizes, all);
+    for (const files of sizes) console.log(report.refreshLine(files, all.get(files)!));
     h.record('sizes', Object.fromEntries([...all].map(([n, r]) => [n, r])));
     h.record('baseline', baseline);
     h.record('caps', caps);
