@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { DeltaTable, LocalStore, UnsupportedFeatureError, writeDeltaTable } from '@delta-serverless/core';
 import { commitPath, serializeActions, writeCheckpoint } from '@delta-serverless/core/internal';
 import { runMaintenance } from '../../packages/lambda/src/maintenance/run.js';
-import { main } from '../../packages/cli/src/program.js';
+import { runCli as cli } from '../support/cli.js';
 import { tempDirs, validate } from './helpers.js';
 import { validatedDirs } from '../support/validate-written.js';
 
@@ -45,12 +45,6 @@ async function table(): Promise<string> {
   const protocol = { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['someUnknownFeature'] };
   await new LocalStore(dir).put(commitPath(4), serializeActions([{ protocol }]));
   return dir;
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const code = await main(argv, { out: () => undefined, err: (s) => (err += s) });
-  return { code, err };
 }
 
 const REFUSAL = /requires writer feature "someUnknownFeature" \(this writer feature is unknown to delta-serverless\)/;
