@@ -150,9 +150,10 @@ export async function writeRows(
   state: TableState,
   rows: Iterable<Row>,
   batchSize: number,
+  keyValueMetadata?: Record<string, string>,
 ): Promise<{ rows: number; adds: number; removes: number; written: { size: number } }> {
   const batcher = new CheckpointBatcher(layout, (add: AddFile) => state.parsedStats.get(add));
-  const writer = await engine.parquet.createWriter(layout.schema, { rowGroupSize: batchSize });
+  const writer = await engine.parquet.createWriter(layout.schema, { rowGroupSize: batchSize, keyValueMetadata });
   const upload = engine.store.putStream(path, writer.bytes);
   // A failed upload stops reading the bytes, which would leave `write` waiting forever.
   const uploadFailed = new Promise<never>((_, reject) => void upload.catch(reject));

@@ -6,7 +6,7 @@ import { IpcBuffer } from './ipc-buffer.js';
 function table(rows: number, seed: number): arrow.Table {
   const ids = BigInt64Array.from({ length: rows }, (_, i) => BigInt(seed * 1_000_000 + i));
   const names = Array.from({ length: rows }, (_, i) => (i % 7 === 0 ? null : `name-${seed}-${'x'.repeat(i % 50)}`));
-  return arrow.tableFromArrays({ id: ids, name: arrow.vectorFromArray(names, new arrow.Utf8()) });
+  return new arrow.Table({ id: arrow.makeVector(ids), name: arrow.vectorFromArray(names, new arrow.Utf8()) });
 }
 
 describe('IpcBuffer', () => {
