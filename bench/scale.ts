@@ -13,7 +13,8 @@
  * Baseline: the ingest step on a 1,000-file table of the same shape.
  * Caps: SCALE_TIMEOUT_S (default 600) per child, SCALE_HEAP_MB (default 8192) V8 heap;
  * SCALE_REPS (default 1) repetitions of the read-only steps (load, checkpoint, load-cp);
- * SCALE_STEPS (default all) a comma-separated subset of the steps; SCALE_CPU_PROF=<dir> saves
+ * SCALE_STEPS (default all but `parts,part-share`, lib/scale-parts.ts) a comma-separated subset
+ * of the steps; SCALE_PARTS (default 4) the parts of those; SCALE_CPU_PROF=<dir> saves
  * a .cpuprofile of each refresh and of the checkpoint write (the timed work only).
  */
 import type { Harness, Params, Variant } from './lib/harness.js';
@@ -28,6 +29,8 @@ const step =
   (name: string): Variant =>
   async (p: Params) => {
     if (name === 'ingest') return (await import('./lib/scale-ingest.js')).ingest(p);
+    if (name === 'parts') return (await import('./lib/scale-parts.js')).writeParts(p);
+    if (name === 'part-share') return (await import('./lib/scale-parts.js')).partShare(p);
     const steps = await import('./lib/scale-steps.js');
     const fns: Record<string, Variant> = {
       load: async (q) => {
@@ -45,7 +48,10 @@ const step =
   };
 
 export const variants: Record<string, Variant> = Object.fromEntries(
-  ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest'].map((n) => [n, step(n)]),
+  ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest', 'parts', 'part-share'].map((n) => [
+    n,
+    step(n),
+  ]),
 );
 
 function envNumber(name: string, fallback: number): number {
@@ -63,12 +69,14 @@ export function scaleSizes(): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
-const STEPS = ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest'];
+const STEPS = ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest', 'parts', 'part-share'];
+/** The checkpoint-in-parts steps (lib/scale-parts.ts) run only when SCALE_STEPS names them. */
+const DEFAULT_STEPS = STEPS.slice(0, 6);
 
-/** SCALE_STEPS (default all): the steps to run, in the benchmark's order (for profiling one). */
+/** SCALE_STEPS (default: all but the parts steps): the steps to run, in the benchmark's order. */
 export function scaleSteps(): string[] {
   const raw = process.env.SCALE_STEPS;
-  if (!raw) return STEPS;
+  if (!raw) return DEFAULT_STEPS;
   const picked = raw.split(',').map((s) => s.trim());
   const bad = picked.filter((s) => !STEPS.includes(s));
   if (bad.length > 0) throw new Error(`SCALE_STEPS: unknown step(s) ${bad.join(', ')}; steps: ${STEPS.join(', ')}`);

@@ -96,6 +96,13 @@ export function printDetails(sizes: readonly number[], all: ReadonlyMap<number, 
     ['ingest warm ms', 'ingest', 'ms'],
     ['ingest warm requests', 'ingest', 'requests'],
     ['ingest cold ms', 'ingest', 'coldMs'],
+    ['checkpoint in parts ms (one process)', 'parts', 'ms'],
+    ['part worker: share load ms', 'part-share', 'shareLoadMs'],
+    ['part worker: share load CPU ms', 'part-share', 'shareLoadCpuMs'],
+    ['part worker: share load peak RSS MB', 'part-share', 'shareLoadRssMB'],
+    ['part worker: share files', 'part-share', 'shareFiles'],
+    ['part worker: part write ms', 'part-share', 'partWriteMs'],
+    ['part worker: peak RSS MB', 'part-share', 'rssMB'],
   ];
   const rows = keys.map(([label, step, key]) => [label, ...sizes.map((n) => cell(all.get(n)!, step, key))]);
   const cpMB = rows.find((r) => r[0] === 'checkpoint MB')!;
