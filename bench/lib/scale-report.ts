@@ -104,14 +104,18 @@ export function printDetails(sizes: readonly number[], all: ReadonlyMap<number, 
     ['part worker: part write ms', 'part-share', 'partWriteMs'],
     ['part worker: peak RSS MB', 'part-share', 'rssMB'],
   ];
-  const rows = keys.map(([label, step, key]) => [label, ...sizes.map((n) => cell(all.get(n)!, step, key))]);
-  const cpMB = rows.find((r) => r[0] === 'checkpoint MB')!;
-  sizes.forEach((n, i) => {
-    const f = figure(all.get(n)!, 'checkpoint', 'checkpointBytes');
-    cpMB[i + 1] = 'failed' in f ? '!' : (f.value / 1e6).toFixed(1);
-  });
-  const waves = rows.find((r) => r[0] === 'refresh requests / waves')!;
-  sizes.forEach((n, i) => (waves[i + 1] += ` / ${cell(all.get(n)!, 'load-refresh', 'refreshWaves')}`));
+  const ran = (step: string) => sizes.some((n) => (all.get(n)![step] ?? []).length > 0);
+  const rows = keys
+    .filter(([, step]) => ran(step))
+    .map(([label, step, key]) => [label, ...sizes.map((n) => cell(all.get(n)!, step, key))]);
+  const cpMB = rows.find((r) => r[0] === 'checkpoint MB');
+  if (cpMB)
+    sizes.forEach((n, i) => {
+      const f = figure(all.get(n)!, 'checkpoint', 'checkpointBytes');
+      cpMB[i + 1] = 'failed' in f ? '!' : (f.value / 1e6).toFixed(1);
+    });
+  const waves = rows.find((r) => r[0] === 'refresh requests / waves');
+  if (waves) sizes.forEach((n, i) => (waves[i + 1] += ` / ${cell(all.get(n)!, 'load-refresh', 'refreshWaves')}`));
   printTable([['figure (median, range)', ...sizes.map(String)], ...rows]);
 }
 

@@ -3,7 +3,7 @@
  * same index instead of the whole version: when the previous checkpoint was itself written in
  * `plan.parts` parts by checkpoint-parts.ts (its part files carry PART_SPLIT_KEY, so the files
  * hashing to part i are exactly those in its part i), worker i reads that one part (plus, for
- * a multi-part checkpoint, part 1 for the table's non-file actions; for a v2 checkpoint, the
+ * a multi-part checkpoint, part 1's non-file columns for the table's actions; for a v2 checkpoint, the
  * top-level JSON) and every commit after it, keeping only the adds and removes of its part.
  * Its memory is then about 1/parts of the table's. Anything else (no previous checkpoint, a
  * single-file one, another part count, parts split by another engine) returns undefined: the
@@ -13,13 +13,16 @@ import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import { assertReadable } from '../protocol/features.js';
 import type { Engine } from '../engine/engine.js';
 import { mapLimit } from '../util/concurrency.js';
-import { readCheckpoint } from './checkpoint-read.js';
+import { batchToActions, readCheckpoint } from './checkpoint-read.js';
 import { checkpointPartOf, PART_SPLIT_KEY, partSplitTag, type CheckpointPartsPlan } from './checkpoint-parts.js';
 import { parseActions } from './commit-file.js';
 import { SIDECAR_DIR } from './file-names.js';
 import { LOG_READ_CONCURRENCY, readCommit } from './load.js';
 import { TableState } from './replay.js';
 import { resolveSegment, type CheckpointFile, type CheckpointRef } from './segment.js';
+
+/** Checkpoint columns of the table's non-file actions (what part 1 of a multi-part checkpoint adds). */
+const TABLE_COLUMNS = ['protocol', 'metaData', 'txn', 'domainMetadata'] as const;
 
 /** The table at `plan.version` holding only part `part`'s files (and every non-file action); undefined: load it whole. */
 export async function loadCheckpointPartState(
@@ -63,10 +66,12 @@ async function shareOf(
 ): Promise<{ files: CheckpointFile[]; tableActions: Action[] } | undefined> {
   const first = prev.files[0]!;
   if (prev.files.length === parts && first.part) {
-    // Classic multi-part: part 1 has the table's actions (its files are filtered out), part i ours.
-    const files = part === 0 ? [first] : [first, prev.files[part]!];
-    const tagged = await Promise.all(files.map((f) => hasTag(engine, f.path, f.size, prev.files.indexOf(f), parts)));
-    return tagged.every(Boolean) ? { files, tableActions: [] } : undefined;
+    // Classic multi-part: part 1 has the table's actions (only those columns are read), part i ours.
+    const mine = prev.files[part]!;
+    const checked = part === 0 ? [mine] : [first, mine];
+    const tagged = await Promise.all(checked.map((f) => hasTag(engine, f.path, f.size, prev.files.indexOf(f), parts)));
+    if (!tagged.every(Boolean)) return undefined;
+    return { files: [mine], tableActions: part === 0 ? [] : await tableActionsOf(engine, first) };
   }
   if (prev.files.length !== 1 || !first.uuid || first.format !== 'json') return undefined;
   // v2 with sidecars: the top level (small JSON) has the table's actions and names the sidecars in part order.
@@ -85,6 +90,19 @@ async function shareOf(
     format: 'parquet',
   };
   return { files: [file], tableActions: top.filter((a) => !a.sidecar && !a.checkpointMetadata) };
+}
+
+/** The non-file actions of a checkpoint file, reading only their columns. */
+async function tableActionsOf(engine: Engine, file: CheckpointFile): Promise<Action[]> {
+  const reader = await engine.parquet.open(engine.store, file.path, { size: file.size });
+  const out: Action[] = [];
+  try {
+    for await (const batch of reader.readBatches({ columns: [...TABLE_COLUMNS] }))
+      batchToActions(batch, out, new Map());
+  } finally {
+    reader.close();
+  }
+  return out;
 }
 
 /** Whether the Parquet file at `path` says it is part `index` of `parts` split by path hash. */
