@@ -1,9 +1,11 @@
 /**
  * A store rooted at a folder of another store: every key is `<prefix>/<key>` in the inner
  * store, and listings come back relative to the folder. It carries the inner store's commit
- * coordinator, so a table kept inside another table's folder (the change-stream route's
- * remembered deletes, `_cdc_tombstones/`) commits the way the outer table does.
+ * coordinator, made for the folder's table, so a table kept inside another table's folder (the
+ * change-stream route's remembered deletes, `_cdc_tombstones/`) commits the way the outer table
+ * does, under its own versions.
  */
+import { StorageError } from '../errors.js';
 import type { ByteRange, CommitCoordinator, ListOptions, ObjectMeta, ObjectStore, PutOptions } from './object-store.js';
 
 export class PrefixStore implements ObjectStore {
@@ -18,7 +20,13 @@ export class PrefixStore implements ObjectStore {
   ) {
     this.prefix = `${folder.replace(/^\/+|\/+$/g, '')}/`;
     this.root = `${inner.root}/${this.prefix.slice(0, -1)}`;
-    this.commitCoordinator = inner.commitCoordinator;
+    const coordinator = inner.commitCoordinator;
+    if (coordinator && !coordinator.forSubfolder)
+      throw new StorageError(
+        `the ${coordinator.name} commit coordinator of ${inner.root} cannot commit to a table in its folder ` +
+          `${this.prefix}; use put-if-absent commits (S3 conditional writes) for this table`,
+      );
+    this.commitCoordinator = coordinator?.forSubfolder!(this.prefix.slice(0, -1));
   }
 
   get(path: string, range?: ByteRange): Promise<Uint8Array> {
