@@ -190,6 +190,9 @@ export async function compactTombstones(
     const k = keyOf(keyAt(i))!;
     const held = best.get(k);
     if (held === undefined || laterSequence(seq.get(i) as Sequence, seq.get(held) as Sequence)) best.set(k, i);
+    // The same delete remembered twice (a redelivery after a compaction): keep the later record.
+    else if (!laterSequence(seq.get(held) as Sequence, seq.get(i) as Sequence) && recorded.get(i) > recorded.get(held))
+      best.set(k, i);
   }
   const live = [...best.values()].filter((i) => Number(recorded.get(i) as bigint) >= horizon).sort((a, b) => a - b);
   try {
