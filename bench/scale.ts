@@ -12,7 +12,10 @@
  *   ingest        the ingest handler: cold invocation, then the warm one (measured)
  * Baseline: the ingest step on a 1,000-file table of the same shape.
  * Caps: SCALE_TIMEOUT_S (default 600) per child, SCALE_HEAP_MB (default 8192) V8 heap;
- * SCALE_REPS (default 1) repetitions of the read-only steps (load, checkpoint, load-cp).
+ * SCALE_REPS (default 1) repetitions of the read-only steps (load, checkpoint, load-cp);
+ * SCALE_STEPS (default all but `parts,part-share`, lib/scale-parts.ts) a comma-separated subset
+ * of the steps; SCALE_PARTS (default 4) the parts of those; SCALE_CPU_PROF=<dir> saves
+ * a .cpuprofile of each refresh and of the checkpoint write (the timed work only).
  */
 import type { Harness, Params, Variant } from './lib/harness.js';
 import type { S3Bench } from './lib/s3-services.js';
@@ -26,6 +29,8 @@ const step =
   (name: string): Variant =>
   async (p: Params) => {
     if (name === 'ingest') return (await import('./lib/scale-ingest.js')).ingest(p);
+    if (name === 'parts') return (await import('./lib/scale-parts.js')).writeParts(p);
+    if (name === 'part-share') return (await import('./lib/scale-parts.js')).partShare(p);
     const steps = await import('./lib/scale-steps.js');
     const fns: Record<string, Variant> = {
       load: async (q) => {
@@ -43,7 +48,10 @@ const step =
   };
 
 export const variants: Record<string, Variant> = Object.fromEntries(
-  ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest'].map((n) => [n, step(n)]),
+  ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest', 'parts', 'part-share'].map((n) => [
+    n,
+    step(n),
+  ]),
 );
 
 function envNumber(name: string, fallback: number): number {
@@ -59,6 +67,20 @@ export function scaleSizes(): number[] {
   if (sizes.some((n) => !Number.isInteger(n) || n < 1000))
     throw new Error(`SCALE_FILES must be comma-separated file counts of at least 1000, got "${raw}"`);
   return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+const STEPS = ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest', 'parts', 'part-share'];
+/** The checkpoint-in-parts steps (lib/scale-parts.ts) run only when SCALE_STEPS names them. */
+const DEFAULT_STEPS = STEPS.slice(0, 6);
+
+/** SCALE_STEPS (default: all but the parts steps): the steps to run, in the benchmark's order. */
+export function scaleSteps(): string[] {
+  const raw = process.env.SCALE_STEPS;
+  if (!raw) return DEFAULT_STEPS;
+  const picked = raw.split(',').map((s) => s.trim());
+  const bad = picked.filter((s) => !STEPS.includes(s));
+  if (bad.length > 0) throw new Error(`SCALE_STEPS: unknown step(s) ${bad.join(', ')}; steps: ${STEPS.join(', ')}`);
+  return STEPS.filter((s) => picked.includes(s));
 }
 
 /** Build (once), upload to a fresh prefix, run the steps in order; a failed load skips the rest. */
@@ -106,12 +128,9 @@ export async function main(h: Harness): Promise<void> {
   bench = await startS3Bench();
   const all = new Map<number, SizeRuns>();
   try {
-    const baseline = await runSize(h, 1000, caps, ['ingest']);
-    for (const files of sizes)
-      all.set(
-        files,
-        await runSize(h, files, caps, ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest']),
-      );
+    const steps = scaleSteps();
+    const baseline = steps.includes('ingest') ? await runSize(h, 1000, caps, ['ingest']) : {};
+    for (const files of sizes) all.set(files, await runSize(h, files, caps, steps));
     console.log('\nscale: details (fresh children on the embedded S3; medians, range when repeated; ! = failed)');
     report.printDetails(sizes, all);
     const base = report.figure(baseline, 'ingest', 'ms');
@@ -121,6 +140,7 @@ export async function main(h: Harness): Promise<void> {
     console.log('');
     for (const files of sizes) console.log(report.scaleLine(files, all.get(files)!));
     if (sizes.length > 1) report.printRatios(sizes, all);
+    for (const files of sizes) console.log(report.refreshLine(files, all.get(files)!));
     h.record('sizes', Object.fromEntries([...all].map(([n, r]) => [n, r])));
     h.record('baseline', baseline);
     h.record('caps', caps);

@@ -206,6 +206,27 @@ export class ScaleLog {
     return lines.join('\n') + '\n';
   }
 
+  /**
+   * A small ingest-like commit at version v (commitInfo, txn, `adds` new 10-row files under
+   * `ingest/`): what the ingest Lambda commits, whatever the table's size.
+   */
+  smallCommit(v: number, adds = 2): string {
+    const info = {
+      timestamp: timeOf(v),
+      operation: 'WRITE',
+      operationParameters: { mode: 'Append' },
+      readVersion: v - 1,
+      isBlindAppend: true,
+      engineInfo: 'bench',
+    };
+    const lines = [JSON.stringify({ commitInfo: info }), JSON.stringify({ txn: this.txn(v) })];
+    for (let k = 0; k < adds; k++) {
+      const add = { ...this.add(k), path: `ingest/v${v}-${k}-c000.snappy.parquet`, modificationTime: timeOf(v) };
+      lines.push(JSON.stringify({ add }));
+    }
+    return lines.join('\n') + '\n';
+  }
+
   /** Active files at version `version`, in id order. */
   *activeFiles(version: number): Generator<Record<string, unknown>> {
     const end = this.lo(version + 1);

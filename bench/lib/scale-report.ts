@@ -74,7 +74,11 @@ export function printDetails(sizes: readonly number[], all: ReadonlyMap<number, 
     ['load requests', 'load', 'requests'],
     ['load waves', 'load', 'waves'],
     ['refresh ms (10 commits)', 'load-refresh', 'refreshMs'],
+    ['refresh CPU ms', 'load-refresh', 'refreshCpuMs'],
+    ['refresh: KB of new commits', 'load-refresh', 'refreshKB'],
     ['refresh requests / waves', 'load-refresh', 'refreshRequests'],
+    ['refresh ms, 10 small commits', 'load-refresh', 'refreshSmallMs'],
+    ['refresh CPU ms, 10 small commits', 'load-refresh', 'refreshSmallCpuMs'],
     ['checkpoint write ms', 'checkpoint', 'ms'],
     ['checkpoint CPU ms', 'checkpoint', 'checkpointCpuMs'],
     ['checkpoint peak RSS MB', 'checkpoint', 'checkpointRssMB'],
@@ -92,14 +96,53 @@ export function printDetails(sizes: readonly number[], all: ReadonlyMap<number, 
     ['ingest warm ms', 'ingest', 'ms'],
     ['ingest warm requests', 'ingest', 'requests'],
     ['ingest cold ms', 'ingest', 'coldMs'],
+    ['checkpoint in parts ms (one process)', 'parts', 'ms'],
+    ['part worker: share load ms', 'part-share', 'shareLoadMs'],
+    ['part worker: share load CPU ms', 'part-share', 'shareLoadCpuMs'],
+    ['part worker: share load peak RSS MB', 'part-share', 'shareLoadRssMB'],
+    ['part worker: share files', 'part-share', 'shareFiles'],
+    ['part worker: part write ms', 'part-share', 'partWriteMs'],
+    ['part worker: peak RSS MB', 'part-share', 'rssMB'],
   ];
-  const rows = keys.map(([label, step, key]) => [label, ...sizes.map((n) => cell(all.get(n)!, step, key))]);
-  const cpMB = rows.find((r) => r[0] === 'checkpoint MB')!;
-  sizes.forEach((n, i) => {
-    const f = figure(all.get(n)!, 'checkpoint', 'checkpointBytes');
-    cpMB[i + 1] = 'failed' in f ? '!' : (f.value / 1e6).toFixed(1);
-  });
-  const waves = rows.find((r) => r[0] === 'refresh requests / waves')!;
-  sizes.forEach((n, i) => (waves[i + 1] += ` / ${cell(all.get(n)!, 'load-refresh', 'refreshWaves')}`));
+  const ran = (step: string) => sizes.some((n) => (all.get(n)![step] ?? []).length > 0);
+  const rows = keys
+    .filter(([, step]) => ran(step))
+    .map(([label, step, key]) => [label, ...sizes.map((n) => cell(all.get(n)!, step, key))]);
+  const cpMB = rows.find((r) => r[0] === 'checkpoint MB');
+  if (cpMB)
+    sizes.forEach((n, i) => {
+      const f = figure(all.get(n)!, 'checkpoint', 'checkpointBytes');
+      cpMB[i + 1] = 'failed' in f ? '!' : (f.value / 1e6).toFixed(1);
+    });
+  const waves = rows.find((r) => r[0] === 'refresh requests / waves');
+  if (waves) sizes.forEach((n, i) => (waves[i + 1] += ` / ${cell(all.get(n)!, 'load-refresh', 'refreshWaves')}`));
   printTable([['figure (median, range)', ...sizes.map(String)], ...rows]);
+}
+
+const num = (runs: SizeRuns, key: string): number | undefined => {
+  const f = figure(runs, 'load-refresh', key);
+  return 'failed' in f ? undefined : f.value;
+};
+
+/**
+ * `refresh <N> files: 10 commits of <KB> KB <ms> ms (<cpu> ms CPU, <x> ms CPU per MB);
+ * 10 small commits <ms> ms (<cpu> ms CPU)`: what a refresh costs per byte of new commits, and
+ * what it costs at this size when the new commits are small (O(new commits), not O(files)).
+ */
+export function refreshLine(files: number, runs: SizeRuns): string {
+  const [ms, cpu, kb, sms, scpu] = [
+    'refreshMs',
+    'refreshCpuMs',
+    'refreshKB',
+    'refreshSmallMs',
+    'refreshSmallCpuMs',
+  ].map((k) => num(runs, k));
+  if (ms === undefined || cpu === undefined || kb === undefined) return `refresh ${files} files: not measured`;
+  const perMB = (cpu / kb) * 1024;
+  const small =
+    sms === undefined || scpu === undefined ? 'not measured' : `${sms.toFixed(0)} ms (${scpu.toFixed(0)} ms CPU)`;
+  return (
+    `refresh ${files} files: 10 commits of ${kb.toFixed(0)} KB ${ms.toFixed(0)} ms (${cpu.toFixed(0)} ms CPU, ` +
+    `${perMB.toFixed(0)} ms CPU per MB); 10 small commits ${small}`
+  );
 }

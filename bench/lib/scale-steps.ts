@@ -4,7 +4,7 @@
  */
 import type { Params, VariantResult } from './harness.js';
 import { LAST_VERSION, ScaleLog, STEP_MS, timeOf } from './scale-log.js';
-import { gc, peakRssMB, startTimer } from './timing.js';
+import { gc, peakRssMB, settle, startTimer } from './timing.js';
 
 export interface StepParams extends Params {
   prefix: string;
@@ -45,25 +45,88 @@ export async function timedLoad(x: Session, version: number) {
   return { snap, loadMs: t.ms, loadCpuMs: t.cpuMs, loadRssMB: rssMB, ...x.counts() };
 }
 
-/** Fresh load of the generated table, then 10 commits by another writer, then refreshSnapshot. */
+/**
+ * Run `fn` under the V8 sampling profiler when SCALE_CPU_PROF names a directory, saving
+ * `<dir>/scale-<files>-<name>.cpuprofile` (only the timed work, not the load before it).
+ */
+export async function profiled<T>(name: string, files: number, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.SCALE_CPU_PROF;
+  if (!dir) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/scale-${files}-${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** Put commits `from..to` (text from `text`); returns their bytes. */
+async function putCommits(x: Session, from: number, to: number, text: (v: number) => string): Promise<number> {
+  let bytes = 0;
+  for (let v = from; v <= to; v++) {
+    const body = new TextEncoder().encode(text(v));
+    bytes += body.length;
+    await x.store.put(`_delta_log/${x.s.core.versionPrefix(v)}.json`, body);
+  }
+  return bytes;
+}
+
+type Snap = Awaited<ReturnType<typeof timedLoad>>['snap'];
+
+/** refreshSnapshot of `snap` (timed, optionally profiled), checked to reach `version`. */
+async function timedRefresh(x: Session, snap: Snap, version: number, files: number, name: string) {
+  await settle();
+  x.s.reset();
+  const { fresh, t } = await profiled(name, x.log.files, async () => {
+    const stop = startTimer(); // inside: stopping the profiler is not timed
+    const fresh = await x.s.core.refreshSnapshot(snap);
+    return { fresh, t: stop() };
+  });
+  expect(name, fresh, version, files);
+  return { fresh, ms: t.ms, cpuMs: t.cpuMs, requests: x.s.clients.counter.count(), waves: x.s.tracker.waves };
+}
+
+/** Small ingest-like commits after the refreshed version (each 2 adds). */
+const SMALL_COMMITS = 10;
+const SMALL_ADDS = 2;
+
+/**
+ * Fresh load of the generated table, then 10 commits by another writer (the model's: they
+ * grow with the table), then refreshSnapshot; then 10 small ingest-like commits and a second
+ * refresh (the cost of a refresh at this size when the commits are small). The small commits
+ * are deleted afterwards, so the next steps see the table at REFRESHED_VERSION.
+ */
 export async function loadAndRefresh(p: Params): Promise<VariantResult> {
   const x = await session(p);
   const { snap, ...load } = await timedLoad(x, LAST_VERSION);
-  for (let v = LAST_VERSION + 1; v <= REFRESHED_VERSION; v++) {
-    await x.store.put(`_delta_log/${x.s.core.versionPrefix(v)}.json`, new TextEncoder().encode(x.log.commit(v)));
-  }
-  gc();
-  x.s.reset();
-  const stop = startTimer();
-  const fresh = await x.s.core.refreshSnapshot(snap);
-  const t = stop();
-  expect('refresh', fresh, REFRESHED_VERSION, x.log.fileCount(REFRESHED_VERSION));
+  const refreshBytes = await putCommits(x, LAST_VERSION + 1, REFRESHED_VERSION, (v) => x.log.commit(v));
+  const big = await timedRefresh(x, snap, REFRESHED_VERSION, x.log.fileCount(REFRESHED_VERSION), 'refresh');
+  const lastSmall = REFRESHED_VERSION + SMALL_COMMITS;
+  const smallBytes = await putCommits(x, REFRESHED_VERSION + 1, lastSmall, (v) => x.log.smallCommit(v, SMALL_ADDS));
+  const smallFiles = x.log.fileCount(REFRESHED_VERSION) + SMALL_COMMITS * SMALL_ADDS;
+  const small = await timedRefresh(x, big.fresh, lastSmall, smallFiles, 'refresh-small');
+  const smallVersions = Array.from({ length: SMALL_COMMITS }, (_, i) => REFRESHED_VERSION + 1 + i);
+  await x.store.deleteMany(smallVersions.map((v) => `_delta_log/${x.s.core.versionPrefix(v)}.json`));
   return {
     ms: load.loadMs,
     ...load,
-    refreshMs: t.ms,
-    refreshRequests: x.s.clients.counter.count(),
-    refreshWaves: x.s.tracker.waves,
+    refreshMs: big.ms,
+    refreshCpuMs: big.cpuMs,
+    refreshKB: refreshBytes / 1024,
+    refreshRequests: big.requests,
+    refreshWaves: big.waves,
+    refreshSmallMs: small.ms,
+    refreshSmallCpuMs: small.cpuMs,
+    refreshSmallKB: smallBytes / 1024,
   };
 }
 
@@ -72,9 +135,11 @@ export async function checkpoint(p: Params): Promise<VariantResult> {
   const x = await session(p);
   const { snap, ...load } = await timedLoad(x, REFRESHED_VERSION);
   x.s.reset();
-  const stop = startTimer();
-  const cp = await x.s.core.writeCheckpoint(x.engine, snap.state, { now: timeOf(REFRESHED_VERSION) + STEP_MS });
-  const t = stop();
+  const { cp, t } = await profiled('checkpoint', x.log.files, async () => {
+    const stop = startTimer();
+    const cp = await x.s.core.writeCheckpoint(x.engine, snap.state, { now: timeOf(REFRESHED_VERSION) + STEP_MS });
+    return { cp, t: stop() };
+  });
   return {
     ms: t.ms,
     checkpointCpuMs: t.cpuMs,

@@ -34,6 +34,16 @@ export function gc(): void {
   }
 }
 
+/**
+ * A full GC, then a pause for V8's concurrent sweeping of the freed heap to finish: a step
+ * timed right after `gc()` on a 1 GB heap otherwise shares the cores with the sweeper threads
+ * (and counts their CPU time), which a warm process does not.
+ */
+export async function settle(pauseMs = 500): Promise<void> {
+  gc();
+  await new Promise((r) => setTimeout(r, pauseMs));
+}
+
 export const ms = (x: number): string => (Number.isFinite(x) ? `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms` : '-');
 export const mb = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(0)} MB` : '-');
 export const ratio = (a: number, b: number): string => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : '-');

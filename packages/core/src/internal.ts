@@ -29,6 +29,7 @@ export {
   type CheckpointPartsLayout,
   type CheckpointPartsPlan,
 } from './log/checkpoint-parts.js';
+export { loadCheckpointPartState } from './log/checkpoint-part-load.js';
 export { cleanupExpiredLogs } from './log/cleanup.js';
 export { toEpochMillis } from './table/delta-table.js';
 

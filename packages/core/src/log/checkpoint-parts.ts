@@ -106,6 +106,19 @@ export function checkpointPartOf(path: string, parts: number): number {
   return (h >>> 0) % parts;
 }
 
+/**
+ * Footer key of every part file (multi-part file or sidecar) this module writes: which part of
+ * how many, split by `checkpointPartOf`. A later part writer reads only the previous
+ * checkpoint's part of the same index when it finds this (log/checkpoint-part-load.ts); parts
+ * written by other engines (split another way) lack it.
+ */
+export const PART_SPLIT_KEY = 'delta-serverless.checkpoint.part';
+
+/** The PART_SPLIT_KEY entry of part `part` (0-based) of `parts`. */
+export function partSplitTag(part: number, parts: number): Record<string, string> {
+  return { [PART_SPLIT_KEY]: `fnv1a-path:${part}/${parts}` };
+}
+
 export function checkpointPartPath(plan: CheckpointPartsPlan, part: number): string {
   if (plan.layout === 'v2-sidecars') return `${SIDECAR_DIR}/${plan.sidecarIds![part]}.parquet`;
   const pad = (n: number) => String(n).padStart(10, '0');
@@ -131,7 +144,8 @@ export async function writeCheckpointPart(
     tableActions: plan.layout === 'multi-part' && part === 0,
     files: plan.parts === 1 ? undefined : (p) => checkpointPartOf(p, plan.parts) === part,
   });
-  const counts = await writeRows(engine, path, layout, state, rows, CHECKPOINT_BATCH_SIZE);
+  const split = partSplitTag(part, plan.parts);
+  const counts = await writeRows(engine, path, layout, state, rows, CHECKPOINT_BATCH_SIZE, split);
   return {
     part,
     path,

@@ -22,15 +22,21 @@ import type { TableState } from './replay.js';
 import { readLastCheckpoint } from './segment.js';
 
 export const DEFAULT_TOMBSTONE_RETENTION = 'interval 1 week';
-/** Actions per Arrow batch and per Parquet row group. */
+/** Actions per Parquet row group. */
 export const CHECKPOINT_BATCH_SIZE = 50_000;
+/**
+ * Most actions per Arrow batch handed to the encoder (it fills the row group from several):
+ * what the builders, the IPC hand-off and the encoder's copy of it hold at a time, a few MB
+ * (~800 B per add with JSON stats) instead of a whole row group's ~40 MB three times over.
+ */
+export const CHECKPOINT_FEED_ROWS = 8192;
 /** Spark leaves `checkpointSchema` out of `_last_checkpoint` when it is very large; so do we. */
 const MAX_SCHEMA_JSON = 64 * 1024;
 
 export interface WriteCheckpointOptions {
   /** Time (ms since the epoch) for tombstone and txn expiry; default: the engine's clock. */
   now?: number;
-  /** Actions per batch / row group (default 50,000). */
+  /** Actions per Parquet row group (default 50,000). */
   batchSize?: number;
 }
 
@@ -132,8 +138,10 @@ export function* checkpointRows(state: TableState, now: number, select: RowSelec
 }
 
 /**
- * Stream `rows` into a Parquet file at `path`, in batches of `batchSize` rows of one kind
- * (a batch never mixes kinds: each sets one column).
+ * Stream `rows` into a Parquet file at `path` with row groups of `batchSize` rows, fed to the
+ * encoder in batches of at most CHECKPOINT_FEED_ROWS rows of one kind (a batch never mixes
+ * kinds: each sets one column). Memory: the builders and encoder hold one feed batch and the
+ * row group being encoded, whatever the number of rows.
  */
 export async function writeRows(
   engine: Engine,
@@ -142,14 +150,16 @@ export async function writeRows(
   state: TableState,
   rows: Iterable<Row>,
   batchSize: number,
+  keyValueMetadata?: Record<string, string>,
 ): Promise<{ rows: number; adds: number; removes: number; written: { size: number } }> {
   const batcher = new CheckpointBatcher(layout, (add: AddFile) => state.parsedStats.get(add));
-  const writer = await engine.parquet.createWriter(layout.schema, { rowGroupSize: batchSize });
+  const writer = await engine.parquet.createWriter(layout.schema, { rowGroupSize: batchSize, keyValueMetadata });
   const upload = engine.store.putStream(path, writer.bytes);
   // A failed upload stops reading the bytes, which would leave `write` waiting forever.
   const uploadFailed = new Promise<never>((_, reject) => void upload.catch(reject));
   uploadFailed.catch(() => undefined);
   const counts = { rows: 0, adds: 0, removes: 0 };
+  const feedRows = Math.min(batchSize, CHECKPOINT_FEED_ROWS);
   const flush = async (kind: ActionKind) => {
     const batch = batcher.flush(kind);
     if (!batch) return;
@@ -164,7 +174,7 @@ export async function writeRows(
       batcher.append(kind, action as never); // the Row union pairs each kind with its action type
       if (kind === 'add') counts.adds++;
       if (kind === 'remove') counts.removes++;
-      if (batcher.pending(kind) >= batchSize) await flush(kind);
+      if (batcher.pending(kind) >= feedRows) await flush(kind);
     }
     if (current !== undefined) await flush(current);
   } catch (err) {

@@ -243,3 +243,63 @@ describe('cleanupExpiredLogs', () => {
     }
   });
 });
+
+describe('cleanupExpiredLogs: what failed checkpoint runs left', () => {
+  it('deletes an incomplete multi-part set once it is older than the cutoff, never the set _last_checkpoint names', async () => {
+    const { store, states } = await syntheticLog();
+    const eight = name(8, 'checkpoint.0000000001.0000000002.parquet');
+    // A failed run at 10 that wrote 1 of 3 parts, and a run in progress at 11 (written an hour ago).
+    const ten = name(10, 'checkpoint.0000000002.0000000003.parquet');
+    const eleven = name(11, 'checkpoint.0000000001.0000000002.parquet');
+    await store.put(ten, await stateBytes(states, 10));
+    await store.put(eleven, await stateBytes(states, 11));
+    store.setLastModified(ten, NOW - 10 * DAY);
+    store.setLastModified(eleven, NOW - HOUR);
+    store.setLastModified(eight, NOW - 10 * DAY);
+    const complete6 = [1, 2].map((i) => name(6, `checkpoint.000000000${i}.0000000002.parquet`));
+    for (const p of complete6) store.setLastModified(p, NOW - 10 * DAY);
+
+    const r = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW, dryRun: true });
+    expect(r.checkpointVersion).toBe(6);
+    expect(r.deleted).toEqual(expect.arrayContaining([eight, ten]));
+    for (const p of [eleven, ...complete6]) expect(r.deleted).not.toContain(p);
+
+    // The same incomplete set named by _last_checkpoint (version and part count) stays.
+    await store.put(LAST_CHECKPOINT, new TextEncoder().encode('{"version":10,"size":4,"parts":3}'));
+    const named = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW });
+    expect(named.deleted).toContain(eight);
+    expect(named.deleted).not.toContain(ten);
+    expect(await keys(store)).toContain(ten);
+    expect(await keys(store)).not.toContain(eight);
+    await expectReachableFrom(store, states, 6, LATEST);
+  });
+
+  it('deletes an old top-level v2 checkpoint that names a missing sidecar, then the sidecars only it named', async () => {
+    const { store, states } = await syntheticLog();
+    const uuid = '77777777-2222-3333-4444-555555555555';
+    const top = name(10, `checkpoint.${uuid}.json`);
+    const bytes = await stateBytes(states, 10);
+    await store.put(`${SIDECAR_DIR}/half-a.parquet`, bytes);
+    const head: Action[] = [
+      { checkpointMetadata: { version: 10 } },
+      { protocol: states[10]!.protocol! },
+      { metaData: states[10]!.metadata! },
+      { sidecar: { path: 'half-a.parquet', sizeInBytes: bytes.length, modificationTime: 0 } },
+      { sidecar: { path: 'half-b.parquet', sizeInBytes: bytes.length, modificationTime: 0 } },
+    ];
+    await store.put(top, serializeActions(head));
+    store.setLastModified(`${SIDECAR_DIR}/half-a.parquet`, NOW - 10 * DAY);
+    store.setLastModified(top, NOW - HOUR); // young: a run might still be writing half-b
+    let r = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW, dryRun: true });
+    expect(r.deleted).not.toContain(top);
+    expect(r.deleted).not.toContain(`${SIDECAR_DIR}/half-a.parquet`);
+
+    store.setLastModified(top, NOW - 10 * DAY);
+    r = await cleanupExpiredLogs(createEngine(store), states[LATEST]!, { now: NOW });
+    expect(r.deleted).toEqual(expect.arrayContaining([top, `${SIDECAR_DIR}/half-a.parquet`]));
+    // The complete v2 checkpoint at 9 and its sidecar stay, and every version from 6 loads.
+    expect(r.deleted).not.toContain(name(9, `checkpoint.${UUID9}.json`));
+    expect(await keys(store)).toContain(`${SIDECAR_DIR}/sidecar-9.parquet`);
+    await expectReachableFrom(store, states, 6, LATEST);
+  });
+});

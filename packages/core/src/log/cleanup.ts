@@ -10,7 +10,10 @@
  *    without one nothing is deleted. It, its commit and everything after it stay.
  * 3. Delete commits, checkpoints (classic, multi-part, UUID-named) and `.crc` files of
  *    versions below the cutoff checkpoint, and compacted logs starting at or below it.
- * 4. Delete sidecars no remaining checkpoint references, unless younger than a day.
+ * 4. Delete what failed checkpoint runs left at the versions kept, once older than the cutoff
+ *    (cleanup-parts.ts): parts of multi-part sets that never completed, top-level v2
+ *    checkpoints naming a missing sidecar; never what `_last_checkpoint` names.
+ * 5. Delete sidecars no remaining checkpoint references, unless younger than a day.
  * `_last_checkpoint` is never deleted (a stale hint is harmless: readers fall back to listing).
  */
 import type * as arrow from 'apache-arrow';
@@ -26,7 +29,14 @@ import { dataToJs } from './arrow-to-js.js';
 import { parseActions } from './commit-file.js';
 import { LOG_DIR, parseLogFile, SIDECAR_DIR, type LogFile } from './file-names.js';
 import type { TableState } from './replay.js';
-import { pickCheckpoint, type CheckpointFile } from './segment.js';
+import { abandonedPartSets, brokenV2Checkpoints } from './cleanup-parts.js';
+import {
+  pickCheckpoint,
+  readLastCheckpoint,
+  type CheckpointFile,
+  type CheckpointRef,
+  type LastCheckpointHint,
+} from './segment.js';
 
 export const DEFAULT_LOG_RETENTION = 'interval 30 days';
 const DELETE_CHUNK = 1000;
@@ -99,10 +109,13 @@ export async function cleanupExpiredLogs(
   expired.sort((a, b) => a.version - b.version || (a.path < b.path ? -1 : 1));
   const deleted = expired.map((e) => e.path);
 
+  const hint = await readLastCheckpoint(store);
+  deleted.push(...abandonedPartSets(logFiles, keep, cutoffTimestamp, hint));
   const remaining = logFiles.filter(
     (f): f is CheckpointFile => f.kind === 'checkpoint' && f.version >= keep && !f.part,
   );
-  deleted.push(...(await expiredSidecars(engine, remaining, floorToUtcDay(now) - MS_PER_DAY)));
+  const sidecarCutoff = floorToUtcDay(now) - MS_PER_DAY;
+  deleted.push(...(await expiredSidecars(engine, remaining, sidecarCutoff, { cutoffTimestamp, checkpoint, hint })));
   deleted.push(...(await expiredCommitTemps(store, keep)));
 
   if (!options.dryRun) {
@@ -149,21 +162,33 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Sidecars older than `cutoff` that none of the remaining checkpoints reference. */
+/**
+ * Sidecars older than `cutoff` that none of the remaining checkpoints reference, after the
+ * top-level v2 checkpoints older than the retention cutoff that name a missing sidecar
+ * (cleanup-parts.ts; deleted first, and what they name counts as unreferenced).
+ */
 async function expiredSidecars(
   engine: Engine,
   checkpoints: readonly CheckpointFile[],
   cutoff: number,
+  retention: { cutoffTimestamp: number; checkpoint: CheckpointRef; hint: LastCheckpointHint | undefined },
 ): Promise<string[]> {
   const sidecars: ObjectMeta[] = [];
   for await (const meta of engine.store.list(`${SIDECAR_DIR}/`, { recursive: false })) sidecars.push(meta);
   const candidates = sidecars.filter((m) => m.lastModified < cutoff && !HIDDEN_CRC_RE.test(baseName(m.path)));
-  if (candidates.length === 0) return [];
-  const referenced = new Set<string>();
-  const lists = await mapLimit(checkpoints, 8, (cp) => sidecarsOf(engine, cp));
-  for (const list of lists) for (const s of list) referenced.add(baseName(decodeUriPath(s.path)));
+  // Only a failed run's (or a duplicate at the cutoff's version) is old and not the cutoff checkpoint.
+  const start = new Set(retention.checkpoint.files.map((f) => f.path));
+  const oldV2 = checkpoints.some((c) => c.uuid && c.lastModified < retention.cutoffTimestamp && !start.has(c.path));
+  if (candidates.length === 0 && !oldV2) return [];
+  const lists = await mapLimit(checkpoints, 8, async (file) => ({ file, sidecars: await sidecarsOf(engine, file) }));
   const names = new Set(sidecars.map((m) => baseName(m.path)));
-  const out: string[] = [];
+  const broken = new Set(
+    brokenV2Checkpoints(lists, names, retention.cutoffTimestamp, retention.checkpoint, retention.hint),
+  );
+  const referenced = new Set<string>();
+  for (const { file, sidecars: list } of lists)
+    if (!broken.has(file)) for (const s of list) referenced.add(baseName(decodeUriPath(s.path)));
+  const out = [...broken].map((f) => f.path);
   for (const m of candidates) {
     const name = baseName(m.path);
     if (referenced.has(name)) continue;

@@ -8,6 +8,7 @@ import * as arrow from 'apache-arrow';
 import type { RecordBatch as WasmRecordBatch, Table as WasmTable, WriterProperties } from 'parquet-wasm/esm';
 import { CorruptDataError, InvalidArgumentError, ParquetEngineError, SchemaMismatchError } from '../errors.js';
 import { concatBytes } from '../util/bytes.js';
+import { IpcBuffer } from './ipc-buffer.js';
 import { parseParquetFooter } from './metadata.js';
 import { conformBatch, parquetSchemaFor } from './normalize.js';
 import type { ParquetMetadata } from './types.js';
@@ -101,6 +102,8 @@ class StreamWriter implements ParquetStreamWriter {
   private batches = 0;
   private closing = false;
   private aborted: { reason: unknown } | undefined;
+  /** Every batch goes to the encoder through this one reused IPC buffer. */
+  private readonly ipc = new IpcBuffer();
 
   constructor(
     private readonly inst: WasmInstance,
@@ -163,7 +166,7 @@ class StreamWriter implements ParquetStreamWriter {
   }
 
   private async feed(batch: arrow.RecordBatch): Promise<void> {
-    const table = toWasm(this.inst, new arrow.Table(this.schema, [batch]));
+    const table = await streamToWasm(this.inst, this.ipc, new arrow.Table(this.schema, [batch]));
     const wasmBatches = this.inst.call(() => table.recordBatches());
     table.free();
     for (const b of wasmBatches) await this.guarded(this.input.write(b));
@@ -228,6 +231,21 @@ function toWasm(inst: WasmInstance, table: arrow.Table): WasmTable {
   try {
     const ipc = arrow.tableToIPC(table, 'stream');
     return inst.call(() => inst.pw.Table.fromIPCStream(ipc));
+  } catch (err) {
+    throw encodeError(err, `cannot write this data to Parquet: ${message(err)}`);
+  }
+}
+
+/** As toWasm, through a reused IPC buffer (the streaming writer's batches). */
+async function streamToWasm(inst: WasmInstance, ipc: IpcBuffer, table: arrow.Table): Promise<WasmTable> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await ipc.encode(table);
+  } catch (err) {
+    throw encodeError(err, `cannot write this data to Parquet: ${message(err)}`);
+  }
+  try {
+    return inst.call(() => inst.pw.Table.fromIPCStream(bytes));
   } catch (err) {
     throw encodeError(err, `cannot write this data to Parquet: ${message(err)}`);
   }

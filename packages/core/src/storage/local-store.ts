@@ -115,13 +115,20 @@ export class LocalStore implements ObjectStore {
     const baseKey = slash >= 0 ? prefix.slice(0, slash) : '';
     const recursive = options?.recursive ?? true;
     const out: ObjectMeta[] = [];
-    await this.walk(baseKey, recursive, prefix, out);
-    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const after = options?.startAfter;
-    for (const meta of out) if (after === undefined || meta.path > after) yield meta;
+    await this.walk(baseKey, recursive, prefix, out, after);
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    yield* out;
   }
 
-  private async walk(dirKey: string, recursive: boolean, prefix: string, out: ObjectMeta[]): Promise<void> {
+  /** Stat the files under `dirKey` that match `prefix` and sort after `after` (the others cost no stat). */
+  private async walk(
+    dirKey: string,
+    recursive: boolean,
+    prefix: string,
+    out: ObjectMeta[],
+    after: string | undefined,
+  ): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await fs.readdir(dirKey ? this.full(dirKey) : this.dir, { withFileTypes: true });
@@ -135,11 +142,11 @@ export class LocalStore implements ObjectStore {
         const key = dirKey ? `${dirKey}/${e.name}` : e.name;
         if (e.isDirectory()) {
           if (recursive && (key.startsWith(prefix) || prefix.startsWith(key + '/'))) {
-            await this.walk(key, recursive, prefix, out);
+            await this.walk(key, recursive, prefix, out, after);
           }
           return;
         }
-        if (!key.startsWith(prefix)) return;
+        if (!key.startsWith(prefix) || (after !== undefined && key <= after)) return;
         try {
           const st = await fs.stat(this.full(key));
           out.push({ path: key, size: st.size, lastModified: Math.floor(st.mtimeMs) });

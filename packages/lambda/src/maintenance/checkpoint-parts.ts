@@ -2,7 +2,8 @@
  * A large table's checkpoint written in parts by parallel optimize-worker invocations (kind
  * `checkpoint-part`): the maintenance function plans it (core's planCheckpointParts: a
  * classic multi-part checkpoint, or sidecars of a v2 checkpoint when the table has
- * v2Checkpoint), each worker loads the table at the plan's version and writes one part, and
+ * v2Checkpoint), each worker loads the table at the plan's version (only its share of it when
+ * the previous checkpoint was written in as many parts) and writes one part, and
  * the maintenance function commits (the v2 top-level file, `_last_checkpoint`) once every
  * part is back. A part that fails or misses the deadline leaves the checkpoint uncommitted:
  * readers go on from the previous checkpoint and the JSON commits, and the next run retries.
@@ -14,6 +15,7 @@ import type { CheckpointWriteResult, ObjectStore, Snapshot } from '@delta-server
 import {
   commitCheckpointParts,
   createEngine,
+  loadCheckpointPartState,
   loadSnapshot,
   planCheckpointParts,
   writeCheckpointPart,
@@ -22,7 +24,10 @@ import {
 } from '@delta-serverless/core/internal';
 import { CheckpointPartsError } from '../errors.js';
 
-/** Files per part (default): a worker loads the whole version, then writes this share of it. */
+/**
+ * Files per part (default): a worker loads this share of the version when the previous
+ * checkpoint was written in as many parts, else the whole version, then writes its share.
+ */
 export const DEFAULT_FILES_PER_CHECKPOINT_PART = 250_000;
 export const MAX_CHECKPOINT_PARTS = 64;
 
@@ -41,7 +46,11 @@ export function isCheckpointPartRequest(event: unknown): event is CheckpointPart
 /** Sends one part request to a worker (a Lambda invocation, or a local call) and returns what it wrote. */
 export type CheckpointPartInvoker = (request: CheckpointPartRequest) => Promise<CheckpointPartResult>;
 
-/** The worker's side: load the table at the plan's version and write one part. */
+/**
+ * The worker's side: load its share of the table at the plan's version (only its part of the
+ * previous checkpoint when that was written in as many parts, else the whole version) and
+ * write one part.
+ */
 export async function runCheckpointPartRequest(
   request: CheckpointPartRequest,
   storeFor: (uri: string) => ObjectStore,
@@ -49,8 +58,9 @@ export async function runCheckpointPartRequest(
   if (typeof request.tableRoot !== 'string' || !request.plan || !Number.isInteger(request.part))
     throw new CheckpointPartsError([], 'optimize worker: a checkpoint-part request needs tableRoot, plan and part');
   const engine = createEngine(storeFor(request.tableRoot));
-  const snapshot = await loadSnapshot(engine, request.plan.version);
-  return writeCheckpointPart(engine, snapshot.state, request.plan, request.part);
+  const share = await loadCheckpointPartState(engine, request.plan, request.part);
+  const state = share ?? (await loadSnapshot(engine, request.plan.version)).state;
+  return writeCheckpointPart(engine, state, request.plan, request.part);
 }
 
 /** Invokes the optimize-worker function synchronously with `checkpoint-part` requests. */
