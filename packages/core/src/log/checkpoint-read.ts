@@ -8,6 +8,7 @@ import { CorruptDataError, CorruptDataFileError, CorruptLogError, DeltaError, No
 import type { Action, AddFile, FileStats } from '../protocol/actions.js';
 import type { Engine } from '../engine/engine.js';
 import type { ParquetFileReader } from '../parquet/reader.js';
+import type { ParquetMetadata } from '../parquet/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
 import { applyParsed, type AddChunk } from './file-rows-chunk.js';
@@ -37,9 +38,9 @@ const ACTION_COLUMNS = [
  * How checkpoints are read (tests switch these to compare the paths). `smallFilesInJs`: small
  * Parquet checkpoints are decoded in JS into action objects (checkpoint-read-js.ts), else
  * through Arrow. `addsInColumns`: adds decoded through Arrow are kept in columns, else each
- * becomes an object.
+ * becomes an object. `skipNullColumns`: leaf columns null in every row are not decoded.
  */
-export const checkpointReading = { smallFilesInJs: true, addsInColumns: true };
+export const checkpointReading = { smallFilesInJs: true, addsInColumns: true, skipNullColumns: true };
 
 export interface CheckpointActions {
   /** Every action except the adds held in `files`, in file order. */
@@ -145,13 +146,41 @@ async function arrowActions(file: ParquetFileReader, read: ReadContext): Promise
   const actions: Action[] = [];
   const adds = checkpointReading.addsInColumns ? new FileRowsBuilder(read.version) : undefined;
   try {
-    for await (const batch of file.readBatches({ batchSize: 65536, prefetch: CHECKPOINT_PREFETCH_ROW_GROUPS })) {
+    const columns = checkpointReading.skipNullColumns ? columnsWithValues(file.metadata) : undefined;
+    for await (const batch of file.readBatches({
+      batchSize: 65536,
+      prefetch: CHECKPOINT_PREFETCH_ROW_GROUPS,
+      columns,
+    })) {
       batchToActions(batch, actions, read.parsedStats, adds);
     }
   } finally {
     file.close();
   }
   return { actions, chunks: adds?.chunks ?? [] };
+}
+
+/**
+ * The leaf columns to decode: all but those null in every row (by the footer's null counts),
+ * which would only become all-null Arrow buffers (in a checkpoint: every other action kind's
+ * fields, a quarter of a batch of adds). Leaves inside lists and maps are always read (an
+ * empty map counts as nulls there), and so are `*_parsed` leaves (a struct of nulls still
+ * stands in for missing values). Undefined: read every column.
+ */
+export function columnsWithValues(metadata: ParquetMetadata): string[] | undefined {
+  const keep: string[] = [];
+  for (const leaf of metadata.leaves) {
+    const path = leaf.path.join('.');
+    const allNull =
+      leaf.maxRepetitionLevel === 0 &&
+      !leaf.path.some((p) => p.endsWith('_parsed')) &&
+      metadata.rowGroups.every((rg) => {
+        const c = rg.columns.get(path);
+        return c !== undefined && c.nullCount !== undefined && c.nullCount === c.numValues;
+      });
+    if (!allNull) keep.push(path);
+  }
+  return keep.length < metadata.leaves.length && keep.length > 0 ? keep : undefined;
 }
 
 function wrapMissing(err: unknown, path: string): unknown {

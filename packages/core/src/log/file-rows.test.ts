@@ -25,13 +25,18 @@ import { fileKey } from './replay.js';
 afterEach(() => {
   checkpointReading.smallFilesInJs = true;
   checkpointReading.addsInColumns = true;
+  checkpointReading.skipNullColumns = true;
 });
 
-/** Load through Arrow with adds as objects, then in columns: the state and its order, or both errors. */
+/**
+ * Load through Arrow with adds as objects (every column decoded, as before), then in columns
+ * (all-null columns skipped): the state and its order, or both errors.
+ */
 async function bothWays(store: ObjectStore, version?: number) {
   checkpointReading.smallFilesInJs = false;
   const run = async (columns: boolean) => {
     checkpointReading.addsInColumns = columns;
+    checkpointReading.skipNullColumns = columns;
     try {
       const { state, segment } = await loadState(createEngine(store), version);
       return {
