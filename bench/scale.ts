@@ -30,9 +30,14 @@ const step =
     const fns: Record<string, Variant> = {
       load: async (q) => {
         const x = await steps.session(q);
-        const { snap, ...load } = await steps.timedLoad(x, (await import('./lib/scale-log.js')).LAST_VERSION);
+        const log = await import('./lib/scale-log.js');
+        const { snap, ...load } = await steps.timedLoad(x, log.LAST_VERSION);
         void snap;
-        return { ms: load.loadMs, ...load };
+        // What the store alone takes to serve the checkpoint (one GET), on this machine now.
+        const path = `_delta_log/${x.s.core.versionPrefix(log.START_CHECKPOINT)}.checkpoint.parquet`;
+        const t0 = performance.now();
+        const bytes = (await x.store.get(path)).length;
+        return { ms: load.loadMs, ...load, checkpointGetMs: performance.now() - t0, checkpointGetMB: bytes / 1e6 };
       },
       'load-refresh': steps.loadAndRefresh,
       checkpoint: steps.checkpoint,
