@@ -96,8 +96,84 @@ function copyBools(d: arrow.Data | undefined, rows: Int32Array | undefined, n: n
   return out;
 }
 
-/** A flat copy: a slice of a whole column's text would keep that text alive. */
-const flat = (s: string): string => (' ' + s).slice(1);
+/** Strings of a column by index, hashed and compared without decoding when they are plain UTF-8. */
+interface StringColumn {
+  same(a: number, b: number): boolean;
+  /** `h` mixed with string j (its null-ness included). */
+  hash(j: number, h: number): number;
+  get(j: number): string | undefined;
+}
+
+const mix = (h: number, x: number) => Math.imul(h ^ x, 0x01000193);
+
+function stringColumn(d: arrow.Data): StringColumn {
+  if (d.typeId !== arrow.Type.Utf8) {
+    const all = dataToJs(d).map((v) => (v === undefined ? undefined : String(v)));
+    return {
+      same: (a, b) => all[a] === all[b],
+      hash: (j, h) => {
+        const v = all[j];
+        if (v === undefined) return mix(h, -1);
+        for (let t = 0; t < v.length; t++) h = mix(h, v.charCodeAt(t));
+        return mix(h, -2);
+      },
+      get: (j) => all[j],
+    };
+  }
+  const offsets = d.valueOffsets as Int32Array;
+  const bytes = d.values as Uint8Array;
+  const valid = validityOf(d, undefined, d.length);
+  return {
+    same(a, b) {
+      if (valid[a] !== valid[b]) return false;
+      const sa = offsets[a]!;
+      const sb = offsets[b]!;
+      const len = offsets[a + 1]! - sa;
+      if (offsets[b + 1]! - sb !== len) return false;
+      for (let t = 0; t < len; t++) if (bytes[sa + t] !== bytes[sb + t]) return false;
+      return true;
+    },
+    hash(j, h) {
+      if (!valid[j]) return mix(h, -1);
+      for (let t = offsets[j]!; t < offsets[j + 1]!; t++) h = mix(h, bytes[t]!);
+      return mix(h, -2);
+    },
+    get: (j) => (valid[j] ? decoder.decode(bytes.subarray(offsets[j], offsets[j + 1])) : undefined),
+  };
+}
+
+/** Distinct partition value maps, found by a hash of their entries' bytes (decoded once each). */
+class PartitionDictionary {
+  readonly dict: PartitionValues[] = [];
+  /** First entry and entry count of each map's first occurrence. */
+  private readonly reps: { s: number; len: number }[] = [];
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(
+    private readonly keys: StringColumn,
+    private readonly values: StringColumn,
+  ) {}
+
+  same(p: number, s: number, len: number): boolean {
+    for (let j = 0; j < len; j++) if (!this.keys.same(p + j, s + j) || !this.values.same(p + j, s + j)) return false;
+    return true;
+  }
+
+  /** Id of the map of entries [s, s + len). */
+  idOf(s: number, len: number): number {
+    let h = 0x811c9dc5;
+    for (let j = s; j < s + len; j++) h = this.values.hash(j, this.keys.hash(j, h));
+    const ids = this.byHash.get(h);
+    if (ids) for (const id of ids) if (this.reps[id]!.len === len && this.same(this.reps[id]!.s, s, len)) return id;
+    const pv: PartitionValues = {};
+    for (let j = s; j < s + len; j++) pv[String(this.keys.get(j))] = this.values.get(j) ?? null;
+    const id = this.dict.push(pv) - 1;
+    this.reps.push({ s, len });
+    if (ids) ids.push(id);
+    else this.byHash.set(h, [id]);
+    return id;
+  }
+}
 
 /** Partition value maps dictionary-encoded: index per row (-1: none), one object per distinct map. */
 function encodePartitionValues(
@@ -106,15 +182,12 @@ function encodePartitionValues(
   n: number,
 ): { ids: Int32Array; dict: PartitionValues[] } {
   const ids = new Int32Array(n).fill(-1);
-  const dict: PartitionValues[] = [];
-  const seen = new Map<string, number>();
   const offsets = d.valueOffsets as Int32Array;
   const start = offsets[0]!;
   const end = offsets[d.length]!;
   const whole = d.children[0]!;
   const entries = start === 0 && end - start === whole.length ? whole : whole.slice(start, end - start);
-  const keys = dataToJs(entries.children[0]!) as (string | undefined)[];
-  const values = dataToJs(entries.children[1]!) as (string | undefined)[];
+  const dict = new PartitionDictionary(stringColumn(entries.children[0]!), stringColumn(entries.children[1]!));
   const valid = validityOf(d, rows, n);
   // The previous map's entries and id: files of one partition tend to be neighbours.
   let prev = { s: 0, len: -1, id: -1 };
@@ -124,39 +197,11 @@ function encodePartitionValues(
     const s = offsets[i]! - start;
     const len = offsets[i + 1]! - start - s;
     if (len === 0) continue;
-    if (len === prev.len && sameEntries(keys, values, prev.s, s, len)) {
-      ids[k] = prev.id;
-      prev = { s, len, id: prev.id };
-      continue;
-    }
-    let sig = '';
-    for (let j = s; j < s + len; j++) sig += `${keys[j]}\u0000${values[j] ?? '\u0001'}\u0000`;
-    let id = seen.get(sig);
-    if (id === undefined) {
-      const pv: PartitionValues = {};
-      for (let j = s; j < s + len; j++) {
-        const v = values[j];
-        pv[flat(String(keys[j]))] = v === undefined ? null : flat(String(v));
-      }
-      id = dict.push(pv) - 1;
-      seen.set(sig, id);
-    }
-    ids[k] = id;
+    const id = len === prev.len && dict.same(prev.s, s, len) ? prev.id : dict.idOf(s, len);
     prev = { s, len, id };
+    ids[k] = id;
   }
-  return { ids, dict };
-}
-
-/** Whether the `len` map entries at `p` equal those at `s`. */
-function sameEntries(
-  keys: readonly (string | undefined)[],
-  values: readonly (string | undefined)[],
-  p: number,
-  s: number,
-  len: number,
-): boolean {
-  for (let j = 0; j < len; j++) if (keys[p + j] !== keys[s + j] || values[p + j] !== values[s + j]) return false;
-  return true;
+  return { ids, dict: dict.dict };
 }
 
 /** Decode rows [from, to) of a string column (undefined where null). */

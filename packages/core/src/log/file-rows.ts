@@ -18,25 +18,40 @@ import { fileKey } from './replay.js';
 
 const decoder = new TextDecoder();
 
-/** FNV-1a over UTF-16 code units (equal to the bytes of an ASCII string). */
+/**
+ * Hash of a key: FNV-1a-style over its UTF-16 code units taken four at a time (for an ASCII
+ * key, the same as over its bytes: `plainPathHash`).
+ */
 export function hashKey(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  const n = s.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const w = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
+    h = Math.imul(h ^ w, 0x01000193);
+  }
+  for (; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h | 0;
 }
 
 /**
- * Hash of row `i`'s key straight from its path bytes when the key is the path itself (ASCII,
- * nothing to decode or qualify, no DV); undefined when the key must be built as a string.
+ * Hash of a row's key straight from its path bytes when the key is the path itself (ASCII,
+ * nothing to decode or qualify; the caller checks there is no DV); undefined when the key
+ * must be built as a string.
  */
 function plainPathHash(bytes: Uint8Array, start: number, end: number): number | undefined {
   if (end === start || bytes[start] === 47 /* / */) return undefined;
-  let h = 0x811c9dc5;
   for (let j = start; j < end; j++) {
     const b = bytes[j]!;
     if (b >= 0x80 || b === 37 /* % */ || b === 58 /* : */) return undefined;
-    h = Math.imul(h ^ b, 0x01000193);
   }
+  let h = 0x811c9dc5;
+  let j = start;
+  for (; j + 4 <= end; j += 4) {
+    const w = bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16) | (bytes[j + 3]! << 24);
+    h = Math.imul(h ^ w, 0x01000193);
+  }
+  for (; j < end; j++) h = Math.imul(h ^ bytes[j]!, 0x01000193);
   return h | 0;
 }
 
