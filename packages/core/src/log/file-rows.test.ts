@@ -19,6 +19,7 @@ import { serializeActions } from './commit-file.js';
 import { FileRowsMap } from './file-rows-map.js';
 import { commitPath } from './file-names.js';
 import { loadState } from './load.js';
+import { loadSnapshot } from '../snapshot/load.js';
 import { OverlayMap } from './overlay-map.js';
 import { fileKey } from './replay.js';
 
@@ -233,5 +234,31 @@ describe('an overlay over adds in columns', () => {
       if (step % 25 === 0) expect([...map.entries()]).toEqual([...model.entries()]);
     }
     for (const k of model.keys()) expect(map.get(k)).toEqual(model.get(k));
+  });
+});
+
+describe('a snapshot over adds in columns', () => {
+  it('gives the same files and typed stats through activeFiles() and files()', async () => {
+    const store = await randomTable(3, {
+      'delta.checkpoint.writeStatsAsStruct': 'true',
+      'delta.checkpoint.writeStatsAsJson': 'false',
+    });
+    checkpointReading.smallFilesInJs = false;
+    const snap = await loadSnapshot(createEngine(store), 30);
+    const walked = [...snap.activeFiles()];
+    expect(walked.length).toBe(snap.numFiles);
+    expect(walked).toEqual(snap.files());
+    const withStats = walked.filter((a) => snap.fileStats(a) !== undefined);
+    expect(withStats.length).toBeGreaterThan(10); // from stats_parsed: the checkpoint has no JSON stats
+    for (const add of withStats) expect(add.stats).toBeUndefined();
+    expect(withStats.map((a) => snap.fileStats(a))).toEqual(
+      withStats.map((a) =>
+        snap.fileStats(
+          snap
+            .files()
+            .find((f) => f.path === a.path && f.deletionVector?.pathOrInlineDv === a.deletionVector?.pathOrInlineDv)!,
+        ),
+      ),
+    );
   });
 });
