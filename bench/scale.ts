@@ -66,19 +66,6 @@ export function scaleSizes(): number[] {
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
-const ALL_STEPS = ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest'];
-
-/** SCALE_STEPS (default: all) runs only some steps, e.g. `load` alone while working on the load. */
-export function scaleSteps(): string[] {
-  const raw = process.env.SCALE_STEPS;
-  if (!raw) return ALL_STEPS;
-  const steps = raw.split(',').map((s) => s.trim());
-  const unknown = steps.filter((s) => !ALL_STEPS.includes(s));
-  if (unknown.length > 0 || steps.length === 0)
-    throw new Error(`SCALE_STEPS must be a comma-separated subset of ${ALL_STEPS.join(',')}, got "${raw}"`);
-  return ALL_STEPS.filter((s) => steps.includes(s));
-}
-
 /** Build (once), upload to a fresh prefix, run the steps in order; a failed load skips the rest. */
 async function runSize(h: Harness, files: number, caps: StepCaps, steps: readonly string[]): Promise<SizeRuns> {
   const { ensureScaleTable } = await import('./lib/scale-table.js');
@@ -124,9 +111,12 @@ export async function main(h: Harness): Promise<void> {
   bench = await startS3Bench();
   const all = new Map<number, SizeRuns>();
   try {
-    const baseline = scaleSteps().includes('ingest') ? await runSize(h, 1000, caps, ['ingest']) : {};
-    const steps = scaleSteps();
-    for (const files of sizes) all.set(files, await runSize(h, files, caps, steps));
+    const baseline = await runSize(h, 1000, caps, ['ingest']);
+    for (const files of sizes)
+      all.set(
+        files,
+        await runSize(h, files, caps, ['load', 'load-refresh', 'checkpoint', 'load-cp', 'maintenance', 'ingest']),
+      );
     console.log('\nscale: details (fresh children on the embedded S3; medians, range when repeated; ! = failed)');
     report.printDetails(sizes, all);
     const base = report.figure(baseline, 'ingest', 'ms');
