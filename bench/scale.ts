@@ -4,7 +4,8 @@
  * 3,000 commits, partitioned by date/region, stats on 10 columns, 4% of files rewritten,
  * txns of 8 writers; a checkpoint at 2990 and 10 JSON commits after it) is uploaded to the
  * embedded S3, and fresh children (S3 conditional writes) measure:
- *   load          loadSnapshot: time, peak RSS, requests, waves
+ *   load          loadSnapshot: time, peak RSS, requests, waves; then one plain GET of the
+ *                 checkpoint (what the embedded S3 alone takes to serve it)
  *   load-refresh  the same load, 10 commits by another writer, then refreshSnapshot
  *   checkpoint    load + writeCheckpoint of the new version: time, peak RSS, bytes
  *   load-cp       loadSnapshot from that checkpoint
