@@ -61,7 +61,11 @@ interface FileActions {
  * Read every action of a checkpoint, following v2 sidecars: adds decoded through Arrow are
  * kept in columns, batch by batch, never as a list of every action.
  */
-export async function readCheckpoint(engine: Engine, cp: CheckpointRef, concurrency = 8): Promise<CheckpointActions> {
+export async function readCheckpointColumns(
+  engine: Engine,
+  cp: CheckpointRef,
+  concurrency = 8,
+): Promise<CheckpointActions> {
   const parsedStats = new Map<AddFile, FileStats>();
   const read = { engine, parsedStats, version: cp.version };
   const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(read, f));
@@ -78,6 +82,28 @@ export async function readCheckpoint(engine: Engine, cp: CheckpointRef, concurre
     }
   }
   return { actions, parsedStats, files: new FileRows(chunks) };
+}
+
+/**
+ * Every action of a checkpoint as objects, adds included (those read into columns are built
+ * here: O(files) objects; the table state keeps them in columns, see readCheckpointColumns).
+ */
+export async function readCheckpoint(
+  engine: Engine,
+  cp: CheckpointRef,
+  concurrency = 8,
+): Promise<{ actions: Action[]; parsedStats: Map<AddFile, FileStats> }> {
+  const { actions, parsedStats, files } = await readCheckpointColumns(engine, cp, concurrency);
+  const all: Action[] = [];
+  for (let c = 0; c < files.chunkCount; c++) {
+    const start = files.chunkStart(c);
+    const adds = files.chunkAdds(c, parsedStats);
+    adds.forEach((add, i) => {
+      if (!files.isShadowed(start + i)) all.push({ add });
+    });
+  }
+  for (const a of actions) all.push(a);
+  return { actions: all, parsedStats };
 }
 
 interface ReadContext {

@@ -260,7 +260,7 @@ export class AddChunk {
   ) {}
 
   /** Adds of chunk rows [from, to); typed stats of adds without JSON stats go to `stats`. */
-  materialize(from: number, to: number, stats: WeakMap<AddFile, FileStats>): AddFile[] {
+  materialize(from: number, to: number, stats: { set(add: AddFile, stats: FileStats): unknown }): AddFile[] {
     const paths = decodeStrings(this.pathBytes, this.pathOffsets, undefined, from, to);
     const jsonStats = decodeStrings(this.statsBytes, this.statsOffsets, this.statsValid, from, to);
     const out = new Array<AddFile>(to - from);

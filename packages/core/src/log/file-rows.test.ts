@@ -13,7 +13,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { CORPUS, summarize } from '../../test/support/log-fixtures.js';
 import { createEngine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
-import { checkpointReading, readCheckpoint } from './checkpoint-read.js';
+import { checkpointReading, readCheckpointColumns } from './checkpoint-read.js';
 import { writeCheckpoint } from './checkpoint-write.js';
 import { serializeActions } from './commit-file.js';
 import { FileRowsMap } from './file-rows-map.js';
@@ -202,7 +202,7 @@ describe('an overlay over adds in columns', () => {
     checkpointReading.smallFilesInJs = false;
     const engine = createEngine(store);
     const { state, segment } = await loadState(engine, 30);
-    const checkpoint = await readCheckpoint(engine, segment.checkpoint!);
+    const checkpoint = await readCheckpointColumns(engine, segment.checkpoint!);
     expect(checkpoint.files.live).toBe(state.files.size);
     const rows = FileRowsMap.of(checkpoint.files, new WeakMap<AddFile, FileStats>());
     const r = rng(5);

@@ -55,6 +55,9 @@ function plainPathHash(bytes: Uint8Array, start: number, end: number): number | 
   return h | 0;
 }
 
+/** Where typed stats (`stats_parsed`) of the adds built from rows go. */
+export type StatsSink = { set(add: AddFile, stats: FileStats): unknown };
+
 /** The immutable column store of one checkpoint's adds, with its key index. */
 export class FileRows {
   /** Rows a later row with the same key replaced (set bits): not live. */
@@ -179,13 +182,13 @@ export class FileRows {
   }
 
   /** The add of one row (a new object each call), its typed stats registered in `stats`. */
-  add(row: number, stats: WeakMap<AddFile, FileStats>): AddFile {
+  add(row: number, stats: StatsSink): AddFile {
     const [chunk, i] = this.locate(row);
     return chunk.materialize(i, i + 1, stats)[0]!;
   }
 
   /** The adds of chunk `c`, in row order (shadowed rows included: callers skip them). */
-  chunkAdds(c: number, stats: WeakMap<AddFile, FileStats>): AddFile[] {
+  chunkAdds(c: number, stats: StatsSink): AddFile[] {
     const chunk = this.chunks[c]!;
     return chunk.materialize(0, chunk.n, stats);
   }

@@ -9,7 +9,7 @@ import { assertReadable } from '../protocol/features.js';
 import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
-import { readCheckpoint, type CheckpointActions } from './checkpoint-read.js';
+import { readCheckpointColumns, type CheckpointActions } from './checkpoint-read.js';
 import { FileRowsMap } from './file-rows-map.js';
 import { parseActions } from './commit-file.js';
 import { listLogFiles, resolveSegment, type CommitFile, type LogSegment } from './segment.js';
@@ -70,7 +70,7 @@ export async function loadState(
       ? listed.find((f): f is CommitFile => f.kind === 'commit' && f.version === segment.version)
       : undefined;
   const [checkpoint, commitActions, ownActions] = await Promise.all([
-    segment.checkpoint ? readCheckpoint(engine, segment.checkpoint) : undefined,
+    segment.checkpoint ? readCheckpointColumns(engine, segment.checkpoint) : undefined,
     mapLimit(segment.commits, LOG_READ_CONCURRENCY, (c) => readCommit(store, c)),
     own ? readCommit(store, own).catch(() => undefined) : undefined,
   ]);
