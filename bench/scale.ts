@@ -4,7 +4,8 @@
  * 3,000 commits, partitioned by date/region, stats on 10 columns, 4% of files rewritten,
  * txns of 8 writers; a checkpoint at 2990 and 10 JSON commits after it) is uploaded to the
  * embedded S3, and fresh children (S3 conditional writes) measure:
- *   load          loadSnapshot: time, peak RSS, requests, waves
+ *   load          loadSnapshot: time, peak RSS, requests, waves; then one plain GET of the
+ *                 checkpoint (what the embedded S3 alone takes to serve it)
  *   load-refresh  the same load, 10 commits by another writer, then refreshSnapshot
  *   checkpoint    load + writeCheckpoint of the new version: time, peak RSS, bytes
  *   load-cp       loadSnapshot from that checkpoint
@@ -35,9 +36,14 @@ const step =
     const fns: Record<string, Variant> = {
       load: async (q) => {
         const x = await steps.session(q);
-        const { snap, ...load } = await steps.timedLoad(x, (await import('./lib/scale-log.js')).LAST_VERSION);
+        const log = await import('./lib/scale-log.js');
+        const { snap, ...load } = await steps.timedLoad(x, log.LAST_VERSION);
         void snap;
-        return { ms: load.loadMs, ...load };
+        // What the store alone takes to serve the checkpoint (one GET), on this machine now.
+        const path = `_delta_log/${x.s.core.versionPrefix(log.START_CHECKPOINT)}.checkpoint.parquet`;
+        const t0 = performance.now();
+        const bytes = (await x.store.get(path)).length;
+        return { ms: load.loadMs, ...load, checkpointGetMs: performance.now() - t0, checkpointGetMB: bytes / 1e6 };
       },
       'load-refresh': steps.loadAndRefresh,
       checkpoint: steps.checkpoint,

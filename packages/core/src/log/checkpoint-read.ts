@@ -6,13 +6,13 @@
 import type * as arrow from 'apache-arrow';
 import { CorruptDataError, CorruptDataFileError, CorruptLogError, DeltaError, NotFoundError } from '../errors.js';
 import type { Action, AddFile, FileStats } from '../protocol/actions.js';
-import { arrowTypeToDelta } from '../protocol/arrow-schema.js';
-import type { StructType } from '../protocol/schema.js';
-import { encodeValue } from '../arrow/json-values.js';
 import type { Engine } from '../engine/engine.js';
 import type { ParquetFileReader } from '../parquet/reader.js';
+import type { ParquetMetadata } from '../parquet/types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { dataToJs } from './arrow-to-js.js';
+import { applyParsed, type AddChunk } from './file-rows-chunk.js';
+import { FileRows, FileRowsBuilder } from './file-rows.js';
 import { checkpointActionsJs, JS_CHECKPOINT_BYTES, JS_CHECKPOINT_ROWS } from './checkpoint-read-js.js';
 import { parseActions } from './commit-file.js';
 import { SIDECAR_DIR } from './file-names.js';
@@ -34,25 +34,83 @@ const ACTION_COLUMNS = [
   'sidecar',
 ] as const;
 
+/**
+ * How checkpoints are read (tests switch these to compare the paths). `smallFilesInJs`: small
+ * Parquet checkpoints are decoded in JS into action objects (checkpoint-read-js.ts), else
+ * through Arrow. `addsInColumns`: adds decoded through Arrow are kept in columns, else each
+ * becomes an object. `skipNullColumns`: leaf columns null in every row are not decoded.
+ */
+export const checkpointReading = { smallFilesInJs: true, addsInColumns: true, skipNullColumns: true };
+
 export interface CheckpointActions {
+  /** Every action except the adds held in `files`, in file order. */
   actions: Action[];
-  /** Parsed stats for adds that came with `stats_parsed` and no JSON stats. */
+  /** Parsed stats for adds (in `actions`) that came with `stats_parsed` and no JSON stats. */
   parsedStats: Map<AddFile, FileStats>;
+  /** The adds of the Parquet files read through Arrow, in columns (file-rows.ts). */
+  files: FileRows;
 }
 
-/** Read every action of a checkpoint, following v2 sidecars. */
-export async function readCheckpoint(engine: Engine, cp: CheckpointRef, concurrency = 8): Promise<CheckpointActions> {
+/** What one checkpoint file gave: action objects, and its adds in columns when decoded by Arrow. */
+interface FileActions {
+  actions: Action[];
+  chunks: AddChunk[];
+}
+
+/**
+ * Read every action of a checkpoint, following v2 sidecars: adds decoded through Arrow are
+ * kept in columns, batch by batch, never as a list of every action.
+ */
+export async function readCheckpointColumns(
+  engine: Engine,
+  cp: CheckpointRef,
+  concurrency = 8,
+): Promise<CheckpointActions> {
   const parsedStats = new Map<AddFile, FileStats>();
-  const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(engine, f, parsedStats));
-  const actions = parts.flat();
+  const read = { engine, parsedStats, version: cp.version };
+  const parts = await mapLimit(cp.files, concurrency, (f) => readCheckpointFile(read, f));
+  const actions = parts.flatMap((p) => p.actions);
+  const chunks = parts.flatMap((p) => p.chunks);
   const sidecars = actions.filter((a) => a.sidecar).map((a) => a.sidecar!);
   if (sidecars.length > 0) {
     const sidecarActions = await mapLimit(sidecars, concurrency, (s) =>
-      readParquetActions(engine, sidecarPath(s.path), s.sizeInBytes, parsedStats),
+      readParquetActions(read, sidecarPath(s.path), s.sizeInBytes),
     );
-    for (const list of sidecarActions) for (const a of list) actions.push(a);
+    for (const part of sidecarActions) {
+      for (const a of part.actions) actions.push(a);
+      for (const c of part.chunks) chunks.push(c);
+    }
   }
-  return { actions, parsedStats };
+  return { actions, parsedStats, files: new FileRows(chunks) };
+}
+
+/**
+ * Every action of a checkpoint as objects, adds included (those read into columns are built
+ * here: O(files) objects; the table state keeps them in columns, see readCheckpointColumns).
+ */
+export async function readCheckpoint(
+  engine: Engine,
+  cp: CheckpointRef,
+  concurrency = 8,
+): Promise<{ actions: Action[]; parsedStats: Map<AddFile, FileStats> }> {
+  const { actions, parsedStats, files } = await readCheckpointColumns(engine, cp, concurrency);
+  const all: Action[] = [];
+  for (let c = 0; c < files.chunkCount; c++) {
+    const start = files.chunkStart(c);
+    const adds = files.chunkAdds(c, parsedStats);
+    adds.forEach((add, i) => {
+      if (!files.isShadowed(start + i)) all.push({ add });
+    });
+  }
+  for (const a of actions) all.push(a);
+  return { actions: all, parsedStats };
+}
+
+interface ReadContext {
+  engine: Engine;
+  parsedStats: Map<AddFile, FileStats>;
+  /** The checkpoint's version (for error messages). */
+  version: number;
 }
 
 function sidecarPath(path: string): string {
@@ -64,27 +122,19 @@ function sidecarPath(path: string): string {
   return `${SIDECAR_DIR}/${decodeURIComponent(path)}`;
 }
 
-async function readCheckpointFile(
-  engine: Engine,
-  f: CheckpointFile,
-  parsedStats: Map<AddFile, FileStats>,
-): Promise<Action[]> {
+async function readCheckpointFile(read: ReadContext, f: CheckpointFile): Promise<FileActions> {
   if (f.format === 'json') {
     try {
-      return parseActions(await engine.store.get(f.path), f.path);
+      return { actions: parseActions(await read.engine.store.get(f.path), f.path), chunks: [] };
     } catch (err) {
       throw wrapMissing(err, f.path);
     }
   }
-  return readParquetActions(engine, f.path, f.size, parsedStats);
+  return readParquetActions(read, f.path, f.size);
 }
 
-async function readParquetActions(
-  engine: Engine,
-  path: string,
-  size: number | undefined,
-  parsedStats: Map<AddFile, FileStats>,
-): Promise<Action[]> {
+async function readParquetActions(read: ReadContext, path: string, size: number | undefined): Promise<FileActions> {
+  const { engine } = read;
   try {
     size ??= (await engine.store.head(path)).size;
     if (size > JS_CHECKPOINT_BYTES) engine.parquet.preload('read'); // the Arrow path will decode it: load it while the footer arrives
@@ -93,11 +143,12 @@ async function readParquetActions(
       size,
       footerPrefetch: size <= WHOLE_FILE_LIMIT ? size : undefined,
     });
-    if (file.size <= JS_CHECKPOINT_BYTES && file.metadata.numRows <= JS_CHECKPOINT_ROWS) {
+    const small = file.size <= JS_CHECKPOINT_BYTES && file.metadata.numRows <= JS_CHECKPOINT_ROWS;
+    if (small && checkpointReading.smallFilesInJs) {
       const actions = await checkpointActionsJs(file, ACTION_COLUMNS);
-      if (actions) return actions;
+      if (actions) return { actions, chunks: [] };
     }
-    return await arrowActions(await file.arrow(), parsedStats);
+    return await arrowActions(await file.arrow(), read);
   } catch (err) {
     throw checkpointError(err, path);
   }
@@ -116,16 +167,46 @@ function checkpointError(err: unknown, path: string): unknown {
   );
 }
 
-async function arrowActions(file: ParquetFileReader, parsedStats: Map<AddFile, FileStats>): Promise<Action[]> {
+/** Decode batch by batch: adds into column chunks, the other actions into objects. */
+async function arrowActions(file: ParquetFileReader, read: ReadContext): Promise<FileActions> {
   const actions: Action[] = [];
+  const adds = checkpointReading.addsInColumns ? new FileRowsBuilder(read.version) : undefined;
   try {
-    for await (const batch of file.readBatches({ batchSize: 65536, prefetch: CHECKPOINT_PREFETCH_ROW_GROUPS })) {
-      batchToActions(batch, actions, parsedStats);
+    const columns = checkpointReading.skipNullColumns ? columnsWithValues(file.metadata) : undefined;
+    for await (const batch of file.readBatches({
+      batchSize: 65536,
+      prefetch: CHECKPOINT_PREFETCH_ROW_GROUPS,
+      columns,
+    })) {
+      batchToActions(batch, actions, read.parsedStats, adds);
     }
   } finally {
     file.close();
   }
-  return actions;
+  return { actions, chunks: adds?.chunks ?? [] };
+}
+
+/**
+ * The leaf columns to decode: all but those null in every row (by the footer's null counts),
+ * which would only become all-null Arrow buffers (in a checkpoint: every other action kind's
+ * fields, a quarter of a batch of adds). Leaves inside lists and maps are always read (an
+ * empty map counts as nulls there), and so are `*_parsed` leaves (a struct of nulls still
+ * stands in for missing values). Undefined: read every column.
+ */
+export function columnsWithValues(metadata: ParquetMetadata): string[] | undefined {
+  const keep: string[] = [];
+  for (const leaf of metadata.leaves) {
+    const path = leaf.path.join('.');
+    const allNull =
+      leaf.maxRepetitionLevel === 0 &&
+      !leaf.path.some((p) => p.endsWith('_parsed')) &&
+      metadata.rowGroups.every((rg) => {
+        const c = rg.columns.get(path);
+        return c !== undefined && c.nullCount !== undefined && c.nullCount === c.numValues;
+      });
+    if (!allNull) keep.push(path);
+  }
+  return keep.length < metadata.leaves.length && keep.length > 0 ? keep : undefined;
 }
 
 function wrapMissing(err: unknown, path: string): unknown {
@@ -137,13 +218,25 @@ function wrapMissing(err: unknown, path: string): unknown {
   return err;
 }
 
-/** Turn checkpoint rows into actions: each row sets exactly one action column. */
-export function batchToActions(batch: arrow.RecordBatch, out: Action[], parsedStats: Map<AddFile, FileStats>): void {
+/**
+ * Turn checkpoint rows into actions: each row sets exactly one action column. With `adds`,
+ * the `add` column goes there in columns instead of becoming objects.
+ */
+export function batchToActions(
+  batch: arrow.RecordBatch,
+  out: Action[],
+  parsedStats: Map<AddFile, FileStats>,
+  adds?: FileRowsBuilder,
+): void {
   for (const name of ACTION_COLUMNS) {
     const col = batch.getChild(name);
     if (!col) continue;
     for (const data of col.data) {
       if (data.nullCount === data.length) continue;
+      if (name === 'add' && adds) {
+        adds.append(data);
+        continue;
+      }
       const parsedColumn = name === 'add' ? extractParsed(data) : undefined;
       const values = dataToJs(stripParsed(data));
       for (let i = 0; i < values.length; i++) {
@@ -190,24 +283,4 @@ function stripParsed(data: arrow.Data): arrow.Data {
     data.buffers as never,
     keep.map(([, i]) => data.children[i]!),
   );
-}
-
-function applyParsed(add: AddFile, parsed: ParsedColumns, row: number, parsedStats: Map<AddFile, FileStats>): void {
-  if (parsed.stats && !add.stats) {
-    const stats = encodeTyped(parsed.stats, row) as FileStats | null;
-    if (stats && typeof stats === 'object') parsedStats.set(add, stats);
-  }
-  if (parsed.partitionValues && Object.keys(add.partitionValues).length === 0) {
-    const pv = encodeTyped(parsed.partitionValues, row) as Record<string, unknown> | null;
-    if (pv) {
-      for (const [k, v] of Object.entries(pv))
-        add.partitionValues[k] = v === null || v === undefined ? null : String(v);
-    }
-  }
-}
-
-/** Encode one row of a typed struct column in the log's JSON value encoding. */
-function encodeTyped(data: arrow.Data, row: number): unknown {
-  const deltaType = arrowTypeToDelta(data.type, 'stats_parsed') as StructType;
-  return encodeValue(data, row, deltaType);
 }

@@ -4,12 +4,13 @@
  * only the commits after a state already held.
  */
 import { CorruptLogError, NotFoundError, TableNotFoundError } from '../errors.js';
-import type { Action, CommitInfo } from '../protocol/actions.js';
+import type { Action, AddFile, CommitInfo, FileStats } from '../protocol/actions.js';
 import { assertReadable } from '../protocol/features.js';
 import type { Engine } from '../engine/engine.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { mapLimit } from '../util/concurrency.js';
-import { readCheckpoint } from './checkpoint-read.js';
+import { readCheckpointColumns, type CheckpointActions } from './checkpoint-read.js';
+import { FileRowsMap } from './file-rows-map.js';
 import { parseActions } from './commit-file.js';
 import { listLogFiles, resolveSegment, type CommitFile, type LogSegment } from './segment.js';
 import { TableState } from './replay.js';
@@ -69,15 +70,12 @@ export async function loadState(
       ? listed.find((f): f is CommitFile => f.kind === 'commit' && f.version === segment.version)
       : undefined;
   const [checkpoint, commitActions, ownActions] = await Promise.all([
-    segment.checkpoint ? readCheckpoint(engine, segment.checkpoint) : undefined,
+    segment.checkpoint ? readCheckpointColumns(engine, segment.checkpoint) : undefined,
     mapLimit(segment.commits, LOG_READ_CONCURRENCY, (c) => readCommit(store, c)),
     own ? readCommit(store, own).catch(() => undefined) : undefined,
   ]);
-  const state = new TableState();
-  if (checkpoint && segment.checkpoint) {
-    state.apply(segment.checkpoint.version, checkpoint.actions);
-    for (const [add, stats] of checkpoint.parsedStats) state.parsedStats.set(add, stats);
-  }
+  const state =
+    checkpoint && segment.checkpoint ? checkpointState(segment.checkpoint.version, checkpoint) : new TableState();
   const commits: LoadedCommit[] = [];
   segment.commits.forEach((c, i) => {
     state.apply(c.version, commitActions[i]!);
@@ -90,6 +88,19 @@ export async function loadState(
   }
   finish(state, store.root);
   return { state, segment, commits };
+}
+
+/**
+ * The state at a checkpoint: its adds decoded through Arrow are the file map's column base
+ * (no object per file), the other actions are applied over it.
+ */
+function checkpointState(version: number, checkpoint: CheckpointActions): TableState {
+  const parsedStats = new WeakMap<AddFile, FileStats>();
+  const state = new TableState(undefined, FileRowsMap.of(checkpoint.files, parsedStats), parsedStats);
+  state.filesSizeBytes = checkpoint.files.sizeBytes;
+  state.apply(version, checkpoint.actions);
+  for (const [add, stats] of checkpoint.parsedStats) state.parsedStats.set(add, stats);
+  return state;
 }
 
 /** Commits read after a held version: their files and actions, ascending and contiguous. */

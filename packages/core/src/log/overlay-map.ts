@@ -6,11 +6,24 @@
  * entries. When the changes outgrow a fraction of the base, the next fork first folds them
  * into a new base (O(entries), amortised over at least that many changes).
  *
+ * The base is a `Map`, or any `MapBase` (the column store of a checkpoint's files,
+ * log/file-rows-map.ts), which folds changes into a new base of its own kind.
+ *
  * Iteration order is a `Map`'s: base order with replaced values in place, then appended keys
  * in insertion order (a key deleted and set again moves to the end, as in a `Map`).
  */
+/** What an overlay needs of its shared base; never mutated once an overlay holds it. */
+export interface MapBase<K, V> {
+  readonly size: number;
+  has(key: K): boolean;
+  get(key: K): V | undefined;
+  entries(): IterableIterator<[K, V]>;
+  /** A new base holding this one's entries with these changes (as `fold` defines them); this one unchanged. */
+  withChanges?(hidden: ReadonlySet<K>, replaced: ReadonlyMap<K, V>, tail: ReadonlyMap<K, V>): MapBase<K, V>;
+}
+
 export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
-  private base: Map<K, V>;
+  private base: MapBase<K, V>;
   /** Base keys that are deleted (or were deleted and set again: then they live in `tail`). */
   private hidden: Set<K>;
   /** Base keys set to a new value in place. */
@@ -25,6 +38,14 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
     this.replaced = new Map();
     this.tail = new Map(entries);
     this.count = this.tail.size;
+  }
+
+  /** A map over a shared base (not copied; the caller never mutates it). */
+  static over<K, V>(base: MapBase<K, V>): OverlayMap<K, V> {
+    const m = new OverlayMap<K, V>();
+    m.base = base;
+    m.count = base.size;
+    return m;
   }
 
   get size(): number {
@@ -99,6 +120,7 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   /** Make the current entries the base (same contents and order; the old base is untouched). */
   fold(): void {
     if (this.base.size === 0) this.base = this.tail;
+    else if (this.base.withChanges) this.base = this.base.withChanges(this.hidden, this.replaced, this.tail);
     else this.base = new Map(this.entries());
     this.hidden = new Set();
     this.replaced = new Map();
@@ -110,7 +132,7 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
     const { base, hidden, replaced, tail } = this;
     const checkHidden = hidden.size > 0;
     const checkReplaced = replaced.size > 0;
-    for (const entry of base) {
+    for (const entry of base.entries()) {
       if (checkHidden && hidden.has(entry[0])) continue;
       if (checkReplaced && replaced.has(entry[0])) yield [entry[0], replaced.get(entry[0])!];
       else yield entry;

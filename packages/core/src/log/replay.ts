@@ -17,7 +17,7 @@ import type {
   Txn,
 } from '../protocol/actions.js';
 import { canonicalLogPath } from '../protocol/paths.js';
-import { OverlayMap } from './overlay-map.js';
+import { OverlayMap, type MapBase } from './overlay-map.js';
 
 export function dvId(dv: DeletionVectorDescriptor | null | undefined): string {
   if (!dv) return '';
@@ -62,12 +62,17 @@ export class TableState {
    */
   readonly parsedStats: WeakMap<AddFile, FileStats>;
 
-  constructor(from?: TableState) {
-    this.files = from ? from.files.fork() : new OverlayMap();
+  /**
+   * `from`: the state to continue (its maps forked). `files`: a base for a new state's file map
+   * (a checkpoint's adds in columns, log/file-rows-map.ts), never mutated, whose typed stats
+   * go to `parsedStats`.
+   */
+  constructor(from?: TableState, files?: MapBase<string, AddFile>, parsedStats?: WeakMap<AddFile, FileStats>) {
+    this.files = from ? from.files.fork() : files ? OverlayMap.over(files) : new OverlayMap();
     this.tombstones = from ? from.tombstones.fork() : new OverlayMap();
     this.txns = from ? from.txns.fork() : new OverlayMap();
     this.domains = from ? from.domains.fork() : new OverlayMap();
-    this.parsedStats = from ? from.parsedStats : new WeakMap();
+    this.parsedStats = from ? from.parsedStats : (parsedStats ?? new WeakMap());
     if (!from) return;
     this.version = from.version;
     this.protocol = from.protocol;

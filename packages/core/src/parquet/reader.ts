@@ -57,7 +57,8 @@ export interface ReadBatchesOptions {
   batchSize?: number;
   /**
    * Row groups fetched concurrently ahead of the decoder (default 1: each when it is decoded).
-   * For large files on object stores: `n` row groups' bytes are held at a time.
+   * For large files on object stores: `n` row groups' bytes are held at a time (whole row
+   * groups, also when only some `columns` are read).
    */
   prefetch?: number;
 }
@@ -198,10 +199,9 @@ class Reader implements ParquetFileReader {
       throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
     }
     const columns = opts.columns && [...new Set(opts.columns.filter((c) => this.nodePaths.has(c)))];
+    // Whole row groups are fetched ahead, the columns left out included (they are small when a caller asks for both).
     const ahead =
-      (opts.prefetch ?? 1) > 1 && !columns
-        ? new RowGroupPrefetcher(this.file, groups, rowGroups, opts.prefetch!)
-        : undefined;
+      (opts.prefetch ?? 1) > 1 ? new RowGroupPrefetcher(this.file, groups, rowGroups, opts.prefetch!) : undefined;
     try {
       yield* this.batches(rowGroups, columns, batchSize, ahead);
     } finally {

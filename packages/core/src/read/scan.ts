@@ -89,7 +89,7 @@ export class SnapshotScan implements AsyncIterable<arrow.RecordBatch> {
     if (this.tasks) return this.tasks;
     const tasks: ScanFileTask[] = [];
     const m = this.metrics;
-    for (const add of this.snapshot.files()) {
+    for (const add of this.snapshot.activeFiles()) {
       const partitionValues = parsePartitionValues(this.cols, add.partitionValues);
       if (this.predicate) {
         const partitionOnly = fileStatsLookup(this.cols, partitionValues, undefined);

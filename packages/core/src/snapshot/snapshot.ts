@@ -123,9 +123,21 @@ export class Snapshot {
     return this.lastCommit?.lastModified;
   }
 
-  /** Active data files. */
+  /**
+   * Active data files, as one array this snapshot keeps: O(files) objects on the first call
+   * (a checkpoint's files are held in columns and built into objects here). Code that only
+   * walks the files uses `activeFiles()`, which builds them a chunk at a time and keeps none.
+   */
   files(): readonly AddFile[] {
     return (this.filesCache ??= [...(this.full ?? this.notLoaded('its files')).files.values()]);
+  }
+
+  /**
+   * Iterate the active data files without keeping them (the array of `files()` when it was
+   * already built). Objects of files from a checkpoint are new on every iteration.
+   */
+  activeFiles(): Iterable<AddFile> {
+    return this.filesCache ?? (this.full ?? this.notLoaded('its files')).files.values();
   }
 
   get numFiles(): number {

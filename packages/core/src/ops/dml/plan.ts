@@ -60,7 +60,7 @@ export function selectFiles(
   const partitions = new Set<string>();
   let bytesBefore = 0;
   let bytesAfter = 0;
-  for (const add of snapshot.files()) {
+  for (const add of snapshot.activeFiles()) {
     bytesBefore += Number(add.size) || 0;
     if (filter && !candidate(snapshot, cols, filter, add, exact)) continue;
     bytesAfter += Number(add.size) || 0;

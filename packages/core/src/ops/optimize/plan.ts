@@ -145,7 +145,7 @@ export function planOptimize(snapshot: Snapshot, opts: OptimizePlanOptions = {})
   // Group the selected files by partition (canonical key: sorted partition values).
   const partitions = new Map<string, AddFile[]>();
   let considered = 0;
-  for (const add of snapshot.files()) {
+  for (const add of snapshot.activeFiles()) {
     if (filter && !filter.matches(add.partitionValues)) continue;
     considered++;
     const key = JSON.stringify(Object.entries(add.partitionValues).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -40,7 +40,7 @@ export async function replacedFiles(
   const removes: RemoveFile[] = [];
   if (plan.dynamicPartitionOverwrite) {
     const replaced = new Set(written.keys());
-    for (const add of base.files()) {
+    for (const add of base.activeFiles()) {
       if (replaced.has(scalarKey(plan.partitionColumns, parsePartitionValues(cols, add.partitionValues))))
         removes.push(removeOf(add, now));
     }
@@ -49,7 +49,7 @@ export async function replacedFiles(
     read.files = removes.map((r) => r.path);
     return { removes, read, rewritten: 0 };
   }
-  for (const add of base.files()) removes.push(removeOf(add, now));
+  for (const add of base.activeFiles()) removes.push(removeOf(add, now));
   return { removes, read: { wholeTable: true }, rewritten: 0 };
 }
 
@@ -66,7 +66,7 @@ async function replacedByPredicate(
     return { removes: deletion.removes, read, rewritten: deletion.rewrittenFiles, deletion };
   }
   const removes: RemoveFile[] = [];
-  for (const add of base.files()) {
+  for (const add of base.activeFiles()) {
     const pv = parsePartitionValues(cols, add.partitionValues);
     if (!mayMatch(pred, fileStatsLookup(cols, pv, base.fileStats(add)))) continue;
     if (partitionMatches(pred, cols, add)) removes.push(removeOf(add, now));
