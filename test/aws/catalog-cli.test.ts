@@ -4,17 +4,10 @@
  */
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
+import { runCli as run } from '../support/cli.js';
 import { writeDeltaTable } from '@delta-serverless/core';
 import { uniqueName } from '../services/index.js';
 import { newS3Table, storageOptions, validateS3Table } from './support/tables.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 const ids = (xs: number[]) => new arrow.Table({ id: arrow.vectorFromArray(xs.map(BigInt), new arrow.Int64()) });
 

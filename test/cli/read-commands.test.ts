@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, test } from 'vitest';
-import { main } from '@delta-serverless/cli';
+import { runCli as run } from '../support/cli.js';
 import { writeDeltaTable } from '@delta-serverless/core';
 import { CORPUS } from '../support/corpus.js';
 import { validatedDirs } from '../support/validate-written.js';
@@ -25,19 +25,6 @@ function newTempDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-cli-'));
   temps.push(d);
   return d;
-}
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 const lines = (s: string) => s.split('\n').filter((l) => l !== '');

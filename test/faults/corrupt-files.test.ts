@@ -10,7 +10,7 @@ import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertToDelta, CorruptDataFileError, DeltaTable, LocalStore, writeDeltaTable } from '@delta-serverless/core';
 import { readInputObject } from '@delta-serverless/core/internal';
-import { main } from '../../packages/cli/src/program.js';
+import { runCli as cli } from '../support/cli.js';
 import { pageArea, prng, sampleParquet, trappingFlip } from '../../packages/core/test/support/parquet-damage.js';
 import { removeTempDirs, tempDir as readTempDir } from '../read/support.js';
 import { validatedDirs } from '../support/validate-written.js';
@@ -49,13 +49,6 @@ async function tableWithDamagedFile(): Promise<{ dir: string; damaged: string }>
   dirs.exempt(dir, 'one data file is damaged on purpose', { failOnWarnings: true, checkData: false });
   fs.writeFileSync(file, await trappingFlip(new Uint8Array(fs.readFileSync(file))));
   return { dir, damaged };
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
 }
 
 describe('a damaged data file in a table', () => {

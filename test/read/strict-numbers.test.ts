@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-serverless/core';
 import { resolveAwsConfig } from '@delta-serverless/aws';
 import { parsePolicies } from '../../packages/lambda/src/maintenance/policy.js';
-import { main } from '../../packages/cli/src/program.js';
+import { runCli as cli } from '../support/cli.js';
 import { removeTempDirs, tempDir as readTempDir } from './support.js';
 import { validatedDirs } from '../support/validate-written.js';
 
@@ -19,13 +19,6 @@ afterAll(removeTempDirs);
 // Every table these tests write goes through the independent validator after the test.
 const dirs = validatedDirs(readTempDir);
 const tempDir = dirs.dir;
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 /** Versions 0..16 of one row each (so that hex 0x10 and 1e1 would name real versions). */
 async function table(): Promise<string> {

@@ -591,7 +591,7 @@ describe('protocol', () => {
     expect(dataFiles(dir)).toHaveLength(1);
     await validate(dir);
 
-    // An unknown feature (the validator rejects unknown features, so check the table before the edit).
+    // An unknown feature (the validator only warns about it, so check the table before the edit too).
     const dir2 = newDir();
     await writeDeltaTable(dir2, rows([1], ['a']));
     await validate(dir2);

@@ -40,6 +40,26 @@ describe('set', () => {
     await validate(dir);
   });
 
+  test('delta.minWriterVersion / delta.minReaderVersion upgrade the protocol, never lower it, and are not kept', async () => {
+    const { dir, table: t } = await table();
+    let snap = await t.setProperties({ 'delta.minWriterVersion': '4' });
+    expect(snap.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 4 });
+    expect(snap.properties['delta.minWriterVersion']).toBeUndefined();
+    snap = await t.setProperties({ 'delta.minWriterVersion': '3', 'team.owner': 'data' });
+    expect(snap.protocol).toEqual({ minReaderVersion: 1, minWriterVersion: 4 }); // never lowered
+    snap = await t.setProperties({ 'delta.minWriterVersion': '7' });
+    expect(snap.protocol.minWriterVersion).toBe(7);
+    expect([...snap.protocol.writerFeatures!].sort()).toEqual(
+      ['appendOnly', 'changeDataFeed', 'checkConstraints', 'generatedColumns', 'invariants'].sort(),
+    );
+    snap = await t.setProperties({ 'delta.minReaderVersion': '3' });
+    expect(snap.protocol).toMatchObject({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [] });
+    await t.append(rows([3]));
+    expect((await t.toArrow()).numRows).toBe(3);
+    await expectError(() => t.setProperties({ 'delta.minReaderVersion': '4' }), InvalidArgumentError);
+    await validate(dir);
+  });
+
   test('a CHECK constraint cannot be set as a property: it names addConstraint', async () => {
     const { table: t } = await table();
     await expectError(

@@ -9,18 +9,12 @@ import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { DeltaTable, InvalidArgumentError, writeDeltaTable } from '@delta-serverless/core';
 import { readInputStream } from '@delta-serverless/core/internal';
-import { main } from '../../packages/cli/src/program.js';
+import { runCli as cli } from '../support/cli.js';
 import { tempDirs } from './helpers.js';
 import { validatedDirs } from '../support/validate-written.js';
 
 // Every table these tests write goes through the independent validator after the test.
 const newDir = validatedDirs(tempDirs('schema-rules')).dir;
-
-async function cli(...argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const code = await main(argv, { out: () => undefined, err: (s) => (err += s) });
-  return { code, err };
-}
 
 const files = (dir: string) => (fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]) : []);
 

@@ -94,7 +94,10 @@ export function checkProtocolRules(p: ProtocolAction, where: string, problems: P
     if (WRITER_ONLY_FEATURES.has(f))
       problems.error(where, `protocol.readerFeatures lists '${f}', which is a writer-only feature`);
     else if (!READER_WRITER_FEATURES.has(f))
-      problems.error(where, `protocol.readerFeatures lists unknown feature '${f}'`);
+      problems.warn(
+        where,
+        `protocol.readerFeatures lists feature '${f}', unknown to this validator (valid for a newer writer; not checked)`,
+      );
     if (!(p.writerFeatures ?? []).includes(f)) {
       problems.error(
         where,
@@ -113,7 +116,10 @@ export function checkProtocolRules(p: ProtocolAction, where: string, problems: P
         );
       }
     } else if (!WRITER_ONLY_FEATURES.has(f))
-      problems.error(where, `protocol.writerFeatures lists unknown feature '${f}'`);
+      problems.warn(
+        where,
+        `protocol.writerFeatures lists feature '${f}', unknown to this validator (valid for a newer writer; not checked)`,
+      );
   }
   for (const dup of duplicates(p.readerFeatures)) problems.error(where, `protocol.readerFeatures lists '${dup}' twice`);
   for (const dup of duplicates(p.writerFeatures)) problems.error(where, `protocol.writerFeatures lists '${dup}' twice`);

@@ -122,8 +122,9 @@ export function requiredProtocol(
 ): Protocol {
   const needed = featuresNeeded(props, schema);
   if (current) {
-    const missing = [...needed].filter((f) => !protocolSupports(current, f));
-    return missing.length === 0 ? current : upgrade(current, missing);
+    const raised = raiseVersions(current, props);
+    const missing = [...needed].filter((f) => !protocolSupports(raised, f));
+    return missing.length === 0 ? raised : upgrade(raised, missing);
   }
   const floor = {
     reader: Number(props['delta.minReaderVersion'] ?? 1),
@@ -143,6 +144,33 @@ export function requiredProtocol(
       ? { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [], writerFeatures: [] }
       : { minReaderVersion: floor.reader, minWriterVersion: 7, writerFeatures: [] };
   return upgrade(base, [...needed].sort());
+}
+
+/**
+ * `current` raised to the `delta.minReaderVersion` / `delta.minWriterVersion` the properties
+ * ask for, as Delta Spark's SET TBLPROPERTIES does: never lowered (a lower or equal version
+ * changes nothing; dropping a feature is how a protocol goes down). Moving to writer 7 lists
+ * the features the legacy writer version implied; reader 3 needs writer 7 and lists the
+ * reader-writer features among them.
+ */
+function raiseVersions(current: Protocol, props: Readonly<Record<string, string>>): Protocol {
+  const asked = (key: string, floor: number) => (props[key] === undefined ? floor : Number(props[key]));
+  let reader = Math.max(current.minReaderVersion, asked('delta.minReaderVersion', 0));
+  let writer = Math.max(current.minWriterVersion, asked('delta.minWriterVersion', 0));
+  if (reader >= 3) writer = 7;
+  if (reader === current.minReaderVersion && writer === current.minWriterVersion) return current;
+  if (writer < 7) return { minReaderVersion: reader, minWriterVersion: writer };
+  const writerFeatures =
+    current.minWriterVersion >= 7
+      ? [...(current.writerFeatures ?? [])]
+      : impliedLegacyWriterFeatures(current.minWriterVersion);
+  if (reader < 3) return { minReaderVersion: reader, minWriterVersion: 7, writerFeatures };
+  const readerFeatures =
+    current.minReaderVersion >= 3
+      ? [...(current.readerFeatures ?? [])]
+      : writerFeatures.filter((f) => TABLE_FEATURES[f]?.readerWriter && supportsExactly(current, f));
+  reader = 3;
+  return { minReaderVersion: reader, minWriterVersion: 7, readerFeatures, writerFeatures };
 }
 
 /** `current` plus `added`: table features, listing what the legacy versions of `current` implied. */

@@ -1,7 +1,8 @@
 /**
  * SET TBLPROPERTIES' plan (pure): the new metadata, and the new protocol when a property
  * needs a feature (delta.enableDeletionVectors=true -> (3,7) with deletionVectors;
- * delta.enableChangeDataFeed=true -> changeDataFeed), as Delta Spark does. Properties that
+ * delta.enableChangeDataFeed=true -> changeDataFeed; delta.minWriterVersion=4 -> writer 4,
+ * never lower than the table has), as Delta Spark does. Properties that
  * need a rewrite or a data check are refused here, naming what to do instead (a CHECK
  * constraint: addConstraint, which checks the existing rows).
  */
@@ -16,7 +17,6 @@ import type { Snapshot } from '../../snapshot/snapshot.js';
 const FIXED: [RegExp, string][] = [
   [/^delta\.columnMapping\./, 'column mapping is set when the table is created'],
   [/^delta\.enableInCommitTimestamps$/, 'in-commit timestamps are set when the table is created'],
-  [/^delta\.(minReaderVersion|minWriterVersion)$/, 'protocol versions follow from the features the properties need'],
 ];
 
 /** Properties whose validity depends on each other: checked on the table's configuration after the change. */
