@@ -118,7 +118,7 @@ async function duckLoad(c: DuckDBConnection, table: string, recs: readonly Rec[]
 
 describe('MERGE schema evolution: nested fields and type widening', () => {
   test.each([
-    { name: 'copy-on-write', seed: 71, props: {} },
+    { name: 'copy-on-write', seed: 71, props: {} as Record<string, string> },
     {
       name: 'deletion vectors, column mapping',
       seed: 72,
