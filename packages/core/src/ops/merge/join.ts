@@ -7,9 +7,10 @@
  * rows only; a file with none is left alone.
  */
 import * as arrow from 'apache-arrow';
+import { batchOf } from '../../arrow/data-utils.js';
 import { takeBatch } from '../../arrow/take.js';
 import type { Engine } from '../../engine/engine.js';
-import { evaluatePredicate } from '../../expr/index.js';
+import { columnsOf, evaluatePredicate } from '../../expr/index.js';
 import type { AddFile } from '../../protocol/actions.js';
 import { deltaFieldToArrow } from '../../protocol/arrow-schema.js';
 import { parsePartitionValues, type TableColumns } from '../../read/file-stats.js';
@@ -31,16 +32,29 @@ export interface MergeRun {
   matchedAny: Uint8Array;
   /** `on` without an equality key: the source rows every target row is paired with (nested loop). */
   loopRows?: readonly number[];
+  /** The source's columns the rest of `on` reads (what each candidate pair takes from the source). */
+  pairSource: arrow.RecordBatch;
+}
+
+/** The batch's columns `keep` accepts (Arrow JS's RecordBatch.select keeps the wrong children). */
+function project(batch: arrow.RecordBatch, keep: (name: string) => boolean): arrow.RecordBatch {
+  const idx = batch.schema.fields.flatMap((f, i) => (keep(f.name) ? [i] : []));
+  const schema = new arrow.Schema(idx.map((i) => batch.schema.fields[i]!));
+  return batchOf(schema, idx.map((i) => batch.data.children[i]!), batch.numRows);
 }
 
 /** The shared state of one execution over `source` (the key index, or the nested loop's rows). */
 export function newMergeRun(m: CompiledMerge, cols: TableColumns, source: arrow.RecordBatch): MergeRun {
+  const onColumns = new Set(
+    m.residual ? columnsOf(m.residual).flatMap((p) => (p[0] === m.spec.sourceAlias ? [p[1]!] : [])) : [],
+  );
   const run: MergeRun = {
     m,
     cols,
     source,
     index: indexSource(new arrow.Table([source]), m.keys),
     matchedAny: new Uint8Array(source.numRows),
+    pairSource: project(source, (name) => onColumns.has(name)),
   };
   if (m.keys.length > 0) return run;
   const keep = m.sourceFilter ? evaluatePredicate(m.sourceFilter, combine(m, undefined, source)) : undefined;
@@ -84,7 +98,7 @@ function matchBatch(run: MergeRun, batch: arrow.RecordBatch): Matches {
     const keep = run.m.residual
       ? evaluatePredicate(
           run.m.residual,
-          combine(run.m, takeBatch(batch, Int32Array.from(t)), sourceRows(run.source, Int32Array.from(s))),
+          combine(run.m, takeBatch(batch, Int32Array.from(t)), sourceRows(run.pairSource, Int32Array.from(s))),
         )
       : undefined;
     for (let p = 0; p < t.length; p++) {
