@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DeltaTable, SchemaMismatchError, writeDeltaTable } from '@delta-serverless/core';
+import {
+  DeltaTable,
+  SchemaMismatchError,
+  writeDeltaTable,
+  type MergeGroupRequest,
+  type MergeGroupResult,
+} from '@delta-serverless/core';
+import { createOptimizeWorkerHandler, type DmlWorkerRequest } from '@delta-serverless/lambda';
 import { assertValidTable } from '../support/validate-table.js';
 import { openDuckDb } from '../support/validate/deps.js';
 import { rng, sortedKeys } from '../dml/oracle-support.js';
@@ -212,5 +219,41 @@ describe('MERGE schema evolution: nested fields and type widening', () => {
       [2, null],
       [3, null],
     ]);
+  });
+
+  test('through worker requests (the source as Arrow IPC), on a column-mapping table, equal to a local run', async () => {
+    const handler = createOptimizeWorkerHandler({}) as unknown as (e: DmlWorkerRequest) => Promise<unknown>;
+    const invoke = async ({ context, files, merge }: MergeGroupRequest): Promise<MergeGroupResult> =>
+      JSON.parse(
+        JSON.stringify(
+          await handler(JSON.parse(JSON.stringify({ kind: 'dml-files', context, files, merge })) as DmlWorkerRequest),
+        ),
+      ) as MergeGroupResult;
+    const r = rng(31);
+    const [a, b] = [path.join(root, 'workers-a'), path.join(root, 'workers-b')];
+    await writeDeltaTable(a, arrowOf(records(r, [0, 1, 2, 3], false), false), {
+      properties: { 'delta.enableTypeWidening': 'true', 'delta.columnMapping.mode': 'name' },
+    });
+    for (const ids of [
+      [4, 5, 6],
+      [7, 8, 9],
+    ])
+      await (await DeltaTable.open(a)).append(arrowOf(records(r, ids, false), false));
+    fs.cpSync(a, b, { recursive: true });
+    const src = arrowOf(records(r, [1, 5, 9, 12], true), true);
+    const run = (dir: string, opts: object) =>
+      DeltaTable.open(dir).then((t) =>
+        t
+          .merge(src, { on: 't.id = s.id', ...opts })
+          .withSchemaEvolution()
+          .whenMatchedUpdate('all')
+          .whenNotMatchedInsert('all')
+          .execute(),
+      );
+    const fanned = await run(a, { workers: { invoke, filesPerWorker: 1 } });
+    await run(b, {});
+    expect(fanned.metrics.numTargetRowsUpdated).toBe(3);
+    expect(flat(await (await DeltaTable.open(a)).toArrow())).toEqual(flat(await (await DeltaTable.open(b)).toArrow()));
+    await assertValidTable(a);
   });
 });

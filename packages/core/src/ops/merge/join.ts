@@ -40,7 +40,11 @@ export interface MergeRun {
 function project(batch: arrow.RecordBatch, keep: (name: string) => boolean): arrow.RecordBatch {
   const idx = batch.schema.fields.flatMap((f, i) => (keep(f.name) ? [i] : []));
   const schema = new arrow.Schema(idx.map((i) => batch.schema.fields[i]!));
-  return batchOf(schema, idx.map((i) => batch.data.children[i]!), batch.numRows);
+  return batchOf(
+    schema,
+    idx.map((i) => batch.data.children[i]!),
+    batch.numRows,
+  );
 }
 
 /** The shared state of one execution over `source` (the key index, or the nested loop's rows). */
