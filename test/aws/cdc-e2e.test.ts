@@ -5,8 +5,10 @@
  * (wrapped and bare envelopes, some gzip) for another, uploaded in shuffled order with the
  * oldest files held back to the end, duplicate notifications, SQS redeliveries of messages
  * whose object did commit (the handler "crashes" after the commit), the same bytes uploaded
- * again, and three concurrent pollers. Both tables end equal to the plain replay of the
- * history, and each upload's txn is committed exactly once.
+ * again, and three concurrent pollers. Deletes remove rows (remove mode: the deletes'
+ * sequences are remembered beside the table, so the late older files cannot bring rows back).
+ * Both tables end equal to the plain replay of the history, row for row, and each upload's
+ * txn is committed exactly once.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DeltaTable } from '@delta-serverless/core';
+import { TOMBSTONE_MARK } from '@delta-serverless/core/internal';
 import { createIngestHandler } from '@delta-serverless/lambda';
 import { startLocalStack, type LocalStack } from '@delta-serverless/cli/local-stack';
 import { rng } from '../dml/oracle-support.js';
@@ -88,13 +91,13 @@ async function put(u: Upload): Promise<void> {
   await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: u.key, Body: u.body }));
 }
 
-/** Live rows (not tombstones) as the source's columns, by id. */
-async function liveRows(uri: string): Promise<Record<string, unknown>[]> {
+/** Every row of the table as the source's columns, by id (remove mode: deleted rows are gone). */
+async function tableRows(uri: string): Promise<Record<string, unknown>[]> {
   const t = await DeltaTable.open(uri, { storageOptions: { ...stack.env } });
+  expect(t.snapshot.schema.fields.map((f) => f.name)).not.toContain('_cdc_deleted');
   return (await t.toArrow())
     .toArray()
     .map((r) => r.toJSON() as Record<string, unknown>)
-    .filter((r) => r['_cdc_deleted'] !== true)
     .map((r) => ({ id: Number(r['id']), name: r['name'], amount: r['amount'] }))
     .sort((a, b) => a.id - b.id);
 }
@@ -111,7 +114,8 @@ async function txnCommits(uri: string): Promise<Map<string, number[]>> {
     const version = Number(o.Key!.slice(-25, -5));
     for (const line of text.split('\n').filter(Boolean)) {
       const txn = (JSON.parse(line) as { txn?: { appId: string } }).txn;
-      if (txn) out.set(txn.appId, [...(out.get(txn.appId) ?? []), version]);
+      // The remembered deletes' mark is not an upload's txn.
+      if (txn && txn.appId !== TOMBSTONE_MARK) out.set(txn.appId, [...(out.get(txn.appId) ?? []), version]);
     }
   }
   return out;
@@ -127,12 +131,12 @@ beforeAll(async () => {
       {
         prefix: `s3://${stack.bucket}/landing/dms/`,
         table: tables.dms,
-        cdc: { format: 'dms', keys: ['id'], sequence: 'seq', deletes: 'tombstone' },
+        cdc: { format: 'dms', keys: ['id'], sequence: 'seq' },
       },
       {
         prefix: `s3://${stack.bucket}/landing/debezium/`,
         table: tables.debezium,
-        cdc: { format: 'debezium', keys: ['id'], deletes: 'tombstone' },
+        cdc: { format: 'debezium', keys: ['id'] },
       },
     ],
     storageOptions: { ...stack.env },
@@ -187,8 +191,8 @@ test(
     const truth = [...history.truth.values()].sort((a, b) => a.id - b.id);
     expect(truth.length).toBeGreaterThan(200);
     expect(history.changes.filter((c) => c.op === 'D').length).toBeGreaterThan(200);
-    expect(await liveRows(tables.dms)).toEqual(truth);
-    expect(await liveRows(tables.debezium)).toEqual(truth);
+    expect(await tableRows(tables.dms)).toEqual(truth);
+    expect(await tableRows(tables.debezium)).toEqual(truth);
     // Each upload's txn in exactly one commit: files + the one re-upload per table.
     for (const [uri, files] of [
       [tables.dms, dms.length],
@@ -199,6 +203,11 @@ test(
       expect([...txns.values()].filter((v) => v.length !== 1)).toEqual([]);
     }
     expect(rec.sum('DuplicatesSkipped')).toBeGreaterThanOrEqual(8);
+    // The deletes are remembered beside each table, in a Delta table of their own.
+    for (const uri of [tables.dms, tables.debezium]) {
+      const side = await DeltaTable.open(`${uri}/_cdc_tombstones`, { storageOptions: { ...stack.env } });
+      expect((await side.toArrow()).numRows).toBeGreaterThan(100);
+    }
     expect(await stack.deadLetters()).toBe(0);
     // The sequence column kept in the DMS table is the newest change of each live row.
     const last = new Map<number, number>();

@@ -1,13 +1,26 @@
 /**
  * Change files applied through the real MERGE on an in-memory table (ops/cdc): a seeded
  * random history in shuffled file order (tombstone deletes) equals the plain replay of that
- * history; a late older change never overwrites a newer row; a file's txn makes a second
- * apply a duplicate; concurrent applies retry after conflicts; remove-mode deletes.
+ * history, with tombstone deletes and with remove-mode deletes (remembered beside the table);
+ * a late older change never overwrites a newer row nor brings a deleted one back, also when
+ * the delete and the older change are applied concurrently; remembered deletes are compacted
+ * and forgotten after their retention; a file's txn makes a second apply a duplicate;
+ * concurrent applies retry after conflicts.
  */
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { DeltaTable, MemoryStore, type ObjectStore } from '@delta-serverless/core';
-import { applyChangeFile, createEngine, readChanges, type CdcOptions } from '@delta-serverless/core/internal';
+import { DeltaTable, MemoryStore, type EngineOptions, type ObjectStore } from '@delta-serverless/core';
+import {
+  applyChangeFile,
+  createEngine,
+  readChanges,
+  TOMBSTONE_FOLDER,
+  TOMBSTONE_MARK,
+  tombstoneEngine,
+  mergeChanges,
+  type CdcOptions,
+  type ChangeMergeRunner,
+} from '@delta-serverless/core/internal';
 import { rng } from '../dml/oracle-support.js';
 import {
   debeziumLines,
@@ -21,12 +34,20 @@ import { assertValidStoreTable } from '../support/validate-store.js';
 
 const enc = new TextEncoder();
 
-async function apply(store: ObjectStore, key: string, body: string, opts: CdcOptions, txn?: string) {
+async function apply(
+  store: ObjectStore,
+  key: string,
+  body: string,
+  opts: CdcOptions,
+  txn?: string,
+  extra: { engine?: EngineOptions; merge?: ChangeMergeRunner } = {},
+) {
   await store.put(`in/${key}`, enc.encode(body));
   const source = new MemoryStore();
   await source.put(key, enc.encode(body));
-  return applyChangeFile(createEngine(store), {
+  return applyChangeFile(createEngine(store, extra.engine), {
     ...opts,
+    merge: extra.merge,
     key,
     txn: txn ? { appId: txn, version: 1 } : undefined,
     read: (schema) => readChanges(source, key, { cdc: opts.cdc, sequence: opts.sequence, schema }),
@@ -59,13 +80,15 @@ const ins = (id: number, name: string, seq: number): Change => ({ op: 'I', row: 
 
 describe('change files through MERGE', () => {
   it.each([
-    ['dms', 11],
-    ['debezium', 12],
-  ] as const)('%s: a random history in shuffled file order equals its replay (tombstones)', async (cdc, seed) => {
+    ['dms', 'tombstone', 11],
+    ['debezium', 'tombstone', 12],
+    ['dms', 'remove', 14],
+    ['debezium', 'remove', 15],
+  ] as const)('%s: a random history in shuffled file order equals its replay (%s)', async (cdc, deletes, seed) => {
     const { changes, truth } = randomHistory(seed, 150, 500);
     const files = splitRuns(changes, seed, 20, 60);
     const store = new MemoryStore();
-    const opts: CdcOptions = cdc === 'dms' ? dms : { cdc: 'debezium', keys: ['id'], deletes: 'tombstone' };
+    const opts: CdcOptions = cdc === 'dms' ? { ...dms, deletes } : { cdc: 'debezium', keys: ['id'], deletes };
     for (const [i, f] of shuffled(
       files.map((f, i) => [i, f] as const),
       seed,
@@ -75,6 +98,9 @@ describe('change files through MERGE', () => {
       expect(r.status).toBe('applied');
     }
     expect(await liveRows(store)).toEqual([...truth.values()].sort((a, b) => a.id - b.id));
+    const t = await DeltaTable.open(store);
+    expect(t.snapshot.schema.fields.some((f) => f.name === '_cdc_deleted')).toBe(deletes === 'tombstone');
+    expect(t.snapshot.txn(TOMBSTONE_MARK) !== undefined).toBe(deletes === 'remove');
   });
 
   it('a deletion-vector table created beforehand (remove mode, files in order) equals the replay', async () => {
@@ -157,5 +183,139 @@ describe('change files through MERGE', () => {
     const rows = await liveRows(store);
     expect(rows.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105]);
     expect(rows.find((r) => r.id === 0)!.name).toBe('v0');
+  });
+
+  const rm: CdcOptions = { cdc: 'dms', keys: ['id'], sequence: 'seq' };
+  const del = (id: number, seq: number): Change => ({ op: 'D', row: { id, name: 'x', amount: 0.25 }, seq });
+  const upd = (id: number, name: string, seq: number): Change => ({ op: 'U', row: { id, name, amount: 0.5 }, seq });
+  const remembered = async (store: ObjectStore) => {
+    const side = await DeltaTable.open(tombstoneEngine(createEngine(store)).store);
+    return (await side.toArrow())
+      .toArray()
+      .map((r) => r.toJSON() as Record<string, unknown>)
+      .map((r) => [Number(r['id']), r['seq']])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+  };
+
+  it('remove mode: late older changes after a delete stay deleted; the delete is remembered beside the table', async () => {
+    const store = new MemoryStore();
+    await apply(store, 'a.csv', dmsCsv([ins(7, 'first', 1), ins(8, 'keep', 2)]), rm, 'a');
+    await apply(store, 'd.csv', dmsCsv([del(7, 10), del(9, 12)]), rm, 'd');
+    await apply(store, 'late-u.csv', dmsCsv([upd(7, 'stale', 5)]), rm, 'u');
+    await apply(store, 'late-i.csv', dmsCsv([ins(9, 'never there', 3)]), rm, 'i');
+    // An equal sequence is not later: the delete wins the tie, whichever arrives first.
+    await apply(store, 'tie.csv', dmsCsv([ins(7, 'tie', 10)]), rm, 'tie');
+    expect((await liveRows(store)).map((r) => r.name)).toEqual(['keep']);
+    const t = await DeltaTable.open(store);
+    expect(t.snapshot.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'amount', 'seq']);
+    expect(t.snapshot.files().some((f) => f.path.startsWith(TOMBSTONE_FOLDER))).toBe(false);
+    expect(await remembered(store)).toEqual([
+      [7, dmsSequence(10)],
+      [9, dmsSequence(12)],
+    ]);
+    // VACUUM (full, no retention) leaves the `_`-prefixed folder alone, as Delta Spark's does.
+    const vacuumed = await t.vacuum({ mode: 'full', retentionHours: 0, enforceRetention: false });
+    expect(vacuumed.numFilesDeleted).toBeGreaterThan(0);
+    expect(await remembered(store)).toHaveLength(2);
+    await assertValidStoreTable(tombstoneEngine(createEngine(store)).store, { failOnWarnings: true });
+    await apply(store, 'back.csv', dmsCsv([ins(7, 'back', 11), ins(9, 'back too', 13)]), rm, 'b');
+    expect((await liveRows(store)).map((r) => r.name)).toEqual(['back', 'keep', 'back too']);
+    // An update tied with the row's sequence is the same change again: nothing moves.
+    await apply(store, 'again.csv', dmsCsv([upd(7, 'other', 11)]), rm, 'again');
+    expect((await liveRows(store)).map((r) => r.name)).toEqual(['back', 'keep', 'back too']);
+  });
+
+  it('remove mode: an older insert that read no remembered delete, racing the delete, is redone', async () => {
+    // B (an insert of key 5 at 3) reads the remembered deletes, then, before its MERGE, A
+    // (key 5 deleted at 9; the key is not in the table) runs whole. B's commit lands on A's:
+    // nothing B read changed, but A remembered a delete, so B must read again.
+    const store = new MemoryStore();
+    await apply(store, 'seed.csv', dmsCsv([ins(1, 'seed', 1)]), rm, 'seed');
+    let paused = false;
+    const late: ChangeMergeRunner = async (...args) => {
+      if (!paused) {
+        paused = true;
+        await apply(store, 'a.csv', dmsCsv([del(5, 9)]), rm, 'a');
+      }
+      return mergeChanges(...args);
+    };
+    const b = await apply(store, 'b.csv', dmsCsv([ins(5, 'stale', 3)]), rm, 'b', { merge: late });
+    expect(b.conflictsRetried).toBe(1);
+    expect((await liveRows(store)).map((r) => r.id)).toEqual([1]);
+  });
+
+  it.each([23, 32, 38])(
+    'remove mode: deletes and older changes applied at once never leave a row (seed %i)',
+    async (seed) => {
+      const store = new MemoryStore();
+      await apply(store, 'seed.csv', dmsCsv([0, 1, 2, 3].map((id) => ins(id, 'seed', 1))), rm, 'seed');
+      // Keys 0-3 exist, 4-7 do not; each is deleted at 100+ while an older change to it lands.
+      const bodies = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((id) => [
+        dmsCsv([del(id, 100 + id)]),
+        dmsCsv([id < 4 ? upd(id, 'stale', 50 + id) : ins(id, 'stale', 50 + id)]),
+      ]);
+      const order = shuffled(
+        bodies.map((b, i) => [i, b] as const),
+        seed,
+      );
+      const results = await Promise.all(order.map(([i, b]) => apply(store, `c${i}.csv`, b, rm, `c${i}`)));
+      expect(results.every((r) => r.status === 'applied')).toBe(true);
+      expect(await liveRows(store)).toEqual([]);
+    },
+  );
+
+  it.each(['remove', 'tombstone'] as const)(
+    '%s: equal sequences in different files give one result whatever the order (a delete wins; a replay is skipped)',
+    async (deletes) => {
+      const opts: CdcOptions = { ...rm, deletes };
+      const files = {
+        seed: dmsCsv([ins(1, 'seed', 1), ins(2, 'seed', 1), ins(3, 'seed', 1)]),
+        upsert: dmsCsv([upd(1, 'tied', 10), upd(2, 'first', 10)]),
+        del: dmsCsv([del(1, 10)]),
+        replay: dmsCsv([upd(2, 'first', 10)]),
+      };
+      const results: unknown[] = [];
+      for (const order of [
+        ['upsert', 'del', 'replay'],
+        ['del', 'upsert', 'replay'],
+        ['replay', 'del', 'upsert'],
+      ] as const) {
+        const store = new MemoryStore();
+        await apply(store, 'seed.csv', files.seed, opts, 'seed');
+        for (const f of order) await apply(store, `${f}.csv`, files[f], opts, f);
+        results.push(await liveRows(store));
+      }
+      expect(results[0]).toEqual([
+        { id: 2, name: 'first', amount: 0.5 },
+        { id: 3, name: 'seed', amount: 1.25 },
+      ]);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+    },
+  );
+
+  it('remembered deletes are compacted, and forgotten after their retention', async () => {
+    const store = new MemoryStore();
+    let now = Date.UTC(2026, 0, 1);
+    const engine = { engine: { clock: { now: () => now } } };
+    const opts: CdcOptions = { ...rm, tombstoneRetention: 'interval 1 day' };
+    for (let i = 0; i < 16; i++) await apply(store, `d${i}.csv`, dmsCsv([del(i, 100 + i)]), opts, `d${i}`, engine);
+    const side = () => DeltaTable.open(tombstoneEngine(createEngine(store)).store);
+    expect((await side()).snapshot.files()).toHaveLength(1); // 16 appends, then one compaction
+    expect(await remembered(store)).toHaveLength(16);
+    now += 2 * 86_400_000;
+    for (let i = 16; i < 31; i++) await apply(store, `d${i}.csv`, dmsCsv([del(i, 100 + i)]), opts, `d${i}`, engine);
+    // Compacted again: the first 16 were remembered more than a day ago.
+    expect((await remembered(store)).map((r) => r[0])).toEqual(Array.from({ length: 15 }, (_, i) => 16 + i));
+    await apply(store, 'late0.csv', dmsCsv([ins(0, 'forgotten delete', 1)]), opts, 'late0', engine);
+    await apply(store, 'late16.csv', dmsCsv([ins(16, 'remembered delete', 1)]), opts, 'late16', engine);
+    expect((await liveRows(store)).map((r) => r.name)).toEqual(['forgotten delete']);
+  });
+
+  it('refuses a bad tombstoneRetention before writing anything', async () => {
+    const store = new MemoryStore();
+    await expect(
+      apply(store, 'd.csv', dmsCsv([del(1, 2)]), { ...rm, tombstoneRetention: 'soon' }, 'd'),
+    ).rejects.toThrow(/interval/);
   });
 });

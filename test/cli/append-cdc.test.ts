@@ -46,6 +46,11 @@ describe('append --cdc', () => {
       [4, 'di', '012'],
     ]);
     expect((await DeltaTable.open(dir)).snapshot.schema.fields.map((f) => f.name)).toEqual(['id', 'name', 'seq']);
+    // A change older than the delete of key 2, applied after it: the delete is remembered.
+    const late = file('20261207-1100.csv', 'Op,id,name,seq\nU,2,bob-late,005\n');
+    const again = await run('append', dir, late, '--cdc', 'dms', '--key', 'id', '--sequence', 'seq');
+    expect(again.code).toBe(0);
+    expect((await rows(dir)).map((r) => (r as unknown[])[0])).toEqual([1, 3, 4]);
   });
 
   test('a change file with a new column: refused, or added with --schema-mode merge', async () => {
@@ -89,7 +94,12 @@ describe('append --cdc', () => {
   });
 
   test.each([
-    [['--key', 'id'], '--key, --sequence and --deletes apply only with --cdc dms|debezium'],
+    [['--key', 'id'], '--key, --sequence, --deletes and --tombstone-retention apply only with --cdc dms|debezium'],
+    [['--cdc', 'dms', '--key', 'id', '--tombstone-retention', 'soon'], '--tombstone-retention must be an interval'],
+    [
+      ['--cdc', 'dms', '--key', 'id', '--sequence', 'id', '--deletes', 'tombstone', '--tombstone-retention', '1 day'],
+      '--tombstone-retention applies to --deletes remove only',
+    ],
     [['--cdc', 'dms'], '--cdc needs --key col[,col]'],
     [['--cdc', 'dms', '--key', 'id,'], '--cdc needs --key col[,col]'],
     [['--cdc', 'dms', '--key', 'id', '--mode', 'overwrite'], '--mode overwrite cannot be combined with --cdc'],

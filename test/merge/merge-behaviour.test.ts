@@ -4,6 +4,7 @@
  * all), its commitInfo as Spark's, constraints, the source bound, a streamed source,
  * schema evolution (with column mapping), and conflicts as DELETE/UPDATE's.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { describe, expect, test } from 'vitest';
@@ -18,6 +19,22 @@ import {
 } from '@delta-serverless/core';
 import { InterleavingStore, orphanDataFiles, rawCommits, readIds, rows, tempDir } from '../support/txn-harness.js';
 import { assertValidTable } from '../support/validate-table.js';
+
+/** Change data files no commit names, and deletion-vector files beyond those the log names. */
+function strayFiles(dir: string): string[] {
+  const cdc = new Set<string>();
+  const vectors = new Set<string>();
+  for (const c of rawCommits(dir))
+    for (const a of c.actions) {
+      if (a.cdc) cdc.add(decodeURIComponent(String(a.cdc.path)));
+      const dv = (a.add ?? a.remove)?.deletionVector as { storageType?: string; pathOrInlineDv?: string } | undefined;
+      if (dv?.storageType === 'u') vectors.add(dv.pathOrInlineDv!);
+    }
+  const onDisk = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  const stray = onDisk.filter((f) => f.startsWith('_change_data/') && f.endsWith('.parquet') && !cdc.has(f));
+  const vectorFiles = onDisk.filter((f) => /deletion_vector_.*\.bin$/.test(f));
+  return vectorFiles.length > vectors.size ? [...stray, ...vectorFiles] : stray;
+}
 
 const range = (from: number, n: number, step = 1) => Array.from({ length: n }, (_, i) => from + i * step);
 
@@ -248,6 +265,33 @@ describe('MERGE with a txn (the change-stream route)', () => {
     expect(await readIds(dir)).toEqual([...range(0, 200, 2), 1].sort((a, b) => a - b));
     expect(orphanDataFiles(dir)).toEqual([]);
   });
+
+  test.each([
+    ['copy-on-write', {}],
+    [
+      'deletion vectors and change data',
+      { 'delta.enableDeletionVectors': 'true', 'delta.enableChangeDataFeed': 'true' },
+    ],
+  ] as const)(
+    '%s: a merge whose commit finds its txn applied by a concurrent one deletes every file it wrote',
+    async (_name, props) => {
+      const dir = await clustered(`merge-txn-race-${_name.replace(/ /g, '-')}`, props);
+      // Two invocations of the same change file, from the same version: both join, rewrite and
+      // write; one commits, the other finds the txn in the winning commit while retrying.
+      const [a, b] = await Promise.all([DeltaTable.open(dir), DeltaTable.open(dir)]);
+      const merge = (t: DeltaTable) =>
+        t
+          .merge(rows([0, 2, 150, 151]), { on: 't.id = s.id', txn: { appId: 'cdc-file', version: 1 } })
+          .whenMatchedUpdate({ set: { v: 't.v + 1' } })
+          .whenNotMatchedInsert('all')
+          .execute();
+      const results = await Promise.all([merge(a), merge(b)]);
+      expect(results.map((r) => r.skipped === true).sort()).toEqual([false, true]);
+      expect(orphanDataFiles(dir).filter((f) => !f.startsWith('_change_data/'))).toEqual([]);
+      expect(strayFiles(dir)).toEqual([]);
+      expect(await readIds(dir)).toEqual([...range(0, 200, 2), 151].sort((x, y) => x - y));
+    },
+  );
 });
 
 describe('MERGE schema evolution', () => {

@@ -112,6 +112,17 @@ export class DynamoDbCoordinator implements CommitCoordinator {
     return { client, sdk };
   }
 
+  /** The same lock table for the table in `folder` of this one (entries keyed by its own path). */
+  forSubfolder(folder: string): DynamoDbCoordinator {
+    return new DynamoDbCoordinator({
+      client: this.client,
+      tableName: this.tableName,
+      tablePath: `${this.tablePath}/${folder.replace(/^\/+|\/+$/g, '')}`,
+      ttlSeconds: this.ttlSeconds,
+      conditionalCopy: this.conditionalCopy,
+    });
+  }
+
   async commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult> {
     const fileName = fileNameOf(version);
     const target = `${LOG_DIR}/${fileName}`;

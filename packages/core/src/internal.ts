@@ -96,8 +96,21 @@ export type { CsvOptions, DetectedFormat, InputFormat, ReadInputOptions, TextEnc
 // Change streams (AWS DMS, Debezium) -> change batches
 export { readChanges, CDC_OP_COLUMN, CDC_SEQUENCE_COLUMN, CHANGE_FORMATS } from './formats/cdc/index.js';
 export type { ChangeFormat, ChangeOp, ChangeReadOptions } from './formats/cdc/index.js';
-export { applyChangeFile, CDC_DELETED_COLUMN } from './ops/cdc/index.js';
-export type { ApplyChangesOptions, ApplyChangesResult, CdcDeletes, CdcOptions } from './ops/cdc/index.js';
+export {
+  applyChangeFile,
+  CDC_DELETED_COLUMN,
+  mergeChanges,
+  TOMBSTONE_FOLDER,
+  TOMBSTONE_MARK,
+  tombstoneEngine,
+} from './ops/cdc/index.js';
+export type {
+  ApplyChangesOptions,
+  ApplyChangesResult,
+  CdcDeletes,
+  CdcOptions,
+  ChangeMergeRunner,
+} from './ops/cdc/index.js';
 
 // Strict parsing of the numbers users type (versions, counts, timestamps) in the CLI and handler configuration
 export {

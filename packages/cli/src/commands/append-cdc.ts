@@ -9,6 +9,7 @@ import { InvalidArgumentError, storeForUri } from '@delta-serverless/core';
 import {
   applyChangeFile,
   createEngine,
+  parseIntervalMs,
   readChanges,
   type ApplyChangesResult,
   type CdcDeletes,
@@ -26,9 +27,16 @@ const CONFLICTING: [keyof AppendCommandOptions, string][] = [
 ];
 
 /** Check the flags of a change-file append; returns the parsed key columns. */
-export function checkCdcFlags(opts: AppendCommandOptions): { cdc: ChangeFormat; keys: string[]; deletes?: CdcDeletes } {
+export function checkCdcFlags(opts: AppendCommandOptions): {
+  cdc: ChangeFormat;
+  keys: string[];
+  deletes?: CdcDeletes;
+  tombstoneRetention?: string;
+} {
   if (opts.cdc === undefined)
-    throw new InvalidArgumentError('--key, --sequence and --deletes apply only with --cdc dms|debezium');
+    throw new InvalidArgumentError(
+      '--key, --sequence, --deletes and --tombstone-retention apply only with --cdc dms|debezium',
+    );
   if (opts.cdc !== 'dms' && opts.cdc !== 'debezium')
     throw new InvalidArgumentError(`--cdc must be dms or debezium (got ${opts.cdc})`);
   const keys = (opts.key ?? '').split(',').map((k) => k.trim());
@@ -56,7 +64,22 @@ export function checkCdcFlags(opts: AppendCommandOptions): { cdc: ChangeFormat; 
     throw new InvalidArgumentError('--cdc dms reads CSV or Parquet: --format ndjson does not apply');
   if (opts.cdc === 'debezium' && opts.format !== undefined && opts.format !== 'ndjson')
     throw new InvalidArgumentError('--cdc debezium reads JSON lines: drop --format or use --format ndjson');
-  return { cdc: opts.cdc, keys, ...(deletes ? { deletes } : {}) };
+  const retention = checkRetention(opts.tombstoneRetention, deletes);
+  return { cdc: opts.cdc, keys, ...(deletes ? { deletes } : {}), ...retention };
+}
+
+function checkRetention(retention: string | undefined, deletes: string | undefined): { tombstoneRetention?: string } {
+  if (retention === undefined) return {};
+  if (deletes === 'tombstone')
+    throw new InvalidArgumentError('--tombstone-retention applies to --deletes remove only (tombstone rows stay)');
+  try {
+    parseIntervalMs(retention);
+  } catch {
+    throw new InvalidArgumentError(
+      `--tombstone-retention must be an interval such as 'interval 30 days' (got ${retention})`,
+    );
+  }
+  return { tombstoneRetention: retention };
 }
 
 function summary(file: string, r: ApplyChangesResult): string {

@@ -41,6 +41,8 @@ export interface AppendCommandOptions extends CommonOptions {
   sequence?: string;
   /** --cdc deletes: remove (default) or tombstone. */
   deletes?: string;
+  /** --cdc remove mode: how long deletes are remembered (an interval). */
+  tombstoneRetention?: string;
 }
 
 const FORMATS = new Set(['parquet', 'csv', 'ndjson']);

@@ -63,9 +63,13 @@ function defineAppend(program: Command, io: Io): void {
         'with --cdc: remove deleted rows (default) or keep them as tombstones (_cdc_deleted = true)',
       ).choices(['remove', 'tombstone']),
     )
+    .option(
+      '--tombstone-retention <interval>',
+      "with --cdc and --deletes remove: how long deletes are remembered so older changes stay deleted (e.g. 'interval 30 days')",
+    )
     .addOption(storageOption())
     .action(async (uri: string, files: string[], opts: AppendCommandOptions) =>
-      [opts.cdc, opts.key, opts.sequence, opts.deletes].some((v) => v !== undefined)
+      [opts.cdc, opts.key, opts.sequence, opts.deletes, opts.tombstoneRetention].some((v) => v !== undefined)
         ? (await load([uri, ...files], () => import('../commands/append-cdc.js'))).appendChangesCommand(
             uri,
             files,

@@ -62,6 +62,12 @@ export interface CommitCoordinator {
   commit(store: ObjectStore, version: number, content: Uint8Array): Promise<CommitResult>;
   /** Repair an interrupted commit protocol before reading or writing (no-op for put-if-absent). */
   recover?(store: ObjectStore): Promise<void>;
+  /**
+   * The coordinator of another table kept in `folder` under this table's root (PrefixStore:
+   * the change-stream route's `_cdc_tombstones`). A coordinator bound to one table (the DynamoDB
+   * lock table keys entries by table path) must give one for the folder's table.
+   */
+  forSubfolder?(folder: string): CommitCoordinator;
 }
 
 export interface ObjectStore {

@@ -19,6 +19,11 @@ export class PutIfAbsentCoordinator implements CommitCoordinator {
       throw err;
     }
   }
+
+  /** Bound to no table: the same for a table in a folder of this one. */
+  forSubfolder(): CommitCoordinator {
+    return this;
+  }
 }
 
 export const defaultCoordinator: CommitCoordinator = new PutIfAbsentCoordinator();

@@ -162,7 +162,7 @@ export class Transaction {
       const settled = await this.settledBy(state, w, winners);
       if (settled) return settled;
       // A commit with only commitInfo (VACUUM START/END) reads and changes nothing: no conflict.
-      if (this.req.actions.length > 0 || this.req.txn || this.txns.length > 0)
+      if (this.req.actions.length > 0 || this.req.txn || this.txns.length > 0 || this.req.readTxns?.length)
         checkConflict(this.conflictContext!, { version: w.version, actions: w.actions });
       state = advanceSnapshot(this.engine, state, w.version, w.actions, undefined, false);
     }
@@ -235,7 +235,7 @@ function conflictContext(
     readFiles: new Set((req.read?.files ?? []).map(canonicalLogPath)),
     removedFiles: new Set(req.actions.filter((a) => a.remove).map((a) => canonicalLogPath(a.remove!.path))),
     metadataChanged,
-    appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId)]),
+    appIds: new Set([...(req.txn ? [req.txn.appId] : []), ...txns.map((t) => t.appId), ...(req.readTxns ?? [])]),
     columns: {
       schema: parseSchemaString(metadata.schemaString),
       mode: columnMappingMode(metadata),

@@ -107,3 +107,28 @@ describe('CommitRequest.txns', () => {
     expect((await txnLines(store, 1)).map((t) => t.appId)).toEqual(['app']);
   });
 });
+
+describe('CommitRequest.readTxns', () => {
+  const mark = (version: number): CommitRequest => ({
+    actions: [{ txn: { appId: 'mark', version, lastUpdated: 1 } }],
+    operation: 'MERGE',
+    isBlindAppend: false,
+  });
+
+  test('a concurrent commit writing a txn for an app id read is a ConcurrentTransactionError', async () => {
+    const { store, base } = await table('read-txns');
+    const engine = createEngine(store);
+    await commitTransaction(engine, base, mark(1));
+    const err = await commitTransaction(engine, base, { ...request(['b']), readTxns: ['mark'] }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConcurrentTransactionError);
+    expect((err as Error).message).toContain('"mark"');
+    // Without the dependency the same commit lands over the mark.
+    const ok = await commitTransaction(engine, base, request(['c']));
+    expect(ok.version).toBe(base.version + 2);
+    // A winner with another app id is no conflict.
+    const other = await commitTransaction(engine, ok.snapshot, { ...request(['d']), readTxns: ['other'] });
+    expect(other.version).toBe(ok.version + 1);
+  });
+});

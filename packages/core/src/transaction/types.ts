@@ -39,6 +39,13 @@ export interface CommitRequest {
    * and commit the rest on top of the error's snapshot.
    */
   txns?: readonly TxnKey[];
+  /**
+   * Application ids whose txns this transaction depends on (Delta Spark's `readTxn`): a
+   * concurrent commit that writes a txn for one of them is a ConcurrentTransactionError, so the
+   * caller redoes its reads. (The change-stream apply reads remembered deletes and depends on
+   * the mark every commit that remembers new ones carries.)
+   */
+  readTxns?: readonly string[];
   isolation?: IsolationLevel;
   /** Free-form `commitInfo.userMetadata`. */
   userMetadata?: string;

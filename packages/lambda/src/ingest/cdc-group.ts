@@ -66,6 +66,7 @@ async function applyOne(
     keys: cdc.keys,
     sequence: cdc.sequence,
     deletes: cdc.deletes,
+    tombstoneRetention: cdc.tombstoneRetention,
     schemaEvolution: route.schemaMode === 'merge',
     key: `s3://${item.obj.bucket}/${item.obj.key}`,
     txn: { appId: item.appId, version: 1 },

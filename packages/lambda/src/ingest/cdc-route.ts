@@ -12,4 +12,10 @@ export interface CdcRouteConfig {
   sequence?: string;
   /** 'remove' (default) deletes rows; 'tombstone' keeps them with `_cdc_deleted = true` (needs a sequence). */
   deletes?: 'remove' | 'tombstone';
+  /**
+   * Remove mode: how long a delete's sequence is remembered beside the table, so an older
+   * change arriving later is dropped (a Delta interval, default the table's txn retention,
+   * 30 days for tables the handler creates).
+   */
+  tombstoneRetention?: string;
 }

@@ -57,6 +57,10 @@ describe('routes', () => {
       /partition it differently/,
     ],
     [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { keys: ['id'] } }], /cdc.format is required/],
+    [
+      [{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'dms', keys: ['id'], tombstoneRetention: 'soon' } }],
+      /cdc.tombstoneRetention must be an interval/,
+    ],
     [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'dms', keys: [] } }], /cdc.keys must be a non-empty/],
     [[{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'x', keys: ['id'] } }], /cdc.format must be one of/],
     [
@@ -96,6 +100,14 @@ describe('routes', () => {
       },
     ]);
     expect(r!.cdc).toEqual({ format: 'dms', keys: ['id', 'region'], sequence: 'seq', deletes: 'tombstone' });
+    const kept = parseRoutes([
+      {
+        prefix: 's3://l/',
+        table: 's3://lake/t',
+        cdc: { format: 'dms', keys: ['id'], tombstoneRetention: 'interval 7 days' },
+      },
+    ])[0]!;
+    expect(kept.cdc!.tombstoneRetention).toBe('interval 7 days');
     expect(
       parseRoutes([{ prefix: 's3://l/', table: 's3://lake/t', cdc: { format: 'debezium', keys: ['id'] } }])[0]!.cdc,
     ).toEqual({ format: 'debezium', keys: ['id'] });

@@ -5,7 +5,7 @@
  * The longest matching prefix wins.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CHANGE_FORMATS, TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
+import { CHANGE_FORMATS, parseIntervalMs, TEXT_ENCODINGS, type TextEncoding } from '@delta-serverless/core/internal';
 import { parseCatalogConfig, type CatalogConfig } from '../catalog-sync.js';
 import { configSource, readConfig, readLocalConfig } from '../config-file.js';
 import { IngestConfigError } from '../errors.js';
@@ -169,7 +169,7 @@ function validateRoute(raw: unknown, i: number): Route {
   };
 }
 
-const CDC_KEYS = new Set(['format', 'keys', 'sequence', 'deletes']);
+const CDC_KEYS = new Set(['format', 'keys', 'sequence', 'deletes', 'tombstoneRetention']);
 
 function validateCdc(i: number, raw: unknown, r: Record<string, unknown>): CdcRouteConfig | undefined {
   if (raw === undefined) return undefined;
@@ -189,6 +189,18 @@ function validateCdc(i: number, raw: unknown, r: Record<string, unknown>): CdcRo
   const deletes = oneOf(i, 'cdc.deletes', c['deletes'], ['remove', 'tombstone'] as const);
   if (deletes === 'tombstone' && sequence === undefined && format === 'dms')
     fail(i, "cdc.deletes 'tombstone' needs cdc.sequence (DMS changes carry no order of their own)");
+  const retention = c['tombstoneRetention'];
+  if (retention !== undefined) {
+    if (deletes === 'tombstone') fail(i, "cdc.tombstoneRetention applies to deletes 'remove' only; remove it");
+    try {
+      parseIntervalMs(String(retention));
+    } catch {
+      fail(
+        i,
+        `cdc.tombstoneRetention must be an interval such as 'interval 30 days' (got ${JSON.stringify(retention)})`,
+      );
+    }
+  }
   for (const k of ['mode', 'timePartition'] as const)
     if (r[k] !== undefined) fail(i, `${k} does not apply to a cdc route (changes are merged by key); remove it`);
   if (format === 'debezium' && r['format'] !== undefined && r['format'] !== 'ndjson')
@@ -199,6 +211,7 @@ function validateCdc(i: number, raw: unknown, r: Record<string, unknown>): CdcRo
     keys: [...(keys as string[])],
     ...(sequence !== undefined ? { sequence: sequence as string } : {}),
     ...(deletes !== undefined ? { deletes } : {}),
+    ...(retention !== undefined ? { tombstoneRetention: String(retention) } : {}),
   };
 }
 

@@ -3,8 +3,10 @@
  * Connect's JsonConverter) -> a flat row: the row image (`after` for c/r/u, `before` for d),
  * its op and its sequence. Pure; the reader (debezium.ts) streams lines through it.
  */
+import type * as arrow from 'apache-arrow';
 import { InputFormatError } from '../../errors.js';
 import { parseJsonLine } from '../json-line.js';
+import { decodeSemantic, semanticDecoders } from './debezium-types.js';
 import type { ChangeOp } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -26,7 +28,12 @@ function isObject(v: unknown): v is Row {
  * Parse one line. Returns undefined for a line that holds no change: blank, `null` (the
  * tombstone Kafka compaction follows a delete with), or a wrapper whose payload is null.
  */
-export function decodeDebeziumLine(line: string, lineNo: number, key: string): DecodedEvent | undefined {
+export function decodeDebeziumLine(
+  line: string,
+  lineNo: number,
+  key: string,
+  target?: arrow.Schema,
+): DecodedEvent | undefined {
   const bad = (why: string) =>
     new InputFormatError(key, `${key}: line ${lineNo}: ${why}; each line must hold one Debezium change event`, lineNo);
   if (line.trim() === '') return undefined;
@@ -38,7 +45,8 @@ export function decodeDebeziumLine(line: string, lineNo: number, key: string): D
   }
   if (value === null) return undefined;
   if (!isObject(value)) throw bad(`holds ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}, not an object`);
-  const envelope = 'payload' in value && 'schema' in value ? value['payload'] : value;
+  const wrapped = 'payload' in value && 'schema' in value;
+  const envelope = wrapped ? value['payload'] : value;
   if (envelope === null) return undefined;
   if (!isObject(envelope)) throw bad('its payload is not an object');
   const letter = envelope['op'];
@@ -54,6 +62,8 @@ export function decodeDebeziumLine(line: string, lineNo: number, key: string): D
       `a ${letter as string} event needs ${op === 'D' ? 'before (the deleted row, at least its key)' : 'after (the new row)'} ` +
         `as an object, got ${JSON.stringify(image ?? null)}`,
     );
+  // Semantic types (decimals as base64, dates as days, ...) say what they are in the wrapper's schema.
+  if (wrapped) decodeSemantic(image, semanticDecoders(value['schema'], target));
   return { row: image, op, sequence: envelopeSequence(envelope) };
 }
 

@@ -76,6 +76,48 @@ describe('Debezium change events', () => {
     expect(rowsOf(b)).toEqual([{ id: 3, name: null, _cdc_sequence: 99, _cdc_op: 'D' }]);
   });
 
+  it('decodes semantic types the wrapper schema names, for a new table and into a table schema', async () => {
+    const fields = [
+      { field: 'id', type: 'int32' },
+      {
+        field: 'price',
+        type: 'bytes',
+        name: 'org.apache.kafka.connect.data.Decimal',
+        parameters: { scale: '2', 'connect.decimal.precision': '10' },
+      },
+      { field: 'born', type: 'int32', name: 'io.debezium.time.Date' },
+      { field: 'seen', type: 'int64', name: 'io.debezium.time.MicroTimestamp' },
+    ];
+    const schema = { type: 'struct', fields: [{ field: 'after', type: 'struct', fields }] };
+    const lines = [
+      { schema, payload: ev('c', null, { id: 1, price: 'MDk=', born: 19700, seen: 1700000000123456 }, { lsn: 1 }) },
+      { schema, payload: ev('u', null, { id: 1, price: '/w==', born: -1, seen: 0 }, { lsn: 2 }) },
+    ];
+    const created = await read(lines);
+    expect(created[0]!.schema.fields.slice(0, 4).map((f) => `${f.name}:${String(f.type)}`)).toEqual([
+      'id:Int32',
+      'price:Decimal[10e+2]',
+      'born:Date32<DAY>',
+      'seen:Timestamp<MICROSECOND, UTC>',
+    ]);
+    expect(rowsOf(created).map((r) => [r['price'], r['born'], r['seen']])).toEqual([
+      ['123.45', '2023-12-09', '2023-11-14T22:13:20.123456Z'],
+      ['-0.01', '1969-12-31', '1970-01-01T00:00:00.000000Z'],
+    ]);
+    const table = new arrow.Schema([
+      new arrow.Field('id', new arrow.Int32(), true),
+      new arrow.Field('price', new arrow.Decimal(2, 12, 128), true),
+      new arrow.Field('born', new arrow.DateDay(), true),
+      new arrow.Field('seen', new arrow.TimestampMicrosecond(), true), // timestamp_ntz
+      new arrow.Field('_cdc_sequence', new arrow.Int64(), true),
+    ]);
+    const into = await read(lines, { schema: table });
+    expect(rowsOf(into).map((r) => [r['price'], r['born'], r['seen']])).toEqual([
+      ['123.45', '2023-12-09', '2023-11-14T22:13:20.123456'],
+      ['-0.01', '1969-12-31', '1970-01-01T00:00:00.000000'],
+    ]);
+  });
+
   it('names the line of a malformed event', async () => {
     const good = JSON.stringify(ev('c', null, { id: 1 }, { lsn: 1 }));
     expect((await failure(read(`${good}\n{not json\n`))).message).toContain('line 2: not valid JSON');

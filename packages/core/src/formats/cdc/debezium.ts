@@ -4,14 +4,16 @@
  * with the table's types (or inferred ones for a new table), so values convert exactly as
  * NDJSON input does and errors name the object's own line numbers.
  */
-import type * as arrow from 'apache-arrow';
+import * as arrow from 'apache-arrow';
 import { InputFormatError } from '../../errors.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { gunzipChunks, sniffGzip } from '../gzip.js';
 import { readInputStream, type ReadInputOptions } from '../index.js';
 import { readObjectChunks } from '../object-stream.js';
 import { checkReserved, checkSequence } from './batch.js';
+import { parseJsonLine } from '../json-line.js';
 import { decodeDebeziumLine, type DecodedEvent } from './debezium-event.js';
+import { semanticHints } from './debezium-types.js';
 import { CDC_OP_COLUMN, CDC_SEQUENCE_COLUMN } from './types.js';
 
 export type DebeziumReadOptions = Omit<ReadInputOptions, 'key' | 'format' | 'csv'> & { sequence?: string };
@@ -72,14 +74,15 @@ function flatten(key: string, lineNo: number, e: DecodedEvent, sequence: string 
 
 /** Events as flat NDJSON lines, one output line per input line (skipped lines stay blank). */
 async function* flatLines(
-  chunks: AsyncIterable<Uint8Array>,
+  input: AsyncIterable<string>,
   key: string,
   sequence: string | undefined,
+  target: arrow.Schema | undefined,
 ): AsyncGenerator<Uint8Array> {
   let lineNo = 0;
   let out: string[] = [];
-  for await (const line of lines(chunks, key)) {
-    const e = decodeDebeziumLine(line, ++lineNo, key);
+  for await (const line of input) {
+    const e = decodeDebeziumLine(line, ++lineNo, key, target);
     out.push(e ? flatten(key, lineNo, e, sequence) : '');
     if (out.length >= 1024) {
       yield encoder.encode(out.join('\n') + '\n');
@@ -87,6 +90,34 @@ async function* flatLines(
     }
   }
   if (out.length > 0) yield encoder.encode(out.join('\n') + '\n');
+}
+
+/** The first line, and every line again. */
+async function peekLine(
+  input: AsyncIterable<string>,
+): Promise<{ first: string | undefined; all: AsyncIterable<string> }> {
+  const it = input[Symbol.asyncIterator]();
+  const head = await it.next();
+  async function* all(): AsyncGenerator<string> {
+    if (head.done) return;
+    yield head.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { first: head.done ? undefined : head.value, all: all() };
+}
+
+/** For a new table: the types the first event's wrapper schema fixes (decimals), undefined if none. */
+function hintSchema(first: string | undefined): arrow.Schema | undefined {
+  let value: unknown;
+  try {
+    value = first === undefined ? undefined : parseJsonLine(first);
+  } catch {
+    return undefined; // the decoder reports the line
+  }
+  const wrapper = value as { schema?: unknown; payload?: unknown } | null;
+  if (!wrapper || typeof wrapper !== 'object' || !('payload' in wrapper)) return undefined;
+  const hints = semanticHints(wrapper.schema);
+  return hints.length > 0 ? new arrow.Schema(hints) : undefined;
 }
 
 /** Stream a Debezium change file as change batches. */
@@ -101,8 +132,10 @@ export async function* readDebeziumChanges(
     chunks = sniffed.gzip || options.compression === 'gzip' ? gunzipChunks(sniffed.chunks, key) : sniffed.chunks;
   }
   const { sequence } = options;
-  const batches = readInputStream(flatLines(chunks, key, sequence), {
+  const { first, all } = await peekLine(lines(chunks, key));
+  const batches = readInputStream(flatLines(all, key, sequence, options.schema), {
     ...options,
+    schema: options.schema ?? hintSchema(first),
     key,
     format: 'ndjson',
     compression: 'none',

@@ -19,6 +19,7 @@ import { createTable } from '../create/index.js';
 import { writeTable } from '../write/index.js';
 import { MergeBuilder } from '../merge/builder.js';
 import type { MergeSpec } from '../merge/types.js';
+import { DeleteMemory, type DeleteMemoryCommit } from './delete-memory.js';
 import { changeSource } from './source.js';
 import { addCdcClauses, cdcOn } from './statement.js';
 import { CDC_DELETED_COLUMN, type CdcOptions } from './types.js';
@@ -33,12 +34,13 @@ export interface ChangeMergeResult {
   metrics: Record<string, number>;
 }
 
-/** Runs a MERGE with `txn` in its commit (ops/merge). */
+/** Runs a MERGE with `txn` (and the remembered deletes' mark and read, delete-memory.ts) in its commit (ops/merge). */
 export type ChangeMergeRunner = (
   snapshot: Snapshot,
   source: arrow.Table,
   spec: MergeSpec,
   txn: TxnKey | undefined,
+  commit?: DeleteMemoryCommit,
 ) => Promise<ChangeMergeResult>;
 
 export interface ApplyChangesOptions extends CdcOptions {
@@ -130,6 +132,20 @@ async function commitTxnOnly(engine: Engine, snapshot: Snapshot, txn: TxnKey): P
   return out.snapshot;
 }
 
+/** One MERGE attempt on `snapshot`: the source less what remembered deletes supersede. */
+async function mergeOnce(
+  snapshot: Snapshot,
+  source: arrow.RecordBatch,
+  spec: MergeSpec,
+  txn: TxnKey | undefined,
+  memory: DeleteMemory | undefined,
+  merge: ChangeMergeRunner,
+): Promise<ChangeMergeResult | undefined> {
+  const prepared = memory ? await memory.prepare() : { source, commit: {} };
+  if (prepared.source.numRows === 0) return undefined;
+  return merge(snapshot, new arrow.Table(prepared.source), spec, txn, prepared.commit);
+}
+
 /** Apply one change file (see the module comment). */
 export async function applyChanges(engine: Engine, opts: ApplyChangesOptions): Promise<ApplyChangesResult> {
   let snapshot = await tryLoadSnapshot(engine);
@@ -154,13 +170,14 @@ export async function applyChanges(engine: Engine, opts: ApplyChangesOptions): P
     sequence,
   }).spec();
   if (source) snapshot = await evolve(engine, snapshot, source.batch, opts);
-  const table = source ? new arrow.Table(source.batch) : undefined;
+  const memory = source && DeleteMemory.of(engine, snapshot, source.batch, { ...opts, sequence });
+  await memory?.record(opts.txn);
   const attempts = opts.attempts ?? 8;
   for (let attempt = 0; ; attempt++) {
     const dup = duplicate(snapshot);
     if (dup) return { ...dup, conflictsRetried: attempt };
     try {
-      const r = table ? await opts.merge(snapshot, table, spec, opts.txn) : undefined;
+      const r = source ? await mergeOnce(snapshot, source.batch, spec, opts.txn, memory, opts.merge) : undefined;
       if (r?.skipped) return { ...duplicate(r.snapshot)!, snapshot: r.snapshot, conflictsRetried: attempt };
       let after = r?.snapshot ?? snapshot;
       if ((!r || r.noop) && opts.txn) after = await commitTxnOnly(engine, after, opts.txn);

@@ -9,13 +9,15 @@ import { applyChanges, type ApplyChangesOptions, type ApplyChangesResult, type C
 
 export { applyChanges, type ApplyChangesOptions, type ApplyChangesResult, type ChangeMergeRunner } from './apply.js';
 export { changeSource } from './source.js';
+export { DEFAULT_TOMBSTONE_RETENTION, TOMBSTONE_MARK } from './delete-memory.js';
+export { TOMBSTONE_FOLDER, tombstoneEngine } from './tombstones.js';
 export { addCdcClauses, cdcOn } from './statement.js';
 export { CDC_DELETED_COLUMN, type CdcDeletes, type CdcOptions } from './types.js';
 
 /** The MERGE of ops/merge, with the file's txn in its commit. */
-export const mergeChanges: ChangeMergeRunner = async (snapshot, source, spec, txn) => {
-  const r = await mergeInto(snapshot, source, spec, txn ? { txn } : {});
-  return { snapshot: r.snapshot, noop: r.noop, metrics: { ...r.metrics } };
+export const mergeChanges: ChangeMergeRunner = async (snapshot, source, spec, txn, commit = {}) => {
+  const r = await mergeInto(snapshot, source, spec, { ...(txn ? { txn } : {}), ...commit });
+  return { snapshot: r.snapshot, noop: r.noop, ...(r.skipped ? { skipped: true } : {}), metrics: { ...r.metrics } };
 };
 
 /** Apply one change file with ops/merge's MERGE. */

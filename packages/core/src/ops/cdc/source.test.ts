@@ -66,7 +66,7 @@ describe('the change MERGE', () => {
     expect(spec({ sequence: 'seq' }, ['id', 'my key'])).toMatchObject({
       on: 't.id = s.id AND t.`my key` = s.`my key`',
       clauses: [
-        { kind: 'matched', action: 'delete', condition: "s._cdc_op = 'D' AND (t.seq IS NULL OR s.seq > t.seq)" },
+        { kind: 'matched', action: 'delete', condition: "s._cdc_op = 'D' AND (t.seq IS NULL OR s.seq >= t.seq)" },
         {
           kind: 'matched',
           action: 'update',
@@ -82,7 +82,12 @@ describe('the change MERGE', () => {
       "s._cdc_op <> 'D'",
     ]);
     expect(spec({ sequence: 'seq', deletes: 'tombstone' }).clauses).toEqual([
-      { kind: 'matched', action: 'update', assignments: 'all', condition: '(t.seq IS NULL OR s.seq > t.seq)' },
+      {
+        kind: 'matched',
+        action: 'update',
+        assignments: 'all',
+        condition: "(t.seq IS NULL OR s.seq > t.seq OR (s.seq = t.seq AND s._cdc_op = 'D'))",
+      },
       { kind: 'notMatched', action: 'insert', assignments: 'all' },
     ]);
     expect(() => spec({ deletes: 'tombstone' })).toThrow(/need a sequence/);

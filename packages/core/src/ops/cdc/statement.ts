@@ -4,13 +4,16 @@
  * sequence, loaded before the stream), so an older change arriving late never overwrites a
  * newer row.
  *
- *   remove:    WHEN MATCHED AND s._cdc_op = 'D' AND <newer> THEN DELETE
+ *   remove:    WHEN MATCHED AND s._cdc_op = 'D' AND <not older> THEN DELETE
  *              WHEN MATCHED AND s._cdc_op <> 'D' AND <newer> THEN UPDATE SET *
  *              WHEN NOT MATCHED AND s._cdc_op <> 'D' THEN INSERT *
- *   tombstone: WHEN MATCHED AND <newer> THEN UPDATE SET *      (deletes set _cdc_deleted)
- *              WHEN NOT MATCHED THEN INSERT *
+ *   tombstone: WHEN MATCHED AND (<newer> OR (s.seq = t.seq AND s._cdc_op = 'D')) THEN UPDATE SET *
+ *              WHEN NOT MATCHED THEN INSERT *                  (deletes set _cdc_deleted)
  *
- * where <newer> is `(t.seq IS NULL OR s.seq > t.seq)`, or TRUE without a sequence.
+ * where <newer> is `(t.seq IS NULL OR s.seq > t.seq)` and <not older> the same with `>=`, or
+ * TRUE without a sequence. Equal sequences: a delete wins over an insert or update (whichever
+ * arrives first), and an insert or update tied with the row's change is that change again (a
+ * replay) and is skipped.
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { CDC_OP_COLUMN } from '../../formats/cdc/index.js';
@@ -41,18 +44,21 @@ export function addCdcClauses<B extends CdcMergeClauses<B>>(
   opts: { sequence?: string; deletes?: CdcDeletes },
 ): B {
   const seq = opts.sequence === undefined ? undefined : sqlName(opts.sequence);
-  const newer = seq === undefined ? undefined : `(t.${seq} IS NULL OR s.${seq} > t.${seq})`;
   const op = `s.${CDC_OP_COLUMN}`;
+  // An upsert must be later than the row's change; a delete wins a tie (equal sequences).
+  const newer = seq === undefined ? undefined : `(t.${seq} IS NULL OR s.${seq} > t.${seq})`;
+  const notOlder = seq === undefined ? undefined : `(t.${seq} IS NULL OR s.${seq} >= t.${seq})`;
   if (opts.deletes === 'tombstone') {
     if (newer === undefined)
       throw new InvalidArgumentError(
         'cdc: tombstone deletes need a sequence column to tell older changes from newer ones',
       );
-    return builder.whenMatchedUpdate('all', newer).whenNotMatchedInsert('all');
+    const laterOrDeleteTie = `(t.${seq} IS NULL OR s.${seq} > t.${seq} OR (s.${seq} = t.${seq} AND ${op} = 'D'))`;
+    return builder.whenMatchedUpdate('all', laterOrDeleteTie).whenNotMatchedInsert('all');
   }
-  const and = (c: string) => (newer === undefined ? c : `${c} AND ${newer}`);
+  const and = (c: string, guard: string | undefined) => (guard === undefined ? c : `${c} AND ${guard}`);
   return builder
-    .whenMatchedDelete(and(`${op} = 'D'`))
-    .whenMatchedUpdate('all', and(`${op} <> 'D'`))
+    .whenMatchedDelete(and(`${op} = 'D'`, notOlder))
+    .whenMatchedUpdate('all', and(`${op} <> 'D'`, newer))
     .whenNotMatchedInsert('all', `${op} <> 'D'`);
 }

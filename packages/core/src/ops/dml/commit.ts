@@ -51,6 +51,8 @@ export interface DmlCommitParts {
   leading?: Action[];
   /** Idempotency key committed with the actions (the change-stream route's object version). */
   txn?: TxnKey;
+  /** App ids whose concurrent txns invalidate this commit (CommitRequest.readTxns). */
+  readTxns?: readonly string[];
 }
 
 function dmlParts(snapshot: Snapshot, plan: DmlPlan, metrics: DmlMetrics): DmlCommitParts {
@@ -90,6 +92,7 @@ function request(
     isolation: isolationOf(snapshot, opts),
     userMetadata: opts.userMetadata,
     ...(parts.txn ? { txn: parts.txn } : {}),
+    ...(parts.readTxns?.length ? { readTxns: parts.readTxns } : {}),
   };
 }
 

@@ -107,6 +107,13 @@ function predicates(spec: MergeSpec, kind: MergeClauseKind): string {
 export interface MergeCommitOptions extends DmlOptions {
   elapsed?: () => number;
   txn?: TxnKey;
+  /** App ids whose concurrent txns invalidate this merge (CommitRequest.readTxns). */
+  readTxns?: readonly string[];
+  /**
+   * txn actions committed with the merge as marks, not idempotency keys: a concurrent
+   * transaction that lists their appId in `readTxns` conflicts with this commit.
+   */
+  marks?: readonly TxnKey[];
 }
 
 export interface MergeOutcome extends Omit<DmlOutcome, 'metrics'> {
@@ -123,7 +130,11 @@ export async function commitMerge(
 ): Promise<MergeOutcome> {
   const rows = sumRowCounts(results.map((r) => r.rows));
   const spec = plan.merge.spec;
-  const leading: Action[] = plan.merge.evolved ? [{ metaData: plan.merge.evolved }] : [];
+  const now = snapshot.engine.clock.now();
+  const leading: Action[] = [
+    ...(plan.merge.evolved ? [{ metaData: plan.merge.evolved }] : []),
+    ...(opts.marks ?? []).map((m): Action => ({ txn: { ...m, lastUpdated: now } })),
+  ];
   const parts = (m: DmlMetrics): DmlCommitParts => ({
     operationParameters: {
       predicate: JSON.stringify([spec.on]),
@@ -135,6 +146,7 @@ export async function commitMerge(
     readPredicate: bindPredicate(snapshot, plan.merge.pruning),
     leading,
     ...(opts.txn ? { txn: opts.txn } : {}),
+    readTxns: opts.readTxns,
   });
   const outcome = await commitDmlWith(snapshot, plan, results, parts, opts);
   return { ...outcome, metrics: mergeMetrics(outcome.metrics, rows, numSourceRows) };
