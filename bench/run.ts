@@ -25,6 +25,7 @@ const BENCHES = [
   'vacuum-s3',
   'dml-delete',
   'merge-upsert',
+  'merge-nested-loop',
   'cold-start',
   'ingest-throughput',
   'cli-startup',

@@ -126,6 +126,46 @@ describe('merge', () => {
     expect(none.out).toContain('no target row changed and none inserted; nothing committed (version 1)');
   });
 
+  test("clause conditions ('<action> if <condition>') and repeated clause flags, tried in order", async () => {
+    const dir = await table('conditions');
+    const src = file('conditions.csv', 'id,name,score\n1,A,5\n2,B,25\n3,C,35\n6,F,60\n7,G,-1\n');
+    const r = await run(
+      'merge',
+      dir,
+      src,
+      '--on',
+      't.id = s.id',
+      '--when-matched',
+      'delete if s.score < t.score',
+      '--when-matched',
+      "update set name = 'x if y' if s.name <> 'C'",
+      '--when-matched',
+      'update-all',
+      '--when-not-matched',
+      'insert-all IF s.score > 0',
+      '--when-not-matched-by-source',
+      'update set score = t.score + 1 if t.score > 35',
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toContain('target rows inserted: 1, updated: 3 (matched 2, not matched by source 1), deleted: 1');
+    expect(await rows(dir)).toEqual([
+      [2, 'x if y', 20],
+      [3, 'C', 35],
+      [4, 'di', 41],
+      [6, 'F', 60],
+    ]);
+    const [entry] = await (await DeltaTable.open(dir)).history({ limit: 1 });
+    expect(entry!.operationParameters).toMatchObject({
+      matchedPredicates: JSON.stringify([
+        { actionType: 'delete', predicate: 's.score < t.score' },
+        { actionType: 'update', predicate: "s.name <> 'C'" },
+        { actionType: 'update' },
+      ]),
+      notMatchedPredicates: JSON.stringify([{ actionType: 'insert', predicate: 's.score > 0' }]),
+      notMatchedBySourcePredicates: JSON.stringify([{ actionType: 'update', predicate: 't.score > 35' }]),
+    });
+  });
+
   test('errors are worded with the flags', async () => {
     const dir = await table('errors');
     const src = file('errors.csv', 'id,name\n1,a\n1,b\n');
@@ -143,6 +183,18 @@ describe('merge', () => {
         /over --max-source-bytes \(10\)/,
       ],
       [['--on', 'id = s.id', '--when-matched', 'delete'], /write t\.id .* or s\.id/],
+      [
+        ['--on', 't.id = s.id', '--when-matched', 'update-all', '--when-matched', 'delete if s.id > 1'],
+        /--when-matched "update-all" has no condition but is not the last --when-matched/,
+      ],
+      [
+        ['--on', 't.id = s.id', '--when-matched', 'delete if '],
+        /--when-matched "delete if ": the condition after 'if' is empty/,
+      ],
+      [
+        ['--on', 't.id = s.id', '--when-not-matched', 'insert-all if t.id > 1'],
+        /the --when-not-matched insert-all condition reads t\.id, but a not-matched source row has no target row/,
+      ],
     ];
     for (const [flags, message] of cases) {
       const r = await run('merge', dir, src, ...flags);

@@ -81,6 +81,29 @@ describe('MERGE reads and rewrites only the files it must', () => {
     await assertValidTable(dir);
   });
 
+  test("a matched-only merge skips the files its clauses' target-only conditions rule out (Delta's getTargetOnlyPredicates)", async () => {
+    const dir = await clustered('merge-matched-only');
+    const src = rows([0, 2, 100, 200, 300, 302]);
+    const matchedOnly = (b: ReturnType<DeltaTable['merge']>) =>
+      b.whenMatchedUpdate({ set: { v: 's.v + 1000' } }, 't.id >= 300 AND s.v >= 0').whenMatchedDelete('t.id < 100');
+    const r = await matchedOnly((await DeltaTable.open(dir)).merge(src, { on: 't.id = s.id' })).execute();
+    // (t.id >= 300) OR (t.id < 100): the files of ids 100-198 and 200-298 are not read.
+    expect(r.metrics).toMatchObject({
+      numTargetFilesBeforeSkipping: 4,
+      numTargetFilesAfterSkipping: 2,
+      numTargetRowsUpdated: 2,
+      numTargetRowsDeleted: 2,
+    });
+    expect(await readIds(dir)).toEqual(range(4, 198, 2));
+    // With an insert clause too, rows in any file may match: no such pruning (the key set still prunes).
+    const dir2 = await clustered('merge-matched-and-insert');
+    const r2 = await matchedOnly((await DeltaTable.open(dir2)).merge(src, { on: 't.id = s.id' }))
+      .whenNotMatchedInsert('all')
+      .execute();
+    expect(r2.metrics.numTargetFilesAfterSkipping).toBe(4);
+    expect(await readIds(dir2)).toEqual(range(4, 198, 2));
+  });
+
   test('a table opened with lazyFiles loads its file list for the merge', async () => {
     const dir = await clustered('merge-lazy');
     const table = await DeltaTable.open(dir, { lazyFiles: true });
@@ -213,9 +236,10 @@ describe('MERGE checks', () => {
     await expect(run((b) => b.whenMatchedUpdate({ set: { nope: '1' } }))).rejects.toThrow(
       /nope, which is not a target column/,
     );
-    await expect(run((b) => b.whenMatchedDelete(), 't.v = 1')).rejects.toThrow(
-      /no equality between a target and a source column/,
+    await expect(run((b) => b.whenMatchedDelete(), 't.id = s.nope')).rejects.toThrow(
+      /s\.nope, which is not a source column/,
     );
+    await expect(run((b) => b.whenMatchedDelete(), 't.v < s.nope')).rejects.toThrow(/nope/);
     expect((await DeltaTable.open(dir)).version).toBe(3);
   });
 });

@@ -92,8 +92,20 @@ const CONFIGS: Config[] = [
   },
 ];
 const STEPS = 8;
-/** Join conditions: the key alone, with a source-only conjunct, with a second key (the partition column). */
-const ONS = ['t.id = s.id', 't.id = s.id', 't.id = s.id AND s.v > 10', 't.id = s.id AND t.p = s.p'];
+/**
+ * Join conditions: the key alone, with a source-only conjunct, with a second key (the partition
+ * column); and three without an equality key (nested-loop joins): an expression, a range, a
+ * range with a source-only and a target-only conjunct.
+ */
+const ONS = [
+  't.id = s.id',
+  't.id = s.id',
+  't.id = s.id AND s.v > 10',
+  't.id = s.id AND t.p = s.p',
+  't.id = s.id + 0',
+  't.id >= s.id AND s.id >= t.id',
+  't.id <= s.id AND t.id > s.id - 1 AND s.v > 10 AND t.id < 90',
+];
 
 /** One clause: how the builder adds it and the same clause in DuckDB's MERGE INTO. */
 interface Clause {

@@ -3,7 +3,9 @@
  * col = expr, ...'] [--when-not-matched insert-all] [--when-not-matched-by-source delete|'update
  * set ...'] [--format csv|ndjson|parquet]`: MERGE INTO the table (alias `t`) USING the files
  * (alias `s`, read once into memory, at most --max-source-bytes), with progress on long runs
- * and a summary of Spark's MERGE metrics.
+ * and a summary of Spark's MERGE metrics. A clause value may end in `if <condition>` (Delta's
+ * `WHEN MATCHED AND <condition>`), and each clause flag repeats: clauses of one kind are tried
+ * in the order given.
  */
 import { DeltaTable, InvalidArgumentError, type MergeResult, type DmlProgress } from '@delta-serverless/core';
 import { parseSetClause } from '@delta-serverless/core/internal';
@@ -15,9 +17,10 @@ import { createProgress, type Progress } from '../output/progress.js';
 
 export interface MergeCommandOptions extends CommonOptions {
   on?: string;
-  whenMatched?: string;
-  whenNotMatched?: string;
-  whenNotMatchedBySource?: string;
+  /** Clause flags are repeatable (commander collects them); each value may end in `if <condition>`. */
+  whenMatched?: string | string[];
+  whenNotMatched?: string | string[];
+  whenNotMatchedBySource?: string | string[];
   withSchemaEvolution?: boolean;
   format?: InputFormat;
   delimiter?: string;
@@ -27,12 +30,10 @@ export interface MergeCommandOptions extends CommonOptions {
 
 type Builder = ReturnType<DeltaTable['merge']>;
 
-/** Split `a = 1, b = f(x, y)` at its top-level commas (not inside quotes or parentheses). */
-export function splitAssignments(text: string): string[] {
-  const out: string[] = [];
+/** Offsets in `text` that are outside quotes and parentheses, visited in order until `visit` returns true. */
+function scanTopLevel(text: string, visit: (i: number) => boolean): void {
   let depth = 0;
   let quote: string | undefined;
-  let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quote) {
@@ -40,13 +41,42 @@ export function splitAssignments(text: string): string[] {
     } else if (c === "'" || c === '"' || c === '`') quote = c;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
+    else if (depth === 0 && visit(i)) return;
+  }
+}
+
+/** Split `a = 1, b = f(x, y)` at its top-level commas (not inside quotes or parentheses). */
+export function splitAssignments(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  scanTopLevel(text, (i) => {
+    if (text[i] === ',') {
       out.push(text.slice(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   out.push(text.slice(start));
   return out.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** One clause flag's value: `<action>` or `<action> if <condition>` (the first top-level ` if `). */
+export function splitClause(flag: string, text: string): { action: string; condition?: string } {
+  let at = -1;
+  scanTopLevel(text, (i) => {
+    const found = /\s/.test(text[i]!) && /^\s+if\s/i.test(text.slice(i));
+    if (found) at = i;
+    return found;
+  });
+  if (at < 0) return { action: text.trim() };
+  const action = text.slice(0, at).trim();
+  const condition = text
+    .slice(at)
+    .replace(/^\s+if\s+/i, '')
+    .trim();
+  if (condition === '')
+    throw new InvalidArgumentError(`${flag} ${JSON.stringify(text)}: the condition after 'if' is empty`);
+  return { action, condition };
 }
 
 /** `update set col = expr, ...` -> column -> SQL; undefined when the text is not an update. */
@@ -62,34 +92,52 @@ function updateSet(flag: string, text: string): Record<string, string> | undefin
   return set;
 }
 
+const listOf = (v: string | readonly string[] | undefined): readonly string[] =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : v;
+
+/** Each value of one repeatable clause flag, in order; only the last may go without `if`. */
+function eachClause(
+  flag: string,
+  values: string | readonly string[] | undefined,
+  add: (action: string, condition?: string) => void,
+): void {
+  const all = listOf(values).map((v) => splitClause(flag, v));
+  all.forEach((c, i) => {
+    if (c.condition === undefined && i < all.length - 1)
+      throw new InvalidArgumentError(
+        `${flag} ${JSON.stringify(c.action)} has no condition but is not the last ${flag}: the first ${flag} whose condition holds acts, so give it one ('${c.action} if <condition>') or put it last`,
+      );
+    add(c.action, c.condition);
+  });
+}
+
 function addClauses(b: Builder, opts: MergeCommandOptions): void {
-  const matched = opts.whenMatched?.trim();
-  if (matched !== undefined) {
-    const set = updateSet('--when-matched', matched);
-    if (matched === 'update-all') b.whenMatchedUpdate('all');
-    else if (matched === 'delete') b.whenMatchedDelete();
-    else if (set) b.whenMatchedUpdate({ set });
+  eachClause('--when-matched', opts.whenMatched, (action, cond) => {
+    const set = updateSet('--when-matched', action);
+    if (action === 'update-all') b.whenMatchedUpdate('all', cond);
+    else if (action === 'delete') b.whenMatchedDelete(cond);
+    else if (set) b.whenMatchedUpdate({ set }, cond);
     else
       throw new InvalidArgumentError(
-        `--when-matched must be update-all, delete or 'update set col = expr, ...' (got ${JSON.stringify(matched)})`,
+        `--when-matched must be update-all, delete or 'update set col = expr, ...', each optionally followed by 'if <condition>' (got ${JSON.stringify(action)})`,
       );
-  }
-  const notMatched = opts.whenNotMatched?.trim();
-  if (notMatched !== undefined) {
-    if (notMatched !== 'insert-all')
-      throw new InvalidArgumentError(`--when-not-matched must be insert-all (got ${JSON.stringify(notMatched)})`);
-    b.whenNotMatchedInsert('all');
-  }
-  const bySource = opts.whenNotMatchedBySource?.trim();
-  if (bySource !== undefined) {
-    const set = updateSet('--when-not-matched-by-source', bySource);
-    if (bySource === 'delete') b.whenNotMatchedBySourceDelete();
-    else if (set) b.whenNotMatchedBySourceUpdate({ set });
+  });
+  eachClause('--when-not-matched', opts.whenNotMatched, (action, cond) => {
+    if (action !== 'insert-all')
+      throw new InvalidArgumentError(
+        `--when-not-matched must be insert-all, optionally followed by 'if <condition>' (got ${JSON.stringify(action)})`,
+      );
+    b.whenNotMatchedInsert('all', cond);
+  });
+  eachClause('--when-not-matched-by-source', opts.whenNotMatchedBySource, (action, cond) => {
+    const set = updateSet('--when-not-matched-by-source', action);
+    if (action === 'delete') b.whenNotMatchedBySourceDelete(cond);
+    else if (set) b.whenNotMatchedBySourceUpdate({ set }, cond);
     else
       throw new InvalidArgumentError(
-        `--when-not-matched-by-source must be delete or 'update set col = expr, ...' (got ${JSON.stringify(bySource)})`,
+        `--when-not-matched-by-source must be delete or 'update set col = expr, ...', each optionally followed by 'if <condition>' (got ${JSON.stringify(action)})`,
       );
-  }
+  });
   if (opts.withSchemaEvolution) b.withSchemaEvolution();
 }
 

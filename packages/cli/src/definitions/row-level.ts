@@ -28,6 +28,25 @@ export function defineRowLevelCommands(program: Command, io: Io): void {
       (await load([uri], () => import('../commands/dml.js'))).updateCommand(uri, opts, io.out, io.tty ?? false),
     );
 
+  defineMergeCommand(program, io);
+
+  program
+    .command('changes')
+    .description('print the change data feed (rows with _change_type, _commit_version, _commit_timestamp)')
+    .argument('<table>', 'table path or URI')
+    .option('--from <v>', 'first version')
+    .option('--to <v>', 'last version (default: the latest)')
+    .option('--columns <a,b>', 'comma-separated data columns to return')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
+    .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
+    .addOption(storageOption())
+    .action(async (uri: string, opts: ChangesCommandOptions) =>
+      (await load([uri], () => import('../commands/changes.js'))).changesCommand(uri, opts, io.out, io.outClosed),
+    );
+}
+
+/** `merge`: MERGE INTO the table from source files; clause flags repeat and take `if <condition>`. */
+function defineMergeCommand(program: Command, io: Io): void {
   program
     .command('merge')
     .description('upsert / delete by key from source files (MERGE INTO <table> t USING <files> s ON ...)')
@@ -39,14 +58,26 @@ export function defineRowLevelCommands(program: Command, io: Io): void {
     .requiredOption('--on <condition>', "join condition over t (the table) and s (the source), e.g. 't.id = s.id'")
     .option(
       '--when-matched <action>',
-      "update-all, delete, or 'update set col = expr, ...' (expressions over t. and s.)",
+      "update-all, delete, or 'update set col = expr, ...' (expressions over t. and s.), optionally followed by " +
+        "'if <condition>' (e.g. 'update-all if s.ts > t.ts'); repeatable: the first whose condition holds acts, " +
+        'only the last may go without one',
+      collect,
     )
-    .option('--when-not-matched <action>', 'insert-all: insert the source rows no table row matched')
+    .option(
+      '--when-not-matched <action>',
+      "insert-all: insert the source rows no table row matched; optionally 'insert-all if <condition over s.>'; repeatable",
+      collect,
+    )
     .option(
       '--when-not-matched-by-source <action>',
-      "delete, or 'update set col = expr, ...': table rows no source row matched",
+      "delete, or 'update set col = expr, ...': table rows no source row matched; optionally followed by " +
+        "'if <condition over t.>'; repeatable",
+      collect,
     )
-    .option('--with-schema-evolution', 'add source columns the table lacks (with update-all / insert-all)')
+    .option(
+      '--with-schema-evolution',
+      'add source columns (and struct fields) the table lacks and widen types on a table with type widening (with update-all / insert-all)',
+    )
     .addOption(
       new Option('--format <format>', 'source format (default: from each file extension)').choices([
         'csv',
@@ -66,19 +97,5 @@ export function defineRowLevelCommands(program: Command, io: Io): void {
         io.out,
         io.tty ?? false,
       ),
-    );
-
-  program
-    .command('changes')
-    .description('print the change data feed (rows with _change_type, _commit_version, _commit_timestamp)')
-    .argument('<table>', 'table path or URI')
-    .option('--from <v>', 'first version')
-    .option('--to <v>', 'last version (default: the latest)')
-    .option('--columns <a,b>', 'comma-separated data columns to return')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'ndjson', 'csv']).default('table'))
-    .option('--limit <n>', 'stop after n rows (default 20 for --format table)')
-    .addOption(storageOption())
-    .action(async (uri: string, opts: ChangesCommandOptions) =>
-      (await load([uri], () => import('../commands/changes.js'))).changesCommand(uri, opts, io.out, io.outClosed),
     );
 }

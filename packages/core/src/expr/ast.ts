@@ -103,6 +103,10 @@ abstract class ExprBase {
   div(v: Operand): ArithExpr {
     return new ArithExpr('/', this as unknown as Expr, toExpr(v));
   }
+  /** SQL remainder `%`: the sign of the dividend; NULL when the divisor is 0. */
+  mod(v: Operand): ArithExpr {
+    return new ArithExpr('%', this as unknown as Expr, toExpr(v));
+  }
   toString(): string {
     return toSql(this as unknown as Expr);
   }
@@ -129,12 +133,16 @@ export class LiteralExpr extends ExprBase {
 
 export class CompareExpr extends ExprBase {
   readonly kind = 'compare' as const;
+  /** `<>` when the text spelled `!=` so (printing gives it back); absent otherwise. */
+  readonly spelling?: '<>';
   constructor(
     readonly op: CompareOp,
     readonly left: Expr,
     readonly right: Expr,
+    spelling?: '<>',
   ) {
     super();
+    if (spelling !== undefined && op === '!=') this.spelling = spelling;
   }
 }
 

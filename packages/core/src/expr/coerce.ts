@@ -158,9 +158,19 @@ function asDecimal(t: DataType): DecimalType {
   return t.type === 'decimal' ? t : { type: 'decimal', precision: INTEGRAL_DIGITS[t.type] ?? 38, scale: 0 };
 }
 
-/** Result type of arithmetic: integral + - * stays long; anything else is double. */
+/**
+ * Result type of arithmetic: integral + - * % stays long; `%` over decimals (and integers) is
+ * an exact decimal of the operands' common type; with a float or double, or `/`, double.
+ */
 export function arithType(op: string, a: DataType, b: DataType): DataType {
-  return op !== '/' && isIntegral(a) && isIntegral(b) ? { type: 'long' } : { type: 'double' };
+  if (op !== '/' && isIntegral(a) && isIntegral(b)) return { type: 'long' };
+  if (op === '%' && (a.type === 'decimal' || b.type === 'decimal') && !isFloating(a) && !isFloating(b))
+    return commonType(a, b) ?? { type: 'double' };
+  return { type: 'double' };
+}
+
+function isFloating(t: DataType): boolean {
+  return t.type === 'float' || t.type === 'double';
 }
 
 /** Types a comparison (=, <, IN, ...) is defined on. */

@@ -77,25 +77,27 @@ function arith(op: string, type: DataType, l: Vec, r: Vec, len: number): Vec {
   const rv = r.valid;
   if ((lc && la[0] === null) || (rc && ra[0] === null))
     return { values: new Float64Array(len), valid, constant: false };
-  if (type.type === 'long') {
-    const out = new BigInt64Array(len); // stores wrap to 64 bits, like Spark's non-ANSI long math
+  if (type.type === 'long' || type.type === 'decimal') {
+    // long: stores wrap to 64 bits, like Spark's non-ANSI long math; decimal (only `%`): exact.
+    const out = type.type === 'long' ? new BigInt64Array(len) : new Array<Scalar>(len).fill(null);
     for (let i = 0; i < len; i++) {
       if ((lv !== null && lv[i] === 0) || (rv !== null && rv[i] === 0)) continue;
       const a = la[lc ? 0 : i] as bigint;
       const b = ra[rc ? 0 : i] as bigint;
-      out[i] = op === '+' ? a + b : op === '-' ? a - b : a * b;
+      if (op === '%' && b === 0n) continue; // remainder by zero is NULL (Spark, non-ANSI)
+      out[i] = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a % b; // % keeps the dividend's sign
       valid[i] = 1;
     }
     return { values: out, valid, constant: false };
   }
   const out = new Float64Array(len);
-  const code = op === '+' ? 0 : op === '-' ? 1 : op === '*' ? 2 : 3;
+  const code = op === '+' ? 0 : op === '-' ? 1 : op === '*' ? 2 : op === '/' ? 3 : 4;
   for (let i = 0; i < len; i++) {
     if ((lv !== null && lv[i] === 0) || (rv !== null && rv[i] === 0)) continue;
     const a = la[lc ? 0 : i] as number;
     const b = ra[rc ? 0 : i] as number;
-    if (code === 3 && b === 0) continue; // division by zero is NULL (Spark, non-ANSI)
-    out[i] = code === 0 ? a + b : code === 1 ? a - b : code === 2 ? a * b : a / b;
+    if (code >= 3 && b === 0) continue; // division or remainder by zero is NULL (Spark, non-ANSI)
+    out[i] = code === 0 ? a + b : code === 1 ? a - b : code === 2 ? a * b : code === 3 ? a / b : a % b;
     valid[i] = 1;
   }
   return { values: out, valid, constant: false };

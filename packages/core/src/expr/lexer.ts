@@ -32,7 +32,7 @@ export const KEYWORDS = new Set([
   'TIMESTAMP_NTZ',
 ]);
 
-const OPS = ['<=>', '<=', '>=', '<>', '!=', '==', '=', '<', '>', '(', ')', ',', '.', '+', '-', '*', '/'];
+const OPS = ['<=>', '<=', '>=', '<>', '!=', '==', '=', '<', '>', '(', ')', ',', '.', '+', '-', '*', '/', '%'];
 
 /** An ExpressionError that quotes the source and points at the offending position. */
 export function syntaxError(source: string, pos: number, message: string): ExpressionError {

@@ -6,7 +6,8 @@ import type { Scalar } from '../protocol/scalar.js';
 import type { DataType } from '../protocol/schema.js';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>';
-export type ArithOp = '+' | '-' | '*' | '/';
+/** `%` is SQL's remainder (sign of the dividend, NULL for a zero divisor as Spark without ANSI mode). */
+export type ArithOp = '+' | '-' | '*' | '/' | '%';
 
 export type ExprNode =
   | ColumnNode
@@ -35,6 +36,8 @@ export interface CompareNode {
   readonly op: CompareOp;
   readonly left: ExprNode;
   readonly right: ExprNode;
+  /** How the text spelled `!=` (`<>` and `!=` mean the same); kept so printing gives the text back. */
+  readonly spelling?: '<>';
 }
 export interface AndNode {
   readonly kind: 'and';

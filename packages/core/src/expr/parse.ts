@@ -8,7 +8,7 @@
  *   predicate := sum [ cmp sum | IS [NOT] NULL | [NOT] IN (literal, ...)
  *                    | [NOT] BETWEEN sum AND sum | [NOT] LIKE 'pattern' [ESCAPE 'c'] ]
  *   sum       := product (('+' | '-') product)*
- *   product   := unary (('*' | '/') unary)*
+ *   product   := unary (('*' | '/' | '%') unary)*
  *   unary     := '-' unary | primary
  *   primary   := literal | column | '(' expr ')' | startswith(sum, 'prefix')
  *
@@ -127,7 +127,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'op' && COMPARE_OPS[t.text]) {
       this.i++;
-      return new CompareExpr(COMPARE_OPS[t.text], left, this.parseSum());
+      return new CompareExpr(COMPARE_OPS[t.text], left, this.parseSum(), t.text === '<>' ? '<>' : undefined);
     }
     if (this.acceptKw('IS')) {
       const negated = this.acceptKw('NOT');
@@ -184,8 +184,8 @@ class Parser {
 
   private parseProduct(): Expr {
     let e = this.parseUnary();
-    while (this.isOp('*') || this.isOp('/')) {
-      const op = this.next().text as '*' | '/';
+    while (this.isOp('*') || this.isOp('/') || this.isOp('%')) {
+      const op = this.next().text as '*' | '/' | '%';
       e = new ArithExpr(op, e, this.parseUnary());
     }
     return e;

@@ -13,7 +13,7 @@ import type { ExprNode } from './nodes.js';
 
 type AnyExpr = ExprNode | BoundExpr;
 
-// Binding strength, loosest first: OR < AND < NOT < predicate < + - < * / < primary.
+// Binding strength, loosest first: OR < AND < NOT < predicate < + - < * / % < primary.
 const PREC = { or: 1, and: 2, not: 3, pred: 4, add: 5, mul: 6, primary: 7 } as const;
 
 /** SQL text of an expression, e.g. `id > 3 AND country = 'NZ'`. */
@@ -35,12 +35,15 @@ function render(e: AnyExpr): [string, number] {
     case 'cast':
       return [`CAST(${print(e.arg, 0)} AS ${formatDataType(e.type).toUpperCase()})`, PREC.primary];
     case 'arith': {
-      const mul = e.op === '*' || e.op === '/';
+      const mul = e.op === '*' || e.op === '/' || e.op === '%';
       const p = mul ? PREC.mul : PREC.add;
       return [`${print(e.left, p)} ${e.op} ${print(e.right, p + 1)}`, p];
     }
     case 'compare':
-      return [`${print(e.left, PREC.add)} ${e.op} ${print(e.right, PREC.add)}`, PREC.pred];
+      return [
+        `${print(e.left, PREC.add)} ${'spelling' in e && e.spelling ? e.spelling : e.op} ${print(e.right, PREC.add)}`,
+        PREC.pred,
+      ];
     case 'and':
       return [e.args.map((a) => print(a, PREC.and)).join(' AND '), PREC.and];
     case 'or':

@@ -33,6 +33,22 @@ export interface Assignment {
   sql: string;
 }
 
+/** A type's shape: names, nullability and types, without field metadata (column mapping ids, comments). */
+function shape(t: DataType): unknown {
+  switch (t.type) {
+    case 'struct':
+      return t.fields.map((f) => [f.name, f.nullable, shape(f.type)]);
+    case 'array':
+      return { element: shape(t.elementType), containsNull: t.containsNull };
+    case 'map':
+      return { key: shape(t.keyType), value: shape(t.valueType), containsNull: t.valueContainsNull };
+    default:
+      return formatDataType(t);
+  }
+}
+
+const sameShape = (a: DataType, b: DataType) => JSON.stringify(shape(a)) === JSON.stringify(shape(b));
+
 function assignable(from: DataType, to: DataType): boolean {
   if (typesEqual(from, to)) return true;
   if (isNumeric(from) && isNumeric(to)) return true;
@@ -61,10 +77,7 @@ export function bindAssignment(expr: Expr, field: StructField, schema: StructTyp
   const bound = bindValue(expr, schema);
   const nested = !isPrimitive(target) || target.type === 'variant';
   if (nested) {
-    const sameColumn =
-      bound.kind === 'column' &&
-      bound.path.length === pathLength &&
-      JSON.stringify(bound.type) === JSON.stringify(target);
+    const sameColumn = bound.kind === 'column' && bound.path.length === pathLength && sameShape(bound.type, target);
     if (!sameColumn)
       throw new ExpressionError(
         `SET ${field.name}: column ${field.name} is ${formatDataType(target)}; it can only be set to NULL or to another column of the same type`,

@@ -38,8 +38,15 @@ export interface CompiledMerge {
   /** `{ targetAlias: struct<target>, sourceAlias: struct<source> }`. */
   combined: StructType;
   keys: MergeKey[];
-  /** The non-key conjuncts of `on` (evaluated per candidate pair), or undefined. */
+  /**
+   * The non-key conjuncts of `on` (evaluated per candidate pair), or undefined. Without keys
+   * (a nested-loop join) the source-only conjuncts are left out: `sourceFilter` applies them once.
+   */
   residual?: BoundExpression;
+  /** The source-only conjuncts of `on`, or undefined. */
+  sourceFilter?: BoundExpression;
+  /** Target columns that name a row in a duplicate-match error: the keys, else those `on` reads. */
+  rowNames: string[];
   clauses: CompiledClause[];
   /** Target columns pass 1 reads: keys and the target side of `on` and of the target-row conditions. */
   targetReadColumns: string[];
@@ -150,10 +157,6 @@ function targetColumns(spec: MergeSpec, e: BoundExpression | undefined): string[
 export function compileMerge(spec: MergeSpec, target: StructType, source: StructType): CompiledMerge {
   const combined = combinedSchema(spec, target, source);
   const on = splitOn(spec);
-  if (on.keys.length === 0)
-    throw new InvalidArgumentError(
-      `merge: on '${spec.on}' has no equality between a target and a source column (like ${spec.targetAlias}.id = ${spec.sourceAlias}.id); add one`,
-    );
   for (const k of on.keys) {
     if (!fieldNamed(target, k.target))
       throw new InvalidArgumentError(`merge: on names ${spec.targetAlias}.${k.target}, which is not a target column`);
@@ -166,12 +169,25 @@ export function compileMerge(spec: MergeSpec, target: StructType, source: Struct
     target: fieldNamed(target, k.target)!.name,
     source: fieldNamed(source, k.source)!.name,
   }));
-  const rest = [...on.targetOnly, ...on.sourceOnly, ...on.mixed];
+  const rest = [...on.targetOnly, ...(keys.length > 0 ? on.sourceOnly : []), ...on.mixed];
   const residual = rest.length > 0 ? bind(and(...rest), combined) : undefined;
+  const sourceFilter = on.sourceOnly.length > 0 ? bind(and(...on.sourceOnly), combined) : undefined;
   const clauses = spec.clauses.map((c) => compileClause(spec, c, target, source, combined));
   const read = new Set<string>(keys.map((k) => k.target));
   for (const t of targetColumns(spec, residual)) read.add(t);
   for (const c of clauses)
     if (c.clause.kind !== 'notMatched') for (const t of targetColumns(spec, c.condition)) read.add(t);
-  return { spec, target, source, combined, keys, residual, clauses, targetReadColumns: [...read] };
+  const rowNames = keys.length > 0 ? keys.map((k) => k.target) : targetColumns(spec, residual);
+  return {
+    spec,
+    target,
+    source,
+    combined,
+    keys,
+    residual,
+    sourceFilter,
+    rowNames: [...new Set(rowNames)],
+    clauses,
+    targetReadColumns: [...read],
+  };
 }

@@ -6,7 +6,6 @@
  * clauses (insert.ts) into new files. Nothing is committed here; on failure every object
  * written is deleted.
  */
-import * as arrow from 'apache-arrow';
 import type { Engine } from '../../engine/engine.js';
 import { parseSchemaString } from '../../protocol/schema.js';
 import { tableConstraints } from '../../write/constraints.js';
@@ -19,9 +18,8 @@ import type { DmlContext, DmlFile, DmlProgress, DmlResult } from '../dml/types.j
 import { actingRows, rewriteMerged, writeActingRows, type ApplyEnv } from './apply.js';
 import { compileMerge } from './compile.js';
 import { insertUnmatched } from './insert.js';
-import { decideFile, type MergeRun } from './join.js';
+import { decideFile, newMergeRun, type MergeRun } from './join.js';
 import type { MergeSource } from './load-source.js';
-import { indexSource } from './source.js';
 import { emptyRowCounts, type MergeRowCounts, type MergeSpec } from './types.js';
 
 export interface MergeGroupResult extends DmlResult {
@@ -54,13 +52,7 @@ function setup(engine: Engine, context: DmlContext, spec: MergeSpec, source: Mer
   const m = compileMerge(spec, schema, source.schema);
   const cols = { schema, mode: context.columnMapping, partitionColumns: new Set(context.partitionColumns) };
   const stmt: CompiledStatement = { context, schema, cols, predicateColumns: [], assignments: [], constraints: [] };
-  const merge: MergeRun = {
-    m,
-    cols,
-    source: source.batch,
-    index: indexSource(new arrow.Table([source.batch]), m.keys),
-    matchedAny: new Uint8Array(source.batch.numRows),
-  };
+  const merge = newMergeRun(m, cols, source.batch);
   const files = newFilesRun(engine, stmt);
   const env = {
     engine,

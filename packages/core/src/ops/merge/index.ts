@@ -14,7 +14,7 @@ import { executeMergeFiles } from './execute.js';
 import { fanOutMerge, type MergeWorkers } from './fan-out.js';
 import { loadSource, type MergeSource } from './load-source.js';
 import { planMerge } from './plan.js';
-import { evolveSchema } from './evolve.js';
+import { conformSource, evolveSchema } from './evolve.js';
 import type { MergeSpec } from './types.js';
 
 export { planMerge, type MergePlan } from './plan.js';
@@ -55,8 +55,9 @@ export async function mergeInto(
   const applied = opts.txn ? snapshot.txn(opts.txn.appId) : undefined;
   if (opts.txn && applied && applied.version >= opts.txn.version) return alreadyApplied(snapshot);
   await snapshot.loadFiles(); // a table opened with lazyFiles reads its file list here
-  const src = isLoaded(source) ? source : await loadSource(source, opts.maxSourceBytes);
-  const evolved = spec.schemaEvolution ? evolveSchema(snapshot, spec, src.schema) : undefined;
+  const loaded = isLoaded(source) ? source : await loadSource(source, opts.maxSourceBytes);
+  const evolved = spec.schemaEvolution ? evolveSchema(snapshot, spec, loaded.schema) : undefined;
+  const src = spec.schemaEvolution ? conformSource(loaded, evolved?.schema ?? snapshot.schema) : loaded;
   const { workers, ...rest } = opts;
   const plan = planMerge(snapshot, spec, src, rest, evolved);
   const fanned = workers ? await fanOutMerge(snapshot, plan, spec, src, workers, opts.onProgress) : undefined;

@@ -2,11 +2,12 @@
  * MERGE's join condition taken apart (pure): its top-level conjuncts sorted into equality keys
  * (`t.a = s.b`, the hash join's keys and the target's key-range pruning), target-only
  * conjuncts (prune target files, as Delta's getTargetOnlyPredicates), source-only conjuncts
- * (filter the source once) and the rest (evaluated per matched pair). Every column must be
+ * and the rest (evaluated per candidate pair). Without any key the join is a nested loop
+ * (join.ts) and the source-only conjuncts filter the source once. Every column must be
  * qualified by an alias (`t.id`, `s.id`); a nested field is `t.addr.city`.
  */
 import { ExpressionError } from '../../errors.js';
-import { and, col, columnsOf, parseExpression, type Expression, type LiteralInput } from '../../expr/index.js';
+import { and, col, columnsOf, or, parseExpression, type Expression, type LiteralInput } from '../../expr/index.js';
 import type { MergeSpec } from './types.js';
 
 /** One equality key: a top-level target column equal to a top-level source column. */
@@ -65,6 +66,30 @@ export function splitOn(spec: Pick<MergeSpec, 'on' | 'sourceAlias' | 'targetAlia
     else parts.targetOnly.push(c);
   }
   return parts;
+}
+
+/** Whether `e` reads only the target (a conjunct reading no column at all counts, as in Delta). */
+function targetOnly(e: Expression, spec: Pick<MergeSpec, 'targetAlias'>): boolean {
+  return columnsOf(e).every((p) => p.length >= 2 && p[0] === spec.targetAlias);
+}
+
+/**
+ * Delta's extra pruning for a merge with only WHEN MATCHED clauses (getTargetOnlyPredicates):
+ * a target row no matched clause can act on needs no reading, so the files where, for every
+ * clause, the target-only conjuncts of its condition cannot be TRUE are skipped. The filter is
+ * the OR over the clauses of the AND of those conjuncts; undefined when some clause has none
+ * (it may act on any matched row) or the merge has another kind of clause.
+ */
+export function matchedOnlyTargetFilter(spec: Pick<MergeSpec, 'clauses' | 'targetAlias'>): Expression | undefined {
+  if (spec.clauses.length === 0 || spec.clauses.some((c) => c.kind !== 'matched')) return undefined;
+  const perClause: Expression[] = [];
+  for (const c of spec.clauses) {
+    const parts =
+      c.condition === undefined ? [] : conjuncts(parseExpression(c.condition)).filter((e) => targetOnly(e, spec));
+    if (parts.length === 0) return undefined;
+    perClause.push(and(...parts));
+  }
+  return or(...perClause);
 }
 
 /**

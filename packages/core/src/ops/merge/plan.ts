@@ -3,8 +3,9 @@
  * against the target and source schemas (bad SQL, unknown columns and wrong types fail here,
  * before any I/O), then the candidate target files through the pruning DELETE and UPDATE use
  * (ops/dml/plan.ts `selectFiles`): each equality key within the source's range
- * (`keyRangeFilter`) and the target-only conjuncts of `on`, over partition values and file
- * statistics. A notMatchedBySource clause makes every file a candidate (as Delta); a source
+ * (`keyRangeFilter`), the target-only conjuncts of `on` and, when every clause is a WHEN
+ * MATCHED one, the target-only part of their conditions (`matchedOnlyTargetFilter`, as Delta's
+ * getTargetOnlyPredicates), over partition values and file statistics. A notMatchedBySource clause makes every file a candidate (as Delta); a source
  * whose keys are all NULL matches no file. An insert-only merge still reads its candidate
  * files' keys (a left anti join) but rewrites none.
  */
@@ -19,7 +20,7 @@ import { dmlContext } from '../dml/context.js';
 import type { DmlOptions, DmlPlan, SkippingMetrics } from '../dml/types.js';
 import { compileMerge, type CompiledMerge } from './compile.js';
 import type { MergeSource } from './load-source.js';
-import { keyRangeFilter, splitOn } from './on.js';
+import { keyRangeFilter, matchedOnlyTargetFilter, splitOn } from './on.js';
 import { MAX_PRUNING_KEYS, sourceKeyRanges, sourceKeyValues } from './source.js';
 import type { MergeSpec } from './types.js';
 
@@ -33,20 +34,20 @@ export interface MergePlan extends DmlPlan {
   };
 }
 
-/** A bound expression over `{ alias: struct }` with the alias removed from every column path. */
-function stripAlias(e: BoundExpression): BoundExpression {
+/** An expression (bound or not) over `{ alias: struct }` with the alias removed from every column path. */
+function stripAlias<T extends Expression | BoundExpression>(e: T): T {
   if (e.kind === 'column') return { ...e, path: e.path.slice(1) };
   if (e.kind === 'literal') return e;
   const out: Record<string, unknown> = { ...e };
   for (const [k, v] of Object.entries(e)) {
-    if (Array.isArray(v)) out[k] = v.map((x: unknown) => (isBound(x) ? stripAlias(x) : x));
-    else if (isBound(v)) out[k] = stripAlias(v);
+    if (Array.isArray(v)) out[k] = v.map((x: unknown) => (isNode(x) ? stripAlias(x) : x));
+    else if (isNode(v)) out[k] = stripAlias(v);
   }
-  return out as unknown as BoundExpression;
+  return out as unknown as T;
 }
 
-function isBound(x: unknown): x is BoundExpression {
-  return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string' && 'type' in x;
+function isNode(x: unknown): x is Expression | BoundExpression {
+  return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string';
 }
 
 /** `expr` (over the target alias only) bound over the target's columns, or undefined when it cannot be. */
@@ -90,11 +91,12 @@ function pruningFilter(
       // A key whose source type does not compare with the target's prunes nothing.
     }
   }
-  for (const e of splitOn(spec).targetOnly) {
+  const matchedOnly = matchedOnlyTargetFilter(spec);
+  for (const e of [...splitOn(spec).targetOnly, ...(matchedOnly ? [matchedOnly] : [])]) {
     const b = targetFilter(spec, m.target, e);
     if (b) {
       bound.push(b);
-      sql.push(toSql(e));
+      sql.push(toSql(stripAlias(e)));
     }
   }
   if (bound.length === 0) return { bound: undefined };

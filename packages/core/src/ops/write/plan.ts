@@ -11,13 +11,14 @@ import type { Metadata } from '../../protocol/actions.js';
 import { checkColumnNames, checkUniqueNames } from '../../protocol/column-names.js';
 import { columnMappingMode } from '../../protocol/features.js';
 import { protocolsEqual, requiredProtocol, stripProtocolProperties } from '../../protocol/protocol-upgrade.js';
-import { isPrimitive, schemaToString, type DataType, type StructType } from '../../protocol/schema.js';
+import { isPrimitive, schemaToString, type StructType } from '../../protocol/schema.js';
 import { assertColumnNames, assertDataColumn } from '../../protocol/schema-rules.js';
 import type { ParquetCompression } from '../../parquet/writer.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { assignColumnMapping } from '../../write/column-mapping-assign.js';
 import { validateTableProperties } from '../../write/constraints.js';
 import { planSchema, type SchemaPlan } from '../../write/schema-plan.js';
+import { recordTypeChange } from '../../write/type-widening.js';
 import type { WriteOptions, WritePlan } from './types.js';
 
 const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
@@ -157,30 +158,6 @@ function newMetadata(
     configuration,
     createdTime: base?.metadata.createdTime ?? engine.clock.now(),
   };
-}
-
-/** Type widening is recorded in the field's `delta.typeChanges` metadata. */
-function recordTypeChange(schema: StructType, path: string, from: DataType, to: DataType): void {
-  const parts = path.split('.');
-  let cur: StructType = schema;
-  for (let i = 0; i < parts.length; i++) {
-    const f = cur.fields.find((x) => x.name === parts[i]);
-    if (!f) return;
-    if (i === parts.length - 1) {
-      const prev = Array.isArray(f.metadata['delta.typeChanges']) ? (f.metadata['delta.typeChanges'] as object[]) : [];
-      f.metadata = {
-        ...f.metadata,
-        'delta.typeChanges': [...prev, { fromType: simpleType(from), toType: simpleType(to) }] as never,
-      };
-      return;
-    }
-    if (f.type.type !== 'struct') return;
-    cur = f.type;
-  }
-}
-
-function simpleType(t: DataType): string {
-  return t.type === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.type;
 }
 
 function codecOf(props: Readonly<Record<string, string>>, opt?: ParquetCompression): ParquetCompression {
