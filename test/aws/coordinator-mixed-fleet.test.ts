@@ -4,6 +4,7 @@
  * the other's commit. Deterministic interleavings pause one writer with an SDK middleware at
  * the dangerous moment; a randomized race of 2 + 2 writers x 20 commits checks the whole.
  */
+import { mulberry32 as prng } from '../../packages/core/test/support/prng.js';
 import { describe, expect, test } from 'vitest';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { getText } from '../services/index.js';
@@ -138,18 +139,6 @@ describe('deterministic interleavings', () => {
     await validateS3Table(t);
   });
 });
-
-/** Deterministic PRNG (mulberry32): a failing race replays from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test(
   'randomized race: 2 dynamodb + 2 conditional writers x 20 commits, nothing lost or doubled',

@@ -6,6 +6,7 @@
  * error; the table is never corrupt (contiguous versions, every committed row once, valid);
  * the SDK's retries absorb faults fewer than its retry budget (5 attempts).
  */
+import { mulberry32 as prng } from '../../packages/core/test/support/prng.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createS3Store, type AwsClients } from '@delta-serverless/aws';
 import {
@@ -216,18 +217,6 @@ describe('persistent faults: a typed error, nothing half-done', () => {
     await expectTable(r.t, 'conditional', 0, BASE);
   });
 });
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFaults(random: () => number, rate: number): Decider {
   const menu = [SLOW_DOWN, INTERNAL, DROP_REQUEST, DROP_RESPONSE];

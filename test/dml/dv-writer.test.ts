@@ -2,6 +2,7 @@
  * Deletion vectors we write, decoded by an independent reader (test/support/dv-oracle.ts:
  * CRoaring + node:zlib + a from-spec Z85/descriptor decoder), mark exactly the rows given.
  */
+import { mulberry32 as rng } from '../../packages/core/test/support/prng.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,18 +14,6 @@ import { dvFileOracle, readDvOracle } from '../support/dv-oracle.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-dv-writer-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sets(seed: number): number[][] {
   const r = rng(seed);

@@ -4,6 +4,7 @@
  * rows, and an independent reader of the Delta table's live rows (its own log replay, DuckDB's
  * read_parquet with file_row_number, deletion vectors decoded by test/support/dv-oracle.ts).
  */
+import { mulberry32 as rng } from '../../packages/core/test/support/prng.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -15,17 +16,7 @@ import { sqlString } from '../support/validate/deps.js';
 export const COLUMNS = ['id', 'p', 'v', 's', 'd'] as const;
 export type Row = [number, string | null, number | null, string | null, number];
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export function pick<T>(r: () => number, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)]!;

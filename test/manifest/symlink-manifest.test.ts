@@ -7,6 +7,7 @@
  * on a table with delta.compatibility.symlinkFormatManifest.enabled=true (the post-commit hook)
  * and on one without it (generate-manifest after each step).
  */
+import { mulberry32 as rng } from '../../packages/core/test/support/prng.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,18 +61,6 @@ function batch(rows: readonly Row[]): arrow.Table {
       new arrow.Float64(),
     ),
   });
-}
-
-/** mulberry32: a failing sequence replays from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Values that need Hive escaping in directory names (':', '%', ' '), and the null partition.

@@ -2,6 +2,7 @@
  * Parent side of fixtures/crasher.ts: run it until it is killed (or kills itself), then check the
  * table the way a reader after a crash would see it.
  */
+import { mulberry32 as prng } from '../../packages/core/test/support/prng.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'vitest';
@@ -21,17 +22,7 @@ import {
 import { batchIds } from './fixtures/crash-batches.js';
 import type { CrasherConfig } from './fixtures/crasher.js';
 
-/** Deterministic PRNG (mulberry32) so a failing run can be replayed from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export interface Crasher {
   /** Lets the warmed-up child open the table and write; resolves with how it ended. */

@@ -3,6 +3,7 @@
  * checked against csv-parse's synchronous parser given the right delimiter (an independent
  * reading of the same text), over seeded random files with quoted delimiters in the cells.
  */
+import { mulberry32 as rng } from '../../test/support/prng.js';
 import * as arrow from 'apache-arrow';
 import { parse as parseSync } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -20,16 +21,6 @@ async function readRows(text: string, size = 5, key = 'in.csv'): Promise<Record<
   const out: Record<string, unknown>[] = [];
   for await (const b of readInputStream(chunksOf(text, size), { key, format: 'csv' })) out.push(...batchToObjects(b));
   return out;
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A CSV with `d` between fields; text cells are quoted and hold the other delimiters. */

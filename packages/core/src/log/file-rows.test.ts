@@ -4,6 +4,7 @@
  * and without JSON stats, DVs, odd paths, tags, re-added and removed files), and through
  * forks and folds of the overlay over them.
  */
+import { mulberry32 as rng } from '../../test/support/prng.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,18 +70,6 @@ describe('adds in columns on the corpus', () => {
     expect(withCheckpoint).toBeGreaterThan(10);
   }, 120_000);
 });
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PATHS = [
   'p=a/part-0.parquet',

@@ -1,17 +1,6 @@
+import { mulberry32 as rng } from '../../test/support/prng.js';
 import { describe, expect, test } from 'vitest';
 import { OverlayMap } from './overlay-map.js';
-
-/** mulberry32: small, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A fork and the plain Map it must equal (the oracle), plus a frozen copy of what it held. */
 interface Pair {

@@ -1,3 +1,4 @@
+import { mulberry32 as mulberry } from '../../test/support/prng.js';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { SchemaMismatchError } from '../errors.js';
@@ -65,17 +66,6 @@ describe('timestamp text', () => {
     expect(formatTimestampMillis(9223372036854775807n, true)).toBeUndefined();
   });
 });
-
-/** Small deterministic PRNG so failures reproduce. */
-function mulberry(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function validity(nulls: boolean[]): Uint8Array {
   const bm = new Uint8Array((nulls.length + 7) >> 3);

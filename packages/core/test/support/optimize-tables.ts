@@ -2,6 +2,7 @@
  * Test-only helpers for OPTIMIZE: tables of many small files (nulls and nested columns
  * included) and an order-free view of a table's rows for before/after comparisons.
  */
+import { mulberry32 as rng } from './prng.js';
 import * as arrow from 'apache-arrow';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { SnapshotScan } from '../../src/read/scan.js';
@@ -9,17 +10,7 @@ import { MemoryStore } from '../../src/storage/memory-store.js';
 import { DeltaTable, writeDeltaTable } from '../../src/table/delta-table.js';
 import type { WriteOptions } from '../../src/ops/write/index.js';
 
-/** A deterministic pseudo-random generator (tests must be reproducible). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** `rows` rows with ints, strings (some null), doubles, a struct and a list; `p` cycles over parts. */
 export function sampleBatch(start: number, rows: number, parts: readonly string[] = ['a']): arrow.Table {

@@ -4,6 +4,7 @@
  * lands, accepted (Parquet pages carry no checksum by default), refused as a decode error, or
  * a panic in the decoder, which in wasm is a trap.
  */
+import { mulberry32 as prng } from './prng.js';
 import * as arrow from 'apache-arrow';
 import { CorruptDataFileError } from '../../src/errors.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
@@ -12,17 +13,7 @@ import { StoreFile } from '../../src/parquet/blob.js';
 import { openParquetFile } from '../../src/parquet/reader.js';
 import { writeParquet } from '../../src/parquet/writer.js';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same damage on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** `rows` rows of id (long), name (string), amount (double), as one Parquet file. */
 export async function sampleParquet(rows: number): Promise<Uint8Array> {

@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../../test/support/prng.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +9,6 @@ import {
   semanticDecoders,
   semanticHints,
 } from './debezium-types.js';
-
-/** mulberry32: a seeded sequence in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Kafka Connect's encoding of an unscaled value: BigInteger.toByteArray (two's complement, big-endian), base64. */
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');

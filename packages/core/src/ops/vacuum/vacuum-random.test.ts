@@ -5,6 +5,7 @@
  * test expects, and no version may ever read wrong data (older ones may only fail with
  * MissingDataFileError).
  */
+import { mulberry32 as rng } from '../../../test/support/prng.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MissingDataFileError } from '../../errors.js';
 import { MemoryStore } from '../../storage/memory-store.js';
@@ -16,18 +17,6 @@ import { vacuum } from './vacuum.js';
 const MINUTE = 60_000;
 const RETENTION_MS = 60 * MINUTE;
 const PARTS = ['a', 'b', 'c'];
-
-/** mulberry32: small, seedable, good enough to pick operations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = string; // `${id}:${part}`
 
