@@ -6,17 +6,44 @@
  */
 import { mulberry32 as rng } from '../../packages/core/test/support/prng.js';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
+import { afterAll, beforeAll } from 'vitest';
 import { batchToRows, type DeltaTable } from '@delta-serverless/core';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readDvOracle, type DvDescriptor } from '../support/dv-oracle.js';
-import { sqlString } from '../support/validate/deps.js';
+import { openDuckDb, sqlString } from '../support/validate/deps.js';
 
 export const COLUMNS = ['id', 'p', 'v', 's', 'd'] as const;
 export type Row = [number, string | null, number | null, string | null, number];
 
 export { rng };
+
+/**
+ * One oracle test file's temp root and DuckDB connection: opened before its tests, closed
+ * (and the root removed) after them.
+ */
+export function oracleSession(prefix: string): { root: string; db: { readonly connection: DuckDBConnection } } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  let opened: { connection: DuckDBConnection; close: () => void } | undefined;
+  beforeAll(async () => {
+    opened = await openDuckDb();
+  });
+  afterAll(() => {
+    opened?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+  return {
+    root,
+    db: {
+      get connection(): DuckDBConnection {
+        if (!opened) throw new Error('oracleSession: DuckDB is opened in beforeAll; use it inside a test');
+        return opened.connection;
+      },
+    },
+  };
+}
 
 export function pick<T>(r: () => number, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)]!;

@@ -7,15 +7,13 @@
  * the end the independent validator accepts the table and, without column mapping, a reader
  * sharing no code with the engine (DuckDB + the DV oracle) sees the same rows.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DeltaTable, writeDeltaTable } from '@delta-serverless/core';
 import { assertValidTable } from '../support/validate-table.js';
-import { openDuckDb } from '../support/validate/deps.js';
 import {
+  oracleSession,
   arrowRows,
   COLUMNS,
   duckRows,
@@ -34,15 +32,7 @@ import {
   type Row,
 } from './oracle-support.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-dml-oracle-'));
-let db: { connection: DuckDBConnection; close: () => void };
-beforeAll(async () => {
-  db = await openDuckDb();
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const { root, db } = oracleSession('ds-dml-oracle-');
 
 interface Config {
   name: string;

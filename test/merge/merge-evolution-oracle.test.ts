@@ -7,10 +7,9 @@
  * Without type widening the wider source is a SchemaMismatchError and nothing is committed.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   DeltaTable,
@@ -21,18 +20,9 @@ import {
 } from '@delta-serverless/core';
 import { createOptimizeWorkerHandler, type DmlWorkerRequest } from '@delta-serverless/lambda';
 import { assertValidTable } from '../support/validate-table.js';
-import { openDuckDb } from '../support/validate/deps.js';
-import { rng, sortedKeys } from '../dml/oracle-support.js';
+import { oracleSession, rng, sortedKeys } from '../dml/oracle-support.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-merge-evolve-'));
-let db: { connection: DuckDBConnection; close: () => void };
-beforeAll(async () => {
-  db = await openDuckDb();
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const { root, db } = oracleSession('ds-merge-evolve-');
 
 interface Rec {
   id: number;

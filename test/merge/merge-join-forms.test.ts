@@ -6,10 +6,8 @@
  * conjuncts (every target row the target-only part accepts pairs with every source row the
  * source-only part accepts).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   DeltaTable,
@@ -18,8 +16,8 @@ import {
   type MergeBuilder,
   type MergeResult,
 } from '@delta-serverless/core';
-import { openDuckDb } from '../support/validate/deps.js';
 import {
+  oracleSession,
   arrowRows,
   COLUMNS,
   duckRows,
@@ -31,15 +29,7 @@ import {
   type Row,
 } from '../dml/oracle-support.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-merge-forms-'));
-let db: { connection: DuckDBConnection; close: () => void };
-beforeAll(async () => {
-  db = await openDuckDb();
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const { root, db } = oracleSession('ds-merge-forms-');
 
 const DDL = '(id BIGINT, p VARCHAR, v INTEGER, s VARCHAR, d DOUBLE)';
 

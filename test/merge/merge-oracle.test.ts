@@ -8,11 +8,9 @@
  * with the engine (DuckDB + the DV oracle) sees the same rows. Copy-on-write and deletion
  * vectors, partitioned and not, with and without column mapping.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   DeltaTable,
@@ -22,8 +20,8 @@ import {
   type MergeResult,
 } from '@delta-serverless/core';
 import { assertValidTable } from '../support/validate-table.js';
-import { openDuckDb } from '../support/validate/deps.js';
 import {
+  oracleSession,
   arrowRows,
   COLUMNS,
   duckRows,
@@ -37,15 +35,7 @@ import {
   type Row,
 } from '../dml/oracle-support.js';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-merge-oracle-'));
-let db: { connection: DuckDBConnection; close: () => void };
-beforeAll(async () => {
-  db = await openDuckDb();
-});
-afterAll(() => {
-  db.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const { root, db } = oracleSession('ds-merge-oracle-');
 
 interface Config {
   name: string;
