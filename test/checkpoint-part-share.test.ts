@@ -30,53 +30,26 @@ import { LocalStore } from '../packages/core/src/storage/local-store.js';
 import { MemoryStore } from '../packages/core/src/storage/memory-store.js';
 import { createEngine, type Engine } from '../packages/core/src/engine/engine.js';
 import { CountingStore } from './support/counting-store.js';
+import {
+  addAction,
+  CLASSIC,
+  commitInfoAction,
+  metaDataAction,
+  NOW,
+  removeAction,
+  V2,
+} from './support/log-only-table.js';
 
 const FILES = 12_000;
 const PARTS = 3;
-const NOW = Date.UTC(2026, 11, 1);
-const SCHEMA = JSON.stringify({
-  type: 'struct',
-  fields: [
-    { name: 'id', type: 'long', nullable: true, metadata: {} },
-    { name: 'day', type: 'string', nullable: true, metadata: {} },
-  ],
-});
-const CLASSIC: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
-const V2: Protocol = {
-  minReaderVersion: 3,
-  minWriterVersion: 7,
-  readerFeatures: ['v2Checkpoint'],
-  writerFeatures: ['v2Checkpoint'],
-};
-
-const path = (i: number) => `day=2026-11-${String((i % 28) + 1).padStart(2, '0')}/part-${i}.parquet`;
-const add = (i: number, v: number): Action => ({
-  add: {
-    path: path(i),
-    partitionValues: { day: path(i).slice(4, 14) },
-    size: 1000 + i,
-    modificationTime: NOW + v,
-    dataChange: true,
-    stats: JSON.stringify({ numRecords: 10, minValues: { id: i }, maxValues: { id: i + 9 }, nullCount: { id: 0 } }),
-  },
-});
-const remove = (i: number, v: number): Action => ({
-  remove: { path: path(i), deletionTimestamp: NOW + v, dataChange: true, size: 1000 + i },
-});
-const info = (v: number): Action => ({ commitInfo: { timestamp: NOW + v, operation: 'WRITE' } });
+const add = addAction;
+const remove = removeAction;
+const info = commitInfoAction;
 
 /** Versions 0-4 append FILES files; 5 removes every 37th and records txns. */
 async function buildTable(dir: string, protocol: Protocol): Promise<Engine> {
   const store = new LocalStore(dir);
-  const metaData = {
-    id: 'share',
-    format: { provider: 'parquet', options: {} },
-    schemaString: SCHEMA,
-    partitionColumns: ['day'],
-    configuration: {},
-    createdTime: NOW,
-  };
-  await store.put(commitPath(0), serializeActions([info(0), { protocol }, { metaData }]));
+  await store.put(commitPath(0), serializeActions([info(0), { protocol }, metaDataAction('share')]));
   const per = FILES / 4;
   for (let v = 1; v <= 4; v++)
     await store.put(

@@ -29,75 +29,30 @@ import { LocalStore } from '../packages/core/src/storage/local-store.js';
 import { createEngine, type Engine } from '../packages/core/src/engine/engine.js';
 import { openDuckDb, sqlString } from './support/validate/deps.js';
 import { validateTable } from './support/validate-table.js';
+import {
+  addAction,
+  CLASSIC,
+  commitInfoAction,
+  metaDataAction,
+  NOW,
+  removeAction,
+  V2,
+} from './support/log-only-table.js';
 
 const FILES = 50_000;
-const NOW = Date.UTC(2026, 11, 1);
-const SCHEMA = JSON.stringify({
-  type: 'struct',
-  fields: [
-    { name: 'id', type: 'long', nullable: true, metadata: {} },
-    { name: 'day', type: 'string', nullable: true, metadata: {} },
-  ],
-});
-const CLASSIC: Protocol = { minReaderVersion: 1, minWriterVersion: 2 };
-const V2: Protocol = {
-  minReaderVersion: 3,
-  minWriterVersion: 7,
-  readerFeatures: ['v2Checkpoint'],
-  writerFeatures: ['v2Checkpoint'],
-};
-
-const path = (i: number) => `day=2026-11-${String((i % 28) + 1).padStart(2, '0')}/part-${i}.parquet`;
 
 /** A log-only table: 5 commits of `files / 5` adds with stats, then removes of 1,000 and txns. */
 async function buildTable(dir: string, protocol: Protocol, files = FILES): Promise<Engine> {
   const perCommit = files / 5;
   const store = new LocalStore(dir);
-  const commitInfo = (v: number): Action => ({ commitInfo: { timestamp: NOW + v, operation: 'WRITE' } });
-  await store.put(
-    commitPath(0),
-    serializeActions([
-      commitInfo(0),
-      { protocol },
-      {
-        metaData: {
-          id: 'parts',
-          format: { provider: 'parquet', options: {} },
-          schemaString: SCHEMA,
-          partitionColumns: ['day'],
-          configuration: {},
-          createdTime: NOW,
-        },
-      },
-    ]),
-  );
+  await store.put(commitPath(0), serializeActions([commitInfoAction(0), { protocol }, metaDataAction('parts')]));
   for (let v = 1; v <= 5; v++) {
-    const adds: Action[] = [];
-    for (let i = (v - 1) * perCommit; i < v * perCommit; i++) {
-      const day = path(i).slice(4, 14);
-      adds.push({
-        add: {
-          path: path(i),
-          partitionValues: { day },
-          size: 1000 + i,
-          modificationTime: NOW + v,
-          dataChange: true,
-          stats: JSON.stringify({
-            numRecords: 10,
-            minValues: { id: i },
-            maxValues: { id: i + 9 },
-            nullCount: { id: 0 },
-          }),
-        },
-      });
-    }
-    await store.put(commitPath(v), serializeActions([commitInfo(v), ...adds]));
+    const adds = Array.from({ length: perCommit }, (_, k) => addAction((v - 1) * perCommit + k, v));
+    await store.put(commitPath(v), serializeActions([commitInfoAction(v), ...adds]));
   }
-  const removes: Action[] = Array.from({ length: 1000 }, (_, k) => ({
-    remove: { path: path(k * 37), deletionTimestamp: NOW + 6, dataChange: true, size: 1000 + k * 37 },
-  }));
+  const removes = Array.from({ length: 1000 }, (_, k) => removeAction(k * 37, 6));
   const txns: Action[] = ['a', 'b', 'c'].map((appId, k) => ({ txn: { appId, version: k + 1, lastUpdated: NOW } }));
-  await store.put(commitPath(6), serializeActions([commitInfo(6), ...removes, ...txns]));
+  await store.put(commitPath(6), serializeActions([commitInfoAction(6), ...removes, ...txns]));
   return createEngine(store, { clock: { now: () => NOW + 60_000 } });
 }
 
