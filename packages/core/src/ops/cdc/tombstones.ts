@@ -175,7 +175,7 @@ export async function compactTombstones(
   snapshot: Snapshot,
   retentionMs: number,
 ): Promise<Snapshot | undefined> {
-  if (snapshot.files().length < COMPACT_AFTER_FILES) return undefined;
+  if (snapshot.numFiles < COMPACT_AFTER_FILES) return undefined;
   const batches: arrow.RecordBatch[] = [];
   for await (const b of new SnapshotScan(snapshot)) batches.push(b);
   const all = concatBatches(batches);
