@@ -13,7 +13,12 @@
  */
 import type { Harness, Params, Variant, ChildResult } from './lib/harness.js';
 import { field } from './lib/harness.js';
-import { ensureDmlTable as ensureTable, fileSizes as sizes } from './lib/dml-tables.js';
+import {
+  bytesWrittenSince,
+  dataFilesRead,
+  ensureDmlTable as ensureTable,
+  fileSizes as sizes,
+} from './lib/dml-tables.js';
 import { mb, median, ms, printTable, ratio, startTimer } from './lib/timing.js';
 
 export const description =
@@ -59,15 +64,10 @@ async function run(p: Params) {
     rows = r.metrics.numDeletedRows;
   }
   const t = stop();
-  const after = sizes(work, fs, path);
-  const written = [...after].filter(([k]) => !before.has(k)).reduce((n, [, v]) => n + v, 0);
-  const dataFilesRead = new Set(
-    store.log
-      .filter((r) => r.kind === 'get' && r.path.endsWith('.parquet') && !r.path.startsWith('_delta_log'))
-      .map((r) => r.path),
-  ).size;
+  const written = bytesWrittenSince(before, work, fs, path);
+  const filesRead = dataFilesRead(store.log);
   fs.rmSync(work, { recursive: true, force: true });
-  return { ...t, rows, written, tableBytes, dataFilesRead, bytesRead: store.counters.bytesRead };
+  return { ...t, rows, written, tableBytes, dataFilesRead: filesRead, bytesRead: store.counters.bytesRead };
 }
 
 export const variants: Record<string, Variant> = { run };

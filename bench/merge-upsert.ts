@@ -14,7 +14,12 @@
  */
 import type { ChildResult, Harness, Params, Variant } from './lib/harness.js';
 import { field } from './lib/harness.js';
-import { ensureDmlTable as ensureTable, fileSizes as sizes } from './lib/dml-tables.js';
+import {
+  bytesWrittenSince,
+  dataFilesRead,
+  ensureDmlTable as ensureTable,
+  fileSizes as sizes,
+} from './lib/dml-tables.js';
 import { mb, median, ms, printTable, ratio, startTimer } from './lib/timing.js';
 
 export const description =
@@ -86,19 +91,14 @@ async function ours(p: Params) {
     .whenNotMatchedInsert('all')
     .execute();
   const t = stop();
-  const after = sizes(work, fs, path);
-  const written = [...after].filter(([k]) => !before.has(k)).reduce((n, [, v]) => n + v, 0);
-  const dataFilesRead = new Set(
-    store.log
-      .filter((x) => x.kind === 'get' && x.path.endsWith('.parquet') && !x.path.startsWith('_delta_log'))
-      .map((x) => x.path),
-  ).size;
+  const written = bytesWrittenSince(before, work, fs, path);
+  const filesRead = dataFilesRead(store.log);
   fs.rmSync(work, { recursive: true, force: true });
   const m = r.metrics;
   return {
     ...t,
     written,
-    dataFilesRead,
+    dataFilesRead: filesRead,
     bytesRead: store.counters.bytesRead,
     updated: m.numTargetRowsUpdated,
     inserted: m.numTargetRowsInserted,

@@ -40,3 +40,22 @@ export function fileSizes(dir: string, fs: typeof NodeFs, path: typeof NodePath)
   walk('');
   return out;
 }
+
+/** Bytes of the files under `dir` that `before` (its fileSizes ahead of an operation) did not have. */
+export function bytesWrittenSince(
+  before: Map<string, number>,
+  dir: string,
+  fs: typeof NodeFs,
+  path: typeof NodePath,
+): number {
+  return [...fileSizes(dir, fs, path)].filter(([k]) => !before.has(k)).reduce((n, [, v]) => n + v, 0);
+}
+
+/** Distinct data files (Parquet outside `_delta_log`) among a store's recorded GETs. */
+export function dataFilesRead(log: readonly { kind: string; path: string }[]): number {
+  return new Set(
+    log
+      .filter((r) => r.kind === 'get' && r.path.endsWith('.parquet') && !r.path.startsWith('_delta_log'))
+      .map((r) => r.path),
+  ).size;
+}
